@@ -103,7 +103,9 @@ public final class Interpreter {
   func execute(_ proto: FunctionProto) throws -> Value {
     let closure = Closure(proto: proto, cells: [])
     do {
-      return try vm.call(.closure(closure), [])
+      let result = try vm.call(.closure(closure), [])
+      vm.clearStack()
+      return result
     } catch var error as RuntimeError {
       vm.reset()
       if let file = error.file, let pos = error.position, let src = sources[file] {

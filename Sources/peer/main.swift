@@ -16,3 +16,7 @@ if arguments.count > 2, arguments[1] == "run" {
     exit(1)
   }
 }
+if arguments.count > 2, arguments[1] == "dis" {
+  let text = try! String(contentsOfFile: arguments[2], encoding: .utf8)
+  print(try! Interpreter().disassemble(text, file: arguments[2]))
+}

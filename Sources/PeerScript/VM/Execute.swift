@@ -283,7 +283,8 @@ extension VM {
         case .ret, .retNil:
           let result = ins.op == .ret ? base[a] : .null
           let done = frames[frameCount - 1]
-          for i in 0..<proto.registerCount { base[i] = .null }
+          // Dead registers are not cleared here (it costs a release check per register per
+          // call); they are overwritten by the next call, and cleared when a script ends.
           frameCount -= 1
           stack[done.returnTo] = result
           if frameCount == stopAt { return result }

@@ -160,6 +160,11 @@ public final class VM {
     }
   }
 
+  /// Releases what dead registers still hold once a top-level call has finished.
+  func clearStack() {
+    for i in 0..<initializedTop { stack[i] = .null }
+  }
+
   /// Resets after an error that escaped to the top (the REPL carries on from a clean state).
   func reset() {
     frameCount = 0
