@@ -397,8 +397,9 @@ final class Compiler {
     let v2 = allocateRegister()
     expression(sequence, into: base)
     let count: Int32 = second == nil ? 1 : 2
-    emit(.iterPrep, Int32(base), 0, count, at: sequence.position)
+    // The position starts at 0; iterPrep then sets it to a range's first value.
     emit(.loadInt, Int32(base + 1), 0, at: pos)
+    emit(.iterPrep, Int32(base), 0, count, at: sequence.position)
     state.locals.append(Local(name: "(for)", register: v2, mutable: false, isCell: false, depth: state.scopeDepth))
     let start = emit(.iterNext, Int32(base), 0, count, at: pos)
     beginScope()
