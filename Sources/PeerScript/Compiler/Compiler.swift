@@ -360,7 +360,9 @@ final class Compiler {
     beginScope()
     defer { endScope() }
     let loop = Loop(depth: state.scopeDepth)
-    if second == nil, case .range(let lo, let hi, let exclusive) = sequence.kind {
+    // The counting loop handles whole numbers only; it is used when the range visibly starts
+    // at a whole number (`1..n`, `0..<len(xs)`). Other ranges (dates, variables) are iterated.
+    if second == nil, case .range(let lo, let hi, let exclusive) = sequence.kind, case .literal(.int) = lo.kind {
       // Numeric loop: counter, limit, and the variable the body sees.
       let base = allocateRegister()
       _ = allocateRegister()
