@@ -174,6 +174,9 @@ public struct Parser {
         }
       } catch {
         synchronize()
+        // synchronize stops before a "}"; at the top level no block will take it, so skip it
+        // (else the same statement fails again forever).
+        if closer == nil, isSymbol("}") { _ = advance() }
       }
     }
   }
