@@ -642,8 +642,9 @@ final class Compiler {
     let save = max(state.freeRegister, dst + 1)
     defer { state.freeRegister = save }
     let a = exprAnyRegister(left)
-    if op == "+" || op == "-", case .literal(.int(let n)) = right.kind, n > -1_000_000, n < 1_000_000 {
-      emit(.addI, Int32(dst), Int32(a), Int32(op == "+" ? n : -n), at: pos)
+    // Only for "+": addI's error message names "+", so `x - 1` uses subK and reports "-".
+    if op == "+", case .literal(.int(let n)) = right.kind, n > -1_000_000, n < 1_000_000 {
+      emit(.addI, Int32(dst), Int32(a), Int32(n), at: pos)
       return
     }
     let arithmeticK: [String: Opcode] = ["+": .addK, "-": .subK, "*": .mulK, "/": .divK, "//": .idivK, "%": .modK]
