@@ -595,7 +595,7 @@ public struct Parser {
       if !accept(",") { break }
       skipNewlines()
     }
-    try expect(closing, "\"\(closing)\" to close the list of arguments")
+    try expect(closing, "\"\(closing)\" to close the \(closing == "]" ? "list" : "list of arguments")")
     return args
   }
 
