@@ -429,7 +429,7 @@ public struct Parser {
       }
       // `count, sum(.minutes)`: a comma followed by another aggregate continues the stage;
       // any other comma belongs to the enclosing list of arguments.
-      var look = p + 1
+      var look = min(p + 1, tokens.count - 1)  // the stage may end the script
       while case .newline = tokens[look].kind { look += 1 }
       if isSymbol(","), case .identifier(let next) = tokens[look].kind, Parser.aggregates.contains(next) {
         p = look
