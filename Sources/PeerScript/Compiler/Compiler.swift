@@ -608,6 +608,8 @@ final class Compiler {
       expression(object, into: allocateRegister())
       for a in args { expression(a, into: allocateRegister()) }
       emit(.callMethod, Int32(base), Int32(args.count), constant(.text(name)), at: pos)
+      // The global function of that name, if one exists now, so the VM need not look it up.
+      emit(.extra, Int32(globals.slot(of: name) ?? -1), at: pos)
       if base != dst { emit(.move, Int32(dst), Int32(base), at: pos) }
     case .field(let object, let name):
       let o = exprAnyRegister(object)
@@ -675,6 +677,9 @@ final class Compiler {
       return []
     case .and(let l, let r):
       return condition(l, jumpIfFalse: true) + condition(r, jumpIfFalse: true)
+    case .unary("not", let operand):
+      let r = exprAnyRegister(operand)
+      return [emit(.jumpIfTrue, Int32(r), at: pos)]
     case .binary(let op, let left, let right) where ["<", "<=", ">", ">=", "==", "!="].contains(op):
       let a = exprAnyRegister(left)
       if case .literal(let v) = right.kind {

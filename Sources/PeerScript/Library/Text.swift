@@ -3,7 +3,14 @@ extension Library {
   func registerText() {
     define("join", 1...2, "join(list, separator) - the items as text, separated: join([1, 2], \", \") is \"1, 2\"") { args in
       let sep = args.count > 1 ? try args.string(1) : ""
-      return .text(try Library.materialize(args[0]).map { $0.description }.joined(separator: sep))
+      var out = ""
+      var first = true
+      for item in try Library.materialize(args[0]) {
+        if !first { out += sep }
+        first = false
+        if case .string(let s) = item { out += s.value } else { out += item.description }
+      }
+      return .text(out)
     }
     define("split", 1...2, "split(text, separator) - the pieces between separators (spaces when no separator is given)") { args in
       let s = try args.string(0)

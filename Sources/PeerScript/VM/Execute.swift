@@ -254,7 +254,9 @@ extension VM {
           var nargs = Int(ins.b)
           let returnTo = base - stack + a
           if ins.op == .callMethod {
-            (fslot, nargs) = try resolveMethod(base: base, a: a, nargs: nargs, name: k[Int(ins.c)])
+            let slot = Int(pc.pointee.a)
+            pc += 1
+            (fslot, nargs) = try resolveMethod(base: base, a: a, nargs: nargs, name: k[Int(ins.c)], slot: slot)
           }
           frames[frameCount - 1].pc = pc - code
           switch base[fslot] {
@@ -313,9 +315,19 @@ extension VM {
         case .setField:
           try Operations.setField(of: base[a], k[Int(ins.b)], to: base[Int(ins.c)])
         case .getIndex:
-          base[a] = try Operations.index(base[Int(ins.b)], base[Int(ins.c)])
+          if case .list(let l) = base[Int(ins.b)], case .int(let i) = base[Int(ins.c)], i >= 0, i < l.items.count {
+            base[a] = l.items[i]
+          } else {
+            base[a] = try Operations.index(base[Int(ins.b)], base[Int(ins.c)])
+          }
         case .setIndex:
-          try Operations.setIndex(base[a], base[Int(ins.b)], to: base[Int(ins.c)])
+          if case .list(let l) = base[a], case .int(let i) = base[Int(ins.b)], i >= 0, i < l.items.count {
+            l.items[i] = base[Int(ins.c)]
+          } else {
+            try Operations.setIndex(base[a], base[Int(ins.b)], to: base[Int(ins.c)])
+          }
+        case .extra:
+          break
         case .concat:
           var s = ""
           let first = Int(ins.b)
@@ -342,9 +354,15 @@ extension VM {
 
   /// For `x.name(args)`: a function stored in the field `name` of a map or record, or else the
   /// global function `name` called with `x` first. Returns the function slot and argument count.
-  func resolveMethod(base: UnsafeMutablePointer<Value>, a: Int, nargs: Int, name: Value) throws -> (Int, Int) {
+  @inline(__always)
+  func resolveMethod(base: UnsafeMutablePointer<Value>, a: Int, nargs: Int, name: Value, slot: Int) throws -> (Int, Int) {
     let receiver = base[a + 1]
     switch receiver {
+    case .list, .string:
+      if slot >= 0 {
+        base[a] = globals.values[slot]
+        return (a, nargs + 1)
+      }
     case .map(let m):
       if let f = m.entries[name] {
         base[a + 1] = f

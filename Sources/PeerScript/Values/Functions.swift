@@ -93,7 +93,7 @@ public struct Arguments {
   public let function: String
   let base: UnsafeMutablePointer<Value>
   public let count: Int
-  public unowned let vm: VM
+  public unowned(unsafe) let vm: VM
 
   public subscript(i: Int) -> Value { i < count ? base[i] : .null }
 
