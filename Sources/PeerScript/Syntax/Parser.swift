@@ -326,7 +326,7 @@ public struct Parser {
     let decl = FunctionDecl(name: name, parameters: params, defaults: defaults, body: [], position: position)
     functions.append(decl)
     defer { finishFunction() }
-    if accept("=>") {
+    if accept("=>") || accept("=") {
       let e = try expression()
       decl.body = [Stmt(.expression(e), e.position, length: e.length)]
     } else {
