@@ -603,6 +603,12 @@ final class Compiler {
       for a in args { expression(a, into: allocateRegister()) }
       emit(.call, Int32(base), Int32(args.count), at: pos)
       if base != dst { emit(.move, Int32(dst), Int32(base), at: pos) }
+    case .method(let object, "push", let args)
+    where args.count == 1 && globals.slot(of: "push").map({ !globals.userDefined[$0] }) ?? false:
+      // `xs.push(x)` is the commonest call in list-building loops: one instruction.
+      expression(object, into: dst)
+      let v = exprAnyRegister(args[0])
+      emit(.append, Int32(dst), Int32(v), at: pos)
     case .method(let object, let name, let args):
       let base = isScratch(dst) ? dst : allocateRegister()
       expression(object, into: allocateRegister())

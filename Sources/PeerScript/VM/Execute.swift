@@ -15,6 +15,7 @@ extension VM {
     var pc = code
     let g = globals.values
     var budget = VM.checkInterval
+    let listTag = Peek.listTag
 
     do {
       while true {
@@ -315,14 +316,19 @@ extension VM {
         case .setField:
           try Operations.setField(of: base[a], k[Int(ins.b)], to: base[Int(ins.c)])
         case .getIndex:
-          if case .list(let l) = base[Int(ins.b)], case .int(let i) = base[Int(ins.c)], i >= 0, i < l.items.count {
-            base[a] = l.items[i]
+          if let l = Peek.list(base + Int(ins.b), tag: listTag), case .int(let i) = base[Int(ins.c)],
+            l._withUnsafeGuaranteedRef({ i >= 0 && i < $0.items.count })
+          {
+            base[a] = l._withUnsafeGuaranteedRef { $0.items[i] }
           } else {
             base[a] = try Operations.index(base[Int(ins.b)], base[Int(ins.c)])
           }
         case .setIndex:
-          if case .list(let l) = base[a], case .int(let i) = base[Int(ins.b)], i >= 0, i < l.items.count {
-            l.items[i] = base[Int(ins.c)]
+          if let l = Peek.list(base + a, tag: listTag), case .int(let i) = base[Int(ins.b)],
+            l._withUnsafeGuaranteedRef({ i >= 0 && i < $0.items.count })
+          {
+            let v = base[Int(ins.c)]
+            l._withUnsafeGuaranteedRef { $0.items[i] = v }
           } else {
             try Operations.setIndex(base[a], base[Int(ins.b)], to: base[Int(ins.c)])
           }
@@ -339,8 +345,18 @@ extension VM {
           }
           base[a] = .string(StringObject(s))
         case .append:
-          guard case .list(let l) = base[a] else { throw RuntimeError("internal error: append to a non-list") }
-          l.items.append(base[Int(ins.b)])
+          if let l = Peek.list(base + a, tag: listTag) {
+            let v = base[Int(ins.b)]
+            let count = l._withUnsafeGuaranteedRef { list -> Int in
+              list.items.append(v)
+              return list.items.count
+            }
+            if count & 0xFFFF == 0 { try checkMemory(adding: count * MemoryLayout<Value>.stride) }
+          } else {
+            frames[frameCount - 1].pc = pc - code
+            nativeTop = base - stack + proto.registerCount
+            base[a] = try callPushMethod(on: base[a], base[Int(ins.b)])
+          }
         case .makeDuration:
           base[a] = try Operations.makeDuration(base[Int(ins.b)], unit: Int(ins.c))
         }
@@ -350,6 +366,19 @@ extension VM {
       frameCount = stopAt
       throw error
     }
+  }
+
+  /// `x.push(v)` when x is not a list: a map or record's own `push` field, or the built-in
+  /// (which reports the type error).
+  func callPushMethod(on receiver: Value, _ v: Value) throws -> Value {
+    switch receiver {
+    case .map(let m):
+      if let f = m["push"] { return try call(f, [v]) }
+    case .record(let r):
+      if let f = r["push"] { return try call(f, [v]) }
+    default: break
+    }
+    return try call(globals["push"] ?? .null, [receiver, v])
   }
 
   /// For `x.name(args)`: a function stored in the field `name` of a map or record, or else the
