@@ -16,6 +16,7 @@ extension VM {
     let g = globals.values
     var budget = VM.checkInterval
     let listTag = Peek.listTag
+    let tags = Peek.trivialTags
 
     do {
       while true {
@@ -24,15 +25,15 @@ extension VM {
         let a = Int(ins.a)
         switch ins.op {
         case .move:
-          base[a] = base[Int(ins.b)]
+          Peek.move(base + a, base + Int(ins.b), tags)
         case .loadK:
           base[a] = k[Int(ins.b)]
         case .loadInt:
-          base[a] = .int(Int(ins.b))
+          Peek.store(base + a, .int(Int(ins.b)), tags)
         case .loadNil:
           base[a] = .null
         case .loadBool:
-          base[a] = .bool(ins.b != 0)
+          Peek.store(base + a, .bool(ins.b != 0), tags)
         case .getGlobal:
           base[a] = g[Int(ins.b)]
         case .setGlobal:
@@ -68,7 +69,7 @@ extension VM {
           if case .int(let x) = base[Int(ins.b)], case .int(let y) = base[Int(ins.c)] {
             let (r, o) = x.addingReportingOverflow(y)
             if !o {
-              base[a] = .int(r)
+              Peek.store(base + a, .int(r), tags)
               continue
             }
           }
@@ -77,7 +78,7 @@ extension VM {
           if case .int(let x) = base[Int(ins.b)], case .int(let y) = base[Int(ins.c)] {
             let (r, o) = x.subtractingReportingOverflow(y)
             if !o {
-              base[a] = .int(r)
+              Peek.store(base + a, .int(r), tags)
               continue
             }
           }
@@ -86,7 +87,7 @@ extension VM {
           if case .int(let x) = base[Int(ins.b)], case .int(let y) = base[Int(ins.c)] {
             let (r, o) = x.multipliedReportingOverflow(by: y)
             if !o {
-              base[a] = .int(r)
+              Peek.store(base + a, .int(r), tags)
               continue
             }
           }
@@ -98,7 +99,7 @@ extension VM {
         case .mod:
           if case .int(let x) = base[Int(ins.b)], case .int(let y) = base[Int(ins.c)], y > 0 {
             let r = x % y
-            base[a] = .int(r < 0 ? r + y : r)
+            Peek.store(base + a, .int(r < 0 ? r + y : r), tags)
             continue
           }
           base[a] = try Operations.modulo(base[Int(ins.b)], base[Int(ins.c)])
@@ -110,7 +111,7 @@ extension VM {
           if case .int(let x) = base[Int(ins.b)], case .int(let y) = k[Int(ins.c)] {
             let (r, o) = x.multipliedReportingOverflow(by: y)
             if !o {
-              base[a] = .int(r)
+              Peek.store(base + a, .int(r), tags)
               continue
             }
           }
@@ -122,7 +123,7 @@ extension VM {
         case .modK:
           if case .int(let x) = base[Int(ins.b)], case .int(let y) = k[Int(ins.c)], y > 0 {
             let r = x % y
-            base[a] = .int(r < 0 ? r + y : r)
+            Peek.store(base + a, .int(r < 0 ? r + y : r), tags)
             continue
           }
           base[a] = try Operations.modulo(base[Int(ins.b)], k[Int(ins.c)])
@@ -130,7 +131,7 @@ extension VM {
           if case .int(let x) = base[Int(ins.b)] {
             let (r, o) = x.addingReportingOverflow(Int(ins.c))
             if !o {
-              base[a] = .int(r)
+              Peek.store(base + a, .int(r), tags)
               continue
             }
           }
@@ -138,7 +139,7 @@ extension VM {
         case .neg:
           base[a] = try Operations.negate(base[Int(ins.b)])
         case .not:
-          base[a] = .bool(!base[Int(ins.b)].isTruthy)
+          Peek.store(base + a, .bool(!base[Int(ins.b)].isTruthy), tags)
         case .eq:
           base[a] = .bool(base[Int(ins.b)] == base[Int(ins.c)])
         case .ne:
@@ -232,11 +233,11 @@ extension VM {
               "a numeric for loop needs whole numbers, got \(base[a].typeName) \(base[a].shortDescription)..\(base[a + 1].shortDescription)"
             )
           }
-          if start > limit { pc += Int(ins.b) } else { base[a + 2] = .int(start) }
+          if start > limit { pc += Int(ins.b) } else { Peek.store(base + a + 2, .int(start), tags) }
         case .forLoop:
           if case .int(let i) = base[a], case .int(let limit) = base[a + 1], i < limit {
-            base[a] = .int(i + 1)
-            base[a + 2] = .int(i + 1)
+            Peek.store(base + a, .int(i + 1), tags)
+            Peek.store(base + a + 2, .int(i + 1), tags)
             pc += Int(ins.b)
             budget -= 1
             if budget == 0 {
