@@ -118,6 +118,8 @@ final class Compiler {
   }
 
   func constant(_ v: Value) -> Int32 {
+    var v = v
+    if case .string(let s) = v { v = .string(globals.intern(s.value)) }
     let k = state.proto.constants
     // Reuse simple constants; functions and records are always new.
     for i in k.indices {

@@ -1,3 +1,5 @@
+import OrderedCollections
+
 extension VM {
   /// The interpreter loop. Runs the top frame until the frame count drops back to `stopAt`
   /// and returns the value it returned.
@@ -308,7 +310,7 @@ extension VM {
           for i in 0..<n { items.append(base[first + i]) }
           base[a] = .list(ListObject(items))
         case .newMap:
-          let m = MapObject()
+          let m = MapObject(OrderedDictionary(minimumCapacity: Int(ins.c)))
           let first = Int(ins.b)
           for i in 0..<Int(ins.c) { m.entries[base[first + 2 * i]] = base[first + 2 * i + 1] }
           base[a] = .map(m)

@@ -149,6 +149,11 @@ public struct Arguments {
     try vm.call(callee, args)
   }
 
+  /// Calls a one-argument function (no argument array is built).
+  public func call(_ callee: Value, _ arg: Value, _ second: Value? = nil) throws -> Value {
+    try vm.call(callee, arg, second)
+  }
+
   public func typeError(_ i: Int, expected: String) -> RuntimeError {
     let v = self[i]
     let ordinals = ["first", "second", "third", "fourth", "fifth"]
