@@ -19,6 +19,7 @@ extension VM {
     var budget = VM.checkInterval
     let listTag = Peek.listTag
     let tags = Peek.trivialTags
+    let cellTag = Peek.cellTag
 
     do {
       while true {
@@ -43,15 +44,25 @@ extension VM {
         case .newCell:
           base[a] = .cell(Cell(base[a]))
         case .getCell:
-          guard case .cell(let c) = base[Int(ins.b)] else { throw RuntimeError("internal error: not a cell") }
-          base[a] = c.value
+          if let c = Peek.cell(base + Int(ins.b), tag: cellTag) {
+            base[a] = c._withUnsafeGuaranteedRef { $0.value }
+          } else {
+            guard case .cell(let c) = base[Int(ins.b)] else { throw RuntimeError("internal error: not a cell") }
+            base[a] = c.value
+          }
         case .setCell:
-          guard case .cell(let c) = base[a] else { throw RuntimeError("internal error: not a cell") }
-          c.value = base[Int(ins.b)]
+          let v = base[Int(ins.b)]
+          if let c = Peek.cell(base + a, tag: cellTag) {
+            c._withUnsafeGuaranteedRef { $0.value = v }
+          } else {
+            guard case .cell(let c) = base[a] else { throw RuntimeError("internal error: not a cell") }
+            c.value = v
+          }
         case .getCapture:
-          base[a] = closure.cells[Int(ins.b)].value
+          base[a] = closure.cell(Int(ins.b))._withUnsafeGuaranteedRef { $0.value }
         case .setCapture:
-          closure.cells[Int(ins.b)].value = base[a]
+          let v = base[a]
+          closure.cell(Int(ins.b))._withUnsafeGuaranteedRef { $0.value = v }
         case .closure:
           let p = proto.protos[Int(ins.b)]
           var cells = ContiguousArray<Cell>()
@@ -62,7 +73,7 @@ extension VM {
               guard case .cell(let c) = base[r] else { throw RuntimeError("internal error: capture is not a cell") }
               cells.append(c)
             case .outer(let i):
-              cells.append(closure.cells[i])
+              cells.append(closure.cell(i).takeUnretainedValue())
             }
           }
           base[a] = .closure(Closure(proto: p, cells: cells))
@@ -289,8 +300,9 @@ extension VM {
         case .ret, .retNil:
           let result = ins.op == .ret ? base[a] : .null
           let done = frames[frameCount - 1]
-          // Dead registers are not cleared here (it costs a release check per register per
-          // call); they are overwritten by the next call, and cleared when a script ends.
+          // Release what the dead registers hold (a big list must not outlive its function);
+          // registers holding plain values are skipped with a one-byte test.
+          Peek.clear(base, count: proto.registerCount, tags)
           frameCount -= 1
           stack[done.returnTo] = result
           if frameCount == stopAt { return result }

@@ -15,6 +15,23 @@ enum Peek {
     return tag == intTag ? nil : tag
   }()
 
+  static let cellTag: UInt8? = {
+    guard MemoryLayout<Value>.size == 9 else { return nil }
+    var v = Value.cell(Cell(.null))
+    let tag = withUnsafeBytes(of: &v) { $0[8] }
+    var w = Value.int(0)
+    let intTag = withUnsafeBytes(of: &w) { $0[8] }
+    return tag == intTag ? nil : tag
+  }()
+
+  @inline(__always)
+  static func cell(_ p: UnsafeMutablePointer<Value>, tag: UInt8?) -> Unmanaged<Cell>? {
+    guard let tag else { return nil }
+    let raw = UnsafeRawPointer(p)
+    guard raw.load(fromByteOffset: 8, as: UInt8.self) == tag else { return nil }
+    return Unmanaged<Cell>.fromOpaque(raw.load(as: UnsafeRawPointer.self))
+  }
+
   @inline(__always)
   static func list(_ p: UnsafeMutablePointer<Value>, tag: UInt8?) -> Unmanaged<ListObject>? {
     guard let tag else { return nil }
@@ -68,5 +85,20 @@ extension Peek {
       }
     }
     to.pointee = from.pointee
+  }
+}
+
+extension Peek {
+  /// Sets to nil every register of a window that holds a reference.
+  @inline(__always)
+  static func clear(_ base: UnsafeMutablePointer<Value>, count: Int, _ tags: (low: UInt8, high: UInt8, null: UInt8)?) {
+    guard let tags else {
+      for i in 0..<count { base[i] = .null }
+      return
+    }
+    for i in 0..<count {
+      let t = UnsafeRawPointer(base + i).load(fromByteOffset: 8, as: UInt8.self)
+      if !((t >= tags.low && t <= tags.high) || t == tags.null) { base[i] = .null }
+    }
   }
 }
