@@ -10,7 +10,7 @@ if arguments.count > 2, arguments[1] == "run" {
     exit(1)
   }
   do {
-    if let v = try Interpreter().run(text, file: path) { print(v.repr) }
+    try Interpreter().run(text, file: path)
   } catch {
     print(error)
     exit(1)

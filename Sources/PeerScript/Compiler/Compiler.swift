@@ -118,6 +118,8 @@ final class Compiler {
   }
 
   func constant(_ v: Value) -> Int32 {
+    var v = v
+    if case .string(let s) = v { v = .string(globals.intern(s.value)) }
     let k = state.proto.constants
     // Reuse simple constants; functions and records are always new.
     for i in k.indices {
@@ -606,11 +608,19 @@ final class Compiler {
       for a in args { expression(a, into: allocateRegister()) }
       emit(.call, Int32(base), Int32(args.count), at: pos)
       if base != dst { emit(.move, Int32(dst), Int32(base), at: pos) }
+    case .method(let object, "push", let args)
+    where args.count == 1 && globals.slot(of: "push").map({ !globals.userDefined[$0] }) ?? false:
+      // `xs.push(x)` is the commonest call in list-building loops: one instruction.
+      expression(object, into: dst)
+      let v = exprAnyRegister(args[0])
+      emit(.append, Int32(dst), Int32(v), at: pos)
     case .method(let object, let name, let args):
       let base = isScratch(dst) ? dst : allocateRegister()
       expression(object, into: allocateRegister())
       for a in args { expression(a, into: allocateRegister()) }
       emit(.callMethod, Int32(base), Int32(args.count), constant(.text(name)), at: pos)
+      // The global function of that name, if one exists now, so the VM need not look it up.
+      emit(.extra, Int32(globals.slot(of: name) ?? -1), at: pos)
       if base != dst { emit(.move, Int32(dst), Int32(base), at: pos) }
     case .field(let object, let name):
       let o = exprAnyRegister(object)
@@ -679,6 +689,9 @@ final class Compiler {
       return []
     case .and(let l, let r):
       return condition(l, jumpIfFalse: true) + condition(r, jumpIfFalse: true)
+    case .unary("not", let operand):
+      let r = exprAnyRegister(operand)
+      return [emit(.jumpIfTrue, Int32(r), at: pos)]
     case .binary(let op, let left, let right) where ["<", "<=", ">", ">=", "==", "!="].contains(op):
       let a = exprAnyRegister(left)
       if case .literal(let v) = right.kind {

@@ -22,6 +22,17 @@ public final class Globals {
     values.deallocate()
   }
 
+  /// One text object per distinct text constant across all compiled code, so field names and
+  /// map keys written in different functions are the same object and compare by identity.
+  private var interned: [String: StringObject] = [:]
+
+  func intern(_ text: String) -> StringObject {
+    if let s = interned[text] { return s }
+    let s = StringObject(text)
+    interned[text] = s
+    return s
+  }
+
   public func slot(of name: String) -> Int? { index[name] }
 
   /// Returns the slot for `name`, creating it if needed. Only called while compiling, never

@@ -64,6 +64,8 @@ public enum Opcode: UInt8, Sendable {
   case call
   // R[a] = R[a+1].K[c](R[a+2 ... a+1+b]): field holding a function, or a built-in by that name
   case callMethod
+  /// Not executed: the operand of the instruction before it (callMethod's global slot, or -1).
+  case extra
   case ret  // return R[a]
   case retNil
 

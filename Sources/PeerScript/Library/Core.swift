@@ -30,6 +30,7 @@ extension Library {
     }
     define("str", 1, "str(x) - x as text") { args in
       if case .string = args[0] { return args[0] }
+      if case .int(let n) = args[0] { return .string(StringObject(String(n))) }
       return .text(args[0].description)
     }
     define("repr", 1, "repr(x) - x as the REPL shows it (text in quotes)") { args in .text(args[0].repr) }

@@ -44,24 +44,24 @@ extension Library {
       var out = ContiguousArray<Value>()
       let items = try Library.materialize(args[0])
       out.reserveCapacity(items.count)
-      for x in items { out.append(try args.call(f, [x])) }
+      for x in items { out.append(try args.call(f, x)) }
       return .list(ListObject(out))
     }
     define("filter", 2, "filter(list, f) - the items for which f(x) is true") { args in
       let f = try args.function(1)
       var out = ContiguousArray<Value>()
-      for x in try Library.materialize(args[0]) where try args.call(f, [x]).isTruthy { out.append(x) }
+      for x in try Library.materialize(args[0]) where try args.call(f, x).isTruthy { out.append(x) }
       return .list(ListObject(out))
     }
     define("reduce", 3, "reduce(list, start, f) - combine the items: f(f(start, x1), x2)...") { args in
       let f = try args.function(2)
       var acc = args[1]
-      for x in try Library.materialize(args[0]) { acc = try args.call(f, [acc, x]) }
+      for x in try Library.materialize(args[0]) { acc = try args.call(f, acc, x) }
       return acc
     }
     define("sorted", 1...2, "sorted(list) - a sorted copy; sorted(list, f) sorts by f(x)") { args in
       let items = try Library.materialize(args[0])
-      let keys = try args.count == 2 ? items.map { try args.call(args[1], [$0]) } : Array(items)
+      let keys = try args.count == 2 ? items.map { try args.call(args[1], $0) } : Array(items)
       var failure: RuntimeError?
       let order = keys.indices.sorted { l, r in
         guard let c = Value.compare(keys[l], keys[r]) else {

@@ -32,7 +32,7 @@ enum Stages {
     lib.internal("|where", 2) { args in
       let f = args[1]
       var out = ContiguousArray<Value>()
-      for x in try items(args[0], "where") where try args.call(f, [x]).isTruthy { out.append(x) }
+      for x in try items(args[0], "where") where try args.call(f, x).isTruthy { out.append(x) }
       return .list(ListObject(out))
     }
     lib.internal("|map", 2) { args in
@@ -40,12 +40,12 @@ enum Stages {
       var out = ContiguousArray<Value>()
       let input = try items(args[0], "map")
       out.reserveCapacity(input.count)
-      for x in input { out.append(try args.call(f, [x])) }
+      for x in input { out.append(try args.call(f, x)) }
       return .list(ListObject(out))
     }
     lib.internal("|each", 2) { args in
       let f = args[1]
-      for x in try items(args[0], "each") { _ = try args.call(f, [x]) }
+      for x in try items(args[0], "each") { _ = try args.call(f, x) }
       return args[0]
     }
     lib.internal("|take", 2) { args in
@@ -71,7 +71,7 @@ enum Stages {
       var seen = Set<Value>()
       var out = ContiguousArray<Value>()
       for x in try items(args[0], "distinct") {
-        let key = f.isNull ? x : try args.call(f, [x])
+        let key = f.isNull ? x : try args.call(f, x)
         if seen.insert(key).inserted { out.append(f.isNull ? x : key) }
       }
       return .list(ListObject(out))
@@ -83,7 +83,7 @@ enum Stages {
       var keys = ContiguousArray<Value>()
       var members = ContiguousArray<ContiguousArray<Value>>()
       for x in try items(args[0], "group") {
-        let key = try args.call(f, [x])
+        let key = try args.call(f, x)
         if let i = index[key] {
           members[i].append(x)
         } else {
@@ -98,31 +98,37 @@ enum Stages {
       let keyFns = try args.list(1).items
       let descending = try args.list(2).items.map { $0.isTruthy }
       let input = try items(args[0], "sort")
-      // Compute every key once (decorate-sort-undecorate), then a stable sort.
-      var keyed: [(keys: ContiguousArray<Value>, index: Int)] = []
-      keyed.reserveCapacity(input.count)
-      for (i, x) in input.enumerated() {
-        var ks = ContiguousArray<Value>()
-        for f in keyFns { ks.append(try args.call(f, [x])) }
-        keyed.append((ks, i))
+      // Every key is computed once, into one flat array (n rows of k keys); then a stable sort
+      // of positions, which moves plain integers rather than values.
+      let k = keyFns.count
+      var keys = ContiguousArray<Value>()
+      keys.reserveCapacity(input.count * k)
+      for x in input {
+        for f in keyFns { keys.append(try args.call(f, x)) }
       }
       var failure: RuntimeError?
-      keyed.sort { l, r in
-        for j in 0..<keyFns.count {
-          guard let c = Value.compare(l.keys[j], r.keys[j]) else {
-            if failure == nil {
-              failure = RuntimeError(
-                "sort cannot order \(l.keys[j].typeName) and \(r.keys[j].typeName): \(l.keys[j].shortDescription) and \(r.keys[j].shortDescription)"
-              )
+      let order = keys.withUnsafeBufferPointer { flat in
+        Array(0..<input.count).sorted { l, r in
+          for j in 0..<k {
+            let a = flat[l * k + j]
+            let b = flat[r * k + j]
+            guard let c = Value.compare(a, b) else {
+              if failure == nil {
+                failure = RuntimeError(
+                  "sort cannot order \(a.typeName) and \(b.typeName): \(a.shortDescription) and \(b.shortDescription)")
+              }
+              return false
             }
-            return false
+            if c != .same { return descending[j] ? c == .greater : c == .less }
           }
-          if c != .same { return descending[j] ? c == .greater : c == .less }
+          return l < r
         }
-        return l.index < r.index
       }
       if let failure { throw failure }
-      return .list(ListObject(ContiguousArray(keyed.map { input[$0.index] })))
+      var out = ContiguousArray<Value>()
+      out.reserveCapacity(input.count)
+      for i in order { out.append(input[i]) }
+      return .list(ListObject(out))
     }
     lib.internal("|aggregate", 4) { args in
       let names = try args.list(1).items.map { $0.description }
@@ -151,7 +157,7 @@ enum Stages {
   static func aggregate(_ name: String, _ f: Value, _ xs: ContiguousArray<Value>, _ args: Arguments) throws -> Value {
     var values = ContiguousArray<Value>()
     values.reserveCapacity(xs.count)
-    for x in xs { values.append(f.isNull ? x : try args.call(f, [x])) }
+    for x in xs { values.append(f.isNull ? x : try args.call(f, x)) }
     switch name {
     case "count":
       return .int(f.isNull ? xs.count : values.filter { $0.isTruthy }.count)

@@ -2,8 +2,20 @@
 extension Library {
   func registerText() {
     define("join", 1...2, "join(list, separator) - the items as text, separated: join([1, 2], \", \") is \"1, 2\"") { args in
-      let sep = args.count > 1 ? try args.string(1) : ""
-      return .text(try Library.materialize(args[0]).map { $0.description }.joined(separator: sep))
+      let sep = Array((args.count > 1 ? try args.string(1) : "").utf8)
+      // Gather the bytes once and make one string: far cheaper than appending piece by piece.
+      var bytes: [UInt8] = []
+      var first = true
+      for item in try Library.materialize(args[0]) {
+        if !first { bytes.append(contentsOf: sep) }
+        first = false
+        if case .string(let s) = item {
+          bytes.append(contentsOf: s.value.utf8)
+        } else {
+          bytes.append(contentsOf: item.description.utf8)
+        }
+      }
+      return .text(String(decoding: bytes, as: UTF8.self))
     }
     define("split", 1...2, "split(text, separator) - the pieces between separators (spaces when no separator is given)") { args in
       let s = try args.string(0)

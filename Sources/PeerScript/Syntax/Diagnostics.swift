@@ -60,12 +60,20 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     let bold = color ? "\u{1B}[1m" : ""
     let reset = color ? "\u{1B}[0m" : ""
     var out = "\(bold)\(file):\(position.line):\(position.column):\(reset) \(red)error:\(reset) \(bold)\(message)\(reset)"
-    if let line = sourceLine {
+    if var line = sourceLine {
+      var column = position.column
+      // Show a window of a very long line around the column.
+      if line.count > 120 {
+        let start = max(0, column - 60)
+        let window = line.dropFirst(start).prefix(120)
+        line = (start > 0 ? "..." : "") + window + (start + 120 < line.count ? "..." : "")
+        column = column - start + (start > 0 ? 3 : 0)
+      }
       let gutter = String(position.line)
       let pad = String(repeating: " ", count: gutter.count)
       out += "\n \(gutter) | \(line)"
-      let lead = line.prefix(max(0, position.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
-      let width = max(1, min(length, max(1, line.count - position.column + 1)))
+      let lead = line.prefix(max(0, column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+      let width = max(1, min(length, max(1, line.count - column + 1)))
       out += "\n \(pad) | \(lead)\(red)\(String(repeating: "^", count: width))\(reset)"
     }
     if let hint { out += "\n \(String(repeating: " ", count: String(position.line).count)) = hint: \(hint)" }

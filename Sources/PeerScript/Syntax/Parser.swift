@@ -9,6 +9,9 @@ public struct Parser {
   var functions: [FunctionDecl] = []
   /// Stage functions being parsed: `.field` is allowed only inside them.
   var implicitDepth = 0
+  /// How deep expressions and blocks are nested, against `maxNesting`.
+  var nesting = 0
+  static let maxNesting = 200
 
   static let durationUnits: [String: Int] = [
     "day": 0, "days": 0, "week": 1, "weeks": 1, "month": 2, "months": 2, "year": 3, "years": 3,
@@ -167,6 +170,11 @@ public struct Parser {
         return body
       }
       if let closer, isSymbol(closer) { return body }
+      if closer == nil, isSymbol("}") {
+        report("this \"}\" has no \"{\" to close", at: token.position, hint: "remove it, or look for a missing \"{\" above")
+        _ = advance()
+        continue
+      }
       do {
         body.append(try statement())
         if !(atNewline || atEnd || (closer != nil && isSymbol(closer!))) {
@@ -187,6 +195,9 @@ public struct Parser {
   }
 
   mutating func block() throws -> [Stmt] {
+    nesting += 1
+    defer { nesting -= 1 }
+    if nesting > Parser.maxNesting { throw error("blocks are nested too deeply (more than \(Parser.maxNesting) levels)") }
     try expect("{", "\"{\" to start a block")
     let body = statements(until: "}")
     try expect("}", "\"}\" to close the block")
@@ -329,7 +340,7 @@ public struct Parser {
     let decl = FunctionDecl(name: name, parameters: params, defaults: defaults, body: [], position: position)
     functions.append(decl)
     defer { finishFunction() }
-    if accept("=>") {
+    if accept("=>") || accept("=") {
       let e = try expression()
       decl.body = [Stmt(.expression(e), e.position, length: e.length)]
     } else {
@@ -349,6 +360,12 @@ public struct Parser {
   // MARK: - Expressions
 
   mutating func expression() throws -> Expr {
+    // Deeply nested brackets would otherwise recurse until the native stack overflows.
+    nesting += 1
+    defer { nesting -= 1 }
+    if nesting > Parser.maxNesting {
+      throw error("this expression is nested too deeply (more than \(Parser.maxNesting) levels)")
+    }
     var e = try orExpr()
     if isSymbol("|") {
       var stages: [Stage] = []
@@ -479,6 +496,9 @@ public struct Parser {
 
   mutating func notExpr() throws -> Expr {
     if isKeyword("not") {
+      nesting += 1
+      defer { nesting -= 1 }
+      if nesting > Parser.maxNesting { throw error("too many \"not\" in a row") }
       let t = advance()
       let operand = try notExpr()
       return Expr(.unary("not", operand), t.position, length: 3)
@@ -537,6 +557,9 @@ public struct Parser {
 
   mutating func unary() throws -> Expr {
     if isSymbol("-") {
+      nesting += 1
+      defer { nesting -= 1 }
+      if nesting > Parser.maxNesting { throw error("too many \"-\" in a row") }
       let t = advance()
       let operand = try unary()
       if case .literal(.int(let n)) = operand.kind { return Expr(.literal(.int(-n)), t.position) }
@@ -735,6 +758,7 @@ public struct Parser {
         var inner = Parser(source: source, tokens: Lexer.tokenize(code, line: pos.line, column: pos.column))
         inner.functions = functions
         inner.implicitDepth = implicitDepth
+        inner.nesting = nesting + 1
         inner.skipNewlines()
         if inner.atEnd {
           report("empty \"{}\" in text", at: pos, hint: "write \\{ for a literal brace")

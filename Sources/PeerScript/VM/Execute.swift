@@ -1,3 +1,5 @@
+import OrderedCollections
+
 extension VM {
   /// The interpreter loop. Runs the top frame until the frame count drops back to `stopAt`
   /// and returns the value it returned.
@@ -15,6 +17,9 @@ extension VM {
     var pc = code
     let g = globals.values
     var budget = VM.checkInterval
+    let listTag = Peek.listTag
+    let tags = Peek.trivialTags
+    let cellTag = Peek.cellTag
 
     do {
       while true {
@@ -23,15 +28,15 @@ extension VM {
         let a = Int(ins.a)
         switch ins.op {
         case .move:
-          base[a] = base[Int(ins.b)]
+          Peek.move(base + a, base + Int(ins.b), tags)
         case .loadK:
           base[a] = k[Int(ins.b)]
         case .loadInt:
-          base[a] = .int(Int(ins.b))
+          Peek.store(base + a, .int(Int(ins.b)), tags)
         case .loadNil:
           base[a] = .null
         case .loadBool:
-          base[a] = .bool(ins.b != 0)
+          Peek.store(base + a, .bool(ins.b != 0), tags)
         case .getGlobal:
           base[a] = g[Int(ins.b)]
         case .setGlobal:
@@ -39,15 +44,25 @@ extension VM {
         case .newCell:
           base[a] = .cell(Cell(base[a]))
         case .getCell:
-          guard case .cell(let c) = base[Int(ins.b)] else { throw RuntimeError("internal error: not a cell") }
-          base[a] = c.value
+          if let c = Peek.cell(base + Int(ins.b), tag: cellTag) {
+            base[a] = c._withUnsafeGuaranteedRef { $0.value }
+          } else {
+            guard case .cell(let c) = base[Int(ins.b)] else { throw RuntimeError("internal error: not a cell") }
+            base[a] = c.value
+          }
         case .setCell:
-          guard case .cell(let c) = base[a] else { throw RuntimeError("internal error: not a cell") }
-          c.value = base[Int(ins.b)]
+          let v = base[Int(ins.b)]
+          if let c = Peek.cell(base + a, tag: cellTag) {
+            c._withUnsafeGuaranteedRef { $0.value = v }
+          } else {
+            guard case .cell(let c) = base[a] else { throw RuntimeError("internal error: not a cell") }
+            c.value = v
+          }
         case .getCapture:
-          base[a] = closure.cells[Int(ins.b)].value
+          base[a] = closure.cell(Int(ins.b))._withUnsafeGuaranteedRef { $0.value }
         case .setCapture:
-          closure.cells[Int(ins.b)].value = base[a]
+          let v = base[a]
+          closure.cell(Int(ins.b))._withUnsafeGuaranteedRef { $0.value = v }
         case .closure:
           let p = proto.protos[Int(ins.b)]
           var cells = ContiguousArray<Cell>()
@@ -58,7 +73,7 @@ extension VM {
               guard case .cell(let c) = base[r] else { throw RuntimeError("internal error: capture is not a cell") }
               cells.append(c)
             case .outer(let i):
-              cells.append(closure.cells[i])
+              cells.append(closure.cell(i).takeUnretainedValue())
             }
           }
           base[a] = .closure(Closure(proto: p, cells: cells))
@@ -67,7 +82,7 @@ extension VM {
           if case .int(let x) = base[Int(ins.b)], case .int(let y) = base[Int(ins.c)] {
             let (r, o) = x.addingReportingOverflow(y)
             if !o {
-              base[a] = .int(r)
+              Peek.store(base + a, .int(r), tags)
               continue
             }
           }
@@ -76,7 +91,7 @@ extension VM {
           if case .int(let x) = base[Int(ins.b)], case .int(let y) = base[Int(ins.c)] {
             let (r, o) = x.subtractingReportingOverflow(y)
             if !o {
-              base[a] = .int(r)
+              Peek.store(base + a, .int(r), tags)
               continue
             }
           }
@@ -85,7 +100,7 @@ extension VM {
           if case .int(let x) = base[Int(ins.b)], case .int(let y) = base[Int(ins.c)] {
             let (r, o) = x.multipliedReportingOverflow(by: y)
             if !o {
-              base[a] = .int(r)
+              Peek.store(base + a, .int(r), tags)
               continue
             }
           }
@@ -97,7 +112,7 @@ extension VM {
         case .mod:
           if case .int(let x) = base[Int(ins.b)], case .int(let y) = base[Int(ins.c)], y > 0 {
             let r = x % y
-            base[a] = .int(r < 0 ? r + y : r)
+            Peek.store(base + a, .int(r < 0 ? r + y : r), tags)
             continue
           }
           base[a] = try Operations.modulo(base[Int(ins.b)], base[Int(ins.c)])
@@ -109,7 +124,7 @@ extension VM {
           if case .int(let x) = base[Int(ins.b)], case .int(let y) = k[Int(ins.c)] {
             let (r, o) = x.multipliedReportingOverflow(by: y)
             if !o {
-              base[a] = .int(r)
+              Peek.store(base + a, .int(r), tags)
               continue
             }
           }
@@ -121,7 +136,7 @@ extension VM {
         case .modK:
           if case .int(let x) = base[Int(ins.b)], case .int(let y) = k[Int(ins.c)], y > 0 {
             let r = x % y
-            base[a] = .int(r < 0 ? r + y : r)
+            Peek.store(base + a, .int(r < 0 ? r + y : r), tags)
             continue
           }
           base[a] = try Operations.modulo(base[Int(ins.b)], k[Int(ins.c)])
@@ -129,7 +144,7 @@ extension VM {
           if case .int(let x) = base[Int(ins.b)] {
             let (r, o) = x.addingReportingOverflow(Int(ins.c))
             if !o {
-              base[a] = .int(r)
+              Peek.store(base + a, .int(r), tags)
               continue
             }
           }
@@ -137,7 +152,7 @@ extension VM {
         case .neg:
           base[a] = try Operations.negate(base[Int(ins.b)])
         case .not:
-          base[a] = .bool(!base[Int(ins.b)].isTruthy)
+          Peek.store(base + a, .bool(!base[Int(ins.b)].isTruthy), tags)
         case .eq:
           base[a] = .bool(base[Int(ins.b)] == base[Int(ins.c)])
         case .ne:
@@ -231,11 +246,11 @@ extension VM {
               "a numeric for loop needs whole numbers, got \(base[a].typeName) \(base[a].shortDescription)..\(base[a + 1].shortDescription)"
             )
           }
-          if start > limit { pc += Int(ins.b) } else { base[a + 2] = .int(start) }
+          if start > limit { pc += Int(ins.b) } else { Peek.store(base + a + 2, .int(start), tags) }
         case .forLoop:
           if case .int(let i) = base[a], case .int(let limit) = base[a + 1], i < limit {
-            base[a] = .int(i + 1)
-            base[a + 2] = .int(i + 1)
+            Peek.store(base + a, .int(i + 1), tags)
+            Peek.store(base + a + 2, .int(i + 1), tags)
             pc += Int(ins.b)
             budget -= 1
             if budget == 0 {
@@ -254,7 +269,9 @@ extension VM {
           var nargs = Int(ins.b)
           let returnTo = base - stack + a
           if ins.op == .callMethod {
-            (fslot, nargs) = try resolveMethod(base: base, a: a, nargs: nargs, name: k[Int(ins.c)])
+            let slot = Int(pc.pointee.a)
+            pc += 1
+            (fslot, nargs) = try resolveMethod(base: base, a: a, nargs: nargs, name: k[Int(ins.c)], slot: slot)
           }
           frames[frameCount - 1].pc = pc - code
           switch base[fslot] {
@@ -283,8 +300,9 @@ extension VM {
         case .ret, .retNil:
           let result = ins.op == .ret ? base[a] : .null
           let done = frames[frameCount - 1]
-          // Dead registers are not cleared here (it costs a release check per register per
-          // call); they are overwritten by the next call, and cleared when a script ends.
+          // Release what the dead registers hold (a big list must not outlive its function);
+          // registers holding plain values are skipped with a one-byte test.
+          Peek.clear(base, count: proto.registerCount, tags)
           frameCount -= 1
           stack[done.returnTo] = result
           if frameCount == stopAt { return result }
@@ -304,7 +322,7 @@ extension VM {
           for i in 0..<n { items.append(base[first + i]) }
           base[a] = .list(ListObject(items))
         case .newMap:
-          let m = MapObject()
+          let m = MapObject(OrderedDictionary(minimumCapacity: Int(ins.c)))
           let first = Int(ins.b)
           for i in 0..<Int(ins.c) { m.entries[base[first + 2 * i]] = base[first + 2 * i + 1] }
           base[a] = .map(m)
@@ -313,9 +331,24 @@ extension VM {
         case .setField:
           try Operations.setField(of: base[a], k[Int(ins.b)], to: base[Int(ins.c)])
         case .getIndex:
-          base[a] = try Operations.index(base[Int(ins.b)], base[Int(ins.c)])
+          if let l = Peek.list(base + Int(ins.b), tag: listTag), case .int(let i) = base[Int(ins.c)],
+            l._withUnsafeGuaranteedRef({ i >= 0 && i < $0.items.count })
+          {
+            base[a] = l._withUnsafeGuaranteedRef { $0.items[i] }
+          } else {
+            base[a] = try Operations.index(base[Int(ins.b)], base[Int(ins.c)])
+          }
         case .setIndex:
-          try Operations.setIndex(base[a], base[Int(ins.b)], to: base[Int(ins.c)])
+          if let l = Peek.list(base + a, tag: listTag), case .int(let i) = base[Int(ins.b)],
+            l._withUnsafeGuaranteedRef({ i >= 0 && i < $0.items.count })
+          {
+            let v = base[Int(ins.c)]
+            l._withUnsafeGuaranteedRef { $0.items[i] = v }
+          } else {
+            try Operations.setIndex(base[a], base[Int(ins.b)], to: base[Int(ins.c)])
+          }
+        case .extra:
+          break
         case .concat:
           var s = ""
           let first = Int(ins.b)
@@ -327,8 +360,18 @@ extension VM {
           }
           base[a] = .string(StringObject(s))
         case .append:
-          guard case .list(let l) = base[a] else { throw RuntimeError("internal error: append to a non-list") }
-          l.items.append(base[Int(ins.b)])
+          if let l = Peek.list(base + a, tag: listTag) {
+            let v = base[Int(ins.b)]
+            let count = l._withUnsafeGuaranteedRef { list -> Int in
+              list.items.append(v)
+              return list.items.count
+            }
+            if count & 0xFFFF == 0 { try checkMemory(adding: count * MemoryLayout<Value>.stride) }
+          } else {
+            frames[frameCount - 1].pc = pc - code
+            nativeTop = base - stack + proto.registerCount
+            base[a] = try callPushMethod(on: base[a], base[Int(ins.b)])
+          }
         case .makeDuration:
           base[a] = try Operations.makeDuration(base[Int(ins.b)], unit: Int(ins.c))
         }
@@ -340,11 +383,30 @@ extension VM {
     }
   }
 
+  /// `x.push(v)` when x is not a list: a map or record's own `push` field, or the built-in
+  /// (which reports the type error).
+  func callPushMethod(on receiver: Value, _ v: Value) throws -> Value {
+    switch receiver {
+    case .map(let m):
+      if let f = m["push"] { return try call(f, [v]) }
+    case .record(let r):
+      if let f = r["push"] { return try call(f, [v]) }
+    default: break
+    }
+    return try call(globals["push"] ?? .null, [receiver, v])
+  }
+
   /// For `x.name(args)`: a function stored in the field `name` of a map or record, or else the
   /// global function `name` called with `x` first. Returns the function slot and argument count.
-  func resolveMethod(base: UnsafeMutablePointer<Value>, a: Int, nargs: Int, name: Value) throws -> (Int, Int) {
+  @inline(__always)
+  func resolveMethod(base: UnsafeMutablePointer<Value>, a: Int, nargs: Int, name: Value, slot: Int) throws -> (Int, Int) {
     let receiver = base[a + 1]
     switch receiver {
+    case .list, .string:
+      if slot >= 0 {
+        base[a] = globals.values[slot]
+        return (a, nargs + 1)
+      }
     case .map(let m):
       if let f = m.entries[name] {
         base[a + 1] = f

@@ -231,10 +231,10 @@ enum Operations {
       if variables == 1 {
         slot[2] = l.items[i]
       } else {
-        slot[2] = .int(i)
+        Peek.store(slot + 2, .int(i), Peek.trivialTags)
         slot[3] = l.items[i]
       }
-      slot[1] = .int(i + 1)
+      Peek.store(slot + 1, .int(i + 1), Peek.trivialTags)
       return true
     case .map(let m):
       guard case .int(let i) = slot[1], i < m.entries.count else { return false }

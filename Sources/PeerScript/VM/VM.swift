@@ -124,6 +124,28 @@ public final class VM {
     return RuntimeError("\(n.name) takes \(expected), but was given \(nargs)", hint: n.doc)
   }
 
+  /// Calls a function of one argument from Swift without building an argument array (the
+  /// per-item callback of every pipeline stage).
+  public func call(_ callee: Value, _ arg: Value, _ second: Value? = nil) throws -> Value {
+    guard case .closure(let c) = callee, nativeNesting < maxNativeNesting else {
+      return try call(callee, second.map { [arg, $0] } ?? [arg])
+    }
+    let slot = frameCount == 0 ? 0 : nativeTop
+    try ensureStack(slot + 4)
+    stack[slot] = callee
+    stack[slot + 1] = arg
+    if let second { stack[slot + 2] = second }
+    let saved = nativeTop
+    let stopAt = frameCount
+    nativeNesting += 1
+    defer {
+      nativeNesting -= 1
+      nativeTop = saved
+    }
+    try pushFrame(c, fslot: slot, nargs: second == nil ? 1 : 2, returnTo: slot)
+    return try execute(stopAt: stopAt)
+  }
+
   /// Calls a function from Swift: the entry point for scripts and for built-ins that call back.
   public func call(_ callee: Value, _ args: [Value]) throws -> Value {
     let slot = frameCount == 0 ? 0 : nativeTop

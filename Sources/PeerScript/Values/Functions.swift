@@ -61,12 +61,24 @@ public enum CaptureSource: Sendable {
 
 public final class Closure {
   public let proto: FunctionProto
-  public var cells: ContiguousArray<Cell>
+  /// The captured cells, retained by hand: the VM reads them with no reference counting,
+  /// which matters in closures that touch captured lists in loops.
+  let cellCount: Int
+  let cells: UnsafeMutablePointer<Unmanaged<Cell>>
 
   init(proto: FunctionProto, cells: ContiguousArray<Cell>) {
     self.proto = proto
-    self.cells = cells
+    cellCount = cells.count
+    self.cells = .allocate(capacity: max(1, cells.count))
+    for (i, c) in cells.enumerated() { self.cells[i] = Unmanaged.passRetained(c) }
   }
+
+  deinit {
+    for i in 0..<cellCount { cells[i].release() }
+    cells.deallocate()
+  }
+
+  @inline(__always) func cell(_ i: Int) -> Unmanaged<Cell> { cells[i] }
 }
 
 /// A function written in Swift: the standard library and the host's built-ins.
@@ -93,7 +105,7 @@ public struct Arguments {
   public let function: String
   let base: UnsafeMutablePointer<Value>
   public let count: Int
-  public unowned let vm: VM
+  public unowned(unsafe) let vm: VM
 
   public subscript(i: Int) -> Value { i < count ? base[i] : .null }
 
@@ -147,6 +159,11 @@ public struct Arguments {
   /// Calls a script or native function from Swift (used by map, filter, sort...).
   public func call(_ callee: Value, _ args: [Value]) throws -> Value {
     try vm.call(callee, args)
+  }
+
+  /// Calls a one-argument function (no argument array is built).
+  public func call(_ callee: Value, _ arg: Value, _ second: Value? = nil) throws -> Value {
+    try vm.call(callee, arg, second)
   }
 
   public func typeError(_ i: Int, expected: String) -> RuntimeError {
