@@ -362,17 +362,16 @@ final class Compiler {
     beginScope()
     defer { endScope() }
     let loop = Loop(depth: state.scopeDepth)
-    // The counting loop handles whole numbers only; it is used when the range visibly starts
-    // at a whole number (`1..n`, `0..<len(xs)`). Other ranges (dates, variables) are iterated.
-    if second == nil, case .range(let lo, let hi, let exclusive) = sequence.kind, case .literal(.int) = lo.kind {
+    // A range written in the loop (`1..n`, `0..<len(xs)`, `start..end` of dates) counts in
+    // registers without making a range value.
+    if second == nil, case .range(let lo, let hi, let exclusive) = sequence.kind {
       // Numeric loop: counter, limit, and the variable the body sees.
       let base = allocateRegister()
       _ = allocateRegister()
       let variable = allocateRegister()
       expression(lo, into: base)
       expression(hi, into: base + 1)
-      if exclusive { emit(.addI, Int32(base + 1), Int32(base + 1), -1, at: pos) }
-      let prep = emit(.forPrep, Int32(base), at: pos)
+      let prep = emit(.forPrep, Int32(base), 0, exclusive ? 1 : 0, at: pos)
       state.locals.append(Local(name: "(for)", register: base, mutable: false, isCell: false, depth: state.scopeDepth))
       let bodyStart = here
       beginScope()
@@ -652,9 +651,8 @@ final class Compiler {
     let save = max(state.freeRegister, dst + 1)
     defer { state.freeRegister = save }
     let a = exprAnyRegister(left)
-    // Only for "+": addI's error message names "+", so `x - 1` uses subK and reports "-".
-    if op == "+", case .literal(.int(let n)) = right.kind, n > -1_000_000, n < 1_000_000 {
-      emit(.addI, Int32(dst), Int32(a), Int32(n), at: pos)
+    if op == "+" || op == "-", case .literal(.int(let n)) = right.kind, n > -1_000_000, n < 1_000_000 {
+      emit(op == "+" ? .addI : .subI, Int32(dst), Int32(a), Int32(n), at: pos)
       return
     }
     let arithmeticK: [String: Opcode] = ["+": .addK, "-": .subK, "*": .mulK, "/": .divK, "//": .idivK, "%": .modK]

@@ -149,6 +149,15 @@ extension VM {
             }
           }
           base[a] = try Operations.add(base[Int(ins.b)], .int(Int(ins.c)))
+        case .subI:
+          if case .int(let x) = base[Int(ins.b)] {
+            let (r, o) = x.subtractingReportingOverflow(Int(ins.c))
+            if !o {
+              Peek.store(base + a, .int(r), tags)
+              continue
+            }
+          }
+          base[a] = try Operations.subtract(base[Int(ins.b)], .int(Int(ins.c)))
         case .neg:
           base[a] = try Operations.negate(base[Int(ins.b)])
         case .not:
@@ -241,22 +250,38 @@ extension VM {
           }
 
         case .forPrep:
-          guard case .int(let start) = base[a], case .int(let limit) = base[a + 1] else {
-            throw RuntimeError(
-              "a numeric for loop needs whole numbers, got \(base[a].typeName) \(base[a].shortDescription)..\(base[a + 1].shortDescription)"
-            )
-          }
-          if start > limit { pc += Int(ins.b) } else { Peek.store(base + a + 2, .int(start), tags) }
-        case .forLoop:
-          if case .int(let i) = base[a], case .int(let limit) = base[a + 1], i < limit {
-            Peek.store(base + a, .int(i + 1), tags)
-            Peek.store(base + a + 2, .int(i + 1), tags)
-            pc += Int(ins.b)
-            budget -= 1
-            if budget == 0 {
-              budget = VM.checkInterval
-              try checkBudgets()
+          if ins.c != 0 {  // `..<`: the limit itself is excluded
+            switch base[a + 1] {
+            case .int(let n) where n > Int.min: base[a + 1] = .int(n - 1)
+            case .date(let d): base[a + 1] = .date(d - 1)
+            default: break
             }
+          }
+          switch (base[a], base[a + 1]) {
+          case (.int(let start), .int(let limit)):
+            if start > limit { pc += Int(ins.b) } else { Peek.store(base + a + 2, .int(start), tags) }
+          case (.date(let start), .date(let limit)):
+            if start > limit { pc += Int(ins.b) } else { base[a + 2] = .date(start) }
+          case (let lo, let hi):
+            throw RuntimeError(
+              "a range in a for loop needs two whole numbers or two dates, got \(lo.shortDescription)..\(hi.shortDescription)")
+          }
+        case .forLoop:
+          if case .int(let i) = base[a], case .int(let limit) = base[a + 1] {
+            if i < limit {
+              Peek.store(base + a, .int(i + 1), tags)
+              Peek.store(base + a + 2, .int(i + 1), tags)
+              pc += Int(ins.b)
+              budget -= 1
+              if budget == 0 {
+                budget = VM.checkInterval
+                try checkBudgets()
+              }
+            }
+          } else if case .date(let d) = base[a], case .date(let limit) = base[a + 1], d < limit {
+            base[a] = .date(d + 1)
+            base[a + 2] = .date(d + 1)
+            pc += Int(ins.b)
           }
         case .iterPrep:
           base[a] = try Operations.iterable(base[a], variables: Int(ins.c))
