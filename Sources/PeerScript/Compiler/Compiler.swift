@@ -203,6 +203,7 @@ final class Compiler {
         "\"it\" (and \".field\") only exist inside a pipeline stage or a form check", at: pos, length: 2)
       return
     }
+    candidates.formUnion(Lexer.keywords)
     if let m = closestMatch(to: name, in: candidates) { hint = "did you mean \"\(m)\"?" }
     fail("unknown name \"\(name)\"", at: pos, length: name.count, hint: hint)
   }
@@ -522,19 +523,43 @@ final class Compiler {
       }
       declareLocal(p, mutable: true, register: r, at: decl.position)
     }
-    let body = decl.body
-    for (i, stmt) in body.enumerated() {
-      if i == body.count - 1, case .expression(let e) = stmt.kind {
-        let r = exprAnyRegister(e)
-        emit(.ret, Int32(r), at: stmt.position)
-      } else {
-        statement(stmt)
-      }
-    }
-    if case .expression = body.last?.kind {} else { emit(.retNil, at: decl.position) }
+    tail(decl.body, at: decl.position)
     state = outer
     outer.proto.protos.append(proto)
     emit(.closure, Int32(dst), Int32(outer.proto.protos.count - 1), at: decl.position)
+  }
+
+  /// Compiles a function body whose value is its last expression. An `if`/`else` at the end
+  /// gives the value of the branch taken, so `fn size(n) { if n > 9 { "big" } else { "small" } }`
+  /// works as a coordinator would expect.
+  func tail(_ body: [Stmt], at pos: SourcePosition) {
+    for (i, stmt) in body.enumerated() {
+      guard i == body.count - 1 else {
+        statement(stmt)
+        continue
+      }
+      switch stmt.kind {
+      case .expression(let e):
+        let save = state.freeRegister
+        let r = exprAnyRegister(e)
+        emit(.ret, Int32(r), at: stmt.position)
+        state.freeRegister = save
+        return
+      case .ifElse(let cond, let then, let otherwise):
+        let falseJumps = condition(cond, jumpIfFalse: true)
+        beginScope()
+        tail(then, at: stmt.position)
+        endScope()
+        falseJumps.forEach(patch)
+        beginScope()
+        tail(otherwise ?? [], at: stmt.position)
+        endScope()
+        return
+      default:
+        statement(stmt)
+      }
+    }
+    emit(.retNil, at: pos)
   }
 
   // MARK: - Expressions

@@ -176,9 +176,10 @@ public struct Parser {
         continue
       }
       do {
-        body.append(try statement())
+        let stmt = try statement()
+        body.append(stmt)
         if !(atNewline || atEnd || (closer != nil && isSymbol(closer!))) {
-          throw error("expected the end of the statement, found \(describe(token))", hint: hintForJunk())
+          throw error("expected the end of the statement, found \(describe(token))", hint: hintForJunk(after: stmt))
         }
       } catch {
         synchronize()
@@ -189,7 +190,13 @@ public struct Parser {
     }
   }
 
-  func hintForJunk() -> String? {
+  func hintForJunk(after stmt: Stmt) -> String? {
+    // `retrun x`: a misspelt keyword reads as a name followed by junk.
+    if case .expression(let e) = stmt.kind, case .name(let name) = e.kind,
+      let keyword = closestMatch(to: name, in: Lexer.keywords)
+    {
+      return "did you mean \"\(keyword)\"?"
+    }
     if case .identifier = token.kind { return "put each statement on its own line, or separate them with \";\"" }
     return nil
   }
