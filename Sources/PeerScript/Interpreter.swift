@@ -51,10 +51,32 @@ public final class Interpreter {
     library.registerDates(today: options.today ?? CivilDate.today())
     Stages.register(in: library)
     library.constant("args", .list(options.arguments.map { Value.text($0) }), "args - the arguments given after the script's name")
+    library.internal("|record", 1) { args in
+      throw RuntimeError(
+        "\(try args.string(0)) names a record, but no project is open",
+        hint: "run peer in a project folder, or give --project DIR")
+    }
     library.internal("|register_test", 3) { [unowned self] args in
       self.tests.append((try args.string(0), "", try args.int(2), args[1]))
       return .null
     }
+  }
+
+  /// Adds (or replaces) a built-in: how a host such as PeerCore gives scripts its own
+  /// functions. A name starting with "|" is internal (`|record` looks up `M-0042`).
+  public func define(
+    _ name: String, arity: ClosedRange<Int>, doc: String, _ body: @escaping (Arguments) throws -> Value
+  ) {
+    if name.hasPrefix("|") {
+      library.internal(name, arity, body)
+    } else {
+      library.define(name, arity, doc, body)
+    }
+  }
+
+  /// Adds (or replaces) a global value with its `:help` text (`mothers`, say).
+  public func define(_ name: String, value: Value, doc: String) {
+    library.constant(name, value, doc)
   }
 
   /// Compiles and runs `source`. Returns the value of the last statement when it is a bare
@@ -148,7 +170,8 @@ public final class Interpreter {
   /// Names that can follow `value.` (for completion).
   public func fieldNames(of value: Value) -> [String] {
     switch value {
-    case .record(let r): return r.type.fields
+    case .record(let r): return r.type.fields + (r.type.host?.extraFieldNames(of: r) ?? [])
+    case .host(let h): return h.fieldNames
     case .map(let m): return m.textKeys
     case .date: return ["year", "month", "day", "weekday"]
     case .duration: return ["days", "weeks", "months", "years"]

@@ -21,6 +21,9 @@ extension Library {
       case .map(let m): return .int(m.entries.count)
       case .string(let s): return .int(s.value.count)
       case .groups(let g): return .int(g.keys.count)
+      case .host(let h):
+        if let n = try h.count() { return .int(n) }
+        throw args.typeError(0, expected: "a list, map or text")
       case .range: return .int(try Library.materialize(args[0]).count)
       default: throw args.typeError(0, expected: "a list, map or text")
       }

@@ -54,6 +54,9 @@ public final class Library {
       default: return []
       }
     case .groups(let g): return Stages.groupRows(g)
+    case .host(let h):
+      if let items = try h.items() { return items }
+      throw RuntimeError("expected a list, got \(v.typeName)")
     default: throw RuntimeError("expected a list, got \(v.typeName) \(v.shortDescription)")
     }
   }

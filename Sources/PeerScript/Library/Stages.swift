@@ -6,6 +6,9 @@ enum Stages {
     switch v {
     case .list(let l): return l.items
     case .groups(let g): return groupRows(g)
+    case .host(let h):
+      if let items = try h.items() { return items }
+      throw RuntimeError("\"\(stage)\" works on a list, got \(v.typeName)")
     case .range: return try Library.materialize(v)
     case .map(let m):
       return ContiguousArray(m.entries.map { k, v in Value.map(MapObject(["key": k, "value": v].reduce(into: [:]) { $0[.text($1.key)] = $1.value })) })

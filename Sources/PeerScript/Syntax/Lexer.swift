@@ -10,6 +10,8 @@ public struct Token: Sendable {
     case date(Int32)
     case text([TextPart])
     case symbol(String)
+    /// A record's human id, `M-0042`: one of the record letters, a dash, four or more digits.
+    case recordID(String)
     case newline
     case end
     case error(String)
@@ -137,6 +139,14 @@ public struct Lexer {
       return make(.newline)
     }
     if c.isNumber && c.isASCII { return make(number()) }
+    if "VMXCES".contains(c), peek(1) == "-", isDigit(peek(2)), isDigit(peek(3)), isDigit(peek(4)), isDigit(peek(5)) {
+      var code = String(advance()) + String(advance())
+      while let d = peek(), isDigit(d) { code.append(advance()) }
+      if let d = peek(), d == "_" || d.isLetter {
+        return make(.error("\(code)\(d)... is not a record id (write ids like M-0042)"))
+      }
+      return make(.recordID(code))
+    }
     if c == "_" || c.isLetter {
       var word = ""
       while let d = peek(), d == "_" || d.isLetter || (d.isNumber && d.isASCII) { word.append(advance()) }

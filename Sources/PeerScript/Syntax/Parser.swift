@@ -110,6 +110,7 @@ public struct Parser {
     case .int(let n): return "the number \(n)"
     case .float(let d): return "the number \(d)"
     case .date(let d): return "the date \(CivilDate(days: d).iso)"
+    case .recordID(let code): return "the record \(code)"
     case .text: return "text"
     case .symbol(let s): return "\"\(s)\""
     case .newline: return "the end of the line"
@@ -641,6 +642,11 @@ public struct Parser {
     case .date(let d):
       _ = advance()
       return Expr(.literal(.date(d)), t.position, length: t.length)
+    case .recordID(let code):
+      // `M-0042` asks the host for that record (an error when no project is open).
+      _ = advance()
+      let lookup = Expr(.name("|record"), t.position, length: t.length)
+      return Expr(.call(lookup, [Expr(.literal(.text(code)), t.position, length: t.length)]), t.position, length: t.length)
     case .text(let parts):
       _ = advance()
       return try interpolation(parts, at: t)

@@ -172,6 +172,9 @@ enum Operations {
       }
       return lo != .greater && hi != .greater
     case .groups(let g): return g.keys.contains(needle)
+    case .host(let h):
+      if let items = try h.items() { return items.contains(needle) }
+      throw RuntimeError("cannot look inside \(haystack.typeName) with \"in\"")
     case .record(let r):
       guard case .string(let s) = needle else { return false }
       return r.type.slot(of: s.value) != nil
@@ -216,6 +219,9 @@ enum Operations {
       throw RuntimeError("cannot loop over \(v.shortDescription)")
     case .string(let s): return .list(ListObject(ContiguousArray(s.value.map { Value.text(String($0)) })))
     case .groups(let g): return .list(ListObject(Stages.groupRows(g)))
+    case .host(let h):
+      if let items = try h.items() { return .list(ListObject(items)) }
+      throw RuntimeError("cannot loop over \(v.typeName)")
     case .null:
       throw RuntimeError("cannot loop over nil", hint: "the list is missing; check where it comes from")
     default:
@@ -271,11 +277,19 @@ enum Operations {
     switch object {
     case .record(let r):
       let name = fieldName(key)
+      if let host = r.type.host, let v = try host.field(of: r, name) { return v }
       if let i = r.type.slot(of: name) { return r.values[i] }
+      let known = r.type.fields + (r.type.host?.extraFieldNames(of: r) ?? [])
       throw RuntimeError(
         "\(r.type.name) has no field \"\(name)\"",
-        hint: closestMatch(to: name, in: r.type.fields).map { "did you mean \"\($0)\"?" }
-          ?? "its fields are \(r.type.fields.joined(separator: ", "))")
+        hint: closestMatch(to: name, in: known).map { "did you mean \"\($0)\"?" }
+          ?? "its fields are \(known.joined(separator: ", "))")
+    case .host(let h):
+      let name = fieldName(key)
+      if let v = try h.field(name) { return v }
+      throw RuntimeError(
+        "\(h.typeName) has no field \"\(name)\"",
+        hint: closestMatch(to: name, in: h.fieldNames).map { "did you mean \"\($0)\"?" })
     case .map(let m):
       return m.entries[key] ?? .null
     case .date(let d):
@@ -330,6 +344,7 @@ enum Operations {
           "\(r.type.name) has no field \"\(name)\"",
           hint: closestMatch(to: name, in: r.type.fields).map { "did you mean \"\($0)\"?" })
       }
+      try r.type.host?.willSet(r, name, to: value)
       r.values[i] = value
     case .map(let m):
       m.entries[key] = value

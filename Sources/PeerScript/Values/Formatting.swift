@@ -39,6 +39,7 @@ extension Value: CustomStringConvertible {
     case .range(let r):
       if let label = r.label { return label }
       return "\(r.lower.format(quoted: true))..\(r.upper.format(quoted: true))"
+    case .host(let h): return h.description
     case .groups(let g):
       return "<\(g.keys.count) groups by \(g.keyName)>"
     case .cell(let c): return c.value.format(quoted: quoted, depth: depth)
