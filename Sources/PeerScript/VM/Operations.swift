@@ -340,6 +340,11 @@ enum Operations {
     case .record(let r):
       let name = fieldName(key)
       guard let i = r.type.slot(of: name) else {
+        // A host may keep fields of its own (a project's own fields of a stored record).
+        if let host = r.type.host {
+          try host.willSet(r, name, to: value)
+          return
+        }
         throw RuntimeError(
           "\(r.type.name) has no field \"\(name)\"",
           hint: closestMatch(to: name, in: r.type.fields).map { "did you mean \"\($0)\"?" })

@@ -27,7 +27,8 @@ open class HostObject {
 public protocol RecordHost: AnyObject {
   /// The value of a computed field, or nil to read the record's own slot.
   func field(of record: RecordObject, _ name: String) throws -> Value?
-  /// Called before a field is set; throws to refuse the change.
+  /// Called before a field is set; throws to refuse the change. Also called for a field the
+  /// record does not have, which the host may keep (or refuse with an error).
   func willSet(_ record: RecordObject, _ name: String, to value: Value) throws
   /// Names that can follow `record.` besides the stored fields (for completion and hints).
   func extraFieldNames(of record: RecordObject) -> [String]
