@@ -20,6 +20,7 @@ extension VM {
     let listTag = Peek.listTag
     let tags = Peek.trivialTags
     let cellTag = Peek.cellTag
+    let closureTag = Peek.closureTag
 
     do {
       while true {
@@ -306,6 +307,25 @@ extension VM {
               base: base, a: a, nargs: nargs, name: k[Int(ins.c)], slot: slot)
           }
           frames[frameCount - 1].pc = pc - code
+          // A script function: entered without retaining it (its slot keeps it alive).
+          if let u = Peek.closure(base + fslot, tag: closureTag) {
+            try u._withUnsafeGuaranteedRef { c in
+              try pushFrame(c, fslot: base - stack + fslot, nargs: nargs, returnTo: returnTo)
+            }
+            frame = frames[frameCount - 1]
+            closure = frame.closure
+            proto = closure.proto
+            code = proto.codePointer!
+            k = proto.constantsPointer!
+            base = stack + frame.base
+            pc = code
+            budget -= 1
+            if budget == 0 {
+              budget = VM.checkInterval
+              try checkBudgets()
+            }
+            continue
+          }
           switch base[fslot] {
           case .closure(let c):
             try pushFrame(c, fslot: base - stack + fslot, nargs: nargs, returnTo: returnTo)

@@ -24,6 +24,24 @@ enum Peek {
     return tag == intTag ? nil : tag
   }()
 
+  static let closureTag: UInt8? = {
+    guard MemoryLayout<Value>.size == 9 else { return nil }
+    let proto = FunctionProto(name: "", file: "")
+    var v = Value.closure(Closure(proto: proto, cells: []))
+    let tag = withUnsafeBytes(of: &v) { $0[8] }
+    var w = Value.int(0)
+    let intTag = withUnsafeBytes(of: &w) { $0[8] }
+    return tag == intTag ? nil : tag
+  }()
+
+  @inline(__always)
+  static func closure(_ p: UnsafeMutablePointer<Value>, tag: UInt8?) -> Unmanaged<Closure>? {
+    guard let tag else { return nil }
+    let raw = UnsafeRawPointer(p)
+    guard raw.load(fromByteOffset: 8, as: UInt8.self) == tag else { return nil }
+    return Unmanaged<Closure>.fromOpaque(raw.load(as: UnsafeRawPointer.self))
+  }
+
   @inline(__always)
   static func cell(_ p: UnsafeMutablePointer<Value>, tag: UInt8?) -> Unmanaged<Cell>? {
     guard let tag else { return nil }
