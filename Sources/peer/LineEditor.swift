@@ -28,10 +28,11 @@ final class LineEditor {
   init(historyPath: String, completer: Completer) {
     self.historyPath = historyPath
     ReadlineState.completer = completer
-    peer_rl_set_readline_name("peer")
+    // readline keeps these pointers: give it copies that live as long as the process.
+    peer_rl_set_readline_name(strdup("peer"))
     peer_rl_set_catch_signals(0)
     peer_rl_set_attempted_completion_function(attemptCompletion)
-    peer_rl_set_completer_word_break_characters(Completer.wordBreakCharacters)
+    peer_rl_set_completer_word_break_characters(strdup(Completer.wordBreakCharacters))
     using_history()
     stifle_history(2000)
     _ = read_history(historyPath)
@@ -54,12 +55,14 @@ final class LineEditor {
       }
       if SignalState.interruptPending != 0 {
         SignalState.interruptPending = 0
+        // Echo ^C where the cursor is and move to a fresh line before readline restores the
+        // terminal (which returns the cursor to the start of the line).
+        Console.write("^C\n")
+        Console.flush()
+        rl_replace_line("", 0)
         rl_free_line_state()
         rl_callback_sigcleanup()
-        rl_replace_line("", 0)
         rl_callback_handler_remove()
-        Console.write("^C\n")
-        fflush(peer_stdout())
         return .interrupted
       }
       var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
@@ -72,7 +75,6 @@ final class LineEditor {
       if descriptor.revents & Int16(POLLIN | POLLHUP | POLLERR) == 0 { continue }
       rl_callback_read_char()
       if ReadlineState.lineReady {
-        rl_callback_handler_remove()
         guard let line = ReadlineState.line else {
           Console.write("\n")
           return .endOfInput
@@ -120,6 +122,8 @@ enum SignalState {
   nonisolated(unsafe) static var runningCode: sig_atomic_t = 0
   nonisolated(unsafe) static var interruptPending: sig_atomic_t = 0
   nonisolated(unsafe) static var terminatePending: sig_atomic_t = 0
+  /// Ctrl-C arrived while a script ran (the terminal has echoed "^C" without a newline).
+  nonisolated(unsafe) static var interruptedRunningCode: sig_atomic_t = 0
 
   static func install() {
     signal(SIGINT, handleSignal)
@@ -131,6 +135,7 @@ enum SignalState {
 private func handleSignal(_ signal: Int32) {
   if signal == SIGINT {
     if SignalState.runningCode != 0 {
+      SignalState.interruptedRunningCode = 1
       Interpreter.requestInterrupt()
     } else {
       SignalState.interruptPending = 1
@@ -141,7 +146,11 @@ private func handleSignal(_ signal: Int32) {
   }
 }
 
+/// Called by readline with a finished line (NULL at end of input). Removing the handler here,
+/// not after `rl_callback_read_char` returns, stops readline from drawing a fresh prompt before
+/// the entry has run and printed its result.
 private func lineHandler(_ line: UnsafeMutablePointer<CChar>?) {
+  rl_callback_handler_remove()
   ReadlineState.lineReady = true
   if let line {
     ReadlineState.line = String(cString: line)

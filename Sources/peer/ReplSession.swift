@@ -57,6 +57,7 @@ final class ReplSession {
   /// Runs code with Ctrl-C wired to the interpreter; errors are printed, never thrown.
   private func runGuarded<T>(_ body: () throws -> T) -> T? {
     Console.flush()
+    SignalState.interruptedRunningCode = 0
     SignalState.runningCode = 1
     defer {
       SignalState.runningCode = 0
@@ -65,6 +66,7 @@ final class ReplSession {
     do {
       return try body()
     } catch {
+      if SignalState.interruptedRunningCode != 0 { Console.write("\n") }
       Console.report(error)
       return nil
     }
