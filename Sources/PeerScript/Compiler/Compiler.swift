@@ -1,0 +1,846 @@
+/// Compiles the syntax tree of one script into function protos of register bytecode.
+///
+/// Each function has a window of registers: parameters first, then locals in declaration
+/// order, then temporaries above them, freed as soon as an expression is done. Names resolve
+/// here, once: a local is a register, a variable of an enclosing function is a captured cell, and
+/// anything else is a global slot. Unknown names are compile errors with a "did you mean" hint.
+final class Compiler {
+  let source: Source
+  let globals: Globals
+  var diagnostics: [Diagnostic] = []
+  var state: FunctionState!
+  /// Record kinds declared by scripts, by name (the constructor needs the shape at compile time).
+  var recordTypes: [String: RecordType]
+
+  struct Failure: Error {}
+
+  final class FunctionState {
+    let proto: FunctionProto
+    let decl: FunctionDecl
+    let parent: FunctionState?
+    var locals: [Local] = []
+    var scopeDepth = 0
+    var freeRegister = 0
+    var captureNames: [String] = []
+    var captureMutable: [Bool] = []
+    var loops: [Loop] = []
+    /// The script's top level: its outermost declarations are globals.
+    let isTopLevel: Bool
+
+    init(proto: FunctionProto, decl: FunctionDecl, parent: FunctionState?, isTopLevel: Bool) {
+      self.proto = proto
+      self.decl = decl
+      self.parent = parent
+      self.isTopLevel = isTopLevel
+    }
+  }
+
+  struct Local {
+    var name: String
+    var register: Int
+    var mutable: Bool
+    var isCell: Bool
+    var depth: Int
+  }
+
+  final class Loop {
+    var breaks: [Int] = []
+    var continues: [Int] = []
+    let depth: Int
+    init(depth: Int) { self.depth = depth }
+  }
+
+  enum Location {
+    case register(Int, mutable: Bool)
+    case cell(Int, mutable: Bool)
+    case capture(Int, mutable: Bool)
+    case global(Int, mutable: Bool)
+  }
+
+  init(source: Source, globals: Globals, recordTypes: [String: RecordType]) {
+    self.source = source
+    self.globals = globals
+    self.recordTypes = recordTypes
+  }
+
+  /// Compiles a script. `lastValue` tells whether the script ends with a bare expression whose
+  /// value it returns (the REPL prints it).
+  func compileScript(_ main: FunctionDecl) -> (FunctionProto, lastValue: Bool)? {
+    let proto = FunctionProto(name: "<script>", file: source.name)
+    state = FunctionState(proto: proto, decl: main, parent: nil, isTopLevel: true)
+    // Hoist top-level definitions so functions can call each other in any order.
+    for stmt in main.body {
+      switch stmt.kind {
+      case .function(let f): _ = globals.define(f.name, mutable: false, user: true)
+      case .declare(let name, let mutable, _): _ = globals.define(name, mutable: mutable, user: true)
+      case .record(let name, _): _ = globals.define(name, mutable: false, user: true)
+      default: break
+      }
+    }
+    var lastValue = false
+    for (i, stmt) in main.body.enumerated() {
+      if i == main.body.count - 1, case .expression(let e) = stmt.kind {
+        let save = state.freeRegister
+        let r = exprAnyRegister(e)
+        emit(.ret, Int32(r), at: stmt.position)
+        state.freeRegister = save
+        lastValue = true
+      } else {
+        statement(stmt)
+      }
+    }
+    if !lastValue { emit(.retNil, at: SourcePosition(line: source.lines.count, column: 1)) }
+    return diagnostics.isEmpty ? (proto, lastValue) : nil
+  }
+
+  // MARK: - Emitting
+
+  @discardableResult
+  func emit(_ op: Opcode, _ a: Int32 = 0, _ b: Int32 = 0, _ c: Int32 = 0, at pos: SourcePosition) -> Int {
+    state.proto.code.append(Instruction(op, a, b, c))
+    state.proto.positions.append(pos)
+    return state.proto.code.count - 1
+  }
+
+  var here: Int { state.proto.code.count }
+
+  /// Points the jump at `index` to the next instruction to be emitted.
+  func patch(_ index: Int) { patch(index, to: here) }
+
+  func patch(_ index: Int, to target: Int) {
+    let offset = Int32(target - (index + 1))
+    switch state.proto.code[index].op {
+    case .jump, .jumpIfFalse, .jumpIfTrue, .forPrep, .forLoop, .iterNext:
+      state.proto.code[index].b = offset
+    default:
+      state.proto.code[index].c = offset
+    }
+  }
+
+  func constant(_ v: Value) -> Int32 {
+    var v = v
+    if case .string(let s) = v { v = .string(globals.intern(s.value)) }
+    let k = state.proto.constants
+    // Reuse simple constants; functions and records are always new.
+    for i in k.indices {
+      switch (k[i], v) {
+      case (.int(let a), .int(let b)) where a == b: return Int32(i)
+      case (.float(let a), .float(let b)) where a == b: return Int32(i)
+      case (.string(let a), .string(let b)) where a.value == b.value: return Int32(i)
+      case (.date(let a), .date(let b)) where a == b: return Int32(i)
+      case (.duration(let a), .duration(let b)) where a == b: return Int32(i)
+      case (.null, .null): return Int32(i)
+      case (.bool(let a), .bool(let b)) where a == b: return Int32(i)
+      default: continue
+      }
+    }
+    state.proto.constants.append(v)
+    return Int32(state.proto.constants.count - 1)
+  }
+
+  func allocateRegister() -> Int {
+    let r = state.freeRegister
+    state.freeRegister += 1
+    if state.freeRegister > state.proto.registerCount { state.proto.registerCount = state.freeRegister }
+    if state.freeRegister > 250_000 { fail("this function is too large", at: state.decl.position) }
+    return r
+  }
+
+  func fail(_ message: String, at pos: SourcePosition, length: Int = 1, hint: String? = nil) {
+    if diagnostics.contains(where: { $0.position == pos && $0.message == message }) { return }
+    diagnostics.append(
+      Diagnostic(
+        file: source.name, position: pos, length: length, message: message, hint: hint,
+        sourceLine: source.line(pos.line)))
+  }
+
+  // MARK: - Names
+
+  func resolve(_ name: String) -> Location? {
+    resolve(name, in: state)
+  }
+
+  private func resolve(_ name: String, in fs: FunctionState) -> Location? {
+    if let local = fs.locals.last(where: { $0.name == name }) {
+      return local.isCell ? .cell(local.register, mutable: local.mutable) : .register(local.register, mutable: local.mutable)
+    }
+    if let i = fs.captureNames.firstIndex(of: name) { return .capture(i, mutable: fs.captureMutable[i]) }
+    if let parent = fs.parent, let outer = resolve(name, in: parent) {
+      switch outer {
+      case .cell(let r, let m):
+        fs.proto.captures.append(.local(r))
+        fs.captureNames.append(name)
+        fs.captureMutable.append(m)
+        return .capture(fs.captureNames.count - 1, mutable: m)
+      case .capture(let i, let m):
+        fs.proto.captures.append(.outer(i))
+        fs.captureNames.append(name)
+        fs.captureMutable.append(m)
+        return .capture(fs.captureNames.count - 1, mutable: m)
+      case .global:
+        return outer
+      case .register:
+        // The parser marks every local used by a nested function as a cell; reaching here
+        // means that analysis missed a case.
+        return nil
+      }
+    }
+    if let g = globals.slot(of: name) { return .global(g, mutable: globals.mutable[g]) }
+    return nil
+  }
+
+  func unknownName(_ name: String, at pos: SourcePosition) {
+    var candidates = Set(globals.names.filter { !$0.hasPrefix("|") })
+    var fs: FunctionState? = state
+    while let f = fs {
+      for l in f.locals { candidates.insert(l.name) }
+      candidates.formUnion(f.captureNames)
+      fs = f.parent
+    }
+    var hint: String?
+    if name == "it" {
+      fail(
+        "\"it\" (and \".field\") only exist inside a pipeline stage or a form check", at: pos, length: 2)
+      return
+    }
+    if let m = closestMatch(to: name, in: candidates) { hint = "did you mean \"\(m)\"?" }
+    fail("unknown name \"\(name)\"", at: pos, length: name.count, hint: hint)
+  }
+
+  /// Declares a local in the current scope and returns its register (which holds the value).
+  func declareLocal(_ name: String, mutable: Bool, register: Int, at pos: SourcePosition) {
+    let isCell = state.decl.namesUsedByNested.contains(name)
+    if isCell { emit(.newCell, Int32(register), at: pos) }
+    state.locals.append(Local(name: name, register: register, mutable: mutable, isCell: isCell, depth: state.scopeDepth))
+  }
+
+  func beginScope() { state.scopeDepth += 1 }
+
+  func endScope() {
+    state.scopeDepth -= 1
+    while let last = state.locals.last, last.depth > state.scopeDepth {
+      state.locals.removeLast()
+      state.freeRegister = last.register
+    }
+  }
+
+  // MARK: - Statements
+
+  func block(_ body: [Stmt]) {
+    beginScope()
+    for s in body { statement(s) }
+    endScope()
+  }
+
+  func statement(_ s: Stmt) {
+    let save = state.freeRegister
+    // Temporaries die with the statement; a local it declared stays.
+    defer { state.freeRegister = max(save, (state.locals.last?.register ?? -1) + 1) }
+    switch s.kind {
+    case .expression(let e):
+      _ = exprAnyRegister(e)
+    case .declare(let name, let mutable, let value):
+      if state.isTopLevel && state.scopeDepth == 0 {
+        let g = globals.define(name, mutable: mutable, user: true)
+        if let value {
+          let r = exprAnyRegister(value)
+          emit(.setGlobal, Int32(r), Int32(g), at: s.position)
+        } else {
+          let r = allocateRegister()
+          emit(.loadNil, Int32(r), at: s.position)
+          emit(.setGlobal, Int32(r), Int32(g), at: s.position)
+        }
+      } else {
+        if let dup = state.locals.last(where: { $0.name == name && $0.depth == state.scopeDepth }) {
+          _ = dup
+          fail(
+            "\"\(name)\" is already declared in this block", at: s.position, length: 3,
+            hint: "to change it, write \(name) = ... (declared with var)")
+        }
+        let r = allocateRegister()
+        if let value { expression(value, into: r) } else { emit(.loadNil, Int32(r), at: s.position) }
+        declareLocal(name, mutable: mutable, register: r, at: s.position)
+      }
+    case .assign(let target, let op, let value):
+      assignment(target, op: op, value: value, at: s.position)
+    case .function(let decl):
+      if state.isTopLevel && state.scopeDepth == 0 {
+        let g = globals.define(decl.name, mutable: false, user: true)
+        let r = allocateRegister()
+        function(decl, into: r)
+        emit(.setGlobal, Int32(r), Int32(g), at: s.position)
+      } else {
+        let r = allocateRegister()
+        emit(.loadNil, Int32(r), at: s.position)
+        declareLocal(decl.name, mutable: false, register: r, at: s.position)
+        if state.locals.last!.isCell {
+          let t = allocateRegister()
+          function(decl, into: t)
+          emit(.setCell, Int32(r), Int32(t), at: s.position)
+        } else {
+          function(decl, into: r)
+        }
+      }
+    case .ifElse(let cond, let then, let otherwise):
+      let falseJumps = condition(cond, jumpIfFalse: true)
+      block(then)
+      if let otherwise {
+        let skip = emit(.jump, at: s.position)
+        falseJumps.forEach(patch)
+        block(otherwise)
+        patch(skip)
+      } else {
+        falseJumps.forEach(patch)
+      }
+    case .whileLoop(let cond, let body):
+      let start = here
+      let exits = condition(cond, jumpIfFalse: true)
+      let loop = Loop(depth: state.scopeDepth)
+      state.loops.append(loop)
+      block(body)
+      state.loops.removeLast()
+      loop.continues.forEach { patch($0, to: start) }
+      let back = emit(.jump, at: s.position)
+      patch(back, to: start)
+      exits.forEach(patch)
+      loop.breaks.forEach(patch)
+    case .forLoop(let first, let second, let sequence, let body):
+      forLoop(first, second, sequence, body, at: s.position)
+    case .returnValue(let value):
+      if let value {
+        let r = exprAnyRegister(value)
+        emit(.ret, Int32(r), at: s.position)
+      } else {
+        emit(.retNil, at: s.position)
+      }
+    case .breakLoop:
+      guard let loop = state.loops.last else {
+        fail("\"break\" outside a loop", at: s.position, length: 5)
+        return
+      }
+      loop.breaks.append(emit(.jump, at: s.position))
+    case .continueLoop:
+      guard let loop = state.loops.last else {
+        fail("\"continue\" outside a loop", at: s.position, length: 8)
+        return
+      }
+      loop.continues.append(emit(.jump, at: s.position))
+    case .record(let name, let fields):
+      let type = RecordType(name: name, fields: fields)
+      recordTypes[name] = type
+      let ctor = NativeFunction(
+        name, arity: 0...fields.count,
+        doc: "\(name)(\(fields.joined(separator: ", "))) - make a \(name) record (fields left out are nil)"
+      ) { args in
+        var values = ContiguousArray<Value>(repeating: .null, count: fields.count)
+        for i in 0..<args.count { values[i] = args[i] }
+        return .record(RecordObject(type: type, values: values))
+      }
+      let r = allocateRegister()
+      emit(.loadK, Int32(r), constant(.native(ctor)), at: s.position)
+      if state.isTopLevel && state.scopeDepth == 0 {
+        let g = globals.define(name, mutable: false, user: true)
+        emit(.setGlobal, Int32(r), Int32(g), at: s.position)
+      } else {
+        declareLocal(name, mutable: false, register: r, at: s.position)
+      }
+    case .test(let name, let decl):
+      guard let g = globals.slot(of: "|register_test") else { return }
+      let base = allocateRegister()
+      emit(.getGlobal, Int32(base), Int32(g), at: s.position)
+      let nameRegister = allocateRegister()
+      emit(.loadK, Int32(nameRegister), constant(.text(name)), at: s.position)
+      let fnRegister = allocateRegister()
+      function(decl, into: fnRegister)
+      let lineRegister = allocateRegister()
+      emit(.loadInt, Int32(lineRegister), Int32(s.position.line), at: s.position)
+      emit(.call, Int32(base), 3, at: s.position)
+    }
+  }
+
+  func forLoop(_ first: String, _ second: String?, _ sequence: Expr, _ body: [Stmt], at pos: SourcePosition) {
+    beginScope()
+    defer { endScope() }
+    let loop = Loop(depth: state.scopeDepth)
+    if second == nil, case .range(let lo, let hi, let exclusive) = sequence.kind {
+      // Numeric loop: counter, limit, and the variable the body sees.
+      let base = allocateRegister()
+      _ = allocateRegister()
+      let variable = allocateRegister()
+      expression(lo, into: base)
+      expression(hi, into: base + 1)
+      if exclusive { emit(.addI, Int32(base + 1), Int32(base + 1), -1, at: pos) }
+      let prep = emit(.forPrep, Int32(base), at: pos)
+      state.locals.append(Local(name: "(for)", register: base, mutable: false, isCell: false, depth: state.scopeDepth))
+      let bodyStart = here
+      beginScope()
+      if state.decl.namesUsedByNested.contains(first) {
+        let r = allocateRegister()
+        emit(.move, Int32(r), Int32(variable), at: pos)
+        declareLocal(first, mutable: false, register: r, at: pos)
+      } else {
+        state.locals.append(Local(name: first, register: variable, mutable: false, isCell: false, depth: state.scopeDepth))
+      }
+      state.loops.append(loop)
+      for s in body { statement(s) }
+      state.loops.removeLast()
+      endScope()
+      let step = here
+      loop.continues.forEach { patch($0, to: step) }
+      let back = emit(.forLoop, Int32(base), at: pos)
+      patch(back, to: bodyStart)
+      patch(prep)
+      loop.breaks.forEach(patch)
+      return
+    }
+    let base = allocateRegister()
+    _ = allocateRegister()
+    let v1 = allocateRegister()
+    let v2 = allocateRegister()
+    expression(sequence, into: base)
+    let count: Int32 = second == nil ? 1 : 2
+    emit(.iterPrep, Int32(base), 0, count, at: sequence.position)
+    emit(.loadInt, Int32(base + 1), 0, at: pos)
+    state.locals.append(Local(name: "(for)", register: v2, mutable: false, isCell: false, depth: state.scopeDepth))
+    let start = emit(.iterNext, Int32(base), 0, count, at: pos)
+    beginScope()
+    for (name, r) in [(first, v1), (second, v2)] {
+      guard let name else { continue }
+      if state.decl.namesUsedByNested.contains(name) {
+        let c = allocateRegister()
+        emit(.move, Int32(c), Int32(r), at: pos)
+        declareLocal(name, mutable: false, register: c, at: pos)
+      } else {
+        state.locals.append(Local(name: name, register: r, mutable: false, isCell: false, depth: state.scopeDepth))
+      }
+    }
+    state.loops.append(loop)
+    for s in body { statement(s) }
+    state.loops.removeLast()
+    endScope()
+    loop.continues.forEach { patch($0, to: start) }
+    let back = emit(.jump, at: pos)
+    patch(back, to: start)
+    patch(start)
+    loop.breaks.forEach(patch)
+  }
+
+  func assignment(_ target: Expr, op: String?, value: Expr, at pos: SourcePosition) {
+    switch target.kind {
+    case .name(let name):
+      guard let loc = resolve(name) else {
+        unknownName(name, at: target.position)
+        return
+      }
+      func immutable() {
+        let isGlobalBuiltin: Bool
+        if case .global(let g, _) = loc { isGlobalBuiltin = !globals.userDefined[g] } else { isGlobalBuiltin = false }
+        fail(
+          isGlobalBuiltin ? "cannot assign to the built-in \"\(name)\"" : "cannot assign to \"\(name)\": it was declared with let",
+          at: target.position, length: name.count,
+          hint: isGlobalBuiltin ? "choose another name for your variable" : "declare it with var to change it later")
+      }
+      switch loc {
+      case .register(let r, let m):
+        guard m else { return immutable() }
+        if let op {
+          binary(op, target, value, into: r, at: pos)
+        } else {
+          expression(value, into: r)
+        }
+      case .cell(let r, let m), .capture(let r, let m), .global(let r, let m):
+        guard m else { return immutable() }
+        let t = allocateRegister()
+        if let op { binary(op, target, value, into: t, at: pos) } else { expression(value, into: t) }
+        switch loc {
+        case .cell: emit(.setCell, Int32(r), Int32(t), at: pos)
+        case .capture: emit(.setCapture, Int32(t), Int32(r), at: pos)
+        default: emit(.setGlobal, Int32(t), Int32(r), at: pos)
+        }
+      }
+    case .field(let object, let name):
+      let o = exprAnyRegister(object)
+      let t = allocateRegister()
+      if let op {
+        emit(.getField, Int32(t), Int32(o), constant(.text(name)), at: target.position)
+        let v = exprAnyRegister(value)
+        arithmetic(op, t, t, v, at: pos)
+      } else {
+        expression(value, into: t)
+      }
+      emit(.setField, Int32(o), constant(.text(name)), Int32(t), at: target.position)
+    case .index(let object, let index):
+      let o = exprAnyRegister(object)
+      let i = exprAnyRegister(index)
+      let t = allocateRegister()
+      if let op {
+        emit(.getIndex, Int32(t), Int32(o), Int32(i), at: target.position)
+        let v = exprAnyRegister(value)
+        arithmetic(op, t, t, v, at: pos)
+      } else {
+        expression(value, into: t)
+      }
+      emit(.setIndex, Int32(o), Int32(i), Int32(t), at: target.position)
+    default:
+      fail("cannot assign to this expression", at: target.position)
+    }
+  }
+
+  func arithmetic(_ op: String, _ dst: Int, _ a: Int, _ b: Int, at pos: SourcePosition) {
+    let code: Opcode
+    switch op {
+    case "+": code = .add
+    case "-": code = .sub
+    case "*": code = .mul
+    case "/": code = .div
+    case "//": code = .idiv
+    default: code = .mod
+    }
+    emit(code, Int32(dst), Int32(a), Int32(b), at: pos)
+  }
+
+  // MARK: - Functions
+
+  func function(_ decl: FunctionDecl, into dst: Int) {
+    let proto = FunctionProto(name: decl.name, file: source.name)
+    proto.arity = decl.parameters.count
+    proto.optionalCount = decl.defaults.filter { $0 != nil }.count
+    proto.parameterNames = decl.parameters
+    proto.doc = decl.doc
+    let outer = state!
+    let fs = FunctionState(proto: proto, decl: decl, parent: outer, isTopLevel: false)
+    state = fs
+    for (i, p) in decl.parameters.enumerated() {
+      let r = allocateRegister()
+      if let d = decl.defaults[i] {
+        // A missing (or nil) argument takes its default.
+        let skip = emit(.jumpIfNotEqualK, Int32(r), constant(.null), at: d.position)
+        expression(d, into: r)
+        patch(skip)
+      }
+      declareLocal(p, mutable: true, register: r, at: decl.position)
+    }
+    let body = decl.body
+    for (i, stmt) in body.enumerated() {
+      if i == body.count - 1, case .expression(let e) = stmt.kind {
+        let r = exprAnyRegister(e)
+        emit(.ret, Int32(r), at: stmt.position)
+      } else {
+        statement(stmt)
+      }
+    }
+    if case .expression = body.last?.kind {} else { emit(.retNil, at: decl.position) }
+    state = outer
+    outer.proto.protos.append(proto)
+    emit(.closure, Int32(dst), Int32(outer.proto.protos.count - 1), at: decl.position)
+  }
+
+  // MARK: - Expressions
+
+  /// A register holding the value of `e`: a local's own register when `e` names one (it must
+  /// not be written through), else a new temporary.
+  func exprAnyRegister(_ e: Expr) -> Int {
+    if case .name(let name) = e.kind, case .register(let r, _)? = resolve(name) { return r }
+    let r = allocateRegister()
+    expression(e, into: r)
+    return r
+  }
+
+  func expression(_ e: Expr, into dst: Int) {
+    let save = max(state.freeRegister, dst + 1)
+    defer { state.freeRegister = save }
+    let pos = e.position
+    switch e.kind {
+    case .literal(let v):
+      switch v {
+      case .null: emit(.loadNil, Int32(dst), at: pos)
+      case .bool(let b): emit(.loadBool, Int32(dst), b ? 1 : 0, at: pos)
+      case .int(let n) where n >= Int(Int32.min) && n <= Int(Int32.max):
+        emit(.loadInt, Int32(dst), Int32(n), at: pos)
+      default: emit(.loadK, Int32(dst), constant(v), at: pos)
+      }
+    case .name(let name):
+      guard let loc = resolve(name) else { return unknownName(name, at: pos) }
+      switch loc {
+      case .register(let r, _): if r != dst { emit(.move, Int32(dst), Int32(r), at: pos) }
+      case .cell(let r, _): emit(.getCell, Int32(dst), Int32(r), at: pos)
+      case .capture(let i, _): emit(.getCapture, Int32(dst), Int32(i), at: pos)
+      case .global(let g, _): emit(.getGlobal, Int32(dst), Int32(g), at: pos)
+      }
+    case .interpolation(let parts):
+      let base = state.freeRegister
+      for part in parts {
+        let r = allocateRegister()
+        switch part {
+        case .literal(let s): emit(.loadK, Int32(r), constant(.text(s)), at: pos)
+        case .expr(let x): expression(x, into: r)
+        }
+      }
+      emit(.concat, Int32(dst), Int32(base), Int32(parts.count), at: pos)
+    case .list(let items):
+      let base = state.freeRegister
+      for item in items { expression(item, into: allocateRegister()) }
+      emit(.newList, Int32(dst), Int32(base), Int32(items.count), at: pos)
+    case .map(let pairs):
+      let base = state.freeRegister
+      for (k, v) in pairs {
+        expression(k, into: allocateRegister())
+        expression(v, into: allocateRegister())
+      }
+      emit(.newMap, Int32(dst), Int32(base), Int32(pairs.count), at: pos)
+    case .unary(let op, let operand):
+      let r = exprAnyRegister(operand)
+      emit(op == "-" ? .neg : .not, Int32(dst), Int32(r), at: pos)
+    case .binary(let op, let left, let right):
+      binary(op, left, right, into: dst, at: pos)
+    case .and, .or:
+      // Value of the last operand evaluated, as in Lua/Python: `a or b` gives a default.
+      expression(e.kind.leftOperand!, into: dst)
+      let jump = emit(e.kind.isAnd ? .jumpIfFalse : .jumpIfTrue, Int32(dst), at: pos)
+      expression(e.kind.rightOperand!, into: dst)
+      patch(jump)
+    case .call(let callee, let args):
+      let base = isScratch(dst) ? dst : allocateRegister()
+      expression(callee, into: base)
+      for a in args { expression(a, into: allocateRegister()) }
+      emit(.call, Int32(base), Int32(args.count), at: pos)
+      if base != dst { emit(.move, Int32(dst), Int32(base), at: pos) }
+    case .method(let object, "push", let args)
+    where args.count == 1 && globals.slot(of: "push").map({ !globals.userDefined[$0] }) ?? false:
+      // `xs.push(x)` is the commonest call in list-building loops: one instruction.
+      expression(object, into: dst)
+      let v = exprAnyRegister(args[0])
+      emit(.append, Int32(dst), Int32(v), at: pos)
+    case .method(let object, let name, let args):
+      let base = isScratch(dst) ? dst : allocateRegister()
+      expression(object, into: allocateRegister())
+      for a in args { expression(a, into: allocateRegister()) }
+      emit(.callMethod, Int32(base), Int32(args.count), constant(.text(name)), at: pos)
+      // The global function of that name, if one exists now, so the VM need not look it up.
+      emit(.extra, Int32(globals.slot(of: name) ?? -1), at: pos)
+      if base != dst { emit(.move, Int32(dst), Int32(base), at: pos) }
+    case .field(let object, let name):
+      let o = exprAnyRegister(object)
+      emit(.getField, Int32(dst), Int32(o), constant(.text(name)), at: pos)
+    case .index(let object, let index):
+      let o = exprAnyRegister(object)
+      let i = exprAnyRegister(index)
+      emit(.getIndex, Int32(dst), Int32(o), Int32(i), at: pos)
+    case .range(let lo, let hi, let exclusive):
+      let a = exprAnyRegister(lo)
+      let b = exprAnyRegister(hi)
+      emit(exclusive ? .rangeExclusive : .range, Int32(dst), Int32(a), Int32(b), at: pos)
+    case .function(let decl):
+      function(decl, into: dst)
+    case .pipeline(let input, let stages):
+      pipeline(input, stages, into: dst)
+    case .duration(let amount, let unit):
+      let r = exprAnyRegister(amount)
+      emit(.makeDuration, Int32(dst), Int32(r), Int32(unit), at: pos)
+    }
+  }
+
+  /// Whether `r` is the newest temporary (so a call can use it as its base directly).
+  func isScratch(_ r: Int) -> Bool {
+    r == state.freeRegister - 1 && !state.locals.contains { $0.register == r }
+  }
+
+  func binary(_ op: String, _ left: Expr, _ right: Expr, into dst: Int, at pos: SourcePosition) {
+    let save = max(state.freeRegister, dst + 1)
+    defer { state.freeRegister = save }
+    let a = exprAnyRegister(left)
+    if op == "+" || op == "-", case .literal(.int(let n)) = right.kind, n > -1_000_000, n < 1_000_000 {
+      emit(.addI, Int32(dst), Int32(a), Int32(op == "+" ? n : -n), at: pos)
+      return
+    }
+    let arithmeticK: [String: Opcode] = ["+": .addK, "-": .subK, "*": .mulK, "/": .divK, "//": .idivK, "%": .modK]
+    if let k = arithmeticK[op], case .literal(let v) = right.kind {
+      emit(k, Int32(dst), Int32(a), constant(v), at: pos)
+      return
+    }
+    let b = exprAnyRegister(right)
+    switch op {
+    case "+", "-", "*", "/", "//", "%": arithmetic(op, dst, a, b, at: pos)
+    case "==": emit(.eq, Int32(dst), Int32(a), Int32(b), at: pos)
+    case "!=": emit(.ne, Int32(dst), Int32(a), Int32(b), at: pos)
+    case "<": emit(.lt, Int32(dst), Int32(a), Int32(b), at: pos)
+    case "<=": emit(.le, Int32(dst), Int32(a), Int32(b), at: pos)
+    case ">": emit(.lt, Int32(dst), Int32(b), Int32(a), at: pos)
+    case ">=": emit(.le, Int32(dst), Int32(b), Int32(a), at: pos)
+    case "in": emit(.inside, Int32(dst), Int32(a), Int32(b), at: pos)
+    case "not in":
+      emit(.inside, Int32(dst), Int32(a), Int32(b), at: pos)
+      emit(.not, Int32(dst), Int32(dst), at: pos)
+    default: fail("unknown operator \(op)", at: pos)
+    }
+  }
+
+  /// Compiles a condition as jumps taken when it is false; returns them for patching.
+  func condition(_ e: Expr, jumpIfFalse: Bool) -> [Int] {
+    let save = state.freeRegister
+    defer { state.freeRegister = save }
+    let pos = e.position
+    switch e.kind {
+    case .literal(.bool(true)):
+      return []
+    case .and(let l, let r):
+      return condition(l, jumpIfFalse: true) + condition(r, jumpIfFalse: true)
+    case .unary("not", let operand):
+      let r = exprAnyRegister(operand)
+      return [emit(.jumpIfTrue, Int32(r), at: pos)]
+    case .binary(let op, let left, let right) where ["<", "<=", ">", ">=", "==", "!="].contains(op):
+      let a = exprAnyRegister(left)
+      if case .literal(let v) = right.kind {
+        let k = constant(v)
+        let code: Opcode
+        switch op {
+        case "<": code = .jumpIfNotLessK
+        case "<=": code = .jumpIfNotLessEqualK
+        case ">": code = .jumpIfNotGreaterK
+        case ">=": code = .jumpIfNotGreaterEqualK
+        case "==": code = .jumpIfNotEqualK
+        default: code = .jumpIfEqualK
+        }
+        return [emit(code, Int32(a), k, at: pos)]
+      }
+      let b = exprAnyRegister(right)
+      switch op {
+      case "<": return [emit(.jumpIfNotLess, Int32(a), Int32(b), at: pos)]
+      case ">": return [emit(.jumpIfNotLess, Int32(b), Int32(a), at: pos)]
+      case "<=": return [emit(.jumpIfNotLessEqual, Int32(a), Int32(b), at: pos)]
+      case ">=": return [emit(.jumpIfNotLessEqual, Int32(b), Int32(a), at: pos)]
+      case "==": return [emit(.jumpIfNotEqual, Int32(a), Int32(b), at: pos)]
+      default: return [emit(.jumpIfEqual, Int32(a), Int32(b), at: pos)]
+      }
+    default:
+      let r = exprAnyRegister(e)
+      return [emit(.jumpIfFalse, Int32(r), at: pos)]
+    }
+  }
+
+  // MARK: - Pipelines
+
+  /// Each stage becomes a call of a built-in stage function (`|where`, `|sort`...) whose
+  /// per-item expressions are closures of `it`, or a call of an ordinary function with the
+  /// input as its first argument.
+  func pipeline(_ input: Expr, _ stages: [Stage], into dst: Int) {
+    expression(input, into: dst)
+    for stage in stages {
+      let save = state.freeRegister
+      defer { state.freeRegister = save }
+      let base = allocateRegister()
+      var argc = 1
+      let builtin: String
+      switch stage.name {
+      case "where", "map", "each", "group", "distinct", "take", "skip", "first", "last": builtin = "|" + stage.name
+      case "sort": builtin = "|sort"
+      case let n where Parser.aggregates.contains(n): builtin = "|aggregate"
+      default: builtin = ""
+      }
+      if builtin.isEmpty {
+        // Any function: `xs | join(", ")` is `join(xs, ", ")`.
+        expression(Expr(.name(stage.name), stage.position, length: stage.name.count), into: base)
+        emit(.move, Int32(allocateRegister()), Int32(dst), at: stage.position)
+        for a in stage.arguments {
+          expression(a, into: allocateRegister())
+          argc += 1
+        }
+        emit(.call, Int32(base), Int32(argc), at: stage.position)
+        emit(.move, Int32(dst), Int32(base), at: stage.position)
+        continue
+      }
+      guard let g = globals.slot(of: builtin) else { continue }
+      emit(.getGlobal, Int32(base), Int32(g), at: stage.position)
+      emit(.move, Int32(allocateRegister()), Int32(dst), at: stage.position)
+      switch builtin {
+      case "|sort":
+        let fnBase = state.freeRegister
+        for key in stage.keys { function(key.0, into: allocateRegister()) }
+        let keys = allocateRegister()
+        emit(.newList, Int32(keys), Int32(fnBase), Int32(stage.keys.count), at: stage.position)
+        let flagBase = state.freeRegister
+        for key in stage.keys { emit(.loadBool, Int32(allocateRegister()), key.descending ? 1 : 0, at: stage.position) }
+        let flags = allocateRegister()
+        emit(.newList, Int32(flags), Int32(flagBase), Int32(stage.keys.count), at: stage.position)
+        emit(.move, Int32(base + 2), Int32(keys), at: stage.position)
+        emit(.move, Int32(base + 3), Int32(flags), at: stage.position)
+        state.freeRegister = base + 4
+        argc = 3
+      case "|aggregate":
+        // Arguments: names, functions (or nil), column labels.
+        let all = [stage] + stage.more
+        let nameBase = state.freeRegister
+        for s in all { emit(.loadK, Int32(allocateRegister()), constant(.text(s.name)), at: s.position) }
+        let names = allocateRegister()
+        emit(.newList, Int32(names), Int32(nameBase), Int32(all.count), at: stage.position)
+        let fnBase = state.freeRegister
+        for s in all {
+          let r = allocateRegister()
+          if let key = s.keys.first, key.0.isImplicit { function(key.0, into: r) } else { emit(.loadNil, Int32(r), at: s.position) }
+        }
+        let fns = allocateRegister()
+        emit(.newList, Int32(fns), Int32(fnBase), Int32(all.count), at: stage.position)
+        let labelBase = state.freeRegister
+        for s in all {
+          let label = s.keys.first?.label ?? columnLabel(s)
+          emit(.loadK, Int32(allocateRegister()), constant(.text(label)), at: s.position)
+        }
+        let labels = allocateRegister()
+        emit(.newList, Int32(labels), Int32(labelBase), Int32(all.count), at: stage.position)
+        emit(.move, Int32(base + 2), Int32(names), at: stage.position)
+        emit(.move, Int32(base + 3), Int32(fns), at: stage.position)
+        emit(.move, Int32(base + 4), Int32(labels), at: stage.position)
+        state.freeRegister = base + 5
+        argc = 4
+      default:
+        if let key = stage.keys.first {
+          function(key.0, into: allocateRegister())
+          argc += 1
+          if builtin == "|group" {
+            emit(.loadK, Int32(allocateRegister()), constant(.text(keyLabel(key.0))), at: stage.position)
+            argc += 1
+          }
+        } else if builtin == "|distinct" {
+          emit(.loadNil, Int32(allocateRegister()), at: stage.position)
+          argc += 1
+        }
+        for a in stage.arguments {
+          expression(a, into: allocateRegister())
+          argc += 1
+        }
+      }
+      emit(.call, Int32(base), Int32(argc), at: stage.position)
+      emit(.move, Int32(dst), Int32(base), at: stage.position)
+    }
+  }
+
+  /// The column name of a per-item expression: the last field it reads (`.match.kind` → kind).
+  func keyLabel(_ decl: FunctionDecl) -> String {
+    if case .expression(let e)? = decl.body.first?.kind, case .field(_, let name) = e.kind { return name }
+    return "key"
+  }
+
+  func columnLabel(_ stage: Stage) -> String {
+    guard let key = stage.keys.first, key.0.isImplicit else { return stage.name }
+    return "\(stage.name)_\(keyLabel(key.0))"
+  }
+}
+
+extension Expr.Kind {
+  var isAnd: Bool {
+    if case .and = self { return true }
+    return false
+  }
+  var leftOperand: Expr? {
+    switch self {
+    case .and(let l, _), .or(let l, _): return l
+    default: return nil
+    }
+  }
+  var rightOperand: Expr? {
+    switch self {
+    case .and(_, let r), .or(_, let r): return r
+    default: return nil
+    }
+  }
+}

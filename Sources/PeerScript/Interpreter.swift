@@ -1,0 +1,209 @@
+/// Options for one interpreter: budgets, today's date, arguments and where output goes.
+public struct InterpreterOptions {
+  public var maxSteps: Int?
+  public var maxDepth: Int = 10_000
+  public var maxMemoryBytes: Int = 4 << 30
+  /// Overrides today's date (tests, `--today`, replaying a past day).
+  public var today: CivilDate?
+  /// Visible to scripts as `args`.
+  public var arguments: [String] = []
+  public var output: (String) -> Void = { print($0) }
+
+  public init() {}
+}
+
+public struct TestResult {
+  public var name: String
+  public var file: String
+  public var line: Int
+  public var passed: Bool
+  public var message: String?
+}
+
+/// The front door of the language: compile and run scripts against one set of globals.
+/// The REPL keeps one Interpreter for its whole session, so definitions persist.
+public final class Interpreter {
+  public let globals: Globals
+  public let vm: VM
+  let library: Library
+  var recordTypes: [String: RecordType] = [:]
+  var sources: [String: Source] = [:]
+  var tests: [(name: String, file: String, line: Int, body: Value)] = []
+
+  public static let keywords = Array(Lexer.keywords).sorted()
+  /// Words that mean something after `|`.
+  public static let stageNames = [
+    "where", "sort", "take", "skip", "map", "each", "distinct", "group", "count", "sum", "avg", "min", "max",
+    "median", "first", "last",
+  ]
+
+  public init(options: InterpreterOptions = .init()) {
+    globals = Globals()
+    vm = VM(
+      globals: globals,
+      budgets: Budgets(maxSteps: options.maxSteps, maxDepth: options.maxDepth, maxMemoryBytes: options.maxMemoryBytes),
+      output: options.output)
+    library = Library(globals: globals)
+    library.registerCore()
+    library.registerLists()
+    library.registerText()
+    library.registerMaths()
+    library.registerDates(today: options.today ?? CivilDate.today())
+    Stages.register(in: library)
+    library.constant("args", .list(options.arguments.map { Value.text($0) }), "args - the arguments given after the script's name")
+    library.internal("|register_test", 3) { [unowned self] args in
+      self.tests.append((try args.string(0), "", try args.int(2), args[1]))
+      return .null
+    }
+  }
+
+  /// Compiles and runs `source`. Returns the value of the last statement when it is a bare
+  /// expression (what the REPL prints), else nil.
+  @discardableResult
+  public func run(_ source: String, file: String) throws -> Value? {
+    let (proto, lastValue) = try compile(source, file: file)
+    let firstNewTest = tests.count
+    defer {
+      for i in firstNewTest..<tests.count { tests[i].file = file }
+    }
+    let result = try execute(proto)
+    return lastValue ? result : nil
+  }
+
+  /// Compiles without running: every problem in the script.
+  public func check(_ source: String, file: String) -> [Diagnostic] {
+    // A scratch copy of the globals' names, so checking defines nothing.
+    let scratch = Globals()
+    for name in globals.names { _ = scratch.define(name, mutable: globals.mutable[globals.index[name]!], user: false) }
+    let src = Source(name: file, text: source)
+    let (main, parseErrors) = Parser.parse(src)
+    if !parseErrors.isEmpty { return parseErrors }
+    let compiler = Compiler(source: src, globals: scratch, recordTypes: recordTypes)
+    _ = compiler.compileScript(main)
+    return compiler.diagnostics
+  }
+
+  func compile(_ source: String, file: String) throws -> (FunctionProto, Bool) {
+    let src = Source(name: file, text: source)
+    sources[file] = src
+    let (main, parseErrors) = Parser.parse(src)
+    if !parseErrors.isEmpty { throw CompileError(parseErrors) }
+    let before = globals.names.count
+    let compiler = Compiler(source: src, globals: globals, recordTypes: recordTypes)
+    guard let (proto, lastValue) = compiler.compileScript(main) else {
+      // Names hoisted by a script that did not compile stay defined (as nil); harmless.
+      _ = before
+      throw CompileError(compiler.diagnostics)
+    }
+    recordTypes = compiler.recordTypes
+    proto.seal()
+    return (proto, lastValue)
+  }
+
+  func execute(_ proto: FunctionProto) throws -> Value {
+    let closure = Closure(proto: proto, cells: [])
+    do {
+      let result = try vm.call(.closure(closure), [])
+      vm.clearStack()
+      return result
+    } catch var error as RuntimeError {
+      vm.reset()
+      if let file = error.file, let pos = error.position, let src = sources[file] {
+        error.sourceLine = src.line(pos.line)
+      }
+      throw error
+    }
+  }
+
+  /// Runs every `test "name" { }` block registered so far, in order.
+  public func runTests(report: (TestResult) -> Void) -> (passed: Int, failed: Int) {
+    var passed = 0
+    var failed = 0
+    for t in tests {
+      do {
+        _ = try vm.call(t.body, [])
+        passed += 1
+        report(TestResult(name: t.name, file: t.file, line: t.line, passed: true, message: nil))
+      } catch var error as RuntimeError {
+        vm.reset()
+        if let file = error.file, let pos = error.position, let src = sources[file] {
+          error.sourceLine = src.line(pos.line)
+        }
+        failed += 1
+        report(TestResult(name: t.name, file: t.file, line: t.line, passed: false, message: error.description))
+      } catch {
+        failed += 1
+        report(TestResult(name: t.name, file: t.file, line: t.line, passed: false, message: "\(error)"))
+      }
+    }
+    return (passed, failed)
+  }
+
+  public var globalNames: [String] { globals.names.filter { !$0.hasPrefix("|") } }
+
+  public func global(_ name: String) -> Value? { globals[name] }
+
+  public func setGlobal(_ name: String, _ value: Value) { globals.set(name, value, mutable: true, user: true) }
+
+  /// Names that can follow `value.` (for completion).
+  public func fieldNames(of value: Value) -> [String] {
+    switch value {
+    case .record(let r): return r.type.fields
+    case .map(let m): return m.textKeys
+    case .date: return ["year", "month", "day", "weekday"]
+    case .duration: return ["days", "weeks", "months", "years"]
+    case .range: return ["start", "end", "label"]
+    default: return []
+    }
+  }
+
+  /// `:help` with no name lists the built-ins; with a name, that one's doc.
+  public func help(_ name: String?) -> String? {
+    guard let name else {
+      let names = library.docs.keys.sorted()
+      return "Built-in functions and values (:help NAME for one):\n" + names.joined(separator: "  ")
+    }
+    if let doc = library.docs[name] { return doc }
+    if Interpreter.keywords.contains(name) { return "\"\(name)\" is a keyword of the language; see docs/language.md" }
+    if Interpreter.stageNames.contains(name) { return "\"\(name)\" is a pipeline stage: xs | \(name) ...; see docs/language.md" }
+    if let v = globals[name] {
+      switch v {
+      case .closure(let c):
+        return "\(name)(\(c.proto.parameterNames.joined(separator: ", "))) - defined in \(c.proto.file)"
+      case .native(let n): return n.doc.isEmpty ? nil : n.doc
+      default: return "\(name) = \(v.shortDescription)"
+      }
+    }
+    return nil
+  }
+
+  /// Whether the text is an unfinished statement, so the REPL should read another line.
+  public static func needsMoreInput(_ source: String) -> Bool {
+    let tokens = Lexer.tokenize(source)
+    var depth = 0
+    var last: Token.Kind?
+    for t in tokens {
+      switch t.kind {
+      case .symbol("("), .symbol("["), .symbol("{"): depth += 1
+      case .symbol(")"), .symbol("]"), .symbol("}"): depth -= 1
+      case .error(let m) where m.contains("no closing quote") || m.contains("not closed"):
+        return !source.hasSuffix("\n\n")
+      default: break
+      }
+      if case .end = t.kind { continue }
+      if case .newline = t.kind { continue }
+      last = t.kind
+    }
+    if depth > 0 { return true }
+    if case .symbol(let s)? = last, ["+", "-", "*", "/", "//", "%", "=", "==", "!=", "<", "<=", ">", ">=", "|", ",", ".", "..", "+=", "-=", "*=", "/="].contains(s) {
+      return true
+    }
+    if case .keyword(let k)? = last, ["and", "or", "not", "in", "else"].contains(k) { return true }
+    return false
+  }
+
+  /// Asks a running script to stop; safe to call from a signal handler.
+  public static func requestInterrupt() {
+    interruptRequested = 1
+  }
+}

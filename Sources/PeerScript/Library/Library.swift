@@ -1,0 +1,80 @@
+/// The standard library: every built-in function, with the one-line doc `:help` shows.
+/// Each topic has its own file (Core, Text, Lists, Maps, Maths, Dates, Stages) that adds
+/// functions through `define`.
+public final class Library {
+  let globals: Globals
+  var interpreter: Interpreter?
+  public private(set) var docs: [String: String] = [:]
+
+  init(globals: Globals) {
+    self.globals = globals
+  }
+
+  /// Defines a built-in visible to scripts.
+  func define(
+    _ name: String, _ arity: ClosedRange<Int>, _ doc: String, _ body: @escaping (Arguments) throws -> Value
+  ) {
+    globals.set(name, .native(NativeFunction(name, arity: arity, doc: doc, body: body)))
+    docs[name] = doc
+  }
+
+  func define(_ name: String, _ arity: Int, _ doc: String, _ body: @escaping (Arguments) throws -> Value) {
+    define(name, arity...arity, doc, body)
+  }
+
+  /// Defines a built-in that only the compiler calls (pipeline stages): its name starts with
+  /// "|", which no script can write.
+  func `internal`(_ name: String, _ arity: ClosedRange<Int>, _ body: @escaping (Arguments) throws -> Value) {
+    globals.set(name, .native(NativeFunction(name, arity: arity, doc: "", body: body)))
+  }
+
+  func `internal`(_ name: String, _ arity: Int, _ body: @escaping (Arguments) throws -> Value) {
+    `internal`(name, arity...arity, body)
+  }
+
+  /// A constant or a value computed when the interpreter starts (`today`, `this_quarter`).
+  func constant(_ name: String, _ value: Value, _ doc: String) {
+    globals.set(name, value)
+    docs[name] = doc
+  }
+
+  /// Turns a range into its list of items (used where a list is expected).
+  static func materialize(_ v: Value) throws -> ContiguousArray<Value> {
+    switch v {
+    case .list(let l): return l.items
+    case .range(let r):
+      switch (r.lower, r.upper) {
+      case (.int(let lo), .int(let hi)):
+        guard hi >= lo else { return [] }
+        guard hi - lo < 100_000_000 else { throw RuntimeError("the range \(lo)..\(hi) is too long to make into a list") }
+        return ContiguousArray((lo...hi).map { Value.int($0) })
+      case (.date(let lo), .date(let hi)):
+        guard hi >= lo else { return [] }
+        return ContiguousArray((lo...hi).map { Value.date($0) })
+      default: return []
+      }
+    case .groups(let g): return Stages.groupRows(g)
+    default: throw RuntimeError("expected a list, got \(v.typeName) \(v.shortDescription)")
+    }
+  }
+
+  /// Adds numbers (or durations); nil items are skipped.
+  static func sum(_ values: some Sequence<Value>, what: String) throws -> Value {
+    var total: Value = .int(0)
+    var first = true
+    for v in values where !v.isNull {
+      switch v {
+      case .int, .float, .duration:
+        if first, case .duration = v {
+          total = v
+        } else {
+          total = try Operations.add(total, v)
+        }
+        first = false
+      default:
+        throw RuntimeError("\(what) needs numbers, got \(v.typeName) \(v.shortDescription)")
+      }
+    }
+    return total
+  }
+}

@@ -1,0 +1,199 @@
+/// The pipeline stages (`xs | where ... | sort ... | count`). The compiler turns each stage
+/// into a call of one of these with the per-item expressions as functions of `it`.
+/// They work on lists; the records issue will give stored collections the same stages.
+enum Stages {
+  static func items(_ v: Value, _ stage: String) throws -> ContiguousArray<Value> {
+    switch v {
+    case .list(let l): return l.items
+    case .groups(let g): return groupRows(g)
+    case .range: return try Library.materialize(v)
+    case .map(let m):
+      return ContiguousArray(m.entries.map { k, v in Value.map(MapObject(["key": k, "value": v].reduce(into: [:]) { $0[.text($1.key)] = $1.value })) })
+    case .null:
+      throw RuntimeError("\"\(stage)\" got nil instead of a list", hint: "the input of the pipeline is missing")
+    default:
+      throw RuntimeError("\"\(stage)\" works on a list, got \(v.typeName) \(v.shortDescription)")
+    }
+  }
+
+  /// Each group as a map: the key under its name, and the items.
+  static func groupRows(_ g: GroupsObject) -> ContiguousArray<Value> {
+    var rows = ContiguousArray<Value>()
+    for (key, members) in zip(g.keys, g.members) {
+      let m = MapObject()
+      m.entries[.text(g.keyName)] = key
+      m.entries[.text("items")] = .list(ListObject(members))
+      rows.append(.map(m))
+    }
+    return rows
+  }
+
+  static func register(in lib: Library) {
+    lib.internal("|where", 2) { args in
+      let f = args[1]
+      var out = ContiguousArray<Value>()
+      for x in try items(args[0], "where") where try args.call(f, x).isTruthy { out.append(x) }
+      return .list(ListObject(out))
+    }
+    lib.internal("|map", 2) { args in
+      let f = args[1]
+      var out = ContiguousArray<Value>()
+      let input = try items(args[0], "map")
+      out.reserveCapacity(input.count)
+      for x in input { out.append(try args.call(f, x)) }
+      return .list(ListObject(out))
+    }
+    lib.internal("|each", 2) { args in
+      let f = args[1]
+      for x in try items(args[0], "each") { _ = try args.call(f, x) }
+      return args[0]
+    }
+    lib.internal("|take", 2) { args in
+      let n = try args.int(1)
+      return .list(ListObject(ContiguousArray(try items(args[0], "take").prefix(max(0, n)))))
+    }
+    lib.internal("|skip", 2) { args in
+      let n = try args.int(1)
+      return .list(ListObject(ContiguousArray(try items(args[0], "skip").dropFirst(max(0, n)))))
+    }
+    lib.internal("|first", 1...2) { args in
+      let xs = try items(args[0], "first")
+      if args.count == 2 { return .list(ListObject(ContiguousArray(xs.prefix(max(0, try args.int(1)))))) }
+      return xs.first ?? .null
+    }
+    lib.internal("|last", 1...2) { args in
+      let xs = try items(args[0], "last")
+      if args.count == 2 { return .list(ListObject(ContiguousArray(xs.suffix(max(0, try args.int(1)))))) }
+      return xs.last ?? .null
+    }
+    lib.internal("|distinct", 2) { args in
+      let f = args[1]
+      var seen = Set<Value>()
+      var out = ContiguousArray<Value>()
+      for x in try items(args[0], "distinct") {
+        let key = f.isNull ? x : try args.call(f, x)
+        if seen.insert(key).inserted { out.append(f.isNull ? x : key) }
+      }
+      return .list(ListObject(out))
+    }
+    lib.internal("|group", 3) { args in
+      let f = args[1]
+      let name = try args.string(2)
+      var index: [Value: Int] = [:]
+      var keys = ContiguousArray<Value>()
+      var members = ContiguousArray<ContiguousArray<Value>>()
+      for x in try items(args[0], "group") {
+        let key = try args.call(f, x)
+        if let i = index[key] {
+          members[i].append(x)
+        } else {
+          index[key] = keys.count
+          keys.append(key)
+          members.append([x])
+        }
+      }
+      return .groups(GroupsObject(keyName: name, keys: keys, members: members))
+    }
+    lib.internal("|sort", 3) { args in
+      let keyFns = try args.list(1).items
+      let descending = try args.list(2).items.map { $0.isTruthy }
+      let input = try items(args[0], "sort")
+      // Every key is computed once, into one flat array (n rows of k keys); then a stable sort
+      // of positions, which moves plain integers rather than values.
+      let k = keyFns.count
+      var keys = ContiguousArray<Value>()
+      keys.reserveCapacity(input.count * k)
+      for x in input {
+        for f in keyFns { keys.append(try args.call(f, x)) }
+      }
+      var failure: RuntimeError?
+      let order = keys.withUnsafeBufferPointer { flat in
+        Array(0..<input.count).sorted { l, r in
+          for j in 0..<k {
+            let a = flat[l * k + j]
+            let b = flat[r * k + j]
+            guard let c = Value.compare(a, b) else {
+              if failure == nil {
+                failure = RuntimeError(
+                  "sort cannot order \(a.typeName) and \(b.typeName): \(a.shortDescription) and \(b.shortDescription)")
+              }
+              return false
+            }
+            if c != .same { return descending[j] ? c == .greater : c == .less }
+          }
+          return l < r
+        }
+      }
+      if let failure { throw failure }
+      var out = ContiguousArray<Value>()
+      out.reserveCapacity(input.count)
+      for i in order { out.append(input[i]) }
+      return .list(ListObject(out))
+    }
+    lib.internal("|aggregate", 4) { args in
+      let names = try args.list(1).items.map { $0.description }
+      let fns = try args.list(2).items
+      let labels = try args.list(3).items
+      if case .groups(let g) = args[0] {
+        var rows = ContiguousArray<Value>()
+        for (key, members) in zip(g.keys, g.members) {
+          let m = MapObject()
+          m.entries[.text(g.keyName)] = key
+          for j in names.indices {
+            m.entries[labels[j]] = try aggregate(names[j], fns[j], members, args)
+          }
+          rows.append(.map(m))
+        }
+        return .list(ListObject(rows))
+      }
+      let xs = try items(args[0], names[0])
+      if names.count == 1 { return try aggregate(names[0], fns[0], xs, args) }
+      let m = MapObject()
+      for j in names.indices { m.entries[labels[j]] = try aggregate(names[j], fns[j], xs, args) }
+      return .map(m)
+    }
+  }
+
+  static func aggregate(_ name: String, _ f: Value, _ xs: ContiguousArray<Value>, _ args: Arguments) throws -> Value {
+    var values = ContiguousArray<Value>()
+    values.reserveCapacity(xs.count)
+    for x in xs { values.append(f.isNull ? x : try args.call(f, x)) }
+    switch name {
+    case "count":
+      return .int(f.isNull ? xs.count : values.filter { $0.isTruthy }.count)
+    case "first": return values.first ?? .null
+    case "last": return values.last ?? .null
+    case "sum": return try Library.sum(values, what: "sum")
+    case "avg":
+      let present = values.filter { !$0.isNull }
+      if present.isEmpty { return .null }
+      let total = try Library.sum(present, what: "avg")
+      return try Operations.divide(total, .int(present.count))
+    case "min", "max":
+      var best: Value = .null
+      for v in values where !v.isNull {
+        if best.isNull {
+          best = v
+          continue
+        }
+        guard let c = Value.compare(v, best) else {
+          throw RuntimeError("\(name) cannot compare \(v.typeName) and \(best.typeName)")
+        }
+        if (name == "min" && c == .less) || (name == "max" && c == .greater) { best = v }
+      }
+      return best
+    case "median":
+      var present = Array(values.filter { !$0.isNull })
+      if present.isEmpty { return .null }
+      for v in present where v.asDouble == nil {
+        throw RuntimeError("median needs numbers, got \(v.typeName) \(v.shortDescription)")
+      }
+      present.sort { ($0.asDouble ?? 0) < ($1.asDouble ?? 0) }
+      let n = present.count
+      if n % 2 == 1 { return present[n / 2] }
+      return .float(((present[n / 2 - 1].asDouble ?? 0) + (present[n / 2].asDouble ?? 0)) / 2)
+    default:
+      throw RuntimeError("unknown aggregate \(name)")
+    }
+  }
+}

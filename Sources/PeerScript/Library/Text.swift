@@ -1,0 +1,112 @@
+/// Text functions.
+extension Library {
+  func registerText() {
+    define("join", 1...2, "join(list, separator) - the items as text, separated: join([1, 2], \", \") is \"1, 2\"") { args in
+      let sep = args.count > 1 ? try args.string(1) : ""
+      var out = ""
+      var first = true
+      for item in try Library.materialize(args[0]) {
+        if !first { out += sep }
+        first = false
+        if case .string(let s) = item { out += s.value } else { out += item.description }
+      }
+      return .text(out)
+    }
+    define("split", 1...2, "split(text, separator) - the pieces between separators (spaces when no separator is given)") { args in
+      let s = try args.string(0)
+      if args.count == 1 {
+        return .list(s.split(whereSeparator: { $0.isWhitespace }).map { Value.text(String($0)) })
+      }
+      let sep = try args.string(1)
+      guard !sep.isEmpty else { return .list(s.map { Value.text(String($0)) }) }
+      return .list(s.splitting(by: sep).map { Value.text($0) })
+    }
+    define("count", 2, "count(text, part) - how many times part occurs in text (not overlapping); count(list, x) for lists") { args in
+      if case .list(let l) = args[0] { return .int(l.items.filter { $0 == args[1] }.count) }
+      let s = try args.string(0)
+      let part = try args.string(1)
+      guard !part.isEmpty else { return .int(s.count + 1) }
+      return .int(s.utf8.occurrences(of: part.utf8))
+    }
+    define("upper", 1, "upper(text) - in capitals") { args in .text(try args.string(0).uppercased()) }
+    define("lower", 1, "lower(text) - in small letters") { args in .text(try args.string(0).lowercased()) }
+    define("trim", 1, "trim(text) - without spaces at either end") { args in .text(try args.string(0).trimmingSpaces()) }
+    define("starts_with", 2, "starts_with(text, prefix) - whether text begins with prefix") { args in
+      .bool(try args.string(0).hasPrefix(try args.string(1)))
+    }
+    define("ends_with", 2, "ends_with(text, suffix) - whether text ends with suffix") { args in
+      .bool(try args.string(0).hasSuffix(try args.string(1)))
+    }
+    define("replace", 3, "replace(text, old, new) - every old replaced by new") { args in
+      let old = try args.string(1)
+      guard !old.isEmpty else { return args[0] }
+      return .text(try args.string(0).splitting(by: old).joined(separator: try args.string(2)))
+    }
+    define("find", 2, "find(text, part) - the position of the first part in text, or nil") { args in
+      let s = Array(try args.string(0))
+      let p = Array(try args.string(1))
+      if p.isEmpty { return .int(0) }
+      if p.count <= s.count {
+        for i in 0...(s.count - p.count) where s[i..<(i + p.count)].elementsEqual(p) { return .int(i) }
+      }
+      return .null
+    }
+    define("pad_left", 2...3, "pad_left(x, width, fill) - x as text, padded on the left to width") { args in
+      let s = args[0].description
+      let w = try args.int(1)
+      let fill = args.count > 2 ? try args.string(2) : " "
+      return .text(String(repeating: fill.isEmpty ? " " : fill, count: max(0, w - s.count)) + s)
+    }
+    define("pad_right", 2...3, "pad_right(x, width, fill) - x as text, padded on the right to width") { args in
+      let s = args[0].description
+      let w = try args.int(1)
+      let fill = args.count > 2 ? try args.string(2) : " "
+      return .text(s + String(repeating: fill.isEmpty ? " " : fill, count: max(0, w - s.count)))
+    }
+  }
+}
+
+extension String {
+  /// Splits on a separator of any length (the standard library's split takes one character).
+  func splitting(by separator: String) -> [String] {
+    var pieces: [String] = []
+    var rest = Substring(self)
+    let sep = Array(separator.utf8)
+    var current = rest.utf8.startIndex
+    var start = current
+    let u = rest.utf8
+    while current != u.endIndex {
+      if u[current...].starts(with: sep) {
+        pieces.append(String(rest[start..<current]))
+        current = u.index(current, offsetBy: sep.count)
+        start = current
+      } else {
+        current = u.index(after: current)
+      }
+    }
+    pieces.append(String(rest[start...]))
+    rest = ""
+    return pieces
+  }
+}
+
+extension String.UTF8View {
+  /// Non-overlapping occurrences of `part`.
+  func occurrences(of part: String.UTF8View) -> Int {
+    let hay = Array(self)
+    let needle = Array(part)
+    guard needle.count <= hay.count else { return 0 }
+    var n = 0
+    var i = 0
+    let first = needle[0]
+    while i <= hay.count - needle.count {
+      if hay[i] == first && hay[i..<(i + needle.count)].elementsEqual(needle) {
+        n += 1
+        i += needle.count
+      } else {
+        i += 1
+      }
+    }
+    return n
+  }
+}

@@ -1,0 +1,266 @@
+/// Turns source text into tokens. Newlines are tokens (they end statements) except inside
+/// parentheses and brackets, and before a line that starts with `|` (a pipeline continues).
+/// Bad characters become `.error` tokens so the parser can report them and carry on.
+public struct Token: Sendable {
+  public enum Kind: Equatable, Sendable {
+    case identifier(String)
+    case keyword(String)
+    case int(Int)
+    case float(Double)
+    case date(Int32)
+    case text([TextPart])
+    case symbol(String)
+    case newline
+    case end
+    case error(String)
+  }
+
+  public var kind: Kind
+  public var position: SourcePosition
+  public var length: Int
+  /// Whether whitespace or a newline came before this token (`f (x)` vs `f(x)` is not
+  /// significant, but a duration unit must follow its number on the same line).
+  public var afterNewline: Bool = false
+}
+
+public enum TextPart: Equatable, Sendable {
+  case literal(String)
+  /// An interpolated expression: its source and where it starts.
+  case code(String, SourcePosition)
+}
+
+public struct Lexer {
+  static let keywords: Set<String> = [
+    "let", "var", "fn", "return", "if", "else", "for", "in", "while", "break", "continue",
+    "and", "or", "not", "true", "false", "nil", "record", "test",
+  ]
+
+  // Longest first, so that `..<` wins over `..` and `..` over `.`.
+  static let symbols = [
+    "..<", "...", "==", "!=", "<=", ">=", "..", "//", "+=", "-=", "*=", "/=", "->", "=>",
+    "+", "-", "*", "/", "%", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|", ";", "&", "?",
+  ]
+
+  let chars: [Character]
+  var i = 0
+  var line: Int
+  var column: Int
+  var nesting: [Character] = []
+
+  public init(_ text: String, line: Int = 1, column: Int = 1) {
+    self.chars = Array(text)
+    self.line = line
+    self.column = column
+  }
+
+  public static func tokenize(_ text: String, line: Int = 1, column: Int = 1) -> [Token] {
+    var lexer = Lexer(text, line: line, column: column)
+    return lexer.all()
+  }
+
+  mutating func all() -> [Token] {
+    var tokens: [Token] = []
+    var sawNewline = true
+    while true {
+      let (tok, newlineBefore) = next()
+      var t = tok
+      t.afterNewline = newlineBefore || sawNewline
+      sawNewline = false
+      if case .newline = t.kind {
+        // Collapse blank lines, skip newlines at the start and inside () [].
+        if !nesting.isEmpty, nesting.last != "{" { continue }
+        if let last = tokens.last, case .newline = last.kind { continue }
+        if tokens.isEmpty { continue }
+        if nextLineStartsWithPipe() { continue }
+        sawNewline = true
+      }
+      tokens.append(t)
+      if case .end = t.kind { break }
+    }
+    return tokens
+  }
+
+  private func peek(_ k: Int = 0) -> Character? { i + k < chars.count ? chars[i + k] : nil }
+
+  private mutating func advance() -> Character {
+    let c = chars[i]
+    i += 1
+    if c == "\n" {
+      line += 1
+      column = 1
+    } else {
+      column += 1
+    }
+    return c
+  }
+
+  /// Looks past blank lines and comments for a line beginning with `|` (not `||`).
+  private func nextLineStartsWithPipe() -> Bool {
+    var j = i
+    while j < chars.count {
+      let c = chars[j]
+      if c == " " || c == "\t" || c == "\r" || c == "\n" {
+        j += 1
+      } else if c == "#" {
+        while j < chars.count, chars[j] != "\n" { j += 1 }
+      } else {
+        return c == "|"
+      }
+    }
+    return false
+  }
+
+  /// Returns the next token and whether a newline was skipped before it.
+  mutating func next() -> (Token, Bool) {
+    var skippedNewline = false
+    while let c = peek() {
+      if c == " " || c == "\t" || c == "\r" {
+        _ = advance()
+      } else if c == "#" {
+        while let d = peek(), d != "\n" { _ = advance() }
+      } else if c == "\\", peek(1) == "\n" {
+        _ = advance()
+        _ = advance()
+        skippedNewline = true
+      } else {
+        break
+      }
+    }
+    let start = SourcePosition(line: line, column: column)
+    let startIndex = i
+    guard let c = peek() else { return (Token(kind: .end, position: start, length: 1), skippedNewline) }
+    func make(_ kind: Token.Kind) -> (Token, Bool) {
+      (Token(kind: kind, position: start, length: max(1, i - startIndex)), skippedNewline)
+    }
+    if c == "\n" || c == ";" {
+      _ = advance()
+      return make(.newline)
+    }
+    if c.isNumber && c.isASCII { return make(number()) }
+    if c == "_" || c.isLetter {
+      var word = ""
+      while let d = peek(), d == "_" || d.isLetter || (d.isNumber && d.isASCII) { word.append(advance()) }
+      return make(Lexer.keywords.contains(word) ? .keyword(word) : .identifier(word))
+    }
+    if c == "\"" { return make(text()) }
+    for s in Lexer.symbols where matches(s) {
+      for _ in s { _ = advance() }
+      switch s {
+      case "(", "[", "{": nesting.append(Character(s))
+      case ")", "]", "}": if !nesting.isEmpty { nesting.removeLast() }
+      default: break
+      }
+      return make(.symbol(s))
+    }
+    _ = advance()
+    return make(.error("unexpected character \(quote(String(c)))"))
+  }
+
+  private func matches(_ s: String) -> Bool {
+    var k = 0
+    for ch in s {
+      guard peek(k) == ch else { return false }
+      k += 1
+    }
+    return true
+  }
+
+  private mutating func digits() -> String {
+    var s = ""
+    while let d = peek(), (d.isNumber && d.isASCII) || d == "_" {
+      let ch = advance()
+      if ch != "_" { s.append(ch) }
+    }
+    return s
+  }
+
+  private mutating func number() -> Token.Kind {
+    let intPart = digits()
+    // A date literal: 4 digits, dash, 2 digits, dash, 2 digits.
+    if intPart.count == 4, peek() == "-", isDigit(peek(1)), isDigit(peek(2)), peek(3) == "-", isDigit(peek(4)),
+      isDigit(peek(5)), !isDigit(peek(6))
+    {
+      var s = intPart
+      for _ in 0..<6 { s.append(advance()) }
+      guard let d = CivilDate.parseISO(s) else { return .error("\(s) is not a real date") }
+      return .date(d.days)
+    }
+    var isFloat = false
+    var s = intPart
+    if peek() == ".", isDigit(peek(1)) {
+      isFloat = true
+      s.append(advance())
+      s += digits()
+    }
+    if peek() == "e" || peek() == "E", isDigit(peek(1)) || ((peek(1) == "-" || peek(1) == "+") && isDigit(peek(2))) {
+      isFloat = true
+      s.append(advance())
+      if peek() == "-" || peek() == "+" { s.append(advance()) }
+      s += digits()
+    }
+    if isFloat {
+      guard let d = Double(s) else { return .error("bad number \(s)") }
+      return .float(d)
+    }
+    guard let n = Int(s) else { return .error("the number \(s) is too large (the limit is \(Int.max))") }
+    return .int(n)
+  }
+
+  private func isDigit(_ c: Character?) -> Bool { c.map { $0.isASCII && $0.isNumber } ?? false }
+
+  private mutating func text() -> Token.Kind {
+    _ = advance()  // opening quote
+    var parts: [TextPart] = []
+    var current = ""
+    while true {
+      guard let c = peek() else { return .error("this text has no closing quote") }
+      if c == "\n" { return .error("this text has no closing quote before the end of the line") }
+      _ = advance()
+      if c == "\"" { break }
+      if c == "\\" {
+        guard let e = peek() else { return .error("this text has no closing quote") }
+        _ = advance()
+        switch e {
+        case "n": current.append("\n")
+        case "t": current.append("\t")
+        case "r": current.append("\r")
+        case "\"": current.append("\"")
+        case "\\": current.append("\\")
+        case "{": current.append("{")
+        case "}": current.append("}")
+        default: return .error("unknown escape \\\(e) in text (use \\\\ for a backslash)")
+        }
+        continue
+      }
+      if c == "{" {
+        if !current.isEmpty { parts.append(.literal(current)) }
+        current = ""
+        let pos = SourcePosition(line: line, column: column)
+        var depth = 1
+        var code = ""
+        var inString = false
+        while true {
+          guard let d = peek(), d != "\n" else { return .error("\"{\" in text is not closed by \"}\" (write \\{ for a brace)") }
+          _ = advance()
+          if inString {
+            if d == "\\", let e = peek() { code.append(d); code.append(e); _ = advance(); continue }
+            if d == "\"" { inString = false }
+          } else if d == "\"" {
+            inString = true
+          } else if d == "{" {
+            depth += 1
+          } else if d == "}" {
+            depth -= 1
+            if depth == 0 { break }
+          }
+          code.append(d)
+        }
+        parts.append(.code(code, pos))
+        continue
+      }
+      current.append(c)
+    }
+    if !current.isEmpty || parts.isEmpty { parts.append(.literal(current)) }
+    return .text(parts)
+  }
+}

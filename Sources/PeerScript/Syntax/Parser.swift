@@ -1,0 +1,777 @@
+/// Recursive-descent parser. On an error it records a diagnostic, skips to the end of the
+/// statement and goes on, so one run reports every independent mistake.
+public struct Parser {
+  var tokens: [Token]
+  var p = 0
+  let source: Source
+  var diagnostics: [Diagnostic] = []
+  /// The functions being parsed, innermost last: to learn which names nested functions use.
+  var functions: [FunctionDecl] = []
+  /// Stage functions being parsed: `.field` is allowed only inside them.
+  var implicitDepth = 0
+  /// How deep expressions and blocks are nested, against `maxNesting`.
+  var nesting = 0
+  static let maxNesting = 200
+
+  static let durationUnits: [String: Int] = [
+    "day": 0, "days": 0, "week": 1, "weeks": 1, "month": 2, "months": 2, "year": 3, "years": 3,
+  ]
+  static let aggregates: Set<String> = ["count", "sum", "avg", "min", "max", "median", "first", "last"]
+
+  struct Failure: Error {}
+
+  public init(source: Source) {
+    self.source = source
+    self.tokens = Lexer.tokenize(source.text)
+  }
+
+  init(source: Source, tokens: [Token]) {
+    self.source = source
+    self.tokens = tokens
+  }
+
+  /// Parses a whole script into the body of its main function.
+  public static func parse(_ source: Source) -> (FunctionDecl, [Diagnostic]) {
+    var parser = Parser(source: source)
+    let main = FunctionDecl(
+      name: "<script>", parameters: [], defaults: [], body: [], position: SourcePosition(line: 1, column: 1))
+    parser.functions.append(main)
+    main.body = parser.statements(until: nil)
+    return (main, parser.diagnostics)
+  }
+
+  // MARK: - Tokens
+
+  var token: Token { tokens[p] }
+
+  mutating func advance() -> Token {
+    let t = tokens[p]
+    if p < tokens.count - 1 { p += 1 }
+    return t
+  }
+
+  func isSymbol(_ s: String) -> Bool {
+    if case .symbol(s) = token.kind { return true }
+    return false
+  }
+
+  func isKeyword(_ k: String) -> Bool {
+    if case .keyword(k) = token.kind { return true }
+    return false
+  }
+
+  func isIdentifier(_ name: String) -> Bool {
+    if case .identifier(name) = token.kind { return true }
+    return false
+  }
+
+  var atNewline: Bool {
+    if case .newline = token.kind { return true }
+    return false
+  }
+
+  var atEnd: Bool {
+    if case .end = token.kind { return true }
+    return false
+  }
+
+  mutating func skipNewlines() {
+    while atNewline { _ = advance() }
+  }
+
+  mutating func accept(_ s: String) -> Bool {
+    if isSymbol(s) {
+      _ = advance()
+      return true
+    }
+    return false
+  }
+
+  mutating func expect(_ s: String, _ what: String) throws {
+    if accept(s) { return }
+    throw error("expected \(what), found \(describe(token))")
+  }
+
+  mutating func identifier(_ what: String) throws -> String {
+    if case .identifier(let name) = token.kind {
+      _ = advance()
+      return name
+    }
+    if case .keyword(let k) = token.kind {
+      throw error("\"\(k)\" is a reserved word and cannot be used as \(what)", hint: "choose another name, such as \"\(k)_\"")
+    }
+    throw error("expected \(what), found \(describe(token))")
+  }
+
+  func describe(_ t: Token) -> String {
+    switch t.kind {
+    case .identifier(let n): return "\"\(n)\""
+    case .keyword(let k): return "\"\(k)\""
+    case .int(let n): return "the number \(n)"
+    case .float(let d): return "the number \(d)"
+    case .date(let d): return "the date \(CivilDate(days: d).iso)"
+    case .text: return "text"
+    case .symbol(let s): return "\"\(s)\""
+    case .newline: return "the end of the line"
+    case .end: return "the end of the script"
+    case .error(let m): return m
+    }
+  }
+
+  mutating func error(_ message: String, at t: Token? = nil, hint: String? = nil) -> Failure {
+    let t = t ?? token
+    var message = message
+    var length = t.length
+    if case .error(let m) = t.kind {
+      message = m
+      length = t.length
+    }
+    report(message, at: t.position, length: length, hint: hint)
+    return Failure()
+  }
+
+  mutating func report(_ message: String, at pos: SourcePosition, length: Int = 1, hint: String? = nil) {
+    if diagnostics.contains(where: { $0.position == pos }) { return }
+    diagnostics.append(
+      Diagnostic(
+        file: source.name, position: pos, length: length, message: message, hint: hint,
+        sourceLine: source.line(pos.line)))
+  }
+
+  /// After an error: skip to the start of the next statement.
+  mutating func synchronize() {
+    var depth = 0
+    while !atEnd {
+      if isSymbol("{") { depth += 1 }
+      if isSymbol("}") {
+        if depth == 0 { return }
+        depth -= 1
+      }
+      if atNewline && depth == 0 {
+        _ = advance()
+        return
+      }
+      _ = advance()
+    }
+  }
+
+  func use(_ name: String) {
+    functions.last?.namesUsed.insert(name)
+  }
+
+  // MARK: - Statements
+
+  mutating func statements(until closer: String?) -> [Stmt] {
+    var body: [Stmt] = []
+    while true {
+      skipNewlines()
+      if atEnd {
+        if closer != nil { report("expected \"}\" to close this block, found the end of the script", at: token.position) }
+        return body
+      }
+      if let closer, isSymbol(closer) { return body }
+      if closer == nil, isSymbol("}") {
+        report("this \"}\" has no \"{\" to close", at: token.position, hint: "remove it, or look for a missing \"{\" above")
+        _ = advance()
+        continue
+      }
+      do {
+        body.append(try statement())
+        if !(atNewline || atEnd || (closer != nil && isSymbol(closer!))) {
+          throw error("expected the end of the statement, found \(describe(token))", hint: hintForJunk())
+        }
+      } catch {
+        synchronize()
+      }
+    }
+  }
+
+  func hintForJunk() -> String? {
+    if case .identifier = token.kind { return "put each statement on its own line, or separate them with \";\"" }
+    return nil
+  }
+
+  mutating func block() throws -> [Stmt] {
+    nesting += 1
+    defer { nesting -= 1 }
+    if nesting > Parser.maxNesting { throw error("blocks are nested too deeply (more than \(Parser.maxNesting) levels)") }
+    try expect("{", "\"{\" to start a block")
+    let body = statements(until: "}")
+    try expect("}", "\"}\" to close the block")
+    return body
+  }
+
+  mutating func statement() throws -> Stmt {
+    let t = token
+    if case .keyword(let k) = t.kind {
+      switch k {
+      case "let", "var":
+        _ = advance()
+        let nameToken = token
+        let name = try identifier("a variable name")
+        var value: Expr?
+        if accept("=") {
+          skipNewlines()
+          value = try expression()
+        } else if k == "let" {
+          throw error("\"let \(name)\" needs a value: let \(name) = ...", at: nameToken, hint: "use \"var \(name)\" for a variable set later")
+        }
+        return Stmt(.declare(name: name, mutable: k == "var", value: value), t.position, length: 3)
+      case "fn":
+        if case .identifier = tokens[p + 1].kind {
+          _ = advance()
+          let name = try identifier("a function name")
+          let decl = try functionRest(name: name, position: t.position)
+          return Stmt(.function(decl), t.position)
+        }
+      case "if": return try ifStatement()
+      case "while":
+        _ = advance()
+        let cond = try expression()
+        return Stmt(.whileLoop(cond, try block()), t.position, length: 5)
+      case "for":
+        _ = advance()
+        let first = try identifier("a loop variable")
+        var second: String?
+        if accept(",") { second = try identifier("a second loop variable") }
+        guard isKeyword("in") else { throw error("expected \"in\" after the loop variable, found \(describe(token))") }
+        _ = advance()
+        let seq = try expression()
+        return Stmt(.forLoop(first, second, seq, try block()), t.position, length: 3)
+      case "return":
+        _ = advance()
+        if atNewline || atEnd || isSymbol("}") { return Stmt(.returnValue(nil), t.position, length: 6) }
+        return Stmt(.returnValue(try expression()), t.position, length: 6)
+      case "break":
+        _ = advance()
+        return Stmt(.breakLoop, t.position, length: 5)
+      case "continue":
+        _ = advance()
+        return Stmt(.continueLoop, t.position, length: 8)
+      case "record":
+        _ = advance()
+        let name = try identifier("a record name")
+        try expect("(", "\"(\" and the field names: record \(name)(field, ...)")
+        var fields: [String] = []
+        while !isSymbol(")") {
+          let ft = token
+          let f = try identifier("a field name")
+          if fields.contains(f) { throw error("the field \"\(f)\" is listed twice", at: ft) }
+          fields.append(f)
+          if !accept(",") { break }
+        }
+        try expect(")", "\")\" after the field names")
+        return Stmt(.record(name: name, fields: fields), t.position, length: 6)
+      case "test":
+        _ = advance()
+        guard case .text(let parts) = token.kind, parts.count <= 1 else {
+          throw error("expected the test's name in quotes: test \"what it checks\" { ... }")
+        }
+        var name = ""
+        if case .literal(let s) = parts.first { name = s }
+        _ = advance()
+        let decl = FunctionDecl(name: "test \"\(name)\"", parameters: [], defaults: [], body: [], position: t.position)
+        functions.append(decl)
+        decl.body = try block()
+        finishFunction()
+        return Stmt(.test(name: name, body: decl), t.position, length: 4)
+      default: break
+      }
+    }
+    let e = try expression()
+    if case .symbol(let s) = token.kind, ["=", "+=", "-=", "*=", "/="].contains(s) {
+      let opToken = advance()
+      switch e.kind {
+      case .name, .field, .index: break
+      default:
+        throw error("cannot assign to this expression", at: opToken, hint: "the left of \"\(s)\" must be a variable, a field or an element")
+      }
+      skipNewlines()
+      let value = try expression()
+      return Stmt(.assign(target: e, op: s == "=" ? nil : String(s.dropLast()), value: value), e.position, length: e.length)
+    }
+    return Stmt(.expression(e), e.position, length: e.length)
+  }
+
+  mutating func ifStatement() throws -> Stmt {
+    let t = advance()
+    let cond = try expression()
+    let then = try block()
+    var otherwise: [Stmt]?
+    // `else` may follow on the next line.
+    var look = p
+    while case .newline = tokens[look].kind { look += 1 }
+    if case .keyword("else") = tokens[look].kind {
+      p = look
+      _ = advance()
+      if isKeyword("if") {
+        otherwise = [try ifStatement()]
+      } else {
+        otherwise = try block()
+      }
+    }
+    return Stmt(.ifElse(cond, then, otherwise), t.position, length: 2)
+  }
+
+  /// Parameters and body, after `fn name` or `fn`.
+  mutating func functionRest(name: String, position: SourcePosition) throws -> FunctionDecl {
+    try expect("(", "\"(\" and the parameters")
+    var params: [String] = []
+    var defaults: [Expr?] = []
+    while !isSymbol(")") {
+      let pt = token
+      let param = try identifier("a parameter name")
+      if params.contains(param) { throw error("the parameter \"\(param)\" appears twice", at: pt) }
+      params.append(param)
+      if accept("=") {
+        defaults.append(try expression())
+      } else {
+        if defaults.contains(where: { $0 != nil }) {
+          throw error("the parameter \"\(param)\" needs a default value, because an earlier one has one", at: pt)
+        }
+        defaults.append(nil)
+      }
+      if !accept(",") { break }
+    }
+    try expect(")", "\")\" after the parameters")
+    let decl = FunctionDecl(name: name, parameters: params, defaults: defaults, body: [], position: position)
+    functions.append(decl)
+    defer { finishFunction() }
+    if accept("=>") || accept("=") {
+      let e = try expression()
+      decl.body = [Stmt(.expression(e), e.position, length: e.length)]
+    } else {
+      decl.body = try block()
+    }
+    return decl
+  }
+
+  mutating func finishFunction() {
+    let done = functions.removeLast()
+    if let parent = functions.last {
+      parent.namesUsedByNested.formUnion(done.namesUsed)
+      parent.namesUsed.formUnion(done.namesUsed)
+    }
+  }
+
+  // MARK: - Expressions
+
+  mutating func expression() throws -> Expr {
+    // Deeply nested brackets would otherwise recurse until the native stack overflows.
+    nesting += 1
+    defer { nesting -= 1 }
+    if nesting > Parser.maxNesting {
+      throw error("this expression is nested too deeply (more than \(Parser.maxNesting) levels)")
+    }
+    var e = try orExpr()
+    if isSymbol("|") {
+      var stages: [Stage] = []
+      while accept("|") {
+        skipNewlines()
+        stages.append(try stage())
+      }
+      e = Expr(.pipeline(e, stages), e.position, length: e.length)
+    }
+    return e
+  }
+
+  mutating func stage() throws -> Stage {
+    let t = token
+    let name: String
+    if case .identifier(let n) = t.kind {
+      name = n
+      _ = advance()
+    } else {
+      throw error(
+        "expected a pipeline stage after \"|\", found \(describe(t))",
+        hint: "stages are where, sort, take, skip, map, each, distinct, group, count, sum, avg, min, max, median, first, last")
+    }
+    var stage = Stage(name: name, position: t.position, keys: [], arguments: [], more: [])
+    let endsStage = { (parser: Parser) -> Bool in
+      parser.atNewline || parser.atEnd || parser.isSymbol("|") || parser.isSymbol(")") || parser.isSymbol("}")
+        || parser.isSymbol("]") || parser.isSymbol(",")
+    }
+    switch name {
+    case "where", "map", "each", "group", "sort", "distinct", "sum", "avg", "min", "max", "median":
+      if endsStage(self) {
+        if ["where", "map", "each", "group", "sort"].contains(name) {
+          throw error("\"\(name)\" needs an expression, such as \(name) .field")
+        }
+        break
+      }
+      repeat {
+        let parenthesised = isSymbol("(") && ["sum", "avg", "min", "max", "median"].contains(name)
+        let key = try implicitFunction(name: name)
+        var descending = false
+        if name == "sort" {
+          if isIdentifier("desc") {
+            _ = advance()
+            descending = true
+          } else if isIdentifier("asc") {
+            _ = advance()
+          }
+        }
+        _ = parenthesised
+        stage.keys.append((key, descending, nil))
+      } while name == "sort" && accept(",")
+    case "take", "skip", "first", "last":
+      if !endsStage(self) { stage.arguments.append(try orExpr()) }
+    case "count":
+      break
+    default:
+      if accept("(") {
+        skipNewlines()
+        while !isSymbol(")") {
+          stage.arguments.append(try expression())
+          skipNewlines()
+          if !accept(",") { break }
+          skipNewlines()
+        }
+        try expect(")", "\")\" after the arguments")
+      }
+    }
+    if Parser.aggregates.contains(name) {
+      if isIdentifier("as") {
+        _ = advance()
+        let label = try identifier("a column name after \"as\"")
+        if stage.keys.isEmpty {
+          stage.keys.append((FunctionDecl(name: "", parameters: [], defaults: [], body: [], position: t.position), false, label))
+          stage.keys[0].0.isImplicit = false
+        } else {
+          stage.keys[0].label = label
+        }
+      }
+      // `count, sum(.minutes)`: a comma followed by another aggregate continues the stage;
+      // any other comma belongs to the enclosing list of arguments.
+      var look = p + 1
+      while case .newline = tokens[look].kind { look += 1 }
+      if isSymbol(","), case .identifier(let next) = tokens[look].kind, Parser.aggregates.contains(next) {
+        p = look
+        let next = try self.stage()
+        stage.more = [next] + next.more
+      }
+    }
+    return stage
+  }
+
+  /// Parses an expression as the body of a function of `it` (a stage's per-item expression).
+  mutating func implicitFunction(name: String) throws -> FunctionDecl {
+    let decl = FunctionDecl(name: name, parameters: ["it"], defaults: [nil], body: [], position: token.position)
+    decl.isImplicit = true
+    functions.append(decl)
+    implicitDepth += 1
+    defer {
+      implicitDepth -= 1
+      finishFunction()
+    }
+    let e = try orExpr()
+    decl.body = [Stmt(.expression(e), e.position, length: e.length)]
+    return decl
+  }
+
+  mutating func orExpr() throws -> Expr {
+    var left = try andExpr()
+    while isKeyword("or") {
+      _ = advance()
+      skipNewlines()
+      let right = try andExpr()
+      left = Expr(.or(left, right), left.position, length: left.length)
+    }
+    return left
+  }
+
+  mutating func andExpr() throws -> Expr {
+    var left = try notExpr()
+    while isKeyword("and") {
+      _ = advance()
+      skipNewlines()
+      let right = try notExpr()
+      left = Expr(.and(left, right), left.position, length: left.length)
+    }
+    return left
+  }
+
+  mutating func notExpr() throws -> Expr {
+    if isKeyword("not") {
+      nesting += 1
+      defer { nesting -= 1 }
+      if nesting > Parser.maxNesting { throw error("too many \"not\" in a row") }
+      let t = advance()
+      let operand = try notExpr()
+      return Expr(.unary("not", operand), t.position, length: 3)
+    }
+    return try comparison()
+  }
+
+  mutating func comparison() throws -> Expr {
+    var left = try rangeExpr()
+    while true {
+      let t = token
+      var op: String?
+      if case .symbol(let s) = t.kind, ["==", "!=", "<", "<=", ">", ">="].contains(s) { op = s }
+      if isKeyword("in") { op = "in" }
+      if isKeyword("not"), case .keyword("in") = tokens[p + 1].kind { op = "not in" }
+      guard let op else { return left }
+      _ = advance()
+      if op == "not in" { _ = advance() }
+      skipNewlines()
+      let right = try rangeExpr()
+      left = Expr(.binary(op, left, right), t.position, length: op.count)
+    }
+  }
+
+  mutating func rangeExpr() throws -> Expr {
+    let left = try additive()
+    if isSymbol("..") || isSymbol("..<") {
+      let t = advance()
+      let right = try additive()
+      return Expr(.range(left, right, exclusive: t.kind == .symbol("..<")), t.position, length: t.length)
+    }
+    return left
+  }
+
+  mutating func additive() throws -> Expr {
+    var left = try multiplicative()
+    while isSymbol("+") || isSymbol("-") {
+      let t = advance()
+      skipNewlines()
+      let right = try multiplicative()
+      if case .symbol(let s) = t.kind { left = Expr(.binary(s, left, right), t.position) }
+    }
+    return left
+  }
+
+  mutating func multiplicative() throws -> Expr {
+    var left = try unary()
+    while isSymbol("*") || isSymbol("/") || isSymbol("//") || isSymbol("%") {
+      let t = advance()
+      skipNewlines()
+      let right = try unary()
+      if case .symbol(let s) = t.kind { left = Expr(.binary(s, left, right), t.position, length: s.count) }
+    }
+    return left
+  }
+
+  mutating func unary() throws -> Expr {
+    if isSymbol("-") {
+      nesting += 1
+      defer { nesting -= 1 }
+      if nesting > Parser.maxNesting { throw error("too many \"-\" in a row") }
+      let t = advance()
+      let operand = try unary()
+      if case .literal(.int(let n)) = operand.kind { return Expr(.literal(.int(-n)), t.position) }
+      if case .literal(.float(let d)) = operand.kind { return Expr(.literal(.float(-d)), t.position) }
+      return Expr(.unary("-", operand), t.position)
+    }
+    return try postfix()
+  }
+
+  mutating func postfix() throws -> Expr {
+    var e = try primary()
+    while true {
+      if isSymbol("("), !token.afterNewline {
+        let t = advance()
+        let args = try arguments(closing: ")")
+        if case .field(let target, let name) = e.kind {
+          e = Expr(.method(target, name, args), e.position, length: e.length)
+        } else {
+          e = Expr(.call(e, args), t.position, length: 1)
+        }
+      } else if isSymbol("["), !token.afterNewline {
+        let t = advance()
+        skipNewlines()
+        let index = try expression()
+        skipNewlines()
+        try expect("]", "\"]\" after the index")
+        e = Expr(.index(e, index), t.position)
+      } else if isSymbol(".") {
+        let t = advance()
+        let nameToken = token
+        let name = try fieldName()
+        e = Expr(.field(e, name), nameToken.position, length: max(1, name.count))
+        _ = t
+      } else {
+        return e
+      }
+    }
+  }
+
+  mutating func fieldName() throws -> String {
+    switch token.kind {
+    case .identifier(let n), .keyword(let n):
+      _ = advance()
+      return n
+    default:
+      throw error("expected a field name after \".\", found \(describe(token))")
+    }
+  }
+
+  mutating func arguments(closing: String) throws -> [Expr] {
+    var args: [Expr] = []
+    skipNewlines()
+    while !isSymbol(closing) {
+      args.append(try expression())
+      skipNewlines()
+      if !accept(",") { break }
+      skipNewlines()
+    }
+    try expect(closing, "\"\(closing)\" to close the list of arguments")
+    return args
+  }
+
+  mutating func primary() throws -> Expr {
+    let t = token
+    switch t.kind {
+    case .int(let n):
+      _ = advance()
+      return try durationSuffix(Expr(.literal(.int(n)), t.position, length: t.length))
+    case .float(let d):
+      _ = advance()
+      return try durationSuffix(Expr(.literal(.float(d)), t.position, length: t.length))
+    case .date(let d):
+      _ = advance()
+      return Expr(.literal(.date(d)), t.position, length: t.length)
+    case .text(let parts):
+      _ = advance()
+      return try interpolation(parts, at: t)
+    case .identifier(let name):
+      _ = advance()
+      use(name)
+      return Expr(.name(name), t.position, length: name.count)
+    case .keyword(let k):
+      switch k {
+      case "true", "false":
+        _ = advance()
+        return Expr(.literal(.bool(k == "true")), t.position, length: k.count)
+      case "nil":
+        _ = advance()
+        return Expr(.literal(.null), t.position, length: 3)
+      case "fn":
+        _ = advance()
+        let decl = try functionRest(name: "fn", position: t.position)
+        return Expr(.function(decl), t.position, length: 2)
+      default:
+        throw error("expected a value, found \"\(k)\"")
+      }
+    case .symbol(let s):
+      switch s {
+      case "(":
+        _ = advance()
+        skipNewlines()
+        let e = try expression()
+        skipNewlines()
+        try expect(")", "\")\" to close \"(\"")
+        return e
+      case "[":
+        _ = advance()
+        return Expr(.list(try arguments(closing: "]")), t.position)
+      case "{":
+        _ = advance()
+        return try mapLiteral(at: t)
+      case ".":
+        // `.field` inside a stage: the field of the current item.
+        _ = advance()
+        let nameToken = token
+        let name = try fieldName()
+        if implicitDepth == 0 {
+          report(
+            "\".\(name)\" can only be used in a pipeline stage, where it means a field of the current item",
+            at: t.position, length: name.count + 1, hint: "write it.\(name) inside a stage, or name the value: x.\(name)")
+        }
+        use("it")
+        let it = Expr(.name("it"), t.position, length: 1)
+        return Expr(.field(it, name), nameToken.position, length: name.count)
+      default:
+        throw error("expected a value, found \"\(s)\"")
+      }
+    case .newline:
+      throw error("expected a value, found the end of the line")
+    case .end:
+      throw error("expected a value, found the end of the script")
+    case .error:
+      throw error("")
+    }
+  }
+
+  mutating func durationSuffix(_ number: Expr) throws -> Expr {
+    if case .identifier(let unit) = token.kind, let code = Parser.durationUnits[unit], !token.afterNewline {
+      let t = advance()
+      if case .literal(.int(let n)) = number.kind, let n32 = Int32(exactly: n) {
+        let d: Duration
+        switch code {
+        case 0: d = Duration(days: n32)
+        case 1: d = Duration(days: n32 &* 7)
+        case 2: d = Duration(months: n32)
+        default: d = Duration(months: n32 &* 12)
+        }
+        return Expr(.literal(.duration(d)), number.position, length: t.position.column + t.length - number.position.column)
+      }
+      throw error("a duration needs a whole number of \(unit)", at: t)
+    }
+    return number
+  }
+
+  mutating func mapLiteral(at t: Token) throws -> Expr {
+    var pairs: [(Expr, Expr)] = []
+    skipNewlines()
+    while !isSymbol("}") {
+      let kt = token
+      let key: Expr
+      switch kt.kind {
+      case .identifier(let name), .keyword(let name):
+        _ = advance()
+        key = Expr(.literal(.text(name)), kt.position, length: name.count)
+      case .text(let parts):
+        _ = advance()
+        key = try interpolation(parts, at: kt)
+      case .int(let n):
+        _ = advance()
+        key = Expr(.literal(.int(n)), kt.position)
+      default:
+        throw error("expected a key (a name or text) in the map, found \(describe(kt))")
+      }
+      guard accept(":") else {
+        throw error("expected \":\" after the key, found \(describe(token))", hint: "maps are written {name: value, ...}")
+      }
+      skipNewlines()
+      pairs.append((key, try expression()))
+      skipNewlines()
+      if !accept(",") { break }
+      skipNewlines()
+    }
+    try expect("}", "\"}\" to close the map")
+    return Expr(.map(pairs), t.position)
+  }
+
+  mutating func interpolation(_ parts: [TextPart], at t: Token) throws -> Expr {
+    if parts.count == 1, case .literal(let s) = parts[0] {
+      return Expr(.literal(.text(s)), t.position, length: t.length)
+    }
+    var out: [InterpolationPart] = []
+    for part in parts {
+      switch part {
+      case .literal(let s): out.append(.literal(s))
+      case .code(let code, let pos):
+        var inner = Parser(source: source, tokens: Lexer.tokenize(code, line: pos.line, column: pos.column))
+        inner.functions = functions
+        inner.implicitDepth = implicitDepth
+        inner.nesting = nesting + 1
+        inner.skipNewlines()
+        if inner.atEnd {
+          report("empty \"{}\" in text", at: pos, hint: "write \\{ for a literal brace")
+          throw Failure()
+        }
+        do {
+          let e = try inner.expression()
+          if !inner.atEnd { throw inner.error("unexpected \(inner.describe(inner.token)) in \"{...}\"") }
+          out.append(.expr(e))
+        } catch {
+          diagnostics.append(contentsOf: inner.diagnostics)
+          throw Failure()
+        }
+        diagnostics.append(contentsOf: inner.diagnostics)
+      }
+    }
+    return Expr(.interpolation(out), t.position, length: t.length)
+  }
+}

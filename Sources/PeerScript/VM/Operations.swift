@@ -1,0 +1,385 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The general (slow-path) semantics of every operator. The VM tries its integer fast paths
+/// first and lands here for everything else, including every error message.
+enum Operations {
+  static func mismatch(_ verb: String, _ a: Value, _ op: String, _ b: Value, hint: String? = nil) -> RuntimeError {
+    RuntimeError(
+      "cannot \(verb) \(a.typeName) and \(b.typeName): \(a.shortDescription) \(op) \(b.shortDescription)", hint: hint)
+  }
+
+  static func overflow(_ a: Value, _ op: String, _ b: Value) -> RuntimeError {
+    RuntimeError("the result of \(a.shortDescription) \(op) \(b.shortDescription) is too large for a whole number")
+  }
+
+  static func add(_ a: Value, _ b: Value) throws -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+      let (r, o) = x.addingReportingOverflow(y)
+      if o { throw overflow(a, "+", b) }
+      return .int(r)
+    case (.float(let x), .float(let y)): return .float(x + y)
+    case (.int(let x), .float(let y)): return .float(Double(x) + y)
+    case (.float(let x), .int(let y)): return .float(x + Double(y))
+    case (.string(let x), .string(let y)): return .string(StringObject(x.value + y.value))
+    case (.list(let x), .list(let y)): return .list(ListObject(x.items + y.items))
+    case (.date(let d), .duration(let u)), (.duration(let u), .date(let d)): return .date(addDuration(d, u))
+    case (.duration(let x), .duration(let y)):
+      return .duration(Duration(months: x.months &+ y.months, days: x.days &+ y.days))
+    case (.string, _), (_, .string):
+      throw mismatch("add", a, "+", b, hint: "to join text and other values, use interpolation: \"{x}{y}\" or str(x)")
+    default: throw mismatch("add", a, "+", b)
+    }
+  }
+
+  static func subtract(_ a: Value, _ b: Value) throws -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+      let (r, o) = x.subtractingReportingOverflow(y)
+      if o { throw overflow(a, "-", b) }
+      return .int(r)
+    case (.float(let x), .float(let y)): return .float(x - y)
+    case (.int(let x), .float(let y)): return .float(Double(x) - y)
+    case (.float(let x), .int(let y)): return .float(x - Double(y))
+    case (.date(let x), .date(let y)): return .duration(Duration(days: x - y))
+    case (.date(let d), .duration(let u)): return .date(addDuration(d, u, sign: -1))
+    case (.duration(let x), .duration(let y)):
+      return .duration(Duration(months: x.months &- y.months, days: x.days &- y.days))
+    default: throw mismatch("subtract", a, "-", b)
+    }
+  }
+
+  static func multiply(_ a: Value, _ b: Value, vm: VM) throws -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+      let (r, o) = x.multipliedReportingOverflow(by: y)
+      if o { throw overflow(a, "*", b) }
+      return .int(r)
+    case (.float(let x), .float(let y)): return .float(x * y)
+    case (.int(let x), .float(let y)): return .float(Double(x) * y)
+    case (.float(let x), .int(let y)): return .float(x * Double(y))
+    case (.duration(let d), .int(let n)), (.int(let n), .duration(let d)):
+      guard let n32 = Int32(exactly: n) else { throw overflow(a, "*", b) }
+      let (m, o1) = d.months.multipliedReportingOverflow(by: n32)
+      let (dd, o2) = d.days.multipliedReportingOverflow(by: n32)
+      if o1 || o2 { throw overflow(a, "*", b) }
+      return .duration(Duration(months: m, days: dd))
+    case (.list(let l), .int(let n)), (.int(let n), .list(let l)):
+      guard n >= 0 else { throw RuntimeError("cannot repeat a list a negative number of times (\(n))") }
+      let (total, o) = l.items.count.multipliedReportingOverflow(by: n)
+      if o { throw overflow(a, "*", b) }
+      try vm.checkMemory(adding: total * MemoryLayout<Value>.stride)
+      var items = ContiguousArray<Value>()
+      items.reserveCapacity(total)
+      for _ in 0..<n { items.append(contentsOf: l.items) }
+      return .list(ListObject(items))
+    case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
+      guard n >= 0 else { throw RuntimeError("cannot repeat text a negative number of times (\(n))") }
+      let (total, o) = s.value.utf8.count.multipliedReportingOverflow(by: n)
+      if o { throw overflow(a, "*", b) }
+      try vm.checkMemory(adding: total)
+      return .string(StringObject(String(repeating: s.value, count: n)))
+    default: throw mismatch("multiply", a, "*", b)
+    }
+  }
+
+  static func divide(_ a: Value, _ b: Value) throws -> Value {
+    guard let x = a.asDouble, let y = b.asDouble else {
+      if case .duration(let d) = a, case .int(let n) = b, d.months == 0, n != 0 {
+        return .duration(Duration(days: Int32(Int(d.days) / n)))
+      }
+      throw mismatch("divide", a, "/", b)
+    }
+    if y == 0 { throw RuntimeError("division by zero: \(a.shortDescription) / \(b.shortDescription)") }
+    return .float(x / y)
+  }
+
+  static func floorDivide(_ a: Value, _ b: Value) throws -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+      if y == 0 { throw RuntimeError("division by zero: \(x) // 0") }
+      if x == Int.min && y == -1 { throw overflow(a, "//", b) }
+      let q = x / y
+      return .int((x % y != 0 && ((x < 0) != (y < 0))) ? q - 1 : q)
+    default:
+      guard let x = a.asDouble, let y = b.asDouble else { throw mismatch("divide", a, "//", b) }
+      if y == 0 { throw RuntimeError("division by zero: \(a.shortDescription) // \(b.shortDescription)") }
+      return .float((x / y).rounded(.down))
+    }
+  }
+
+  static func modulo(_ a: Value, _ b: Value) throws -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+      if y == 0 { throw RuntimeError("division by zero: \(x) % 0") }
+      if y == -1 { return .int(0) }
+      let r = x % y
+      return .int(r != 0 && ((r < 0) != (y < 0)) ? r + y : r)
+    default:
+      guard let x = a.asDouble, let y = b.asDouble else { throw mismatch("take the remainder of", a, "%", b) }
+      if y == 0 { throw RuntimeError("division by zero: \(a.shortDescription) % \(b.shortDescription)") }
+      let r = fmod(x, y)
+      return .float(r != 0 && ((r < 0) != (y < 0)) ? r + y : r)
+    }
+  }
+
+  static func negate(_ a: Value) throws -> Value {
+    switch a {
+    case .int(let x):
+      if x == Int.min { throw RuntimeError("the result of -\(x) is too large for a whole number") }
+      return .int(-x)
+    case .float(let x): return .float(-x)
+    case .duration(let d): return .duration(Duration(months: -d.months, days: -d.days))
+    default: throw RuntimeError("cannot negate \(a.typeName) \(a.shortDescription)")
+    }
+  }
+
+  /// a < b, or an error when the two cannot be ordered. nil is not ordered against values
+  /// here (a missing date must not silently count as "before").
+  static func less(_ a: Value, _ b: Value, _ op: String) throws -> Bool {
+    switch (a, b) {
+    case (.null, _), (_, .null):
+      throw RuntimeError(
+        "cannot compare \(a.typeName) and \(b.typeName): \(a.shortDescription) \(op) \(b.shortDescription)",
+        hint: "a value is missing (nil); check for it first: x != nil and x \(op) ...")
+    default: break
+    }
+    guard let c = Value.compare(a, b) else {
+      throw RuntimeError(
+        "cannot compare \(a.typeName) and \(b.typeName): \(a.shortDescription) \(op) \(b.shortDescription)")
+    }
+    return c == .less
+  }
+
+  /// `needle in haystack`.
+  static func contains(_ haystack: Value, _ needle: Value) throws -> Bool {
+    switch haystack {
+    case .list(let l): return l.items.contains(needle)
+    case .map(let m): return m.entries[needle] != nil
+    case .string(let s):
+      guard case .string(let t) = needle else {
+        throw RuntimeError("cannot look for \(needle.typeName) in text: \(needle.shortDescription) in \(haystack.shortDescription)")
+      }
+      return t.value.isEmpty || s.value.contains(t.value)
+    case .range(let r):
+      if case .null = needle { return false }
+      guard let lo = Value.compare(r.lower, needle), let hi = Value.compare(needle, r.upper) else {
+        throw RuntimeError("cannot look for \(needle.typeName) in a \(haystack.typeName) of \(r.lower.typeName)s")
+      }
+      return lo != .greater && hi != .greater
+    case .groups(let g): return g.keys.contains(needle)
+    case .record(let r):
+      guard case .string(let s) = needle else { return false }
+      return r.type.slot(of: s.value) != nil
+    default:
+      throw RuntimeError("cannot look inside \(haystack.typeName) \(haystack.shortDescription) with \"in\"")
+    }
+  }
+
+  static func makeRange(_ a: Value, _ b: Value, exclusive: Bool) throws -> Value {
+    switch (a, b) {
+    case (.int, .int(let y)):
+      return .range(RangeObject(lower: a, upper: exclusive ? .int(y - 1) : b))
+    case (.date, .date(let y)):
+      return .range(RangeObject(lower: a, upper: exclusive ? .date(y - 1) : b))
+    default:
+      throw RuntimeError("a range needs two whole numbers or two dates, got \(a.shortDescription)..\(b.shortDescription)")
+    }
+  }
+
+  static func makeDuration(_ a: Value, unit: Int) throws -> Value {
+    guard case .int(let n) = a, let n32 = Int32(exactly: n) else {
+      throw RuntimeError("a duration needs a whole number, got \(a.typeName) \(a.shortDescription)")
+    }
+    switch unit {
+    case 0: return .duration(Duration(days: n32))
+    case 1: return .duration(Duration(days: n32 &* 7))
+    case 2: return .duration(Duration(months: n32))
+    default: return .duration(Duration(months: n32 &* 12))
+    }
+  }
+
+  // MARK: - Iteration
+
+  /// Prepares a value for `for`: lists, maps and ranges are walked in place; text by
+  /// character, groups as maps.
+  static func iterable(_ v: Value, variables: Int) throws -> Value {
+    switch v {
+    case .list, .map: return v
+    case .range(let r):
+      if case .int = r.lower { return v }
+      if case .date = r.lower { return v }
+      throw RuntimeError("cannot loop over \(v.shortDescription)")
+    case .string(let s): return .list(ListObject(ContiguousArray(s.value.map { Value.text(String($0)) })))
+    case .groups(let g): return .list(ListObject(Stages.groupRows(g)))
+    case .null:
+      throw RuntimeError("cannot loop over nil", hint: "the list is missing; check where it comes from")
+    default:
+      throw RuntimeError("cannot loop over \(v.typeName) \(v.shortDescription)")
+    }
+  }
+
+  /// One step of a `for`: `slot[0]` the sequence, `slot[1]` the position, the variables after.
+  static func iterate(_ slot: UnsafeMutablePointer<Value>, variables: Int) throws -> Bool {
+    switch slot[0] {
+    case .list(let l):
+      guard case .int(let i) = slot[1], i < l.items.count else { return false }
+      if variables == 1 {
+        slot[2] = l.items[i]
+      } else {
+        Peek.store(slot + 2, .int(i), Peek.trivialTags)
+        slot[3] = l.items[i]
+      }
+      Peek.store(slot + 1, .int(i + 1), Peek.trivialTags)
+      return true
+    case .map(let m):
+      guard case .int(let i) = slot[1], i < m.entries.count else { return false }
+      slot[2] = m.entries.keys[i]
+      if variables == 2 { slot[3] = m.entries.values[i] }
+      slot[1] = .int(i + 1)
+      return true
+    case .range(let r):
+      switch (slot[1], r.upper) {
+      case (.int(let i), .int(let hi)):
+        guard i <= hi else { return false }
+        slot[2] = .int(i)
+        slot[1] = .int(i + 1)
+        return true
+      case (.date(let d), .date(let hi)):
+        guard d <= hi else { return false }
+        slot[2] = .date(d)
+        slot[1] = .date(d + 1)
+        return true
+      default: return false
+      }
+    default: return false
+    }
+  }
+
+  // MARK: - Fields and indexes
+
+  static func fieldName(_ key: Value) -> String {
+    if case .string(let s) = key { return s.value }
+    return key.description
+  }
+
+  static func field(of object: Value, _ key: Value) throws -> Value {
+    switch object {
+    case .record(let r):
+      let name = fieldName(key)
+      if let i = r.type.slot(of: name) { return r.values[i] }
+      throw RuntimeError(
+        "\(r.type.name) has no field \"\(name)\"",
+        hint: closestMatch(to: name, in: r.type.fields).map { "did you mean \"\($0)\"?" }
+          ?? "its fields are \(r.type.fields.joined(separator: ", "))")
+    case .map(let m):
+      return m.entries[key] ?? .null
+    case .date(let d):
+      let c = CivilDate(days: d)
+      switch fieldName(key) {
+      case "year": return .int(c.year)
+      case "month": return .int(c.month)
+      case "day": return .int(c.day)
+      case "weekday": return .int(c.weekday)
+      default: break
+      }
+    case .duration(let d):
+      switch fieldName(key) {
+      case "days": return .int(Int(d.days) + Int((Double(d.months) * 30.436875).rounded(.towardZero)))
+      case "weeks": return .int((Int(d.days) + Int(Double(d.months) * 30.436875)) / 7)
+      case "months": return .int(Int(d.months) + Int(d.days) / 30)
+      case "years": return .int(Int(d.months) / 12)
+      default: break
+      }
+    case .range(let r):
+      switch fieldName(key) {
+      case "start": return r.lower
+      case "end": return r.upper
+      case "label": return r.label.map { .text($0) } ?? .text(Value.range(r).description)
+      default: break
+      }
+    case .null:
+      throw RuntimeError(
+        "cannot read the field \"\(fieldName(key))\" of nil", hint: "the value is missing; check for nil first")
+    default: break
+    }
+    throw RuntimeError(
+      "\(object.typeName) has no field \"\(fieldName(key))\"", hint: fieldHint(object))
+  }
+
+  static func fieldHint(_ v: Value) -> String? {
+    switch v {
+    case .date: return "a date has the fields year, month, day and weekday"
+    case .duration: return "a duration has the fields days, weeks, months and years"
+    case .range: return "a range has the fields start, end and label"
+    case .list, .string: return "for the number of items, use len(x)"
+    default: return nil
+    }
+  }
+
+  static func setField(of object: Value, _ key: Value, to value: Value) throws {
+    switch object {
+    case .record(let r):
+      let name = fieldName(key)
+      guard let i = r.type.slot(of: name) else {
+        throw RuntimeError(
+          "\(r.type.name) has no field \"\(name)\"",
+          hint: closestMatch(to: name, in: r.type.fields).map { "did you mean \"\($0)\"?" })
+      }
+      r.values[i] = value
+    case .map(let m):
+      m.entries[key] = value
+    default:
+      throw RuntimeError("cannot set the field \"\(fieldName(key))\" of \(object.typeName) \(object.shortDescription)")
+    }
+  }
+
+  static func listIndex(_ i: Value, count: Int, what: String) throws -> Int {
+    guard case .int(var n) = i else {
+      throw RuntimeError("a \(what) index must be a whole number, got \(i.typeName) \(i.shortDescription)")
+    }
+    if n < 0 { n += count }
+    guard n >= 0, n < count else {
+      throw RuntimeError(
+        "index \(i) is out of range for a \(what) of \(count) item\(count == 1 ? "" : "s")",
+        hint: count == 0 ? "the \(what) is empty" : "indexes run from 0 to \(count - 1) (or -1 for the last)")
+    }
+    return n
+  }
+
+  static func index(_ object: Value, _ i: Value) throws -> Value {
+    switch object {
+    case .list(let l):
+      if case .int(let n) = i, n >= 0, n < l.items.count { return l.items[n] }
+      return l.items[try listIndex(i, count: l.items.count, what: "list")]
+    case .map(let m): return m.entries[i] ?? .null
+    case .string(let s):
+      let chars = Array(s.value)
+      return .text(String(chars[try listIndex(i, count: chars.count, what: "text")]))
+    case .record: return try field(of: object, i)
+    case .null:
+      throw RuntimeError("cannot index nil with \(i.shortDescription)", hint: "the value is missing; check for nil first")
+    default:
+      throw RuntimeError("cannot index \(object.typeName) \(object.shortDescription)")
+    }
+  }
+
+  static func setIndex(_ object: Value, _ i: Value, to value: Value) throws {
+    switch object {
+    case .list(let l):
+      if case .int(let n) = i, n >= 0, n < l.items.count {
+        l.items[n] = value
+        return
+      }
+      l.items[try listIndex(i, count: l.items.count, what: "list")] = value
+    case .map(let m): m.entries[i] = value
+    case .record: try setField(of: object, i, to: value)
+    default:
+      throw RuntimeError("cannot change an element of \(object.typeName) \(object.shortDescription)")
+    }
+  }
+}

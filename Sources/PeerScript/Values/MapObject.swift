@@ -1,0 +1,19 @@
+import OrderedCollections
+
+/// A map keeps its keys in insertion order, so printing a map or a table built from maps shows
+/// the columns in the order the script wrote them.
+public final class MapObject {
+  public var entries: OrderedDictionary<Value, Value>
+
+  public init(_ entries: OrderedDictionary<Value, Value> = [:]) { self.entries = entries }
+
+  public subscript(key: String) -> Value? {
+    get { entries[.text(key)] }
+    set { entries[.text(key)] = newValue }
+  }
+
+  /// The keys that are text: the "fields" a `.name` can reach (used by completion and hints).
+  public var textKeys: [String] {
+    entries.keys.compactMap { if case .string(let s) = $0 { return s.value } else { return nil } }
+  }
+}

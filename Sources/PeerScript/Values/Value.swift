@@ -1,0 +1,189 @@
+// The value representation of Peer script.
+//
+// Why this shape: scalars (nil, booleans, numbers, dates, durations) are stored inline so that
+// arithmetic in the VM never allocates; everything with identity or variable size lives in a
+// final class referenced from one enum case. One case per heap type lets the VM dispatch with a
+// plain `switch` instead of dynamic casts. The enum is 9 bytes (16-byte stride).
+
+public enum Value {
+  case null
+  case bool(Bool)
+  case int(Int)
+  case float(Double)
+  /// Days since 1970-01-01 (proleptic Gregorian calendar).
+  case date(Int32)
+  case duration(Duration)
+  case string(StringObject)
+  case list(ListObject)
+  case map(MapObject)
+  case record(RecordObject)
+  case closure(Closure)
+  case native(NativeFunction)
+  case range(RangeObject)
+  case groups(GroupsObject)
+  /// A variable captured by a closure. Never seen by scripts: the compiler always unwraps it.
+  case cell(Cell)
+}
+
+extension Value {
+  @inline(__always) public static var yes: Value { .bool(true) }
+  @inline(__always) public static var no: Value { .bool(false) }
+
+  public static func text(_ s: String) -> Value { .string(StringObject(s)) }
+  public static func list(_ items: [Value]) -> Value { .list(ListObject(ContiguousArray(items))) }
+
+  /// Only `nil` and `false` are false, as in Lua and Ruby: 0 and "" are true, so a missing field
+  /// never silently reads as a value.
+  @inline(__always) public var isTruthy: Bool {
+    switch self {
+    case .null: return false
+    case .bool(let b): return b
+    default: return true
+    }
+  }
+
+  public var isNull: Bool {
+    if case .null = self { return true }
+    return false
+  }
+
+  /// The name a coordinator sees in messages: "cannot add text and number".
+  public var typeName: String {
+    switch self {
+    case .null: return "nil"
+    case .bool: return "yes/no"
+    case .int, .float: return "number"
+    case .date: return "date"
+    case .duration: return "duration"
+    case .string: return "text"
+    case .list: return "list"
+    case .map: return "map"
+    case .record(let r): return r.type.name
+    case .closure, .native: return "function"
+    case .range(let r): return r.isPeriod ? "period" : "range"
+    case .groups: return "groups"
+    case .cell(let c): return c.value.typeName
+    }
+  }
+
+  public var asDouble: Double? {
+    switch self {
+    case .int(let i): return Double(i)
+    case .float(let d): return d
+    default: return nil
+    }
+  }
+}
+
+/// A calendar span. Months and days are kept apart because "3 months" is not a fixed number of
+/// days: `2027-01-31 + 1 month` is 2027-02-28, like PostgreSQL's interval.
+public struct Duration: Hashable, Sendable {
+  public var months: Int32
+  public var days: Int32
+
+  public init(months: Int32 = 0, days: Int32 = 0) {
+    self.months = months
+    self.days = days
+  }
+
+  /// Used only to order durations that mix months and days (30.436875 days a month on average).
+  var approximateDays: Double { Double(months) * 30.436875 + Double(days) }
+}
+
+/// Text. A class so that copying a value never copies the characters; the hash is cached
+/// because field names and map keys are hashed on every lookup.
+public final class StringObject {
+  public let value: String
+  private var cachedHash: Int?
+
+  public init(_ value: String) { self.value = value }
+
+  var hashValue: Int {
+    if let h = cachedHash { return h }
+    var hasher = Hasher()
+    hasher.combine(value)
+    let h = hasher.finalize()
+    cachedHash = h
+    return h
+  }
+}
+
+public final class ListObject {
+  public var items: ContiguousArray<Value>
+  public init(_ items: ContiguousArray<Value> = []) { self.items = items }
+}
+
+/// The shape shared by every record of one kind: its name and field names, in order.
+public final class RecordType {
+  public let name: String
+  public let fields: [String]
+  let index: [String: Int]
+
+  public init(name: String, fields: [String]) {
+    self.name = name
+    self.fields = fields
+    var index: [String: Int] = [:]
+    for (i, f) in fields.enumerated() { index[f] = i }
+    self.index = index
+  }
+
+  public func slot(of field: String) -> Int? { index[field] }
+}
+
+/// A value with a kind and a fixed set of named fields: `Person(name: "Ann", age: 31)`. Stored
+/// records (mothers, visits...) are records too. Reading a field that the kind does not have is
+/// an error with a "did you mean" hint, never a silent nil.
+public final class RecordObject {
+  public let type: RecordType
+  public var values: ContiguousArray<Value>
+
+  public init(type: RecordType, values: ContiguousArray<Value>) {
+    self.type = type
+    self.values = values
+  }
+
+  public subscript(field: String) -> Value? {
+    guard let i = type.slot(of: field) else { return nil }
+    return values[i]
+  }
+}
+
+/// An inclusive span of integers (`1..10`), or of dates. A date span with a label is a
+/// *period*: `this_quarter`, `financial_year(2026)`; `date in period` tests membership.
+public final class RangeObject {
+  public let lower: Value
+  public let upper: Value
+  public let label: String?
+
+  public init(lower: Value, upper: Value, label: String? = nil) {
+    self.lower = lower
+    self.upper = upper
+    self.label = label
+  }
+
+  public var isPeriod: Bool {
+    if case .date = lower { return true }
+    return false
+  }
+}
+
+/// The result of `group`: each distinct key with the items that share it, in first-seen order.
+/// Aggregates that follow (`count`, `sum(.minutes)`) turn it into a table of maps.
+public final class GroupsObject {
+  public let keyName: String
+  public var keys: ContiguousArray<Value>
+  public var members: ContiguousArray<ContiguousArray<Value>>
+
+  public init(keyName: String, keys: ContiguousArray<Value>, members: ContiguousArray<ContiguousArray<Value>>) {
+    self.keyName = keyName
+    self.keys = keys
+    self.members = members
+  }
+}
+
+/// The storage of a local variable that a closure captures. Each closure made in a loop gets
+/// the cell of its own iteration.
+public final class Cell {
+  public var value: Value
+  init(_ value: Value) { self.value = value }
+}
