@@ -35,7 +35,7 @@ struct BudgetOptions: ParsableArguments {
     if let maxMemory { options.maxMemoryBytes = maxMemory.multipliedReportingOverflow(by: 1 << 20).overflow ? Int.max : maxMemory << 20 }
     if let today { options.today = CivilDate.parseISO(today) }
     options.arguments = arguments
-    options.output = { Console.write($0) }
+    options.output = { Console.write($0 + "\n") }  // one call per print(), without the newline
     return options
   }
 }

@@ -49,7 +49,7 @@ enum Console {
 
   static func render(_ error: Error, color: Bool) -> String {
     switch error {
-    case let e as CompileError: return e.rendered(color: color)
+    case let e as CompileError: return e.diagnostics.map { $0.rendered(color: color) }.joined(separator: "\n")
     case let e as RuntimeError: return e.rendered(color: color)
     default: return "error: \(error)"
     }

@@ -10,6 +10,9 @@ struct Run: ParsableCommand {
 
   @OptionGroup var budget: BudgetOptions
 
+  @Flag(help: "Print the compiled bytecode instead of running the script.")
+  var disassemble = false
+
   @Argument(help: "The script to run (a .peer file).")
   var file: String
 
@@ -21,6 +24,10 @@ struct Run: ParsableCommand {
     let options = budget.interpreterOptions(arguments: arguments)
     let interpreter = Interpreter(options: options)
     do {
+      if disassemble {
+        Console.write(try interpreter.disassemble(source, file: file))
+        return
+      }
       _ = try interpreter.run(source, file: file)
     } catch {
       Console.report(error)

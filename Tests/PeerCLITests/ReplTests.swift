@@ -14,7 +14,7 @@ struct ReplTests {
 
   func start() throws -> TmuxSession {
     let session = try TmuxSession(environment: ["PEER_HISTORY": history])
-    let ready = session.waitFor { $0.contains("peer> ") }
+    let ready = session.waitFor { TmuxSession.lines($0).contains { $0.hasPrefix("peer>") } }
     #expect(ready.ok, "no prompt; screen:\n\(ready.screen)")
     #expect(ready.screen.contains("peer 0.1 — Peer script REPL. :help for help, Ctrl-D to quit."))
     return session
