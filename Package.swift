@@ -11,6 +11,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
   ],
   targets: [
     // The language: lexer, parser, compiler, VM, values and standard library.
@@ -19,6 +20,11 @@ let package = Package(
       dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
       swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
     ),
+    // The store: the record kinds, and their SQLite home (GRDB); PostgreSQL later.
+    .target(name: "PeerStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+    // The domain over the language and the store: projects, records in scripts, the lifecycle
+    // operations, import and export, the demo project.
+    .target(name: "PeerCore", dependencies: ["PeerScript", "PeerStore"]),
     // GNU readline, linked from the system (Debian's libreadline-dev).
     .systemLibrary(
       name: "CReadline",
@@ -29,11 +35,13 @@ let package = Package(
     .executableTarget(
       name: "peer",
       dependencies: [
-        "PeerScript", "CReadline",
+        "PeerScript", "PeerCore", "PeerStore", "CReadline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "PeerScriptTests", dependencies: ["PeerScript"]),
+    .testTarget(name: "PeerStoreTests", dependencies: ["PeerStore"]),
+    .testTarget(name: "PeerCoreTests", dependencies: ["PeerCore", "PeerStore", "PeerScript"]),
     .testTarget(name: "PeerCLITests", dependencies: ["PeerScript"]),
   ]
 )

@@ -41,7 +41,8 @@ public final class Interpreter {
     globals = Globals()
     vm = VM(
       globals: globals,
-      budgets: Budgets(maxSteps: options.maxSteps, maxDepth: options.maxDepth, maxMemoryBytes: options.maxMemoryBytes),
+      budgets: Budgets(
+        maxSteps: options.maxSteps, maxDepth: options.maxDepth, maxMemoryBytes: options.maxMemoryBytes),
       output: options.output)
     library = Library(globals: globals)
     library.registerCore()
@@ -50,11 +51,35 @@ public final class Interpreter {
     library.registerMaths()
     library.registerDates(today: options.today ?? CivilDate.today())
     Stages.register(in: library)
-    library.constant("args", .list(options.arguments.map { Value.text($0) }), "args - the arguments given after the script's name")
+    library.constant(
+      "args", .list(options.arguments.map { Value.text($0) }),
+      "args - the arguments given after the script's name")
+    library.internal("|record", 1) { args in
+      throw RuntimeError(
+        "\(try args.string(0)) names a record, but no project is open",
+        hint: "run peer in a project folder, or give --project DIR")
+    }
     library.internal("|register_test", 3) { [unowned self] args in
       self.tests.append((try args.string(0), "", try args.int(2), args[1]))
       return .null
     }
+  }
+
+  /// Adds (or replaces) a built-in: how a host such as PeerCore gives scripts its own
+  /// functions. A name starting with "|" is internal (`|record` looks up `M-0042`).
+  public func define(
+    _ name: String, arity: ClosedRange<Int>, doc: String, _ body: @escaping (Arguments) throws -> Value
+  ) {
+    if name.hasPrefix("|") {
+      library.internal(name, arity, body)
+    } else {
+      library.define(name, arity, doc, body)
+    }
+  }
+
+  /// Adds (or replaces) a global value with its `:help` text (`mothers`, say).
+  public func define(_ name: String, value: Value, doc: String) {
+    library.constant(name, value, doc)
   }
 
   /// Compiles and runs `source`. Returns the value of the last statement when it is a bare
@@ -74,7 +99,9 @@ public final class Interpreter {
   public func check(_ source: String, file: String) -> [Diagnostic] {
     // A scratch copy of the globals' names, so checking defines nothing.
     let scratch = Globals()
-    for name in globals.names { _ = scratch.define(name, mutable: globals.mutable[globals.index[name]!], user: false) }
+    for name in globals.names {
+      _ = scratch.define(name, mutable: globals.mutable[globals.index[name]!], user: false)
+    }
     let src = Source(name: file, text: source)
     let (main, parseErrors) = Parser.parse(src)
     if !parseErrors.isEmpty { return parseErrors }
@@ -130,7 +157,8 @@ public final class Interpreter {
           error.sourceLine = src.line(pos.line)
         }
         failed += 1
-        report(TestResult(name: t.name, file: t.file, line: t.line, passed: false, message: error.description))
+        report(
+          TestResult(name: t.name, file: t.file, line: t.line, passed: false, message: error.description))
       } catch {
         failed += 1
         report(TestResult(name: t.name, file: t.file, line: t.line, passed: false, message: "\(error)"))
@@ -143,12 +171,15 @@ public final class Interpreter {
 
   public func global(_ name: String) -> Value? { globals[name] }
 
-  public func setGlobal(_ name: String, _ value: Value) { globals.set(name, value, mutable: true, user: true) }
+  public func setGlobal(_ name: String, _ value: Value) {
+    globals.set(name, value, mutable: true, user: true)
+  }
 
   /// Names that can follow `value.` (for completion).
   public func fieldNames(of value: Value) -> [String] {
     switch value {
-    case .record(let r): return r.type.fields
+    case .record(let r): return r.type.fields + (r.type.host?.extraFieldNames(of: r) ?? [])
+    case .host(let h): return h.fieldNames
     case .map(let m): return m.textKeys
     case .date: return ["year", "month", "day", "weekday"]
     case .duration: return ["days", "weeks", "months", "years"]
@@ -164,8 +195,12 @@ public final class Interpreter {
       return "Built-in functions and values (:help NAME for one):\n" + names.joined(separator: "  ")
     }
     if let doc = library.docs[name] { return doc }
-    if Interpreter.keywords.contains(name) { return "\"\(name)\" is a keyword of the language; see docs/language.md" }
-    if Interpreter.stageNames.contains(name) { return "\"\(name)\" is a pipeline stage: xs | \(name) ...; see docs/language.md" }
+    if Interpreter.keywords.contains(name) {
+      return "\"\(name)\" is a keyword of the language; see docs/language.md"
+    }
+    if Interpreter.stageNames.contains(name) {
+      return "\"\(name)\" is a pipeline stage: xs | \(name) ...; see docs/language.md"
+    }
     if let v = globals[name] {
       switch v {
       case .closure(let c):
@@ -195,7 +230,12 @@ public final class Interpreter {
       last = t.kind
     }
     if depth > 0 { return true }
-    if case .symbol(let s)? = last, ["+", "-", "*", "/", "//", "%", "=", "==", "!=", "<", "<=", ">", ">=", "|", ",", ".", "..", "+=", "-=", "*=", "/="].contains(s) {
+    if case .symbol(let s)? = last,
+      [
+        "+", "-", "*", "/", "//", "%", "=", "==", "!=", "<", "<=", ">", ">=", "|", ",", ".", "..", "+=", "-=",
+        "*=", "/=",
+      ].contains(s)
+    {
       return true
     }
     if case .keyword(let k)? = last, ["and", "or", "not", "in", "else"].contains(k) { return true }

@@ -162,7 +162,8 @@ final class Compiler {
 
   private func resolve(_ name: String, in fs: FunctionState) -> Location? {
     if let local = fs.locals.last(where: { $0.name == name }) {
-      return local.isCell ? .cell(local.register, mutable: local.mutable) : .register(local.register, mutable: local.mutable)
+      return local.isCell
+        ? .cell(local.register, mutable: local.mutable) : .register(local.register, mutable: local.mutable)
     }
     if let i = fs.captureNames.firstIndex(of: name) { return .capture(i, mutable: fs.captureMutable[i]) }
     if let parent = fs.parent, let outer = resolve(name, in: parent) {
@@ -203,6 +204,7 @@ final class Compiler {
         "\"it\" (and \".field\") only exist inside a pipeline stage or a form check", at: pos, length: 2)
       return
     }
+    candidates.formUnion(Lexer.keywords)
     if let m = closestMatch(to: name, in: candidates) { hint = "did you mean \"\(m)\"?" }
     fail("unknown name \"\(name)\"", at: pos, length: name.count, hint: hint)
   }
@@ -211,7 +213,8 @@ final class Compiler {
   func declareLocal(_ name: String, mutable: Bool, register: Int, at pos: SourcePosition) {
     let isCell = state.decl.namesUsedByNested.contains(name)
     if isCell { emit(.newCell, Int32(register), at: pos) }
-    state.locals.append(Local(name: name, register: register, mutable: mutable, isCell: isCell, depth: state.scopeDepth))
+    state.locals.append(
+      Local(name: name, register: register, mutable: mutable, isCell: isCell, depth: state.scopeDepth))
   }
 
   func beginScope() { state.scopeDepth += 1 }
@@ -362,6 +365,8 @@ final class Compiler {
     beginScope()
     defer { endScope() }
     let loop = Loop(depth: state.scopeDepth)
+    // A range written in the loop (`1..n`, `0..<len(xs)`, `start..end` of dates) counts in
+    // registers without making a range value.
     if second == nil, case .range(let lo, let hi, let exclusive) = sequence.kind {
       // Numeric loop: counter, limit, and the variable the body sees.
       let base = allocateRegister()
@@ -369,9 +374,9 @@ final class Compiler {
       let variable = allocateRegister()
       expression(lo, into: base)
       expression(hi, into: base + 1)
-      if exclusive { emit(.addI, Int32(base + 1), Int32(base + 1), -1, at: pos) }
-      let prep = emit(.forPrep, Int32(base), at: pos)
-      state.locals.append(Local(name: "(for)", register: base, mutable: false, isCell: false, depth: state.scopeDepth))
+      let prep = emit(.forPrep, Int32(base), 0, exclusive ? 1 : 0, at: pos)
+      state.locals.append(
+        Local(name: "(for)", register: base, mutable: false, isCell: false, depth: state.scopeDepth))
       let bodyStart = here
       beginScope()
       if state.decl.namesUsedByNested.contains(first) {
@@ -379,7 +384,8 @@ final class Compiler {
         emit(.move, Int32(r), Int32(variable), at: pos)
         declareLocal(first, mutable: false, register: r, at: pos)
       } else {
-        state.locals.append(Local(name: first, register: variable, mutable: false, isCell: false, depth: state.scopeDepth))
+        state.locals.append(
+          Local(name: first, register: variable, mutable: false, isCell: false, depth: state.scopeDepth))
       }
       state.loops.append(loop)
       for s in body { statement(s) }
@@ -399,9 +405,11 @@ final class Compiler {
     let v2 = allocateRegister()
     expression(sequence, into: base)
     let count: Int32 = second == nil ? 1 : 2
-    emit(.iterPrep, Int32(base), 0, count, at: sequence.position)
+    // The position starts at 0; iterPrep then sets it to a range's first value.
     emit(.loadInt, Int32(base + 1), 0, at: pos)
-    state.locals.append(Local(name: "(for)", register: v2, mutable: false, isCell: false, depth: state.scopeDepth))
+    emit(.iterPrep, Int32(base), 0, count, at: sequence.position)
+    state.locals.append(
+      Local(name: "(for)", register: v2, mutable: false, isCell: false, depth: state.scopeDepth))
     let start = emit(.iterNext, Int32(base), 0, count, at: pos)
     beginScope()
     for (name, r) in [(first, v1), (second, v2)] {
@@ -411,7 +419,8 @@ final class Compiler {
         emit(.move, Int32(c), Int32(r), at: pos)
         declareLocal(name, mutable: false, register: c, at: pos)
       } else {
-        state.locals.append(Local(name: name, register: r, mutable: false, isCell: false, depth: state.scopeDepth))
+        state.locals.append(
+          Local(name: name, register: r, mutable: false, isCell: false, depth: state.scopeDepth))
       }
     }
     state.loops.append(loop)
@@ -434,11 +443,18 @@ final class Compiler {
       }
       func immutable() {
         let isGlobalBuiltin: Bool
-        if case .global(let g, _) = loc { isGlobalBuiltin = !globals.userDefined[g] } else { isGlobalBuiltin = false }
+        if case .global(let g, _) = loc {
+          isGlobalBuiltin = !globals.userDefined[g]
+        } else {
+          isGlobalBuiltin = false
+        }
         fail(
-          isGlobalBuiltin ? "cannot assign to the built-in \"\(name)\"" : "cannot assign to \"\(name)\": it was declared with let",
+          isGlobalBuiltin
+            ? "cannot assign to the built-in \"\(name)\""
+            : "cannot assign to \"\(name)\": it was declared with let",
           at: target.position, length: name.count,
-          hint: isGlobalBuiltin ? "choose another name for your variable" : "declare it with var to change it later")
+          hint: isGlobalBuiltin
+            ? "choose another name for your variable" : "declare it with var to change it later")
       }
       switch loc {
       case .register(let r, let m):
@@ -520,19 +536,43 @@ final class Compiler {
       }
       declareLocal(p, mutable: true, register: r, at: decl.position)
     }
-    let body = decl.body
-    for (i, stmt) in body.enumerated() {
-      if i == body.count - 1, case .expression(let e) = stmt.kind {
-        let r = exprAnyRegister(e)
-        emit(.ret, Int32(r), at: stmt.position)
-      } else {
-        statement(stmt)
-      }
-    }
-    if case .expression = body.last?.kind {} else { emit(.retNil, at: decl.position) }
+    tail(decl.body, at: decl.position)
     state = outer
     outer.proto.protos.append(proto)
     emit(.closure, Int32(dst), Int32(outer.proto.protos.count - 1), at: decl.position)
+  }
+
+  /// Compiles a function body whose value is its last expression. An `if`/`else` at the end
+  /// gives the value of the branch taken, so `fn size(n) { if n > 9 { "big" } else { "small" } }`
+  /// works as a coordinator would expect.
+  func tail(_ body: [Stmt], at pos: SourcePosition) {
+    for (i, stmt) in body.enumerated() {
+      guard i == body.count - 1 else {
+        statement(stmt)
+        continue
+      }
+      switch stmt.kind {
+      case .expression(let e):
+        let save = state.freeRegister
+        let r = exprAnyRegister(e)
+        emit(.ret, Int32(r), at: stmt.position)
+        state.freeRegister = save
+        return
+      case .ifElse(let cond, let then, let otherwise):
+        let falseJumps = condition(cond, jumpIfFalse: true)
+        beginScope()
+        tail(then, at: stmt.position)
+        endScope()
+        falseJumps.forEach(patch)
+        beginScope()
+        tail(otherwise ?? [], at: stmt.position)
+        endScope()
+        return
+      default:
+        statement(stmt)
+      }
+    }
+    emit(.retNil, at: pos)
   }
 
   // MARK: - Expressions
@@ -650,10 +690,12 @@ final class Compiler {
     defer { state.freeRegister = save }
     let a = exprAnyRegister(left)
     if op == "+" || op == "-", case .literal(.int(let n)) = right.kind, n > -1_000_000, n < 1_000_000 {
-      emit(.addI, Int32(dst), Int32(a), Int32(op == "+" ? n : -n), at: pos)
+      emit(op == "+" ? .addI : .subI, Int32(dst), Int32(a), Int32(n), at: pos)
       return
     }
-    let arithmeticK: [String: Opcode] = ["+": .addK, "-": .subK, "*": .mulK, "/": .divK, "//": .idivK, "%": .modK]
+    let arithmeticK: [String: Opcode] = [
+      "+": .addK, "-": .subK, "*": .mulK, "/": .divK, "//": .idivK, "%": .modK,
+    ]
     if let k = arithmeticK[op], case .literal(let v) = right.kind {
       emit(k, Int32(dst), Int32(a), constant(v), at: pos)
       return
@@ -732,7 +774,8 @@ final class Compiler {
       var argc = 1
       let builtin: String
       switch stage.name {
-      case "where", "map", "each", "group", "distinct", "take", "skip", "first", "last": builtin = "|" + stage.name
+      case "where", "map", "each", "group", "distinct", "take", "skip", "first", "last":
+        builtin = "|" + stage.name
       case "sort": builtin = "|sort"
       case let n where Parser.aggregates.contains(n): builtin = "|aggregate"
       default: builtin = ""
@@ -759,7 +802,9 @@ final class Compiler {
         let keys = allocateRegister()
         emit(.newList, Int32(keys), Int32(fnBase), Int32(stage.keys.count), at: stage.position)
         let flagBase = state.freeRegister
-        for key in stage.keys { emit(.loadBool, Int32(allocateRegister()), key.descending ? 1 : 0, at: stage.position) }
+        for key in stage.keys {
+          emit(.loadBool, Int32(allocateRegister()), key.descending ? 1 : 0, at: stage.position)
+        }
         let flags = allocateRegister()
         emit(.newList, Int32(flags), Int32(flagBase), Int32(stage.keys.count), at: stage.position)
         emit(.move, Int32(base + 2), Int32(keys), at: stage.position)
@@ -776,7 +821,11 @@ final class Compiler {
         let fnBase = state.freeRegister
         for s in all {
           let r = allocateRegister()
-          if let key = s.keys.first, key.0.isImplicit { function(key.0, into: r) } else { emit(.loadNil, Int32(r), at: s.position) }
+          if let key = s.keys.first, key.0.isImplicit {
+            function(key.0, into: r)
+          } else {
+            emit(.loadNil, Int32(r), at: s.position)
+          }
         }
         let fns = allocateRegister()
         emit(.newList, Int32(fns), Int32(fnBase), Int32(all.count), at: stage.position)

@@ -36,6 +36,7 @@ public enum Opcode: UInt8, Sendable {
   case add, sub, mul, div, idiv, mod
   case addK, subK, mulK, divK, idivK, modK
   case addI
+  case subI  // R[a] = R[b] - c (its own opcode so that errors name "-")
   case neg  // R[a] = -R[b]
   case not  // R[a] = not R[b]
   case eq, ne, lt, le  // R[a] = R[b] op R[c]
@@ -53,8 +54,8 @@ public enum Opcode: UInt8, Sendable {
   case jumpIfNotLessK, jumpIfNotLessEqualK, jumpIfNotGreaterK, jumpIfNotGreaterEqualK
   case jumpIfNotEqualK, jumpIfEqualK
 
-  // numeric for: R[a] counter, R[a+1] limit, R[a+2] the loop variable
-  case forPrep  // if R[a] > R[a+1] { pc += b } else { R[a+2] = R[a] }
+  // counting for over whole numbers or dates: R[a] counter, R[a+1] limit, R[a+2] the variable
+  case forPrep  // (c = 1: R[a+1] -= 1 first) if R[a] > R[a+1] { pc += b } else { R[a+2] = R[a] }
   case forLoop  // R[a] += 1; if R[a] <= R[a+1] { R[a+2] = R[a]; pc += b }
   // generic for: R[a] the sequence, R[a+1] the position, R[a+2] (and R[a+3]) the variables
   case iterPrep  // checks R[a] can be iterated (turns maps and ranges into lists)

@@ -46,7 +46,9 @@ public final class Library {
       switch (r.lower, r.upper) {
       case (.int(let lo), .int(let hi)):
         guard hi >= lo else { return [] }
-        guard hi - lo < 100_000_000 else { throw RuntimeError("the range \(lo)..\(hi) is too long to make into a list") }
+        guard hi - lo < 100_000_000 else {
+          throw RuntimeError("the range \(lo)..\(hi) is too long to make into a list")
+        }
         return ContiguousArray((lo...hi).map { Value.int($0) })
       case (.date(let lo), .date(let hi)):
         guard hi >= lo else { return [] }
@@ -54,6 +56,9 @@ public final class Library {
       default: return []
       }
     case .groups(let g): return Stages.groupRows(g)
+    case .host(let h):
+      if let items = try h.items() { return items }
+      throw RuntimeError("expected a list, got \(v.typeName)")
     default: throw RuntimeError("expected a list, got \(v.typeName) \(v.shortDescription)")
     }
   }

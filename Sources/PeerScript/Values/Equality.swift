@@ -24,6 +24,7 @@ extension Value: Equatable {
     case (.native(let a), .native(let b)): return a === b
     case (.range(let a), .range(let b)): return a.lower == b.lower && a.upper == b.upper
     case (.groups(let a), .groups(let b)): return a === b
+    case (.host(let a), .host(let b)): return a === b
     case (.cell(let a), _): return a.value == rhs
     case (_, .cell(let b)): return lhs == b.value
     default: return false
@@ -49,6 +50,7 @@ extension Value: Hashable {
     case .native(let n): hasher.combine(ObjectIdentifier(n))
     case .range(let r): r.lower.hash(into: &hasher); r.upper.hash(into: &hasher)
     case .groups(let g): hasher.combine(ObjectIdentifier(g))
+    case .host(let h): hasher.combine(ObjectIdentifier(h))
     case .cell(let c): c.value.hash(into: &hasher)
     }
   }

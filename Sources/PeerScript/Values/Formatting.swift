@@ -39,6 +39,7 @@ extension Value: CustomStringConvertible {
     case .range(let r):
       if let label = r.label { return label }
       return "\(r.lower.format(quoted: true))..\(r.upper.format(quoted: true))"
+    case .host(let h): return h.description
     case .groups(let g):
       return "<\(g.keys.count) groups by \(g.keyName)>"
     case .cell(let c): return c.value.format(quoted: quoted, depth: depth)
@@ -86,10 +87,18 @@ func formatDuration(_ d: Duration) -> String {
   var parts: [String] = []
   func unit(_ n: Int32, _ one: String) -> String { "\(n) \(one)\(abs(n) == 1 ? "" : "s")" }
   if d.months != 0 {
-    if d.months % 12 == 0 { parts.append(unit(d.months / 12, "year")) } else { parts.append(unit(d.months, "month")) }
+    if d.months % 12 == 0 {
+      parts.append(unit(d.months / 12, "year"))
+    } else {
+      parts.append(unit(d.months, "month"))
+    }
   }
   if d.days != 0 || parts.isEmpty {
-    if d.days % 7 == 0 && d.days != 0 { parts.append(unit(d.days / 7, "week")) } else { parts.append(unit(d.days, "day")) }
+    if d.days % 7 == 0 && d.days != 0 {
+      parts.append(unit(d.days / 7, "week"))
+    } else {
+      parts.append(unit(d.days, "day"))
+    }
   }
   return parts.joined(separator: " ")
 }

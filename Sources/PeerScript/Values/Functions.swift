@@ -170,6 +170,7 @@ public struct Arguments {
     let v = self[i]
     let ordinals = ["first", "second", "third", "fourth", "fifth"]
     let which = count <= 1 ? "" : (i < ordinals.count ? ordinals[i] : "#\(i + 1)") + " argument to be "
-    return RuntimeError("\(function) expects \(which)\(expected), got \(v.typeName) \(v.shortDescription)")
+    let got = v.isNull ? "nil" : "\(v.typeName) \(v.shortDescription)"
+    return RuntimeError("\(function) expects \(which)\(expected), got \(got)")
   }
 }

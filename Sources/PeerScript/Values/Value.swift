@@ -21,6 +21,8 @@ public enum Value {
   case native(NativeFunction)
   case range(RangeObject)
   case groups(GroupsObject)
+  /// A value supplied by the host program (stored collections).
+  case host(HostObject)
   /// A variable captured by a closure. Never seen by scripts: the compiler always unwraps it.
   case cell(Cell)
 }
@@ -62,6 +64,7 @@ extension Value {
     case .closure, .native: return "function"
     case .range(let r): return r.isPeriod ? "period" : "range"
     case .groups: return "groups"
+    case .host(let h): return h.typeName
     case .cell(let c): return c.value.typeName
     }
   }
@@ -118,6 +121,8 @@ public final class RecordType {
   public let name: String
   public let fields: [String]
   let index: [String: Int]
+  /// The host's hooks for records of this kind (stored records); nil for script records.
+  public weak var host: RecordHost?
 
   public init(name: String, fields: [String]) {
     self.name = name
@@ -174,7 +179,8 @@ public final class GroupsObject {
   public var keys: ContiguousArray<Value>
   public var members: ContiguousArray<ContiguousArray<Value>>
 
-  public init(keyName: String, keys: ContiguousArray<Value>, members: ContiguousArray<ContiguousArray<Value>>) {
+  public init(keyName: String, keys: ContiguousArray<Value>, members: ContiguousArray<ContiguousArray<Value>>)
+  {
     self.keyName = keyName
     self.keys = keys
     self.members = members

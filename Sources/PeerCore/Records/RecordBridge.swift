@@ -1,0 +1,166 @@
+import PeerScript
+import PeerStore
+
+/// The records of a project as the language sees them: each stored record becomes a record
+/// value (`M-0042` with its fields), references navigate (`x.volunteer.name`), and setting a
+/// field checks it and writes it back in the current command's transaction.
+public final class RecordBridge: RecordHost {
+  let store: RecordStore
+  /// The transaction of the command being run; records are reachable only inside one.
+  var transaction: (any StoreWriter)?
+  /// Records already loaded in this transaction, so `x.mother` twice is one record.
+  var loaded: [RecordKind: [Int64: RecordObject]] = [:]
+  private(set) var types: [RecordKind: RecordType] = [:]
+  private var kindsByType: [ObjectIdentifier: RecordKind] = [:]
+
+  /// The slot holding a record's own fields (a map); not shown as a field.
+  static let extraSlot = "extra"
+
+  public init(store: RecordStore) {
+    self.store = store
+    for kind in RecordKind.allCases {
+      let type = RecordType(name: kind.rawValue, fields: ["id"] + kind.fields.map(\.name) + [Self.extraSlot])
+      type.host = self
+      types[kind] = type
+      kindsByType[ObjectIdentifier(type)] = kind
+    }
+  }
+
+  func kind(of record: RecordObject) -> RecordKind? { kindsByType[ObjectIdentifier(record.type)] }
+
+  func writer() throws -> any StoreWriter {
+    guard let transaction else {
+      throw RuntimeError("records can only be reached while a command runs")
+    }
+    return transaction
+  }
+
+  /// Runs `body` in one write transaction: everything it changes is kept, or nothing.
+  public func inTransaction<T>(_ body: () throws -> T) throws -> T {
+    if transaction != nil { return try body() }
+    return try store.write { w in
+      transaction = w
+      defer {
+        transaction = nil
+        loaded = [:]
+      }
+      return try body()
+    }
+  }
+
+  // MARK: - Records as values
+
+  func value(_ stored: StoredRecord) -> Value {
+    if let r = loaded[stored.kind]?[stored.id] {
+      refresh(r, from: stored)
+      return .record(r)
+    }
+    let type = types[stored.kind]!
+    var values = ContiguousArray<Value>()
+    values.reserveCapacity(type.fields.count)
+    values.append(.text(stored.code))
+    for spec in stored.kind.fields { values.append(FieldConversion.value(stored.fields[spec.name] ?? .null)) }
+    let extra = MapObject()
+    for (k, v) in stored.extra.sorted(by: { $0.key < $1.key }) { extra[k] = FieldConversion.value(v) }
+    values.append(.map(extra))
+    let r = RecordObject(type: type, values: values)
+    loaded[stored.kind, default: [:]][stored.id] = r
+    return .record(r)
+  }
+
+  private func refresh(_ r: RecordObject, from stored: StoredRecord) {
+    for (i, spec) in stored.kind.fields.enumerated() {
+      r.values[i + 1] = FieldConversion.value(stored.fields[spec.name] ?? .null)
+    }
+  }
+
+  func stored(_ r: RecordObject) throws -> StoredRecord {
+    guard let kind = kind(of: r), case .string(let code) = r.values[0], let id = kind.id(fromCode: code.value) else {
+      throw RuntimeError("internal error: not a stored record")
+    }
+    var record = StoredRecord(kind: kind, id: id)
+    for (i, spec) in kind.fields.enumerated() {
+      record.fields[spec.name] = try FieldConversion.field(r.values[i + 1], for: FieldSpec(spec.name, spec.type), kind: kind)
+    }
+    if case .map(let m) = r.values[kind.fields.count + 1] {
+      for (k, v) in m.entries {
+        guard case .string(let name) = k else { continue }
+        record.extra[name.value] = try FieldConversion.extra(v, name: name.value)
+      }
+    }
+    return record
+  }
+
+  /// The record with this id, or an error naming it.
+  func record(_ kind: RecordKind, _ id: Int64) throws -> Value {
+    if let r = loaded[kind]?[id] { return .record(r) }
+    guard let stored = try writer().get(kind, id: id) else {
+      throw RuntimeError("there is no \(kind.rawValue) \(kind.code(for: id))")
+    }
+    return value(stored)
+  }
+
+  /// `M-0042` typed in a script.
+  func record(code: String) throws -> Value {
+    guard let letter = code.first, let kind = RecordKind.allCases.first(where: { $0.idPrefix == String(letter) }),
+      let id = kind.id(fromCode: code)
+    else { throw RuntimeError("\(code) is not a record id") }
+    return try record(kind, id)
+  }
+
+  func records(_ kind: RecordKind, where field: String, equals id: Int64) throws -> Value {
+    .list(try writer().find(kind, where: field, equals: .int(Int(id))).map(value))
+  }
+
+  func id(of r: RecordObject) -> Int64? {
+    guard let kind = kind(of: r), case .string(let code) = r.values[0] else { return nil }
+    return kind.id(fromCode: code.value)
+  }
+
+  // MARK: - RecordHost
+
+  public func field(of record: RecordObject, _ name: String) throws -> Value? {
+    guard let kind = kind(of: record), let id = id(of: record) else { return nil }
+    // References read as the record they name.
+    if let spec = kind.field(name), case .reference(let target) = spec.type {
+      guard case .int(let ref) = record.values[kind.fields.firstIndex(of: spec)! + 1] else { return .null }
+      return try self.record(target, Int64(ref))
+    }
+    if let v = try Relations.value(of: name, kind: kind, id: id, record: record, bridge: self) { return v }
+    if name == Self.extraSlot { return nil }
+    // A project's own field: nil on a record that has not got it, unless the name is so close
+    // to a field the kind does have that it is surely a typo.
+    if kind.field(name) == nil, name != "id", case .map(let extra) = record.values[kind.fields.count + 1] {
+      if let v = extra[name] { return v }
+      let known = ["id"] + kind.fields.map(\.name) + Relations.names(for: kind)
+      if let near = closestMatch(to: name, in: known) {
+        throw RuntimeError("\(kind.rawValue) has no field \"\(name)\"", hint: "did you mean \"\(near)\"?")
+      }
+      return .null
+    }
+    return nil
+  }
+
+  public func willSet(_ record: RecordObject, _ name: String, to value: Value) throws {
+    guard let kind = kind(of: record) else { return }
+    if name == "id" { throw RuntimeError("a record's id cannot be changed") }
+    if name == Self.extraSlot || Relations.names(for: kind).contains(name) {
+      throw RuntimeError("\(kind.rawValue).\(name) is worked out from other records and cannot be set")
+    }
+    var stored = try stored(record)
+    if let spec = kind.field(name) {
+      stored.fields[name] = try FieldConversion.field(value, for: spec, kind: kind)
+    } else {
+      stored.extra[name] = try FieldConversion.extra(value, name: "\(kind.rawValue).\(name)")
+      if case .map(let extra) = record.values[kind.fields.count + 1] { extra[name] = value }
+    }
+    try writer().update(stored)
+  }
+
+  public func extraFieldNames(of record: RecordObject) -> [String] {
+    guard let kind = kind(of: record) else { return [] }
+    var names = Relations.names(for: kind)
+    if case .map(let extra) = record.values[kind.fields.count + 1] { names += extra.textKeys }
+    return names
+  }
+}

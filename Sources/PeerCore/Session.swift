@@ -1,0 +1,51 @@
+import PeerScript
+import PeerStore
+
+/// One interpreter joined to one project's store: what the REPL, `peer run` and batch jobs
+/// use. Every `run` is one transaction: a script that fails leaves the records as they were.
+public final class Session {
+  public let interpreter: Interpreter
+  public let bridge: RecordBridge?
+
+  /// A session on a store, or on the language alone when `store` is nil.
+  public init(store: RecordStore?, options: InterpreterOptions) {
+    interpreter = Interpreter(options: options)
+    if let store {
+      let bridge = RecordBridge(store: store)
+      Lifecycle.register(in: interpreter, bridge: bridge)
+      self.bridge = bridge
+    } else {
+      bridge = nil
+    }
+  }
+
+  /// Compiles and runs a script in one transaction; returns its last expression's value.
+  @discardableResult
+  public func run(_ source: String, file: String) throws -> Value? {
+    guard let bridge else { return try interpreter.run(source, file: file) }
+    return try bridge.inTransaction { try interpreter.run(source, file: file) }
+  }
+
+  /// Runs every `scripts/*.peer` of the project, so its functions and settings are defined.
+  public func loadScripts(of project: Project) throws {
+    for path in project.scripts() {
+      try run(try FileSystem.read(path), file: path)
+    }
+  }
+
+  /// Runs the registered `test` blocks, each in its own transaction that is always rolled back,
+  /// so tests can change records freely.
+  public func runTests(report: (TestResult) -> Void) -> (passed: Int, failed: Int) {
+    guard let bridge else { return interpreter.runTests(report: report) }
+    var result = (passed: 0, failed: 0)
+    do {
+      try bridge.inTransaction {
+        result = interpreter.runTests(report: report)
+        throw RollBack()
+      }
+    } catch {}
+    return result
+  }
+
+  struct RollBack: Error {}
+}

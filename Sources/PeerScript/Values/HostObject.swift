@@ -1,0 +1,35 @@
+/// A value supplied by the program that hosts the language: a stored collection such as
+/// `mothers`, for example. The language treats it as a sequence (for loops, pipelines, `len`)
+/// when `items()` gives its items, and reads its fields through `field(_:)`.
+open class HostObject {
+  public init() {}
+
+  /// The kind name in messages and `type(x)`.
+  open var typeName: String { "object" }
+
+  open var description: String { "<\(typeName)>" }
+
+  /// The items when the value is used as a list; nil when it is not a sequence.
+  open func items() throws -> ContiguousArray<Value>? { nil }
+
+  /// How many items, when that is cheaper than loading them.
+  open func count() throws -> Int? { try items()?.count }
+
+  /// A field (`mothers.count`, say); nil when there is no such field.
+  open func field(_ name: String) throws -> Value? { nil }
+
+  open var fieldNames: [String] { [] }
+}
+
+/// Lets the host give records of one kind fields that are not stored in the record itself
+/// (`m.volunteer` navigating a reference, `v.matches`), and see every change to a field (so a
+/// stored record is validated and written back).
+public protocol RecordHost: AnyObject {
+  /// The value of a computed field, or nil to read the record's own slot.
+  func field(of record: RecordObject, _ name: String) throws -> Value?
+  /// Called before a field is set; throws to refuse the change. Also called for a field the
+  /// record does not have, which the host may keep (or refuse with an error).
+  func willSet(_ record: RecordObject, _ name: String, to value: Value) throws
+  /// Names that can follow `record.` besides the stored fields (for completion and hints).
+  func extraFieldNames(of record: RecordObject) -> [String]
+}

@@ -1,0 +1,135 @@
+/// The kinds of record every project has, and their core fields. A project's own fields (from
+/// its forms) live beside these in each record's JSON `extra` column.
+public enum FieldType: Hashable, Sendable {
+  case text
+  case int
+  case double
+  case bool
+  case date
+  /// A list of short texts.
+  case list
+  /// The id of a record of another kind (`volunteer` of a match).
+  case reference(RecordKind)
+}
+
+public struct FieldSpec: Hashable, Sendable {
+  public var name: String
+  public var type: FieldType
+  public var required: Bool
+  /// Allowed values for a text field (status, kind, reason...); empty means any text.
+  public var choices: [String]
+
+  public init(_ name: String, _ type: FieldType, required: Bool = false, choices: [String] = []) {
+    self.name = name
+    self.type = type
+    self.required = required
+    self.choices = choices
+  }
+}
+
+public enum RecordKind: String, CaseIterable, Hashable, Sendable {
+  case volunteer, mother, match, visit, ending, service
+
+  /// The plural the language and the command line use: `mothers`, `peer import visits`.
+  public var plural: String { self == .match ? "matches" : rawValue + "s" }
+
+  public var table: String { plural }
+
+  /// Prefix of the human-friendly id: M-0042, V-0017.
+  public var idPrefix: String {
+    switch self {
+    case .volunteer: return "V"
+    case .mother: return "M"
+    case .match: return "X"
+    case .visit: return "C"
+    case .ending: return "E"
+    case .service: return "S"
+    }
+  }
+
+  public static func named(_ name: String) -> RecordKind? {
+    RecordKind(rawValue: name) ?? allCases.first { $0.plural == name }
+  }
+
+  public static let volunteerStatuses = ["applicant", "in training", "active", "paused", "left"]
+  public static let motherStatuses = [
+    "referred", "assessed", "waiting", "matched", "active", "ending", "closed", "declined",
+  ]
+  public static let matchStatuses = ["active", "ended"]
+  public static let visitKinds = ["home", "phone", "text", "video", "group", "accompanied appointment"]
+  public static let supportElements = ["listening", "information", "signposting", "practical"]
+  public static let referrers = [
+    "midwife", "health visitor", "GP", "social worker", "family support", "self", "other",
+  ]
+  public static let endingReasons = [
+    "planned", "mother's choice", "moved away", "lost contact", "handed on to professional services",
+    "volunteer left", "safeguarding",
+  ]
+
+  /// The core fields, in column order (the id is not listed: every record has one).
+  public var fields: [FieldSpec] {
+    switch self {
+    case .volunteer:
+      return [
+        FieldSpec("name", .text, required: true), FieldSpec("phone", .text), FieldSpec("email", .text),
+        FieldSpec("postcode", .text), FieldSpec("area", .text), FieldSpec("site", .text),
+        FieldSpec("languages", .list), FieldSpec("experiences", .list),
+        FieldSpec("status", .text, required: true, choices: RecordKind.volunteerStatuses),
+        FieldSpec("trained_on", .date), FieldSpec("dbs_checked_on", .date),
+        FieldSpec("capacity", .int, required: true), FieldSpec("joined_on", .date),
+      ]
+    case .mother:
+      return [
+        FieldSpec("name", .text, required: true), FieldSpec("phone", .text), FieldSpec("email", .text),
+        FieldSpec("postcode", .text), FieldSpec("area", .text), FieldSpec("site", .text),
+        FieldSpec("language", .text), FieldSpec("interpreter", .bool),
+        FieldSpec("due_date", .date), FieldSpec("birth_date", .date),
+        FieldSpec("referral_date", .date, required: true),
+        FieldSpec("referrer", .text, choices: RecordKind.referrers),
+        FieldSpec("vulnerabilities", .list), FieldSpec("consent", .bool),
+        FieldSpec("status", .text, required: true, choices: RecordKind.motherStatuses),
+      ]
+    case .match:
+      return [
+        FieldSpec("mother", .reference(.mother), required: true),
+        FieldSpec("volunteer", .reference(.volunteer), required: true),
+        FieldSpec("started_on", .date, required: true),
+        FieldSpec("status", .text, required: true, choices: RecordKind.matchStatuses),
+        FieldSpec("why", .text),
+      ]
+    case .visit:
+      return [
+        FieldSpec("match", .reference(.match), required: true), FieldSpec("date", .date, required: true),
+        FieldSpec("kind", .text, required: true, choices: RecordKind.visitKinds),
+        FieldSpec("minutes", .int), FieldSpec("support", .list), FieldSpec("services", .list),
+        FieldSpec("concern", .bool), FieldSpec("notes", .text),
+      ]
+    case .ending:
+      return [
+        FieldSpec("match", .reference(.match), required: true), FieldSpec("date", .date, required: true),
+        FieldSpec("reason", .text, required: true, choices: RecordKind.endingReasons),
+        FieldSpec("planned", .bool), FieldSpec("final_visit", .bool), FieldSpec("feedback", .int),
+      ]
+    case .service:
+      return [
+        FieldSpec("name", .text, required: true), FieldSpec("category", .text), FieldSpec("area", .text),
+      ]
+    }
+  }
+
+  public func field(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
+
+  /// `M-0042` for id 42.
+  public func code(for id: Int64) -> String {
+    let digits = String(id)
+    return "\(idPrefix)-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+  }
+
+  /// The id in `M-0042` (or `42`), if the text names a record of this kind.
+  public func id(fromCode text: String) -> Int64? {
+    if let n = Int64(text), n > 0 { return n }
+    let parts = text.split(separator: "-", maxSplits: 1)
+    guard parts.count == 2, parts[0].uppercased() == idPrefix, let n = Int64(parts[1]), n > 0 else { return nil }
+    return n
+  }
+}
