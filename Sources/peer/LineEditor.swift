@@ -126,6 +126,12 @@ enum SignalState {
   nonisolated(unsafe) static var interruptedRunningCode: sig_atomic_t = 0
 
   static func install() {
+    // A parent may start us with these signals blocked (test runners, some job launchers), and
+    // the mask is inherited: unblock them, or Ctrl-C would never arrive.
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    for s in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&signals, s) }
+    sigprocmask(SIG_UNBLOCK, &signals, nil)
     signal(SIGINT, handleSignal)
     signal(SIGTERM, handleSignal)
     signal(SIGHUP, handleSignal)

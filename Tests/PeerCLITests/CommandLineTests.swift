@@ -70,8 +70,9 @@ struct CommandLineTests {
     #expect(version.stdout == "peer 0.1\n")
     let help = try PeerProcess.run(["--help"])
     #expect(help.status == 0)
-    for word in ["run", "check", "test"] { #expect(help.stdout.contains(word)) }
+    for word in ["run", "check", "test", "repl"] { #expect(help.stdout.contains(word)) }
     let runHelp = try PeerProcess.run(["run", "--help"])
+    #expect(runHelp.status == 0)
     for word in ["--max-steps", "--max-depth", "--max-memory", "--today"] { #expect(runHelp.stdout.contains(word)) }
     let completion = try PeerProcess.run(["--generate-completion-script", "bash"])
     #expect(completion.status == 0)

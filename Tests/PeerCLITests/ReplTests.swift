@@ -14,7 +14,7 @@ struct ReplTests {
 
   func start() throws -> TmuxSession {
     let session = try TmuxSession(environment: ["PEER_HISTORY": history])
-    let ready = session.waitFor { $0.contains("peer> ") }
+    let ready = session.waitFor { TmuxSession.lines($0).contains { $0.hasPrefix("peer>") } }
     #expect(ready.ok, "no prompt; screen:\n\(ready.screen)")
     #expect(ready.screen.contains("peer 0.1 — Peer script REPL. :help for help, Ctrl-D to quit."))
     return session
@@ -112,5 +112,20 @@ struct ReplTests {
     try session.send("Enter")
     let quit = session.waitFor { _ in !session.isAlive }
     #expect(quit.ok, "still running after :quit")
+  }
+
+  @Test func listsOfMapsShowAsTablesAndValuesAreKeptInUnderscore() throws {
+    let session = try start()
+    try session.type("[{name: \"Ann\", age: 31}, {name: \"Bob\", age: 7, town: \"Leeds\"}]")
+    try session.send("Enter")
+    let table = session.waitFor { $0.contains("Bob     7  Leeds") }
+    #expect(table.ok, "screen:\n\(table.screen)")
+    let lines = TmuxSession.lines(table.screen)
+    #expect(lines.contains("name  age  town"))
+    #expect(lines.contains("Ann    31"))
+    try session.type("len(_)")
+    try session.send("Enter")
+    let kept = session.waitFor { TmuxSession.lines($0).contains("2") }
+    #expect(kept.ok, "screen:\n\(kept.screen)")
   }
 }

@@ -20,7 +20,7 @@ final class TmuxSession {
     try tmux(["new-session", "-d", "-s", name, "-x", "100", "-y", "30", command])
   }
 
-  deinit { try? tmux(["kill-session", "-t", name]) }
+  deinit { _ = try? tmux(["kill-session", "-t", name]) }
 
   /// `tmux send-keys`: literal text, or key names such as "Enter", "Tab", "C-c", "C-d", "Up".
   func send(_ keys: String...) throws {
@@ -66,24 +66,42 @@ final class TmuxSession {
     return out.trimmingCharacters(in: .whitespacesAndNewlines) == "0"
   }
 
-  /// Runs one tmux command. Its output goes to a file, not a pipe: `new-session` starts the tmux
-  /// server, which would inherit a pipe's write end and keep it open forever.
+  /// Runs one tmux command with posix_spawn and waitpid. Not Foundation's Process: `new-session`
+  /// starts the tmux server, which inherits what the client had (pipes, and a signal mask in which
+  /// the test runner's threads block SIGINT, so Ctrl-C would never reach `peer`), and Process
+  /// then may never see the client finish. Here output goes to a file, every signal is unblocked
+  /// and set to its default. 
   @discardableResult
   private func tmux(_ arguments: [String]) throws -> String {
     let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("peer-tmux-\(UUID().uuidString)").path
-    FileManager.default.createFile(atPath: outPath, contents: nil)
     defer { try? FileManager.default.removeItem(atPath: outPath) }
-    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["tmux", "-L", socket, "-f", "/dev/null"] + arguments
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    try out.close()
-    if process.terminationStatus != 0 { throw TmuxError(arguments: arguments) }
+    let argv = ["tmux", "-L", socket, "-f", "/dev/null"] + arguments
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    sigemptyset(&none)
+    var all = sigset_t()
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var cArguments = argv.map { strdup($0) } + [nil]
+    defer { for p in cArguments { free(p) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawnp(&pid, "tmux", &actions, &attributes, &cArguments, environ)
+    guard spawned == 0 else { throw TmuxError(arguments: arguments) }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let exited = (status & 0x7f) == 0
+    let code = (status >> 8) & 0xff
+    if !exited || code != 0 { throw TmuxError(arguments: arguments) }
     return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
   }
 
