@@ -314,8 +314,9 @@ struct ImportRun {
 }
 
 extension StoreWriter {
-  /// Writes a batch of records in the current transaction, keeping the ids they carry.
-  func insertBatch(_ records: [StoredRecord]) throws {
-    for r in records { _ = try insert(r) }
+  /// Writes a batch of records in the current transaction, keeping the ids they carry; returns their ids.
+  @discardableResult
+  func insertBatch(_ records: [StoredRecord]) throws -> [Int64] {
+    try records.map { try insert($0) }
   }
 }
