@@ -158,7 +158,7 @@ struct DemoWorld {
           site: s, name: personName(language: community ?? "English"), area: rng.int(0...site.areas.count - 1),
           languages: ["English"] + (community.map { [$0] } ?? []),
           experiences: rng.tags(DemoPlaces.experiences, max: 3), status: "active", joined: 0, trained: nil, dbs: nil,
-          capacity: [1, 2, 3][rng.weighted([0.35, 0.45, 0.2])], availableFrom: Int32.max, availableUntil: Int32.max,
+          capacity: [1, 2, 3][rng.weighted([0.25, 0.45, 0.3])], availableFrom: Int32.max, availableUntil: Int32.max,
           pausedOn: nil, leftOn: nil, busyUntil: [], supervised: nil)
         v.status = RecordKind.volunteerStatuses[rng.weighted([0.05, 0.08, 0.70, 0.07, 0.10])]
         switch v.status {
@@ -246,6 +246,13 @@ struct DemoWorld {
         mothers[i].status = "declined"
         continue
       }
+      // Some referrals close after assessment without a match (could not be contacted, support
+      // found elsewhere); the most recent are still being assessed.
+      if rng.chance(0.08) {
+        let waited = today - mothers[i].referral
+        mothers[i].status = waited <= 7 ? "referred" : waited <= 21 ? "assessed" : "closed"
+        continue
+      }
       let wait = Int32(5 + rng.int(0...14) + rng.int(0...14) + (rng.chance(0.15) ? rng.int(10...40) : 0))
       queue.append((mothers[i].referral + wait, i))
     }
@@ -270,7 +277,9 @@ struct DemoWorld {
   mutating func tryMatch(mother m: Int, on day: Int32, candidates: [Int]) -> Bool {
     let mother = mothers[m]
     // How it will end: planned at the baby's 6 to 12 weeks, or earlier for another reason.
-    let plannedEnd = (mother.birth ?? mother.due) + Int32(rng.int(42...84))
+    var plannedEnd = (mother.birth ?? mother.due) + Int32(rng.int(42...84))
+    // Matched late (a long wait): still a few weeks of support.
+    if plannedEnd < day + 28 { plannedEnd = day + 28 + Int32(rng.int(0...28)) }
     var end: Int32? = plannedEnd
     var reason = "planned"
     let r = rng.unit()
@@ -312,7 +321,7 @@ struct DemoWorld {
     if score >= 3, let lang = wantsLanguage { why = "both speak \(lang)" } else if young && volunteers[v].experiences.contains("young mum") {
       why = "volunteer was a young mum too"
     }
-    let rhythm = Int32([7, 10, 14, 21][rng.weighted([0.45, 0.2, 0.3, 0.05])])
+    let rhythm = Int32([7, 10, 14, 21][rng.weighted([0.6, 0.2, 0.18, 0.02])])
     let first = day + Int32(rng.chance(0.15) ? 0 : rng.int(1...10))
     var match = Match(
       mother: m, volunteer: v, start: day, end: end, reason: end == nil ? nil : reason, why: why, rhythm: rhythm,

@@ -164,7 +164,7 @@ extension DemoWorld {
           }
           if day >= monthEnd { break }
           records.append((day, visit(for: i, matchID: matchIDs[i], on: day, final: false, kinds: kinds, weights: kindWeights)))
-          next[i] = day + Swift.max(1, x.rhythm + Int32(rng.int(-2...3)) + (rng.chance(0.1) ? x.rhythm : 0))
+          next[i] = day + Swift.max(1, x.rhythm + Int32(rng.int(-2...3)) + (rng.chance(0.05) ? x.rhythm : 0))
         }
         if !done { still.append(i) }
       }
