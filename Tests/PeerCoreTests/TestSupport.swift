@@ -50,7 +50,11 @@ final class MemoryStore: RecordStore {
       store.nextID[r.kind] = max(store.nextID[r.kind] ?? 0, r.id)
       guard store.records[r.kind]?[r.id] == nil else { throw StoreError("\(r.code) exists") }
       store.records[r.kind, default: [:]][r.id] = r
-      store.index = [:]
+      for (key, var groups) in store.index where key.hasPrefix(r.kind.rawValue + ".") {
+        store.index[key] = nil
+        groups[r.fields[String(key.dropFirst(r.kind.rawValue.count + 1))] ?? .null, default: []].append(r)
+        store.index[key] = groups
+      }
       return r.id
     }
     func update(_ record: StoredRecord) throws {

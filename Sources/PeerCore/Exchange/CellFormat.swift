@@ -133,6 +133,17 @@ enum CellFormat {
     return negative ? -n : n
   }
 
+  /// The id in a human id (`X-0042`, `x-42`) or a plain number (`42`); nil if it names no record of `kind`.
+  static func id(_ c: UnsafeBufferPointer<UInt8>, kind: RecordKind) -> Int64? {
+    var i = 0
+    if c.count >= 3, c[1] == 0x2D {
+      guard c[0] | 0x20 == kind.idPrefix.utf8.first! | 0x20 else { return nil }
+      i = 2
+    }
+    guard c.count - i <= 18, let n = digits(c, i, c.count), n > 0 else { return nil }
+    return Int64(n)
+  }
+
   /// yes/no, true/false, y/n, 1/0 in any case.
   static func bool(_ c: UnsafeBufferPointer<UInt8>) -> Bool? {
     guard c.count <= 5 else { return nil }
@@ -143,6 +154,23 @@ enum CellFormat {
     case 0x6E_6F, 0x66_616C_7365, 0x6E, 0x30: return false  // no false n 0
     default: return nil
     }
+  }
+
+  /// `a; b; c` as a list (items trimmed, empty ones dropped).
+  static func list(_ c: UnsafeBufferPointer<UInt8>) -> [String] {
+    var items: [String] = []
+    var start = 0
+    while start <= c.count {
+      var end = start
+      while end < c.count, c[end] != 0x3B { end += 1 }
+      var lo = start
+      var hi = end
+      while lo < hi, c[lo] == 0x20 || c[lo] == 0x09 { lo += 1 }
+      while hi > lo, c[hi - 1] == 0x20 || c[hi - 1] == 0x09 { hi -= 1 }
+      if hi > lo { items.append(String(decoding: UnsafeBufferPointer(rebasing: c[lo..<hi]), as: UTF8.self)) }
+      start = end + 1
+    }
+    return items
   }
 
   /// `a; b; c` as a list (items trimmed, empty ones dropped).

@@ -12,18 +12,14 @@ final class ImportReader: StoreReader {
   /// negative one so the rules can tell them apart.
   private(set) var pending: [StoredRecord] = []
   private var pendingByID: [Int64: Int] = [:]
-  /// Pending rows by reference field and the id they name.
+  /// Pending rows by reference field and the id they name (for the fields the rules look up).
   private var pendingByReference: [String: [Int: [Int]]] = [:]
   private var provisional: Int64 = 0
 
-  private var gets: [RecordKind: [Int64: StoredRecord?]] = [:]
-  private var finds: [FindKey: [StoredRecord]] = [:]
-
-  private struct FindKey: Hashable {
-    var kind: RecordKind
-    var field: String
-    var value: FieldValue
-  }
+  /// What was read of the other kinds, by kind (in `RecordKind.allCases` order) and id.
+  private var gets: [[Int64: StoredRecord?]] = Array(repeating: [:], count: RecordKind.allCases.count)
+  /// What was found of the other kinds, by kind, field and value.
+  private var finds: [[String: [FieldValue: [StoredRecord]]]] = Array(repeating: [:], count: RecordKind.allCases.count)
 
   init(base: any StoreWriter, kind: RecordKind) {
     self.base = base
@@ -40,10 +36,8 @@ final class ImportReader: StoreReader {
     let index = pending.count
     pending.append(r)
     pendingByID[r.id] = index
-    for spec in kind.fields {
-      if case .reference = spec.type, case .int(let target) = r.fields[spec.name] {
-        pendingByReference[spec.name, default: [:]][target, default: []].append(index)
-      }
+    for field in pendingByReference.keys {
+      if case .int(let target) = r.fields[field] { pendingByReference[field]![target, default: []].append(index) }
     }
   }
 
@@ -53,7 +47,7 @@ final class ImportReader: StoreReader {
     for i in batch.indices where batch[i].id < 0 { batch[i].id = 0 }
     pending.removeAll(keepingCapacity: true)
     pendingByID.removeAll(keepingCapacity: true)
-    pendingByReference.removeAll(keepingCapacity: true)
+    for field in pendingByReference.keys { pendingByReference[field] = [:] }
     return batch
   }
 
@@ -64,9 +58,10 @@ final class ImportReader: StoreReader {
       if let i = pendingByID[id] { return pending[i] }
       return try base.get(kind, id: id)
     }
-    if let known = gets[kind]?[id] { return known }
+    let k = kind.ordinal
+    if let known = gets[k][id] { return known }
     let found = try base.get(kind, id: id)
-    gets[kind, default: [:]][id] = .some(found)
+    gets[k][id] = .some(found)
     return found
   }
 
@@ -78,6 +73,12 @@ final class ImportReader: StoreReader {
     if kind == self.kind {
       var found = try base.find(kind, where: field, equals: value)
       if case .reference? = kind.field(field)?.type {
+        if pendingByReference[field] == nil {
+          // Indexed from the first time the rules ask (visits are never looked up this way).
+          var byTarget: [Int: [Int]] = [:]
+          for (i, r) in pending.enumerated() { if case .int(let t) = r.fields[field] { byTarget[t, default: []].append(i) } }
+          pendingByReference[field] = byTarget
+        }
         if case .int(let target) = value, let indices = pendingByReference[field]?[target] {
           found += indices.map { pending[$0] }
         }
@@ -86,10 +87,10 @@ final class ImportReader: StoreReader {
       }
       return found
     }
-    let key = FindKey(kind: kind, field: field, value: value)
-    if let known = finds[key] { return known }
+    let k = kind.ordinal
+    if let known = finds[k][field]?[value] { return known }
     let found = try base.find(kind, where: field, equals: value)
-    finds[key] = found
+    finds[k][field, default: [:]][value] = found
     return found
   }
 
@@ -99,5 +100,19 @@ final class ImportReader: StoreReader {
 
   func history(_ kind: RecordKind, id: Int64) throws -> [AuditEntry] {
     try base.history(kind, id: id)
+  }
+}
+
+extension RecordKind {
+  /// The kind's place in `allCases`.
+  var ordinal: Int {
+    switch self {
+    case .volunteer: return 0
+    case .mother: return 1
+    case .match: return 2
+    case .visit: return 3
+    case .ending: return 4
+    case .service: return 5
+    }
   }
 }

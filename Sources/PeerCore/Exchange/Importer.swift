@@ -178,8 +178,8 @@ struct ImportRun {
         case .id:
           let t = CellFormat.trimmed(cell)
           if t.isEmpty { break }
-          let text = String(decoding: t, as: UTF8.self)
-          guard let id = kind.id(fromCode: text) else {
+          guard let id = CellFormat.id(t, kind: kind) else {
+            let text = String(decoding: t, as: UTF8.self)
             errors.append((c, "\"\(text)\" is not a \(kind.rawValue) id (like \(kind.code(for: 42)))"))
             break
           }
@@ -303,12 +303,11 @@ struct ImportRun {
       if let d = CellFormat.date(cell) { return .success(.date(d)) }
       return .failure(CellProblem(message: "\"\(shown())\" is not a date (like 2027-03-14 or 14/03/2027)"))
     case .list:
-      let items = CellFormat.list(shown())
+      let items = CellFormat.list(cell)
       return .success(items.isEmpty ? .null : .list(items))
     case .reference(let target):
-      let s = shown()
-      if let id = target.id(fromCode: s) { return .success(.int(Int(id))) }
-      return .failure(CellProblem(message: "\"\(s)\" is not a \(target.rawValue) id (like \(target.code(for: 42)))"))
+      if let id = CellFormat.id(cell, kind: target) { return .success(.int(Int(id))) }
+      return .failure(CellProblem(message: "\"\(shown())\" is not a \(target.rawValue) id (like \(target.code(for: 42)))"))
     }
   }
 }

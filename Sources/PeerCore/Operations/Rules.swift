@@ -21,10 +21,11 @@ enum Rules {
   /// As `check`, but throws a `Violation` naming the field.
   static func validate(_ record: StoredRecord, in store: any StoreReader, isNew: Bool) throws {
     let kind = record.kind
-    for spec in kind.fields where spec.required {
+    let fields = kind.fields
+    for spec in fields where spec.required {
       if case .null = record[spec.name] { throw Violation(spec.name, RuntimeError("\(kind.rawValue).\(spec.name) is required")) }
     }
-    for spec in kind.fields {
+    for spec in fields {
       if case .text(let s) = record[spec.name], !spec.choices.isEmpty, !spec.choices.contains(s) {
         throw Violation(spec.name, RuntimeError(
           "\(kind.rawValue).\(spec.name) cannot be \"\(s)\"",
