@@ -41,7 +41,8 @@ public final class Interpreter {
     globals = Globals()
     vm = VM(
       globals: globals,
-      budgets: Budgets(maxSteps: options.maxSteps, maxDepth: options.maxDepth, maxMemoryBytes: options.maxMemoryBytes),
+      budgets: Budgets(
+        maxSteps: options.maxSteps, maxDepth: options.maxDepth, maxMemoryBytes: options.maxMemoryBytes),
       output: options.output)
     library = Library(globals: globals)
     library.registerCore()
@@ -50,7 +51,9 @@ public final class Interpreter {
     library.registerMaths()
     library.registerDates(today: options.today ?? CivilDate.today())
     Stages.register(in: library)
-    library.constant("args", .list(options.arguments.map { Value.text($0) }), "args - the arguments given after the script's name")
+    library.constant(
+      "args", .list(options.arguments.map { Value.text($0) }),
+      "args - the arguments given after the script's name")
     library.internal("|record", 1) { args in
       throw RuntimeError(
         "\(try args.string(0)) names a record, but no project is open",
@@ -96,7 +99,9 @@ public final class Interpreter {
   public func check(_ source: String, file: String) -> [Diagnostic] {
     // A scratch copy of the globals' names, so checking defines nothing.
     let scratch = Globals()
-    for name in globals.names { _ = scratch.define(name, mutable: globals.mutable[globals.index[name]!], user: false) }
+    for name in globals.names {
+      _ = scratch.define(name, mutable: globals.mutable[globals.index[name]!], user: false)
+    }
     let src = Source(name: file, text: source)
     let (main, parseErrors) = Parser.parse(src)
     if !parseErrors.isEmpty { return parseErrors }
@@ -152,7 +157,8 @@ public final class Interpreter {
           error.sourceLine = src.line(pos.line)
         }
         failed += 1
-        report(TestResult(name: t.name, file: t.file, line: t.line, passed: false, message: error.description))
+        report(
+          TestResult(name: t.name, file: t.file, line: t.line, passed: false, message: error.description))
       } catch {
         failed += 1
         report(TestResult(name: t.name, file: t.file, line: t.line, passed: false, message: "\(error)"))
@@ -165,7 +171,9 @@ public final class Interpreter {
 
   public func global(_ name: String) -> Value? { globals[name] }
 
-  public func setGlobal(_ name: String, _ value: Value) { globals.set(name, value, mutable: true, user: true) }
+  public func setGlobal(_ name: String, _ value: Value) {
+    globals.set(name, value, mutable: true, user: true)
+  }
 
   /// Names that can follow `value.` (for completion).
   public func fieldNames(of value: Value) -> [String] {
@@ -187,8 +195,12 @@ public final class Interpreter {
       return "Built-in functions and values (:help NAME for one):\n" + names.joined(separator: "  ")
     }
     if let doc = library.docs[name] { return doc }
-    if Interpreter.keywords.contains(name) { return "\"\(name)\" is a keyword of the language; see docs/language.md" }
-    if Interpreter.stageNames.contains(name) { return "\"\(name)\" is a pipeline stage: xs | \(name) ...; see docs/language.md" }
+    if Interpreter.keywords.contains(name) {
+      return "\"\(name)\" is a keyword of the language; see docs/language.md"
+    }
+    if Interpreter.stageNames.contains(name) {
+      return "\"\(name)\" is a pipeline stage: xs | \(name) ...; see docs/language.md"
+    }
     if let v = globals[name] {
       switch v {
       case .closure(let c):
@@ -218,7 +230,12 @@ public final class Interpreter {
       last = t.kind
     }
     if depth > 0 { return true }
-    if case .symbol(let s)? = last, ["+", "-", "*", "/", "//", "%", "=", "==", "!=", "<", "<=", ">", ">=", "|", ",", ".", "..", "+=", "-=", "*=", "/="].contains(s) {
+    if case .symbol(let s)? = last,
+      [
+        "+", "-", "*", "/", "//", "%", "=", "==", "!=", "<", "<=", ">", ">=", "|", ",", ".", "..", "+=", "-=",
+        "*=", "/=",
+      ].contains(s)
+    {
       return true
     }
     if case .keyword(let k)? = last, ["and", "or", "not", "in", "else"].contains(k) { return true }

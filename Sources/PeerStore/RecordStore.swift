@@ -60,6 +60,9 @@ public protocol StoreReader {
 public protocol StoreWriter: StoreReader {
   /// Inserts a record (its id is ignored) and returns its new id.
   func insert(_ record: StoredRecord) throws -> Int64
+  /// Inserts many records of one kind (imports, the demo project); a record with an id > 0
+  /// keeps it. Returns the ids in order.
+  func insertMany(_ records: [StoredRecord]) throws -> [Int64]
   /// Replaces the fields of an existing record.
   func update(_ record: StoredRecord) throws
   func delete(_ kind: RecordKind, id: Int64) throws

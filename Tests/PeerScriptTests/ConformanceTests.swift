@@ -34,7 +34,8 @@ enum ConformanceScripts {
 struct ConformanceTests {
   @Test("the scripts are found")
   func discovery() {
-    #expect(ConformanceScripts.all.count > 50, "too few scripts found under \(ConformanceScripts.directory.path)")
+    #expect(
+      ConformanceScripts.all.count > 50, "too few scripts found under \(ConformanceScripts.directory.path)")
   }
 
   @Test("script", arguments: ConformanceScripts.all)

@@ -57,7 +57,9 @@ struct DocExamplesTests {
     for failure in check.failures {
       Issue.record("docs/language.md, example at line \(example.line): \(failure)")
     }
-    if check.output.isEmpty && ScriptExpectations(parsing: example.source).errors.isEmpty && check.testsRun == 0 {
+    if check.output.isEmpty && ScriptExpectations(parsing: example.source).errors.isEmpty
+      && check.testsRun == 0
+    {
       Issue.record("docs/language.md, example at line \(example.line) shows nothing (add # => lines)")
     }
   }
@@ -68,7 +70,9 @@ struct DocExamplesTests {
     let interpreter = Interpreter()
     for (name, doc) in interpreter.library.docs.sorted(by: { $0.key < $1.key }) {
       let entry = LanguageDoc.entry(doc)
-      #expect(LanguageDoc.text.contains(entry + "\n"), "docs/language.md lacks the built-in \(name); add:\n\(entry)")
+      #expect(
+        LanguageDoc.text.contains(entry + "\n"), "docs/language.md lacks the built-in \(name); add:\n\(entry)"
+      )
     }
   }
 }

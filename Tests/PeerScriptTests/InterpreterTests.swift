@@ -85,7 +85,10 @@ struct InterpreterTests {
       try interpreter.run("print(nme)\nlet a = 1\na = 2", file: "bad.peer")
       Issue.record("should not compile")
     } catch let e as CompileError {
-      #expect(e.diagnostics.map(\.message) == ["unknown name \"nme\"", "cannot assign to \"a\": it was declared with let"])
+      #expect(
+        e.diagnostics.map(\.message) == [
+          "unknown name \"nme\"", "cannot assign to \"a\": it was declared with let",
+        ])
       #expect(e.diagnostics.allSatisfy { $0.file == "bad.peer" })
     } catch {
       Issue.record("unexpected \(error)")

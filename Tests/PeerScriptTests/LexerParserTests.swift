@@ -8,28 +8,51 @@ struct LexerTests {
   func kinds(_ text: String) -> [Token.Kind] { Lexer.tokenize(text).map(\.kind) }
 
   @Test func numbersDatesAndRanges() {
-    #expect(kinds("42 1_000 1.5 1e3 2.5e-1") == [.int(42), .int(1000), .float(1.5), .float(1000), .float(0.25), .end])
+    #expect(
+      kinds("42 1_000 1.5 1e3 2.5e-1") == [
+        .int(42), .int(1000), .float(1.5), .float(1000), .float(0.25), .end,
+      ])
     #expect(kinds("2027-03-14") == [.date(CivilDate(year: 2027, month: 3, day: 14).days), .end])
     // Not a date: the month needs two digits, so this is subtraction.
     #expect(kinds("2027-3-14") == [.int(2027), .symbol("-"), .int(3), .symbol("-"), .int(14), .end])
     // `1..10` is a range, not the float `1.` followed by `.10`.
-    #expect(kinds("1..10 0..<n") == [.int(1), .symbol(".."), .int(10), .int(0), .symbol("..<"), .identifier("n"), .end])
+    #expect(
+      kinds("1..10 0..<n") == [
+        .int(1), .symbol(".."), .int(10), .int(0), .symbol("..<"), .identifier("n"), .end,
+      ])
     #expect(kinds("2027-02-30") == [.error("2027-02-30 is not a real date"), .end])
-    #expect(kinds("99999999999999999999") == [.error("the number 99999999999999999999 is too large (the limit is 9223372036854775807)"), .end])
+    #expect(
+      kinds("99999999999999999999") == [
+        .error("the number 99999999999999999999 is too large (the limit is 9223372036854775807)"), .end,
+      ])
   }
 
   @Test func keywordsSymbolsAndErrors() {
-    #expect(kinds("let x = not y") == [.keyword("let"), .identifier("x"), .symbol("="), .keyword("not"), .identifier("y"), .end])
-    #expect(kinds("a // b += c => d") == [.identifier("a"), .symbol("//"), .identifier("b"), .symbol("+="), .identifier("c"), .symbol("=>"), .identifier("d"), .end])
-    #expect(kinds("a @ b") == [.identifier("a"), .error("unexpected character \"@\""), .identifier("b"), .end])
+    #expect(
+      kinds("let x = not y") == [
+        .keyword("let"), .identifier("x"), .symbol("="), .keyword("not"), .identifier("y"), .end,
+      ])
+    #expect(
+      kinds("a // b += c => d") == [
+        .identifier("a"), .symbol("//"), .identifier("b"), .symbol("+="), .identifier("c"), .symbol("=>"),
+        .identifier("d"), .end,
+      ])
+    #expect(
+      kinds("a @ b") == [.identifier("a"), .error("unexpected character \"@\""), .identifier("b"), .end])
     #expect(kinds("naïve_1") == [.identifier("naïve_1"), .end])
   }
 
   @Test func newlines() {
     // Blank lines and comments collapse; leading newlines vanish; `;` is a newline.
-    #expect(kinds("\n\n a # note\n\n\n b; c") == [.identifier("a"), .newline, .identifier("b"), .newline, .identifier("c"), .end])
+    #expect(
+      kinds("\n\n a # note\n\n\n b; c") == [
+        .identifier("a"), .newline, .identifier("b"), .newline, .identifier("c"), .end,
+      ])
     // Inside ( and [ newlines do not count; inside { they do.
-    #expect(kinds("f(1,\n2)") == [.identifier("f"), .symbol("("), .int(1), .symbol(","), .int(2), .symbol(")"), .end])
+    #expect(
+      kinds("f(1,\n2)") == [
+        .identifier("f"), .symbol("("), .int(1), .symbol(","), .int(2), .symbol(")"), .end,
+      ])
     #expect(kinds("[1,\n2]").contains(.newline) == false)
     #expect(kinds("{\na\n}") == [.symbol("{"), .newline, .identifier("a"), .newline, .symbol("}"), .end])
     // A line starting with `|` continues the previous one, even after blank lines and comments.
@@ -50,8 +73,12 @@ struct LexerTests {
     #expect(kinds(#""a\tb\n\"q\" \\ \{x\}""#) == [.text([.literal("a\tb\n\"q\" \\ {x}")]), .end])
     #expect(kinds(#""""#) == [.text([.literal("")]), .end])
     let parts = kinds(#""x{a + "}"}y""#)
-    #expect(parts == [.text([.literal("x"), .code(#"a + "}""#, SourcePosition(line: 1, column: 4)), .literal("y")]), .end])
-    #expect(kinds(#""{f({a: 1})}""#) == [.text([.code("f({a: 1})", SourcePosition(line: 1, column: 3))]), .end])
+    #expect(
+      parts == [
+        .text([.literal("x"), .code(#"a + "}""#, SourcePosition(line: 1, column: 4)), .literal("y")]), .end,
+      ])
+    #expect(
+      kinds(#""{f({a: 1})}""#) == [.text([.code("f({a: 1})", SourcePosition(line: 1, column: 3))]), .end])
     #expect(kinds("\"abc\nd\"").first == .error("this text has no closing quote before the end of the line"))
     #expect(kinds("\"abc").first == .error("this text has no closing quote"))
     #expect(kinds(#""\q""#).first == .error("unknown escape \\q in text (use \\\\ for a backslash)"))
@@ -70,11 +97,15 @@ struct ParserTests {
   func show(_ s: Stmt) -> String {
     switch s.kind {
     case .expression(let e): return show(e)
-    case .declare(let name, let mutable, let value): return "(\(mutable ? "var" : "let") \(name) \(value.map(show) ?? "-"))"
+    case .declare(let name, let mutable, let value):
+      return "(\(mutable ? "var" : "let") \(name) \(value.map(show) ?? "-"))"
     case .assign(let target, let op, let value): return "(\(op ?? "")= \(show(target)) \(show(value)))"
-    case .function(let f): return "(fn \(f.name) [\(f.parameters.joined(separator: " "))] \(f.defaults.filter { $0 != nil }.count) \(f.body.map(show).joined(separator: " ")))"
+    case .function(let f):
+      return
+        "(fn \(f.name) [\(f.parameters.joined(separator: " "))] \(f.defaults.filter { $0 != nil }.count) \(f.body.map(show).joined(separator: " ")))"
     case .ifElse(let c, let t, let e):
-      return "(if \(show(c)) [\(t.map(show).joined(separator: " "))]" + (e.map { " [\($0.map(show).joined(separator: " "))]" } ?? "") + ")"
+      return "(if \(show(c)) [\(t.map(show).joined(separator: " "))]"
+        + (e.map { " [\($0.map(show).joined(separator: " "))]" } ?? "") + ")"
     case .whileLoop(let c, let b): return "(while \(show(c)) \(b.count))"
     case .forLoop(let a, let b, let seq, _): return "(for \(a)\(b.map { "," + $0 } ?? "") \(show(seq)))"
     case .returnValue(let v): return "(return \(v.map(show) ?? "-"))"
@@ -89,21 +120,34 @@ struct ParserTests {
     switch e.kind {
     case .literal(let v): return v.repr
     case .interpolation(let parts):
-      return "(str " + parts.map { if case .expr(let x) = $0 { return show(x) } else if case .literal(let s) = $0 { return quoteText(s) } else { return "" } }.joined(separator: " ") + ")"
+      return "(str "
+        + parts.map {
+          if case .expr(let x) = $0 {
+            return show(x)
+          } else if case .literal(let s) = $0 {
+            return quoteText(s)
+          } else {
+            return ""
+          }
+        }.joined(separator: " ") + ")"
     case .name(let n): return n
     case .list(let items): return "[" + items.map(show).joined(separator: " ") + "]"
-    case .map(let pairs): return "{" + pairs.map { show($0.0) + ":" + show($0.1) }.joined(separator: " ") + "}"
+    case .map(let pairs):
+      return "{" + pairs.map { show($0.0) + ":" + show($0.1) }.joined(separator: " ") + "}"
     case .unary(let op, let x): return "(\(op) \(show(x)))"
     case .binary(let op, let l, let r): return "(\(op) \(show(l)) \(show(r)))"
     case .and(let l, let r): return "(and \(show(l)) \(show(r)))"
     case .or(let l, let r): return "(or \(show(l)) \(show(r)))"
     case .call(let f, let args): return "(call \(show(f))" + args.map { " " + show($0) }.joined() + ")"
-    case .method(let o, let name, let args): return "(.\(name) \(show(o))" + args.map { " " + show($0) }.joined() + ")"
+    case .method(let o, let name, let args):
+      return "(.\(name) \(show(o))" + args.map { " " + show($0) }.joined() + ")"
     case .field(let o, let name): return "(. \(show(o)) \(name))"
     case .index(let o, let i): return "(index \(show(o)) \(show(i)))"
     case .range(let a, let b, let exclusive): return "(\(exclusive ? "..<" : "..") \(show(a)) \(show(b)))"
-    case .function(let f): return "(fn [\(f.parameters.joined(separator: " "))] \(f.body.map(show).joined(separator: " ")))"
-    case .pipeline(let input, let stages): return "(| \(show(input))" + stages.map { " " + show($0) }.joined() + ")"
+    case .function(let f):
+      return "(fn [\(f.parameters.joined(separator: " "))] \(f.body.map(show).joined(separator: " ")))"
+    case .pipeline(let input, let stages):
+      return "(| \(show(input))" + stages.map { " " + show($0) }.joined() + ")"
     case .duration(let x, let unit): return "(duration \(show(x)) \(unit))"
     }
   }
@@ -111,7 +155,9 @@ struct ParserTests {
   func show(_ s: Stage) -> String {
     var out = s.name
     for k in s.keys {
-      out += " " + (k.0.body.first.map(show) ?? "-") + (k.descending ? " desc" : "") + (k.label.map { " as " + $0 } ?? "")
+      out +=
+        " " + (k.0.body.first.map(show) ?? "-") + (k.descending ? " desc" : "")
+        + (k.label.map { " as " + $0 } ?? "")
     }
     for a in s.arguments { out += " " + show(a) }
     for m in s.more { out += ", " + show(m) }
@@ -185,9 +231,13 @@ struct ParserTests {
 
   @Test func diagnosticRendering() {
     let d = Diagnostic(
-      file: "a.peer", position: SourcePosition(line: 2, column: 7), length: 3, message: "unknown name \"nme\"",
+      file: "a.peer", position: SourcePosition(line: 2, column: 7), length: 3,
+      message: "unknown name \"nme\"",
       hint: "did you mean \"name\"?", sourceLine: "print(nme)")
-    #expect(d.description == "a.peer:2:7: error: unknown name \"nme\"\n 2 | print(nme)\n   |       ^^^\n   = hint: did you mean \"name\"?")
+    #expect(
+      d.description
+        == "a.peer:2:7: error: unknown name \"nme\"\n 2 | print(nme)\n   |       ^^^\n   = hint: did you mean \"name\"?"
+    )
   }
 
   @Test func closestMatchHints() {

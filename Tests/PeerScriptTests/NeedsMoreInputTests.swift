@@ -5,7 +5,8 @@ import Testing
 @Suite("Interpreter.needsMoreInput")
 struct NeedsMoreInputTests {
   @Test(arguments: [
-    "1 +", "let x =", "fn f() {", "if x {\n  print(1)", "[1, 2,", "f(1,", "{a: 1,", "xs |", "xs\n  | where .a > 1 |",
+    "1 +", "let x =", "fn f() {", "if x {\n  print(1)", "[1, 2,", "f(1,", "{a: 1,", "xs |",
+    "xs\n  | where .a > 1 |",
     "a and", "a or", "not", "x in", "if a { } else", "x ==", "\"abc", "\"abc {", "x.", "1..", "x +=",
     "record P(", "test \"t\" {",
   ])

@@ -63,7 +63,9 @@ struct ScriptExpectations: Sendable {
       } else if let v = value(after: "runtime-error:") {
         addError(v, runtimeOnly: true, line: lineNumber)
       } else if let v = value(after: "hint:") {
-        if let last = errors.indices.last, errors[last].annotationLine == lineNumber - 1, errors[last].hint == nil {
+        if let last = errors.indices.last, errors[last].annotationLine == lineNumber - 1,
+          errors[last].hint == nil
+        {
           errors[last].hint = v
         } else {
           problems.append("line \(lineNumber): \"# hint:\" must come on the line right after \"# error:\"")
@@ -71,9 +73,17 @@ struct ScriptExpectations: Sendable {
       } else if let v = value(after: "expect-test-fail:") {
         failingTests.insert(v)
       } else if let v = value(after: "max-steps:") {
-        if let n = Int(v.trimmed) { maxSteps = n } else { problems.append("line \(lineNumber): bad max-steps") }
+        if let n = Int(v.trimmed) {
+          maxSteps = n
+        } else {
+          problems.append("line \(lineNumber): bad max-steps")
+        }
       } else if let v = value(after: "max-depth:") {
-        if let n = Int(v.trimmed) { maxDepth = n } else { problems.append("line \(lineNumber): bad max-depth") }
+        if let n = Int(v.trimmed) {
+          maxDepth = n
+        } else {
+          problems.append("line \(lineNumber): bad max-depth")
+        }
       }
     }
   }
@@ -86,7 +96,9 @@ struct ScriptExpectations: Sendable {
       return
     }
     errors.append(
-      ExpectedError(line: l, column: c, message: String(parts[1]), hint: nil, runtimeOnly: runtimeOnly, annotationLine: line))
+      ExpectedError(
+        line: l, column: c, message: String(parts[1]), hint: nil, runtimeOnly: runtimeOnly,
+        annotationLine: line))
   }
 
   /// Where the comment of a line starts: the first `#` outside a text literal.
@@ -142,7 +154,9 @@ struct ScriptCheck {
     let buffer = Buffer()
     var options = InterpreterOptions()
     options.today = today
-    options.output = { text in buffer.lines += text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+    options.output = { text in
+      buffer.lines += text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
     if let n = expected.maxSteps { options.maxSteps = n }
     if let n = expected.maxDepth { options.maxDepth = n }
     let interpreter = Interpreter(options: options)
@@ -197,7 +211,8 @@ struct ScriptCheck {
       }
     } else {
       if !expected.errors.isEmpty {
-        failures.append("expected error(s) did not happen: " + expected.errors.map(\.description).joined(separator: "; "))
+        failures.append(
+          "expected error(s) did not happen: " + expected.errors.map(\.description).joined(separator: "; "))
       }
       var failed: [String: String] = [:]
       var passed: Set<String> = []
@@ -205,11 +220,13 @@ struct ScriptCheck {
         if result.passed { passed.insert(result.name) } else { failed[result.name] = result.message ?? "" }
       }
       testsRun = passed.count + failed.count
-      for (name, message) in failed.sorted(by: { $0.key < $1.key }) where !expected.failingTests.contains(name) {
+      for (name, message) in failed.sorted(by: { $0.key < $1.key })
+      where !expected.failingTests.contains(name) {
         failures.append("test \"\(name)\" failed: \(message)")
       }
       for name in expected.failingTests.sorted() where failed[name] == nil {
-        failures.append(passed.contains(name) ? "test \"\(name)\" passed but should fail" : "no test named \"\(name)\"")
+        failures.append(
+          passed.contains(name) ? "test \"\(name)\" passed but should fail" : "no test named \"\(name)\"")
       }
     }
   }
@@ -219,7 +236,8 @@ struct ScriptCheck {
     into failures: inout [String]
   ) {
     if position.line != e.line || position.column != e.column || message != e.message {
-      failures.append("expected error \(e.line):\(e.column) \(e.message)\n           got \(position) \(message)")
+      failures.append(
+        "expected error \(e.line):\(e.column) \(e.message)\n           got \(position) \(message)")
     }
     if let expectedHint = e.hint, expectedHint != hint {
       failures.append("expected hint \"\(expectedHint)\", got \(hint.map { "\"\($0)\"" } ?? "no hint")")

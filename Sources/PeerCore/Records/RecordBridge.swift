@@ -128,9 +128,15 @@ public final class RecordBridge: RecordHost {
     }
     if let v = try Relations.value(of: name, kind: kind, id: id, record: record, bridge: self) { return v }
     if name == Self.extraSlot { return nil }
-    // A project's own field.
+    // A project's own field: nil on a record that has not got it, unless the name is so close
+    // to a field the kind does have that it is surely a typo.
     if kind.field(name) == nil, name != "id", case .map(let extra) = record.values[kind.fields.count + 1] {
-      return extra[name] ?? .null
+      if let v = extra[name] { return v }
+      let known = ["id"] + kind.fields.map(\.name) + Relations.names(for: kind)
+      if let near = closestMatch(to: name, in: known) {
+        throw RuntimeError("\(kind.rawValue) has no field \"\(name)\"", hint: "did you mean \"\(near)\"?")
+      }
+      return .null
     }
     return nil
   }

@@ -162,7 +162,8 @@ final class Compiler {
 
   private func resolve(_ name: String, in fs: FunctionState) -> Location? {
     if let local = fs.locals.last(where: { $0.name == name }) {
-      return local.isCell ? .cell(local.register, mutable: local.mutable) : .register(local.register, mutable: local.mutable)
+      return local.isCell
+        ? .cell(local.register, mutable: local.mutable) : .register(local.register, mutable: local.mutable)
     }
     if let i = fs.captureNames.firstIndex(of: name) { return .capture(i, mutable: fs.captureMutable[i]) }
     if let parent = fs.parent, let outer = resolve(name, in: parent) {
@@ -212,7 +213,8 @@ final class Compiler {
   func declareLocal(_ name: String, mutable: Bool, register: Int, at pos: SourcePosition) {
     let isCell = state.decl.namesUsedByNested.contains(name)
     if isCell { emit(.newCell, Int32(register), at: pos) }
-    state.locals.append(Local(name: name, register: register, mutable: mutable, isCell: isCell, depth: state.scopeDepth))
+    state.locals.append(
+      Local(name: name, register: register, mutable: mutable, isCell: isCell, depth: state.scopeDepth))
   }
 
   func beginScope() { state.scopeDepth += 1 }
@@ -373,7 +375,8 @@ final class Compiler {
       expression(lo, into: base)
       expression(hi, into: base + 1)
       let prep = emit(.forPrep, Int32(base), 0, exclusive ? 1 : 0, at: pos)
-      state.locals.append(Local(name: "(for)", register: base, mutable: false, isCell: false, depth: state.scopeDepth))
+      state.locals.append(
+        Local(name: "(for)", register: base, mutable: false, isCell: false, depth: state.scopeDepth))
       let bodyStart = here
       beginScope()
       if state.decl.namesUsedByNested.contains(first) {
@@ -381,7 +384,8 @@ final class Compiler {
         emit(.move, Int32(r), Int32(variable), at: pos)
         declareLocal(first, mutable: false, register: r, at: pos)
       } else {
-        state.locals.append(Local(name: first, register: variable, mutable: false, isCell: false, depth: state.scopeDepth))
+        state.locals.append(
+          Local(name: first, register: variable, mutable: false, isCell: false, depth: state.scopeDepth))
       }
       state.loops.append(loop)
       for s in body { statement(s) }
@@ -404,7 +408,8 @@ final class Compiler {
     // The position starts at 0; iterPrep then sets it to a range's first value.
     emit(.loadInt, Int32(base + 1), 0, at: pos)
     emit(.iterPrep, Int32(base), 0, count, at: sequence.position)
-    state.locals.append(Local(name: "(for)", register: v2, mutable: false, isCell: false, depth: state.scopeDepth))
+    state.locals.append(
+      Local(name: "(for)", register: v2, mutable: false, isCell: false, depth: state.scopeDepth))
     let start = emit(.iterNext, Int32(base), 0, count, at: pos)
     beginScope()
     for (name, r) in [(first, v1), (second, v2)] {
@@ -414,7 +419,8 @@ final class Compiler {
         emit(.move, Int32(c), Int32(r), at: pos)
         declareLocal(name, mutable: false, register: c, at: pos)
       } else {
-        state.locals.append(Local(name: name, register: r, mutable: false, isCell: false, depth: state.scopeDepth))
+        state.locals.append(
+          Local(name: name, register: r, mutable: false, isCell: false, depth: state.scopeDepth))
       }
     }
     state.loops.append(loop)
@@ -437,11 +443,18 @@ final class Compiler {
       }
       func immutable() {
         let isGlobalBuiltin: Bool
-        if case .global(let g, _) = loc { isGlobalBuiltin = !globals.userDefined[g] } else { isGlobalBuiltin = false }
+        if case .global(let g, _) = loc {
+          isGlobalBuiltin = !globals.userDefined[g]
+        } else {
+          isGlobalBuiltin = false
+        }
         fail(
-          isGlobalBuiltin ? "cannot assign to the built-in \"\(name)\"" : "cannot assign to \"\(name)\": it was declared with let",
+          isGlobalBuiltin
+            ? "cannot assign to the built-in \"\(name)\""
+            : "cannot assign to \"\(name)\": it was declared with let",
           at: target.position, length: name.count,
-          hint: isGlobalBuiltin ? "choose another name for your variable" : "declare it with var to change it later")
+          hint: isGlobalBuiltin
+            ? "choose another name for your variable" : "declare it with var to change it later")
       }
       switch loc {
       case .register(let r, let m):
@@ -680,7 +693,9 @@ final class Compiler {
       emit(op == "+" ? .addI : .subI, Int32(dst), Int32(a), Int32(n), at: pos)
       return
     }
-    let arithmeticK: [String: Opcode] = ["+": .addK, "-": .subK, "*": .mulK, "/": .divK, "//": .idivK, "%": .modK]
+    let arithmeticK: [String: Opcode] = [
+      "+": .addK, "-": .subK, "*": .mulK, "/": .divK, "//": .idivK, "%": .modK,
+    ]
     if let k = arithmeticK[op], case .literal(let v) = right.kind {
       emit(k, Int32(dst), Int32(a), constant(v), at: pos)
       return
@@ -759,7 +774,8 @@ final class Compiler {
       var argc = 1
       let builtin: String
       switch stage.name {
-      case "where", "map", "each", "group", "distinct", "take", "skip", "first", "last": builtin = "|" + stage.name
+      case "where", "map", "each", "group", "distinct", "take", "skip", "first", "last":
+        builtin = "|" + stage.name
       case "sort": builtin = "|sort"
       case let n where Parser.aggregates.contains(n): builtin = "|aggregate"
       default: builtin = ""
@@ -786,7 +802,9 @@ final class Compiler {
         let keys = allocateRegister()
         emit(.newList, Int32(keys), Int32(fnBase), Int32(stage.keys.count), at: stage.position)
         let flagBase = state.freeRegister
-        for key in stage.keys { emit(.loadBool, Int32(allocateRegister()), key.descending ? 1 : 0, at: stage.position) }
+        for key in stage.keys {
+          emit(.loadBool, Int32(allocateRegister()), key.descending ? 1 : 0, at: stage.position)
+        }
         let flags = allocateRegister()
         emit(.newList, Int32(flags), Int32(flagBase), Int32(stage.keys.count), at: stage.position)
         emit(.move, Int32(base + 2), Int32(keys), at: stage.position)
@@ -803,7 +821,11 @@ final class Compiler {
         let fnBase = state.freeRegister
         for s in all {
           let r = allocateRegister()
-          if let key = s.keys.first, key.0.isImplicit { function(key.0, into: r) } else { emit(.loadNil, Int32(r), at: s.position) }
+          if let key = s.keys.first, key.0.isImplicit {
+            function(key.0, into: r)
+          } else {
+            emit(.loadNil, Int32(r), at: s.position)
+          }
         }
         let fns = allocateRegister()
         emit(.newList, Int32(fns), Int32(fnBase), Int32(all.count), at: stage.position)

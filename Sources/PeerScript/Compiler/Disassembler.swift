@@ -7,7 +7,9 @@ extension FunctionProto {
       let line = positions.indices.contains(i) ? positions[i].line : 0
       out += "  \(i)\t[\(line)]\t\(ins.op)\t\(ins.a) \(ins.b) \(ins.c)\n"
     }
-    if !constants.isEmpty { out += "  constants: " + constants.map { $0.shortDescription }.joined(separator: ", ") + "\n" }
+    if !constants.isEmpty {
+      out += "  constants: " + constants.map { $0.shortDescription }.joined(separator: ", ") + "\n"
+    }
     for p in protos { out += p.disassembly() }
     return out
   }

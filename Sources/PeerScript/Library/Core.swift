@@ -1,11 +1,13 @@
 /// Output, checks, conversions and the functions every script uses.
 extension Library {
   func registerCore() {
-    define("print", 0...Int.max, "print(a, b, ...) - write the values on one line, separated by spaces") { args in
+    define("print", 0...Int.max, "print(a, b, ...) - write the values on one line, separated by spaces") {
+      args in
       args.vm.output((0..<args.count).map { args[$0].description }.joined(separator: " "))
       return .null
     }
-    define("assert", 1...2, "assert(condition, message) - stop with the message if the condition is false") { args in
+    define("assert", 1...2, "assert(condition, message) - stop with the message if the condition is false") {
+      args in
       if !args[0].isTruthy {
         let message = args.count > 1 ? args[1].description : "assertion failed"
         throw RuntimeError(message)
@@ -28,7 +30,8 @@ extension Library {
       default: throw args.typeError(0, expected: "a list, map or text")
       }
     }
-    define("type", 1, "type(x) - the name of the kind of value x is: \"number\", \"text\", \"list\"...") { args in
+    define("type", 1, "type(x) - the name of the kind of value x is: \"number\", \"text\", \"list\"...") {
+      args in
       .text(args[0].typeName)
     }
     define("str", 1, "str(x) - x as text") { args in
@@ -64,7 +67,8 @@ extension Library {
     define("bool", 1, "bool(x) - false for nil and false, true for everything else") { args in
       .bool(args[0].isTruthy)
     }
-    define("range", 1...3, "range(n) is 0..<n; range(a, b) is a..<b; range(a, b, step) counts by step") { args in
+    define("range", 1...3, "range(n) is 0..<n; range(a, b) is a..<b; range(a, b, step) counts by step") {
+      args in
       let (lo, hi) = args.count == 1 ? (0, try args.int(0)) : (try args.int(0), try args.int(1))
       let step = args.count == 3 ? try args.int(2) : 1
       if step == 0 { throw RuntimeError("range step cannot be 0") }

@@ -3,29 +3,46 @@ extension Library {
   func registerDates(today: CivilDate) {
     let todayDays = today.days
     constant("today", .date(todayDays), "today - today's date (set with --today for tests and replays)")
-    constant("this_month", Library.month(containing: todayDays), "this_month - the period of the current month")
-    constant("this_quarter", Library.quarter(containing: todayDays), "this_quarter - the current UK financial quarter (Q1 is April-June)")
-    constant("this_year", Library.financialYear(startingIn: Library.financialYearStart(todayDays)), "this_year - the current UK financial year (1 April - 31 March)")
-    constant("last_month", Library.month(containing: CivilDate(days: todayDays).addingMonths(-1).days), "last_month - the period of the previous month")
-    constant("last_quarter", Library.quarter(containing: CivilDate(days: todayDays).addingMonths(-3).days), "last_quarter - the previous UK financial quarter")
+    constant(
+      "this_month", Library.month(containing: todayDays), "this_month - the period of the current month")
+    constant(
+      "this_quarter", Library.quarter(containing: todayDays),
+      "this_quarter - the current UK financial quarter (Q1 is April-June)")
+    constant(
+      "this_year", Library.financialYear(startingIn: Library.financialYearStart(todayDays)),
+      "this_year - the current UK financial year (1 April - 31 March)")
+    constant(
+      "last_month", Library.month(containing: CivilDate(days: todayDays).addingMonths(-1).days),
+      "last_month - the period of the previous month")
+    constant(
+      "last_quarter", Library.quarter(containing: CivilDate(days: todayDays).addingMonths(-3).days),
+      "last_quarter - the previous UK financial quarter")
 
-    define("date", 1...3, "date(y, m, d) - a date; date(\"2026-04-01\") reads ISO or UK dd/mm/yyyy text") { args in
+    define("date", 1...3, "date(y, m, d) - a date; date(\"2026-04-01\") reads ISO or UK dd/mm/yyyy text") {
+      args in
       if args.count == 1 {
         let s = try args.string(0)
         guard let d = Library.parseDate(s) else {
-          throw RuntimeError("cannot read \(quote(s)) as a date", hint: "write dates as 2026-04-01 or 01/04/2026")
+          throw RuntimeError(
+            "cannot read \(quote(s)) as a date", hint: "write dates as 2026-04-01 or 01/04/2026")
         }
         return .date(d)
       }
-      guard args.count == 3 else { throw RuntimeError("date takes a year, a month and a day: date(2026, 4, 1)") }
+      guard args.count == 3 else {
+        throw RuntimeError("date takes a year, a month and a day: date(2026, 4, 1)")
+      }
       let c = CivilDate(year: try args.int(0), month: try args.int(1), day: try args.int(2))
       guard c.isValid else { throw RuntimeError("\(args[0])-\(args[1])-\(args[2]) is not a real date") }
       return .date(c.days)
     }
-    define("parse_date", 1, "parse_date(text) - the date in ISO (2026-04-01) or UK (01/04/2026) form, or nil") { args in
+    define("parse_date", 1, "parse_date(text) - the date in ISO (2026-04-01) or UK (01/04/2026) form, or nil")
+    { args in
       Library.parseDate(try args.string(0)).map { .date($0) } ?? .null
     }
-    define("format_date", 1...2, "format_date(date, style) - \"iso\" (2026-04-01), \"uk\" (01/04/2026) or \"long\" (1 April 2026)") { args in
+    define(
+      "format_date", 1...2,
+      "format_date(date, style) - \"iso\" (2026-04-01), \"uk\" (01/04/2026) or \"long\" (1 April 2026)"
+    ) { args in
       let c = CivilDate(days: try args.date(0))
       let style = args.count > 1 ? try args.string(1) : "iso"
       func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
@@ -33,11 +50,14 @@ extension Library {
       case "iso": return .text(c.iso)
       case "uk": return .text("\(pad(c.day))/\(pad(c.month))/\(c.year)")
       case "long": return .text("\(c.day) \(Library.monthNames[c.month - 1]) \(c.year)")
-      default: throw RuntimeError("unknown date style \(quote(style))", hint: "use \"iso\", \"uk\" or \"long\"")
+      default:
+        throw RuntimeError("unknown date style \(quote(style))", hint: "use \"iso\", \"uk\" or \"long\"")
       }
     }
     for (name, unit, per) in [("days", 0, 1), ("weeks", 1, 7)] {
-      define(name, 1, "\(name)(d) - a duration as a whole number of \(name); \(name)(n) - n \(name) as a duration") { args in
+      define(
+        name, 1, "\(name)(d) - a duration as a whole number of \(name); \(name)(n) - n \(name) as a duration"
+      ) { args in
         switch args[0] {
         case .duration(let d):
           let days = Int(d.days) + Int((Double(d.months) * 30.436875).rounded(.towardZero))
@@ -47,7 +67,8 @@ extension Library {
         }
       }
     }
-    define("months", 1, "months(n) - n months as a duration; months(d) - a duration in whole months") { args in
+    define("months", 1, "months(n) - n months as a duration; months(d) - a duration in whole months") {
+      args in
       if case .duration(let d) = args[0] { return .int(Int(d.months) + Int(d.days) / 30) }
       return try Operations.makeDuration(.int(try args.int(0)), unit: 2)
     }
@@ -61,17 +82,22 @@ extension Library {
     define("days_between", 2, "days_between(a, b) - days from date a to date b") { args in
       .int(Int(try args.date(1) - args.date(0)))
     }
-    define("add_months", 2, "add_months(date, n) - the same day n months later (clamped to the month's end)") { args in
+    define("add_months", 2, "add_months(date, n) - the same day n months later (clamped to the month's end)")
+    { args in
       .date(CivilDate(days: try args.date(0)).addingMonths(try args.int(1)).days)
     }
-    define("financial_year", 1, "financial_year(date or year) - the UK financial year (1 April - 31 March) containing the date, or starting in April of the year") { args in
+    define(
+      "financial_year", 1,
+      "financial_year(date or year) - the UK financial year (1 April - 31 March) containing the date, or starting in April of the year"
+    ) { args in
       switch args[0] {
       case .int(let y): return Library.financialYear(startingIn: y)
       case .date(let d): return Library.financialYear(startingIn: Library.financialYearStart(d))
       default: throw args.typeError(0, expected: "a date or a year")
       }
     }
-    define("quarter", 1, "quarter(date) - the UK financial quarter containing the date (Q1 = April-June)") { args in
+    define("quarter", 1, "quarter(date) - the UK financial quarter containing the date (Q1 = April-June)") {
+      args in
       Library.quarter(containing: try args.date(0))
     }
     define("month", 1, "month(date) - the calendar month containing the date, as a period") { args in
@@ -80,7 +106,9 @@ extension Library {
     define("between", 2, "between(a, b) - the period from date a to date b, both included") { args in
       let a = try args.date(0)
       let b = try args.date(1)
-      return .range(RangeObject(lower: .date(a), upper: .date(b), label: "\(CivilDate(days: a).iso) to \(CivilDate(days: b).iso)"))
+      return .range(
+        RangeObject(
+          lower: .date(a), upper: .date(b), label: "\(CivilDate(days: a).iso) to \(CivilDate(days: b).iso)"))
     }
   }
 
@@ -93,7 +121,9 @@ extension Library {
     let t = s.trimmingSpaces()
     if let c = CivilDate.parseISO(t) { return c.days }
     let parts = t.split(separator: "/", omittingEmptySubsequences: false)
-    if parts.count == 3, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]), parts[2].count == 4 {
+    if parts.count == 3, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]),
+      parts[2].count == 4
+    {
       let c = CivilDate(year: y, month: m, day: d)
       if c.isValid { return c.days }
     }
@@ -109,7 +139,9 @@ extension Library {
     let lo = CivilDate(year: y, month: 4, day: 1).days
     let hi = CivilDate(year: y + 1, month: 3, day: 31).days
     let short = String((y + 1) % 100)
-    return .range(RangeObject(lower: .date(lo), upper: .date(hi), label: "FY \(y)/\(short.count == 1 ? "0" + short : short)"))
+    return .range(
+      RangeObject(
+        lower: .date(lo), upper: .date(hi), label: "FY \(y)/\(short.count == 1 ? "0" + short : short)"))
   }
 
   static func quarter(containing d: Int32) -> Value {
@@ -121,13 +153,17 @@ extension Library {
     let end = start.addingMonths(3).days - 1
     let short = String((fy + 1) % 100)
     return .range(
-      RangeObject(lower: .date(start.days), upper: .date(end), label: "Q\(q) \(fy)/\(short.count == 1 ? "0" + short : short)"))
+      RangeObject(
+        lower: .date(start.days), upper: .date(end),
+        label: "Q\(q) \(fy)/\(short.count == 1 ? "0" + short : short)"))
   }
 
   static func month(containing d: Int32) -> Value {
     let c = CivilDate(days: d)
     let start = CivilDate(year: c.year, month: c.month, day: 1)
     return .range(
-      RangeObject(lower: .date(start.days), upper: .date(start.addingMonths(1).days - 1), label: "\(monthNames[c.month - 1]) \(c.year)"))
+      RangeObject(
+        lower: .date(start.days), upper: .date(start.addingMonths(1).days - 1),
+        label: "\(monthNames[c.month - 1]) \(c.year)"))
   }
 }

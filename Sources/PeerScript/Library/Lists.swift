@@ -16,17 +16,24 @@ extension Library {
       let l = try args.list(0)
       var i = try args.int(1)
       if i < 0 { i += l.items.count }
-      guard i >= 0, i <= l.items.count else { throw RuntimeError("insert position \(i) is outside the list of \(l.items.count) items") }
+      guard i >= 0, i <= l.items.count else {
+        throw RuntimeError("insert position \(i) is outside the list of \(l.items.count) items")
+      }
       l.items.insert(args[2], at: i)
       return args[0]
     }
-    define("remove", 2, "remove(list, i) - remove and return the item at position i; remove(map, key) removes a key") { args in
+    define(
+      "remove", 2,
+      "remove(list, i) - remove and return the item at position i; remove(map, key) removes a key"
+    ) { args in
       if case .map(let m) = args[0] { return m.entries.removeValue(forKey: args[1]) ?? .null }
       let l = try args.list(0)
       let i = try Operations.listIndex(args[1], count: l.items.count, what: "list")
       return l.items.remove(at: i)
     }
-    define("list", 1, "list(x) - a new list of the items of x (a list, range, map's keys or text's characters)") { args in
+    define(
+      "list", 1, "list(x) - a new list of the items of x (a list, range, map's keys or text's characters)"
+    ) { args in
       switch args[0] {
       case .map(let m): return .list(Array(m.entries.keys))
       case .string(let s): return .list(s.value.map { Value.text(String($0)) })
@@ -84,7 +91,8 @@ extension Library {
       if let i = try args.list(0).items.firstIndex(of: args[1]) { return .int(i) }
       return .null
     }
-    define("slice", 2...3, "slice(list, from, to) - the items from position from up to (not including) to") { args in
+    define("slice", 2...3, "slice(list, from, to) - the items from position from up to (not including) to") {
+      args in
       let all: [Value] = {
         if case .string(let s) = args[0] { return s.value.map { Value.text(String($0)) } }
         return (try? Array(Library.materialize(args[0]))) ?? []

@@ -18,8 +18,11 @@ extension Library {
       }
     }
     for (name, isMin) in [("min", true), ("max", false)] {
-      define(name, 1...Int.max, "\(name)(a, b, ...) or \(name)(list) - the \(isMin ? "smallest" : "largest") value") { args in
-        let values: ContiguousArray<Value> = args.count == 1 ? try Library.materialize(args[0]) : ContiguousArray(args.all)
+      define(
+        name, 1...Int.max, "\(name)(a, b, ...) or \(name)(list) - the \(isMin ? "smallest" : "largest") value"
+      ) { args in
+        let values: ContiguousArray<Value> =
+          args.count == 1 ? try Library.materialize(args[0]) : ContiguousArray(args.all)
         guard var best = values.first else { throw RuntimeError("\(name) of an empty list") }
         for v in values.dropFirst() {
           guard let c = Value.compare(v, best) else {
@@ -38,7 +41,10 @@ extension Library {
       if case .int = args[0] { return args[0] }
       return .int(try Library.wholeNumber(try args.number(0).rounded(.up)))
     }
-    define("round", 1...2, "round(x) - the nearest whole number (halves away from zero); round(x, n) keeps n decimals") { args in
+    define(
+      "round", 1...2,
+      "round(x) - the nearest whole number (halves away from zero); round(x, n) keeps n decimals"
+    ) { args in
       if args.count == 2 {
         let p = pow(10.0, Double(try args.int(1)))
         return .float((try args.number(0) * p).rounded() / p)

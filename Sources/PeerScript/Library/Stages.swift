@@ -11,9 +11,13 @@ enum Stages {
       throw RuntimeError("\"\(stage)\" works on a list, got \(v.typeName)")
     case .range: return try Library.materialize(v)
     case .map(let m):
-      return ContiguousArray(m.entries.map { k, v in Value.map(MapObject(["key": k, "value": v].reduce(into: [:]) { $0[.text($1.key)] = $1.value })) })
+      return ContiguousArray(
+        m.entries.map { k, v in
+          Value.map(MapObject(["key": k, "value": v].reduce(into: [:]) { $0[.text($1.key)] = $1.value }))
+        })
     case .null:
-      throw RuntimeError("\"\(stage)\" got nil instead of a list", hint: "the input of the pipeline is missing")
+      throw RuntimeError(
+        "\"\(stage)\" got nil instead of a list", hint: "the input of the pipeline is missing")
     default:
       throw RuntimeError("\"\(stage)\" works on a list, got \(v.typeName) \(v.shortDescription)")
     }
@@ -118,7 +122,8 @@ enum Stages {
             guard let c = Value.compare(a, b) else {
               if failure == nil {
                 failure = RuntimeError(
-                  "sort cannot order \(a.typeName) and \(b.typeName): \(a.shortDescription) and \(b.shortDescription)")
+                  "sort cannot order \(a.typeName) and \(b.typeName): \(a.shortDescription) and \(b.shortDescription)"
+                )
               }
               return false
             }
@@ -157,7 +162,9 @@ enum Stages {
     }
   }
 
-  static func aggregate(_ name: String, _ f: Value, _ xs: ContiguousArray<Value>, _ args: Arguments) throws -> Value {
+  static func aggregate(_ name: String, _ f: Value, _ xs: ContiguousArray<Value>, _ args: Arguments) throws
+    -> Value
+  {
     var values = ContiguousArray<Value>()
     values.reserveCapacity(xs.count)
     for x in xs { values.append(f.isNull ? x : try args.call(f, x)) }

@@ -1,7 +1,9 @@
 /// Text functions.
 extension Library {
   func registerText() {
-    define("join", 1...2, "join(list, separator) - the items as text, separated: join([1, 2], \", \") is \"1, 2\"") { args in
+    define(
+      "join", 1...2, "join(list, separator) - the items as text, separated: join([1, 2], \", \") is \"1, 2\""
+    ) { args in
       let sep = Array((args.count > 1 ? try args.string(1) : "").utf8)
       // Gather the bytes once and make one string: far cheaper than appending piece by piece.
       var bytes: [UInt8] = []
@@ -17,7 +19,10 @@ extension Library {
       }
       return .text(String(decoding: bytes, as: UTF8.self))
     }
-    define("split", 1...2, "split(text, separator) - the pieces between separators (spaces when no separator is given)") { args in
+    define(
+      "split", 1...2,
+      "split(text, separator) - the pieces between separators (spaces when no separator is given)"
+    ) { args in
       let s = try args.string(0)
       if args.count == 1 {
         return .list(s.split(whereSeparator: { $0.isWhitespace }).map { Value.text(String($0)) })
@@ -26,7 +31,10 @@ extension Library {
       guard !sep.isEmpty else { return .list(s.map { Value.text(String($0)) }) }
       return .list(s.splitting(by: sep).map { Value.text($0) })
     }
-    define("count", 2, "count(text, part) - how many times part occurs in text (not overlapping); count(list, x) for lists") { args in
+    define(
+      "count", 2,
+      "count(text, part) - how many times part occurs in text (not overlapping); count(list, x) for lists"
+    ) { args in
       if case .list(let l) = args[0] { return .int(l.items.filter { $0 == args[1] }.count) }
       let s = try args.string(0)
       let part = try args.string(1)
@@ -35,7 +43,9 @@ extension Library {
     }
     define("upper", 1, "upper(text) - in capitals") { args in .text(try args.string(0).uppercased()) }
     define("lower", 1, "lower(text) - in small letters") { args in .text(try args.string(0).lowercased()) }
-    define("trim", 1, "trim(text) - without spaces at either end") { args in .text(try args.string(0).trimmingSpaces()) }
+    define("trim", 1, "trim(text) - without spaces at either end") { args in
+      .text(try args.string(0).trimmingSpaces())
+    }
     define("starts_with", 2, "starts_with(text, prefix) - whether text begins with prefix") { args in
       .bool(try args.string(0).hasPrefix(try args.string(1)))
     }
@@ -62,7 +72,8 @@ extension Library {
       let fill = args.count > 2 ? try args.string(2) : " "
       return .text(String(repeating: fill.isEmpty ? " " : fill, count: max(0, w - s.count)) + s)
     }
-    define("pad_right", 2...3, "pad_right(x, width, fill) - x as text, padded on the right to width") { args in
+    define("pad_right", 2...3, "pad_right(x, width, fill) - x as text, padded on the right to width") {
+      args in
       let s = args[0].description
       let w = try args.int(1)
       let fill = args.count > 2 ? try args.string(2) : " "

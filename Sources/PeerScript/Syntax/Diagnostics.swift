@@ -59,7 +59,8 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     let red = color ? "\u{1B}[1;31m" : ""
     let bold = color ? "\u{1B}[1m" : ""
     let reset = color ? "\u{1B}[0m" : ""
-    var out = "\(bold)\(file):\(position.line):\(position.column):\(reset) \(red)error:\(reset) \(bold)\(message)\(reset)"
+    var out =
+      "\(bold)\(file):\(position.line):\(position.column):\(reset) \(red)error:\(reset) \(bold)\(message)\(reset)"
     if var line = sourceLine {
       var column = position.column
       // Show a window of a very long line around the column.

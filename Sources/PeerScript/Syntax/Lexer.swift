@@ -139,7 +139,9 @@ public struct Lexer {
       return make(.newline)
     }
     if c.isNumber && c.isASCII { return make(number()) }
-    if "VMXCES".contains(c), peek(1) == "-", isDigit(peek(2)), isDigit(peek(3)), isDigit(peek(4)), isDigit(peek(5)) {
+    if "VMXCES".contains(c), peek(1) == "-", isDigit(peek(2)), isDigit(peek(3)), isDigit(peek(4)),
+      isDigit(peek(5))
+    {
       var code = String(advance()) + String(advance())
       while let d = peek(), isDigit(d) { code.append(advance()) }
       if let d = peek(), d == "_" || d.isLetter {
@@ -187,7 +189,8 @@ public struct Lexer {
   private mutating func number() -> Token.Kind {
     let intPart = digits()
     // A date literal: 4 digits, dash, 2 digits, dash, 2 digits.
-    if intPart.count == 4, peek() == "-", isDigit(peek(1)), isDigit(peek(2)), peek(3) == "-", isDigit(peek(4)),
+    if intPart.count == 4, peek() == "-", isDigit(peek(1)), isDigit(peek(2)), peek(3) == "-",
+      isDigit(peek(4)),
       isDigit(peek(5)), !isDigit(peek(6))
     {
       var s = intPart
@@ -202,7 +205,9 @@ public struct Lexer {
       s.append(advance())
       s += digits()
     }
-    if peek() == "e" || peek() == "E", isDigit(peek(1)) || ((peek(1) == "-" || peek(1) == "+") && isDigit(peek(2))) {
+    if peek() == "e" || peek() == "E",
+      isDigit(peek(1)) || ((peek(1) == "-" || peek(1) == "+") && isDigit(peek(2)))
+    {
       isFloat = true
       s.append(advance())
       if peek() == "-" || peek() == "+" { s.append(advance()) }
@@ -250,7 +255,9 @@ public struct Lexer {
         var code = ""
         var inString = false
         while true {
-          guard let d = peek(), d != "\n" else { return .error("\"{\" in text is not closed by \"}\" (write \\{ for a brace)") }
+          guard let d = peek(), d != "\n" else {
+            return .error("\"{\" in text is not closed by \"}\" (write \\{ for a brace)")
+          }
           _ = advance()
           if inString {
             if d == "\\", let e = peek() { code.append(d); code.append(e); _ = advance(); continue }

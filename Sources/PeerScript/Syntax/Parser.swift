@@ -98,7 +98,9 @@ public struct Parser {
       return name
     }
     if case .keyword(let k) = token.kind {
-      throw error("\"\(k)\" is a reserved word and cannot be used as \(what)", hint: "choose another name, such as \"\(k)_\"")
+      throw error(
+        "\"\(k)\" is a reserved word and cannot be used as \(what)",
+        hint: "choose another name, such as \"\(k)_\"")
     }
     throw error("expected \(what), found \(describe(token))")
   }
@@ -167,12 +169,16 @@ public struct Parser {
     while true {
       skipNewlines()
       if atEnd {
-        if closer != nil { report("expected \"}\" to close this block, found the end of the script", at: token.position) }
+        if closer != nil {
+          report("expected \"}\" to close this block, found the end of the script", at: token.position)
+        }
         return body
       }
       if let closer, isSymbol(closer) { return body }
       if closer == nil, isSymbol("}") {
-        report("this \"}\" has no \"{\" to close", at: token.position, hint: "remove it, or look for a missing \"{\" above")
+        report(
+          "this \"}\" has no \"{\" to close", at: token.position,
+          hint: "remove it, or look for a missing \"{\" above")
         _ = advance()
         continue
       }
@@ -180,7 +186,8 @@ public struct Parser {
         let stmt = try statement()
         body.append(stmt)
         if !(atNewline || atEnd || (closer != nil && isSymbol(closer!))) {
-          throw error("expected the end of the statement, found \(describe(token))", hint: hintForJunk(after: stmt))
+          throw error(
+            "expected the end of the statement, found \(describe(token))", hint: hintForJunk(after: stmt))
         }
       } catch {
         synchronize()
@@ -198,14 +205,18 @@ public struct Parser {
     {
       return "did you mean \"\(keyword)\"?"
     }
-    if case .identifier = token.kind { return "put each statement on its own line, or separate them with \";\"" }
+    if case .identifier = token.kind {
+      return "put each statement on its own line, or separate them with \";\""
+    }
     return nil
   }
 
   mutating func block() throws -> [Stmt] {
     nesting += 1
     defer { nesting -= 1 }
-    if nesting > Parser.maxNesting { throw error("blocks are nested too deeply (more than \(Parser.maxNesting) levels)") }
+    if nesting > Parser.maxNesting {
+      throw error("blocks are nested too deeply (more than \(Parser.maxNesting) levels)")
+    }
     try expect("{", "\"{\" to start a block")
     let body = statements(until: "}")
     try expect("}", "\"}\" to close the block")
@@ -225,7 +236,9 @@ public struct Parser {
           skipNewlines()
           value = try expression()
         } else if k == "let" {
-          throw error("\"let \(name)\" needs a value: let \(name) = ...", at: nameToken, hint: "use \"var \(name)\" for a variable set later")
+          throw error(
+            "\"let \(name)\" needs a value: let \(name) = ...", at: nameToken,
+            hint: "use \"var \(name)\" for a variable set later")
         }
         return Stmt(.declare(name: name, mutable: k == "var", value: value), t.position, length: 3)
       case "fn":
@@ -245,7 +258,9 @@ public struct Parser {
         let first = try identifier("a loop variable")
         var second: String?
         if accept(",") { second = try identifier("a second loop variable") }
-        guard isKeyword("in") else { throw error("expected \"in\" after the loop variable, found \(describe(token))") }
+        guard isKeyword("in") else {
+          throw error("expected \"in\" after the loop variable, found \(describe(token))")
+        }
         _ = advance()
         let seq = try expression()
         return Stmt(.forLoop(first, second, seq, try block()), t.position, length: 3)
@@ -281,7 +296,8 @@ public struct Parser {
         var name = ""
         if case .literal(let s) = parts.first { name = s }
         _ = advance()
-        let decl = FunctionDecl(name: "test \"\(name)\"", parameters: [], defaults: [], body: [], position: t.position)
+        let decl = FunctionDecl(
+          name: "test \"\(name)\"", parameters: [], defaults: [], body: [], position: t.position)
         functions.append(decl)
         decl.body = try block()
         finishFunction()
@@ -295,11 +311,15 @@ public struct Parser {
       switch e.kind {
       case .name, .field, .index: break
       default:
-        throw error("cannot assign to this expression", at: opToken, hint: "the left of \"\(s)\" must be a variable, a field or an element")
+        throw error(
+          "cannot assign to this expression", at: opToken,
+          hint: "the left of \"\(s)\" must be a variable, a field or an element")
       }
       skipNewlines()
       let value = try expression()
-      return Stmt(.assign(target: e, op: s == "=" ? nil : String(s.dropLast()), value: value), e.position, length: e.length)
+      return Stmt(
+        .assign(target: e, op: s == "=" ? nil : String(s.dropLast()), value: value), e.position,
+        length: e.length)
     }
     return Stmt(.expression(e), e.position, length: e.length)
   }
@@ -338,7 +358,8 @@ public struct Parser {
         defaults.append(try expression())
       } else {
         if defaults.contains(where: { $0 != nil }) {
-          throw error("the parameter \"\(param)\" needs a default value, because an earlier one has one", at: pt)
+          throw error(
+            "the parameter \"\(param)\" needs a default value, because an earlier one has one", at: pt)
         }
         defaults.append(nil)
       }
@@ -395,7 +416,9 @@ public struct Parser {
     } else {
       throw error(
         "expected a pipeline stage after \"|\", found \(describe(t))",
-        hint: "stages are where, sort, take, skip, map, each, distinct, group, count, sum, avg, min, max, median, first, last")
+        hint:
+          "stages are where, sort, take, skip, map, each, distinct, group, count, sum, avg, min, max, median, first, last"
+      )
     }
     var stage = Stage(name: name, position: t.position, keys: [], arguments: [], more: [])
     let endsStage = { (parser: Parser) -> Bool in
@@ -446,7 +469,11 @@ public struct Parser {
         _ = advance()
         let label = try identifier("a column name after \"as\"")
         if stage.keys.isEmpty {
-          stage.keys.append((FunctionDecl(name: "", parameters: [], defaults: [], body: [], position: t.position), false, label))
+          stage.keys.append(
+            (
+              FunctionDecl(name: "", parameters: [], defaults: [], body: [], position: t.position), false,
+              label
+            ))
           stage.keys[0].0.isImplicit = false
         } else {
           stage.keys[0].label = label
@@ -467,7 +494,8 @@ public struct Parser {
 
   /// Parses an expression as the body of a function of `it` (a stage's per-item expression).
   mutating func implicitFunction(name: String) throws -> FunctionDecl {
-    let decl = FunctionDecl(name: name, parameters: ["it"], defaults: [nil], body: [], position: token.position)
+    let decl = FunctionDecl(
+      name: name, parameters: ["it"], defaults: [nil], body: [], position: token.position)
     decl.isImplicit = true
     functions.append(decl)
     implicitDepth += 1
@@ -646,7 +674,9 @@ public struct Parser {
       // `M-0042` asks the host for that record (an error when no project is open).
       _ = advance()
       let lookup = Expr(.name("|record"), t.position, length: t.length)
-      return Expr(.call(lookup, [Expr(.literal(.text(code)), t.position, length: t.length)]), t.position, length: t.length)
+      return Expr(
+        .call(lookup, [Expr(.literal(.text(code)), t.position, length: t.length)]), t.position,
+        length: t.length)
     case .text(let parts):
       _ = advance()
       return try interpolation(parts, at: t)
@@ -692,7 +722,8 @@ public struct Parser {
         if implicitDepth == 0 {
           report(
             "\".\(name)\" can only be used in a pipeline stage, where it means a field of the current item",
-            at: t.position, length: name.count + 1, hint: "write it.\(name) inside a stage, or name the value: x.\(name)")
+            at: t.position, length: name.count + 1,
+            hint: "write it.\(name) inside a stage, or name the value: x.\(name)")
         }
         use("it")
         let it = Expr(.name("it"), t.position, length: 1)
@@ -720,7 +751,9 @@ public struct Parser {
         case 2: d = Duration(months: n32)
         default: d = Duration(months: n32 &* 12)
         }
-        return Expr(.literal(.duration(d)), number.position, length: t.position.column + t.length - number.position.column)
+        return Expr(
+          .literal(.duration(d)), number.position,
+          length: t.position.column + t.length - number.position.column)
       }
       throw error("a duration needs a whole number of \(unit)", at: t)
     }
@@ -747,7 +780,9 @@ public struct Parser {
         throw error("expected a key (a name or text) in the map, found \(describe(kt))")
       }
       guard accept(":") else {
-        throw error("expected \":\" after the key, found \(describe(token))", hint: "maps are written {name: value, ...}")
+        throw error(
+          "expected \":\" after the key, found \(describe(token))",
+          hint: "maps are written {name: value, ...}")
       }
       skipNewlines()
       pairs.append((key, try expression()))

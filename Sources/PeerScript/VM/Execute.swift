@@ -20,6 +20,7 @@ extension VM {
     let listTag = Peek.listTag
     let tags = Peek.trivialTags
     let cellTag = Peek.cellTag
+    let closureTag = Peek.closureTag
 
     do {
       while true {
@@ -47,7 +48,9 @@ extension VM {
           if let c = Peek.cell(base + Int(ins.b), tag: cellTag) {
             base[a] = c._withUnsafeGuaranteedRef { $0.value }
           } else {
-            guard case .cell(let c) = base[Int(ins.b)] else { throw RuntimeError("internal error: not a cell") }
+            guard case .cell(let c) = base[Int(ins.b)] else {
+              throw RuntimeError("internal error: not a cell")
+            }
             base[a] = c.value
           }
         case .setCell:
@@ -70,7 +73,9 @@ extension VM {
           for source in p.captures {
             switch source {
             case .local(let r):
-              guard case .cell(let c) = base[r] else { throw RuntimeError("internal error: capture is not a cell") }
+              guard case .cell(let c) = base[r] else {
+                throw RuntimeError("internal error: capture is not a cell")
+              }
               cells.append(c)
             case .outer(let i):
               cells.append(closure.cell(i).takeUnretainedValue())
@@ -173,7 +178,8 @@ extension VM {
         case .inside:
           base[a] = .bool(try Operations.contains(base[Int(ins.c)], base[Int(ins.b)]))
         case .range, .rangeExclusive:
-          base[a] = try Operations.makeRange(base[Int(ins.b)], base[Int(ins.c)], exclusive: ins.op == .rangeExclusive)
+          base[a] = try Operations.makeRange(
+            base[Int(ins.b)], base[Int(ins.c)], exclusive: ins.op == .rangeExclusive)
 
         case .jump:
           if ins.b < 0 {
@@ -264,7 +270,8 @@ extension VM {
             if start > limit { pc += Int(ins.b) } else { base[a + 2] = .date(start) }
           case (let lo, let hi):
             throw RuntimeError(
-              "a range in a for loop needs two whole numbers or two dates, got \(lo.shortDescription)..\(hi.shortDescription)")
+              "a range in a for loop needs two whole numbers or two dates, got \(lo.shortDescription)..\(hi.shortDescription)"
+            )
           }
         case .forLoop:
           if case .int(let i) = base[a], case .int(let limit) = base[a + 1] {
@@ -296,9 +303,29 @@ extension VM {
           if ins.op == .callMethod {
             let slot = Int(pc.pointee.a)
             pc += 1
-            (fslot, nargs) = try resolveMethod(base: base, a: a, nargs: nargs, name: k[Int(ins.c)], slot: slot)
+            (fslot, nargs) = try resolveMethod(
+              base: base, a: a, nargs: nargs, name: k[Int(ins.c)], slot: slot)
           }
           frames[frameCount - 1].pc = pc - code
+          // A script function: entered without retaining it (its slot keeps it alive).
+          if let u = Peek.closure(base + fslot, tag: closureTag) {
+            try u._withUnsafeGuaranteedRef { c in
+              try pushFrame(c, fslot: base - stack + fslot, nargs: nargs, returnTo: returnTo)
+            }
+            frame = frames[frameCount - 1]
+            closure = frame.closure
+            proto = closure.proto
+            code = proto.codePointer!
+            k = proto.constantsPointer!
+            base = stack + frame.base
+            pc = code
+            budget -= 1
+            if budget == 0 {
+              budget = VM.checkInterval
+              try checkBudgets()
+            }
+            continue
+          }
           switch base[fslot] {
           case .closure(let c):
             try pushFrame(c, fslot: base - stack + fslot, nargs: nargs, returnTo: returnTo)
@@ -317,10 +344,12 @@ extension VM {
           case .native(let n):
             guard n.arity.contains(nargs) else { throw nativeArityError(n, nargs) }
             nativeTop = base - stack + proto.registerCount
-            let result = try n.body(Arguments(function: n.name, base: base + fslot + 1, count: nargs, vm: self))
+            let result = try n.body(
+              Arguments(function: n.name, base: base + fslot + 1, count: nargs, vm: self))
             stack[returnTo] = result
           case let other:
-            throw RuntimeError("cannot call \(other.typeName) \(other.shortDescription): it is not a function")
+            throw RuntimeError(
+              "cannot call \(other.typeName) \(other.shortDescription): it is not a function")
           }
         case .ret, .retNil:
           let result = ins.op == .ret ? base[a] : .null
@@ -424,7 +453,9 @@ extension VM {
   /// For `x.name(args)`: a function stored in the field `name` of a map or record, or else the
   /// global function `name` called with `x` first. Returns the function slot and argument count.
   @inline(__always)
-  func resolveMethod(base: UnsafeMutablePointer<Value>, a: Int, nargs: Int, name: Value, slot: Int) throws -> (Int, Int) {
+  func resolveMethod(base: UnsafeMutablePointer<Value>, a: Int, nargs: Int, name: Value, slot: Int) throws
+    -> (Int, Int)
+  {
     let receiver = base[a + 1]
     switch receiver {
     case .list, .string:

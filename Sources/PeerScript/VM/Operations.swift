@@ -7,13 +7,17 @@
 /// The general (slow-path) semantics of every operator. The VM tries its integer fast paths
 /// first and lands here for everything else, including every error message.
 enum Operations {
-  static func mismatch(_ verb: String, _ a: Value, _ op: String, _ b: Value, hint: String? = nil) -> RuntimeError {
+  static func mismatch(_ verb: String, _ a: Value, _ op: String, _ b: Value, hint: String? = nil)
+    -> RuntimeError
+  {
     RuntimeError(
-      "cannot \(verb) \(a.typeName) and \(b.typeName): \(a.shortDescription) \(op) \(b.shortDescription)", hint: hint)
+      "cannot \(verb) \(a.typeName) and \(b.typeName): \(a.shortDescription) \(op) \(b.shortDescription)",
+      hint: hint)
   }
 
   static func overflow(_ a: Value, _ op: String, _ b: Value) -> RuntimeError {
-    RuntimeError("the result of \(a.shortDescription) \(op) \(b.shortDescription) is too large for a whole number")
+    RuntimeError(
+      "the result of \(a.shortDescription) \(op) \(b.shortDescription) is too large for a whole number")
   }
 
   static func add(_ a: Value, _ b: Value) throws -> Value {
@@ -31,7 +35,8 @@ enum Operations {
     case (.duration(let x), .duration(let y)):
       return .duration(Duration(months: x.months &+ y.months, days: x.days &+ y.days))
     case (.string, _), (_, .string):
-      throw mismatch("add", a, "+", b, hint: "to join text and other values, use interpolation: \"{x}{y}\" or str(x)")
+      throw mismatch(
+        "add", a, "+", b, hint: "to join text and other values, use interpolation: \"{x}{y}\" or str(x)")
     default: throw mismatch("add", a, "+", b)
     }
   }
@@ -162,13 +167,16 @@ enum Operations {
     case .map(let m): return m.entries[needle] != nil
     case .string(let s):
       guard case .string(let t) = needle else {
-        throw RuntimeError("cannot look for \(needle.typeName) in text: \(needle.shortDescription) in \(haystack.shortDescription)")
+        throw RuntimeError(
+          "cannot look for \(needle.typeName) in text: \(needle.shortDescription) in \(haystack.shortDescription)"
+        )
       }
       return t.value.isEmpty || s.value.contains(t.value)
     case .range(let r):
       if case .null = needle { return false }
       guard let lo = Value.compare(r.lower, needle), let hi = Value.compare(needle, r.upper) else {
-        throw RuntimeError("cannot look for \(needle.typeName) in a \(haystack.typeName) of \(r.lower.typeName)s")
+        throw RuntimeError(
+          "cannot look for \(needle.typeName) in a \(haystack.typeName) of \(r.lower.typeName)s")
       }
       return lo != .greater && hi != .greater
     case .groups(let g): return g.keys.contains(needle)
@@ -190,7 +198,8 @@ enum Operations {
     case (.date, .date(let y)):
       return .range(RangeObject(lower: a, upper: exclusive ? .date(y - 1) : b))
     default:
-      throw RuntimeError("a range needs two whole numbers or two dates, got \(a.shortDescription)..\(b.shortDescription)")
+      throw RuntimeError(
+        "a range needs two whole numbers or two dates, got \(a.shortDescription)..\(b.shortDescription)")
     }
   }
 
@@ -318,7 +327,8 @@ enum Operations {
       }
     case .null:
       throw RuntimeError(
-        "cannot read the field \"\(fieldName(key))\" of nil", hint: "the value is missing; check for nil first")
+        "cannot read the field \"\(fieldName(key))\" of nil",
+        hint: "the value is missing; check for nil first")
     default: break
     }
     throw RuntimeError(
@@ -354,7 +364,8 @@ enum Operations {
     case .map(let m):
       m.entries[key] = value
     default:
-      throw RuntimeError("cannot set the field \"\(fieldName(key))\" of \(object.typeName) \(object.shortDescription)")
+      throw RuntimeError(
+        "cannot set the field \"\(fieldName(key))\" of \(object.typeName) \(object.shortDescription)")
     }
   }
 
@@ -382,7 +393,8 @@ enum Operations {
       return .text(String(chars[try listIndex(i, count: chars.count, what: "text")]))
     case .record: return try field(of: object, i)
     case .null:
-      throw RuntimeError("cannot index nil with \(i.shortDescription)", hint: "the value is missing; check for nil first")
+      throw RuntimeError(
+        "cannot index nil with \(i.shortDescription)", hint: "the value is missing; check for nil first")
     default:
       throw RuntimeError("cannot index \(object.typeName) \(object.shortDescription)")
     }

@@ -24,6 +24,24 @@ enum Peek {
     return tag == intTag ? nil : tag
   }()
 
+  static let closureTag: UInt8? = {
+    guard MemoryLayout<Value>.size == 9 else { return nil }
+    let proto = FunctionProto(name: "", file: "")
+    var v = Value.closure(Closure(proto: proto, cells: []))
+    let tag = withUnsafeBytes(of: &v) { $0[8] }
+    var w = Value.int(0)
+    let intTag = withUnsafeBytes(of: &w) { $0[8] }
+    return tag == intTag ? nil : tag
+  }()
+
+  @inline(__always)
+  static func closure(_ p: UnsafeMutablePointer<Value>, tag: UInt8?) -> Unmanaged<Closure>? {
+    guard let tag else { return nil }
+    let raw = UnsafeRawPointer(p)
+    guard raw.load(fromByteOffset: 8, as: UInt8.self) == tag else { return nil }
+    return Unmanaged<Closure>.fromOpaque(raw.load(as: UnsafeRawPointer.self))
+  }
+
   @inline(__always)
   static func cell(_ p: UnsafeMutablePointer<Value>, tag: UInt8?) -> Unmanaged<Cell>? {
     guard let tag else { return nil }
@@ -50,19 +68,25 @@ extension Peek {
       var v = v
       return withUnsafeBytes(of: &v) { $0[8] }
     }
-    let tags = [tag(.bool(true)), tag(.int(1)), tag(.float(1)), tag(.date(1)), tag(.duration(Duration(days: 1)))]
+    let tags = [
+      tag(.bool(true)), tag(.int(1)), tag(.float(1)), tag(.date(1)), tag(.duration(Duration(days: 1))),
+    ]
     let sorted = tags.sorted()
     guard Set(tags).count == 5, sorted.last! - sorted.first! == 4 else { return nil }
     let references = [tag(.text("x")), tag(.list([])), tag(.map(MapObject())), tag(.cell(Cell(.null)))]
     let null = tag(.null)
-    guard !references.contains(where: { ($0 >= sorted[0] && $0 <= sorted[4]) || $0 == null }) else { return nil }
+    guard !references.contains(where: { ($0 >= sorted[0] && $0 <= sorted[4]) || $0 == null }) else {
+      return nil
+    }
     return (sorted[0], sorted[4], null)
   }()
 
   /// Stores a value that holds no reference into a register. When the register's old value
   /// holds none either, nothing needs releasing and the store is a plain write.
   @inline(__always)
-  static func store(_ p: UnsafeMutablePointer<Value>, _ v: Value, _ tags: (low: UInt8, high: UInt8, null: UInt8)?) {
+  static func store(
+    _ p: UnsafeMutablePointer<Value>, _ v: Value, _ tags: (low: UInt8, high: UInt8, null: UInt8)?
+  ) {
     if let tags {
       let old = UnsafeRawPointer(p).load(fromByteOffset: 8, as: UInt8.self)
       if (old >= tags.low && old <= tags.high) || old == tags.null {
@@ -75,12 +99,18 @@ extension Peek {
 
   /// Copies register `from` to `to` with plain memory copies when neither holds a reference.
   @inline(__always)
-  static func move(_ to: UnsafeMutablePointer<Value>, _ from: UnsafeMutablePointer<Value>, _ tags: (low: UInt8, high: UInt8, null: UInt8)?) {
+  static func move(
+    _ to: UnsafeMutablePointer<Value>, _ from: UnsafeMutablePointer<Value>,
+    _ tags: (low: UInt8, high: UInt8, null: UInt8)?
+  ) {
     if let tags {
       let a = UnsafeRawPointer(to).load(fromByteOffset: 8, as: UInt8.self)
       let b = UnsafeRawPointer(from).load(fromByteOffset: 8, as: UInt8.self)
-      if ((a >= tags.low && a <= tags.high) || a == tags.null) && ((b >= tags.low && b <= tags.high) || b == tags.null) {
-        UnsafeMutableRawPointer(to).copyMemory(from: UnsafeRawPointer(from), byteCount: MemoryLayout<Value>.size)
+      if ((a >= tags.low && a <= tags.high) || a == tags.null)
+        && ((b >= tags.low && b <= tags.high) || b == tags.null)
+      {
+        UnsafeMutableRawPointer(to).copyMemory(
+          from: UnsafeRawPointer(from), byteCount: MemoryLayout<Value>.size)
         return
       }
     }
@@ -91,7 +121,9 @@ extension Peek {
 extension Peek {
   /// Sets to nil every register of a window that holds a reference.
   @inline(__always)
-  static func clear(_ base: UnsafeMutablePointer<Value>, count: Int, _ tags: (low: UInt8, high: UInt8, null: UInt8)?) {
+  static func clear(
+    _ base: UnsafeMutablePointer<Value>, count: Int, _ tags: (low: UInt8, high: UInt8, null: UInt8)?
+  ) {
     guard let tags else {
       for i in 0..<count { base[i] = .null }
       return

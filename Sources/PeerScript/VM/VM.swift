@@ -81,7 +81,8 @@ public final class VM {
   func depthError() -> RuntimeError {
     var e = RuntimeError(
       "too much recursion: more than \(budgets.maxDepth) calls deep",
-      hint: "a function probably calls itself without end; raise the limit with --max-depth if the depth is real")
+      hint:
+        "a function probably calls itself without end; raise the limit with --max-depth if the depth is real")
     e.isFatal = true
     return e
   }
@@ -160,7 +161,8 @@ public final class VM {
       return try n.body(Arguments(function: n.name, base: stack + slot + 1, count: args.count, vm: self))
     case .closure(let c):
       guard nativeNesting < maxNativeNesting else {
-        var e = RuntimeError("too many nested calls through built-in functions (more than \(maxNativeNesting))")
+        var e = RuntimeError(
+          "too many nested calls through built-in functions (more than \(maxNativeNesting))")
         e.isFatal = true
         throw e
       }

@@ -87,10 +87,18 @@ func formatDuration(_ d: Duration) -> String {
   var parts: [String] = []
   func unit(_ n: Int32, _ one: String) -> String { "\(n) \(one)\(abs(n) == 1 ? "" : "s")" }
   if d.months != 0 {
-    if d.months % 12 == 0 { parts.append(unit(d.months / 12, "year")) } else { parts.append(unit(d.months, "month")) }
+    if d.months % 12 == 0 {
+      parts.append(unit(d.months / 12, "year"))
+    } else {
+      parts.append(unit(d.months, "month"))
+    }
   }
   if d.days != 0 || parts.isEmpty {
-    if d.days % 7 == 0 && d.days != 0 { parts.append(unit(d.days / 7, "week")) } else { parts.append(unit(d.days, "day")) }
+    if d.days % 7 == 0 && d.days != 0 {
+      parts.append(unit(d.days / 7, "week"))
+    } else {
+      parts.append(unit(d.days, "day"))
+    }
   }
   return parts.joined(separator: " ")
 }

@@ -179,7 +179,8 @@ public final class GroupsObject {
   public var keys: ContiguousArray<Value>
   public var members: ContiguousArray<ContiguousArray<Value>>
 
-  public init(keyName: String, keys: ContiguousArray<Value>, members: ContiguousArray<ContiguousArray<Value>>) {
+  public init(keyName: String, keys: ContiguousArray<Value>, members: ContiguousArray<ContiguousArray<Value>>)
+  {
     self.keyName = keyName
     self.keys = keys
     self.members = members

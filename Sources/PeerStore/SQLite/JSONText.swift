@@ -1,0 +1,223 @@
+/// The small JSON the store needs: objects of field values (the `extra` column, audit entries)
+/// and arrays of texts (list fields). Written by hand to keep Foundation out of the hot path
+/// of imports; a date travels as its ISO text.
+enum JSONText {
+  static func encode(_ fields: [String: FieldValue]) -> String {
+    var out = "{"
+    var first = true
+    for key in fields.keys.sorted() {
+      if !first { out += "," }
+      first = false
+      out += quote(key) + ":" + encode(fields[key]!)
+    }
+    return out + "}"
+  }
+
+  static func encode(_ v: FieldValue) -> String {
+    switch v {
+    case .null: return "null"
+    case .bool(let b): return b ? "true" : "false"
+    case .int(let i): return String(i)
+    case .double(let d): return d.isFinite ? "\(d)" : "null"
+    case .text(let s): return quote(s)
+    case .date(let d): return quote(ISODate.text(d))
+    case .list(let items): return encodeList(items)
+    }
+  }
+
+  static func encodeList(_ items: [String]) -> String {
+    "[" + items.map(quote).joined(separator: ",") + "]"
+  }
+
+  static func quote(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+      switch u {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      default:
+        if u.value < 0x20 {
+          let hex = String(u.value, radix: 16)
+          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          out.unicodeScalars.append(u)
+        }
+      }
+    }
+    return out + "\""
+  }
+
+  /// Decodes an object whose values are scalars or arrays of texts; nil if it is not one.
+  static func decodeObject(_ text: String) -> [String: FieldValue]? {
+    var p = Parser(Array(text.utf8))
+    guard let v = p.object(), p.atEnd else { return nil }
+    return v
+  }
+
+  static func decodeList(_ text: String) -> [String]? {
+    var p = Parser(Array(text.utf8))
+    p.skipSpace()
+    guard case .list(let items)? = p.value(), p.atEnd else { return nil }
+    return items
+  }
+
+  struct Parser {
+    let bytes: [UInt8]
+    var i = 0
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var atEnd: Bool {
+      mutating get {
+        skipSpace()
+        return i == bytes.count
+      }
+    }
+
+    mutating func skipSpace() {
+      while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+    }
+
+    mutating func take(_ c: UInt8) -> Bool {
+      skipSpace()
+      if i < bytes.count, bytes[i] == c {
+        i += 1
+        return true
+      }
+      return false
+    }
+
+    mutating func object() -> [String: FieldValue]? {
+      guard take(UInt8(ascii: "{")) else { return nil }
+      var out: [String: FieldValue] = [:]
+      if take(UInt8(ascii: "}")) { return out }
+      repeat {
+        skipSpace()
+        guard let key = string(), take(UInt8(ascii: ":")) else { return nil }
+        skipSpace()
+        guard let v = value() else { return nil }
+        out[key] = v
+      } while take(UInt8(ascii: ","))
+      return take(UInt8(ascii: "}")) ? out : nil
+    }
+
+    mutating func value() -> FieldValue? {
+      skipSpace()
+      guard i < bytes.count else { return nil }
+      switch bytes[i] {
+      case UInt8(ascii: "\""):
+        guard let s = string() else { return nil }
+        if let d = ISODate.days(s) { return .date(d) }
+        return .text(s)
+      case UInt8(ascii: "["):
+        i += 1
+        var items: [String] = []
+        if take(UInt8(ascii: "]")) { return .list(items) }
+        repeat {
+          skipSpace()
+          guard let s = string() else { return nil }
+          items.append(s)
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "]")) ? .list(items) : nil
+      case UInt8(ascii: "t"): return word("true") ? .bool(true) : nil
+      case UInt8(ascii: "f"): return word("false") ? .bool(false) : nil
+      case UInt8(ascii: "n"): return word("null") ? .null : nil
+      default: return number()
+      }
+    }
+
+    mutating func word(_ w: String) -> Bool {
+      let u = Array(w.utf8)
+      guard i + u.count <= bytes.count, Array(bytes[i..<(i + u.count)]) == u else { return false }
+      i += u.count
+      return true
+    }
+
+    mutating func number() -> FieldValue? {
+      let start = i
+      while i < bytes.count, "+-.eE0123456789".utf8.contains(bytes[i]) { i += 1 }
+      let s = String(decoding: bytes[start..<i], as: UTF8.self)
+      if let n = Int(s) { return .int(n) }
+      if let d = Double(s) { return .double(d) }
+      return nil
+    }
+
+    mutating func string() -> String? {
+      guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+      i += 1
+      var out: [UInt8] = []
+      while i < bytes.count {
+        let c = bytes[i]
+        i += 1
+        if c == UInt8(ascii: "\"") { return String(decoding: out, as: UTF8.self) }
+        if c == UInt8(ascii: "\\") {
+          guard i < bytes.count else { return nil }
+          let e = bytes[i]
+          i += 1
+          switch e {
+          case UInt8(ascii: "n"): out.append(0x0A)
+          case UInt8(ascii: "r"): out.append(0x0D)
+          case UInt8(ascii: "t"): out.append(0x09)
+          case UInt8(ascii: "u"):
+            guard i + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[i..<(i + 4)], as: UTF8.self), radix: 16),
+              let scalar = Unicode.Scalar(code)
+            else { return nil }
+            i += 4
+            out.append(contentsOf: Array(String(Character(scalar)).utf8))
+          default: out.append(e)
+          }
+        } else {
+          out.append(c)
+        }
+      }
+      return nil
+    }
+  }
+}
+
+/// Dates as ISO text (`2027-03-14`), the form SQLite sorts and compares correctly.
+enum ISODate {
+  static func text(_ days: Int32) -> String {
+    let z = Int(days) + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+    func pad(_ n: Int, _ w: Int) -> String {
+      let s = String(n)
+      return String(repeating: "0", count: max(0, w - s.count)) + s
+    }
+    return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+  }
+
+  /// Days since 1970-01-01 for `YYYY-MM-DD`, or nil.
+  static func days(_ s: String) -> Int32? {
+    let u = Array(s.utf8)
+    guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
+    func num(_ r: Range<Int>) -> Int? {
+      var n = 0
+      for i in r {
+        guard u[i] >= 48, u[i] <= 57 else { return nil }
+        n = n * 10 + Int(u[i] - 48)
+      }
+      return n
+    }
+    guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10), (1...12).contains(m), d >= 1 else { return nil }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    guard d <= lengths[m - 1] else { return nil }
+    let yy = m <= 2 ? y - 1 : y
+    let era = (yy >= 0 ? yy : yy - 399) / 400
+    let yoe = yy - era * 400
+    let mp = m > 2 ? m - 3 : m + 9
+    let doy = (153 * mp + 2) / 5 + d - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return Int32(era * 146_097 + doe - 719_468)
+  }
+}

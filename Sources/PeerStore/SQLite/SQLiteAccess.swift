@@ -1,0 +1,189 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import GRDB
+
+/// Reading and writing records inside one GRDB transaction.
+struct SQLiteAccess: StoreWriter {
+  let db: Database
+  let user: String
+
+  // MARK: - Rows and values
+
+  static func selectList(_ kind: RecordKind) -> String {
+    (["id"] + kind.fields.map(Schema.column) + ["extra"]).joined(separator: ", ")
+  }
+
+  func decode(_ row: Row, _ kind: RecordKind) -> StoredRecord {
+    var record = StoredRecord(kind: kind, id: row[0])
+    for (i, spec) in kind.fields.enumerated() {
+      let dbValue: DatabaseValue = row[i + 1]
+      record.fields[spec.name] = SQLiteAccess.field(dbValue, spec.type)
+    }
+    let extra: String = row[kind.fields.count + 1] ?? "{}"
+    if extra != "{}" { record.extra = JSONText.decodeObject(extra) ?? [:] }
+    return record
+  }
+
+  static func field(_ v: DatabaseValue, _ type: FieldType) -> FieldValue {
+    switch v.storage {
+    case .null: return .null
+    case .int64(let i):
+      switch type {
+      case .bool: return .bool(i != 0)
+      case .double: return .double(Double(i))
+      default: return .int(Int(i))
+      }
+    case .double(let d): return .double(d)
+    case .string(let s):
+      switch type {
+      case .date: return ISODate.days(s).map { .date($0) } ?? .text(s)
+      case .list: return .list(JSONText.decodeList(s) ?? [s])
+      default: return .text(s)
+      }
+    case .blob: return .null
+    }
+  }
+
+  static func databaseValue(_ v: FieldValue) -> DatabaseValue {
+    switch v {
+    case .null: return .null
+    case .bool(let b): return (b ? 1 : 0).databaseValue
+    case .int(let i): return i.databaseValue
+    case .double(let d): return d.databaseValue
+    case .text(let s): return s.databaseValue
+    case .date(let d): return ISODate.text(d).databaseValue
+    case .list(let items): return JSONText.encodeList(items).databaseValue
+    }
+  }
+
+  func values(_ record: StoredRecord) -> [DatabaseValue] {
+    record.kind.fields.map { SQLiteAccess.databaseValue(record.fields[$0.name] ?? .null) }
+      + [JSONText.encode(record.extra.filter { $0.value != .null }).databaseValue]
+  }
+
+  func rows(_ sql: String, _ arguments: [FieldValue]) throws -> [[FieldValue]] {
+    let args = StatementArguments(arguments.map(SQLiteAccess.databaseValue))
+    return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
+      (0..<row.count).map { i in
+        let v: DatabaseValue = row[i]
+        return SQLiteAccess.field(v, .text)
+      }
+    }
+  }
+
+  // MARK: - StoreReader
+
+  func get(_ kind: RecordKind, id: Int64) throws -> StoredRecord? {
+    let sql = "SELECT \(SQLiteAccess.selectList(kind)) FROM \(kind.table) WHERE id = ?"
+    return try Row.fetchOne(try db.cachedStatement(sql: sql), arguments: [id]).map { decode($0, kind) }
+  }
+
+  func all(_ kind: RecordKind) throws -> [StoredRecord] {
+    let sql = "SELECT \(SQLiteAccess.selectList(kind)) FROM \(kind.table) ORDER BY id"
+    return try Row.fetchAll(try db.cachedStatement(sql: sql)).map { decode($0, kind) }
+  }
+
+  func find(_ kind: RecordKind, where field: String, equals value: FieldValue) throws -> [StoredRecord] {
+    guard let spec = kind.field(field) else { throw StoreError("\(kind.rawValue) has no field \"\(field)\"") }
+    let sql = "SELECT \(SQLiteAccess.selectList(kind)) FROM \(kind.table) WHERE \(Schema.column(spec)) = ? ORDER BY id"
+    return try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: [SQLiteAccess.databaseValue(value)])
+      .map { decode($0, kind) }
+  }
+
+  func count(_ kind: RecordKind) throws -> Int {
+    try Int.fetchOne(db, sql: "SELECT count(*) FROM \(kind.table)") ?? 0
+  }
+
+  func history(_ kind: RecordKind, id: Int64) throws -> [AuditEntry] {
+    try Row.fetchAll(
+      db, sql: "SELECT seq, at, user, action, before, after FROM audit WHERE kind = ? AND record_id = ? ORDER BY seq",
+      arguments: [kind.rawValue, id]
+    ).map { row in
+      AuditEntry(
+        sequence: row[0], at: row[1], user: row[2], kind: kind, recordID: id, action: row[3], before: row[4],
+        after: row[5])
+    }
+  }
+
+  // MARK: - StoreWriter
+
+  func insert(_ record: StoredRecord) throws -> Int64 {
+    try insertMany([record])[0]
+  }
+
+  /// Inserts records with one prepared statement each for the rows and the audit trail.
+  func insertMany(_ records: [StoredRecord]) throws -> [Int64] {
+    guard let kind = records.first?.kind else { return [] }
+    let columns = kind.fields.map(Schema.column) + ["extra"]
+    let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+    let insertNew = try db.cachedStatement(
+      sql: "INSERT INTO \(kind.table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))")
+    let insertWithID = try db.cachedStatement(
+      sql: "INSERT INTO \(kind.table) (id, \(columns.joined(separator: ", "))) VALUES (?, \(placeholders))")
+    let audit = try auditStatement()
+    let now = SQLiteAccess.timestamp()
+    var ids: [Int64] = []
+    ids.reserveCapacity(records.count)
+    for record in records {
+      guard record.kind == kind else { throw StoreError("insertMany takes records of one kind") }
+      var values = self.values(record)
+      if record.id > 0 {
+        values.insert(record.id.databaseValue, at: 0)
+        try insertWithID.execute(arguments: StatementArguments(values))
+      } else {
+        try insertNew.execute(arguments: StatementArguments(values))
+      }
+      let id = db.lastInsertedRowID
+      ids.append(id)
+      var stored = record
+      stored.id = id
+      try audit.execute(arguments: [now, user, kind.rawValue, id, "create", "", SQLiteAccess.json(stored)])
+    }
+    return ids
+  }
+
+  func update(_ record: StoredRecord) throws {
+    guard let before = try get(record.kind, id: record.id) else {
+      throw StoreError("there is no \(record.kind.rawValue) \(record.code)")
+    }
+    let kind = record.kind
+    let assignments = (kind.fields.map(Schema.column) + ["extra"]).map { "\($0) = ?" }.joined(separator: ", ")
+    let statement = try db.cachedStatement(sql: "UPDATE \(kind.table) SET \(assignments) WHERE id = ?")
+    try statement.execute(arguments: StatementArguments(values(record) + [record.id.databaseValue]))
+    try auditStatement().execute(arguments: [
+      SQLiteAccess.timestamp(), user, kind.rawValue, record.id, "update", SQLiteAccess.json(before),
+      SQLiteAccess.json(record),
+    ])
+  }
+
+  func delete(_ kind: RecordKind, id: Int64) throws {
+    guard let before = try get(kind, id: id) else { throw StoreError("there is no \(kind.rawValue) \(kind.code(for: id))") }
+    try db.execute(sql: "DELETE FROM \(kind.table) WHERE id = ?", arguments: [id])
+    try auditStatement().execute(arguments: [
+      SQLiteAccess.timestamp(), user, kind.rawValue, id, "delete", SQLiteAccess.json(before), "",
+    ])
+  }
+
+  func auditStatement() throws -> Statement {
+    try db.cachedStatement(
+      sql: "INSERT INTO audit (at, user, kind, record_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)")
+  }
+
+  static func json(_ record: StoredRecord) -> String {
+    var all = record.extra
+    for (k, v) in record.fields { all[k] = v }
+    return JSONText.encode(all.filter { $0.value != .null })
+  }
+
+  /// Now, in UTC, as ISO 8601 (`2026-11-26T17:24:22Z`).
+  static func timestamp() -> String {
+    var t = time(nil)
+    var parts = tm()
+    gmtime_r(&t, &parts)
+    func pad(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec))Z"
+  }
+}

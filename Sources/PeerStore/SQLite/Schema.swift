@@ -1,0 +1,57 @@
+import GRDB
+
+/// The tables: one per kind of record with a typed column per core field, the project's own
+/// fields in a JSON `extra` column, and the append-only audit trail. Migrations are versioned
+/// here; a database with a migration this list does not know was made by a newer peer.
+enum Schema {
+  /// The column holding a field: references are `<field>_id`, so SQL reads naturally
+  /// (`visits.match_id = matches.id`).
+  static func column(_ spec: FieldSpec) -> String {
+    if case .reference = spec.type { return spec.name + "_id" }
+    return spec.name
+  }
+
+  static func sqlType(_ type: FieldType) -> String {
+    switch type {
+    case .text, .date, .list: return "TEXT"
+    case .int, .bool, .reference: return "INTEGER"
+    case .double: return "REAL"
+    }
+  }
+
+  static var migrator: DatabaseMigrator {
+    var m = DatabaseMigrator()
+    m.registerMigration("v1: records and audit") { db in
+      // Referenced kinds first.
+      for kind in [RecordKind.volunteer, .mother, .service, .match, .visit, .ending] {
+        var columns = ["id INTEGER PRIMARY KEY"]
+        for spec in kind.fields {
+          var c = "\(column(spec)) \(sqlType(spec.type))"
+          if case .reference(let target) = spec.type { c += " REFERENCES \(target.table)(id)" }
+          columns.append(c)
+        }
+        columns.append("extra TEXT NOT NULL DEFAULT '{}'")
+        try db.execute(sql: "CREATE TABLE \(kind.table) (\(columns.joined(separator: ", ")))")
+      }
+      for (table, column) in [
+        ("matches", "mother_id"), ("matches", "volunteer_id"), ("matches", "status"), ("visits", "match_id"),
+        ("visits", "date"), ("endings", "match_id"), ("mothers", "status"), ("mothers", "referral_date"),
+        ("volunteers", "status"),
+      ] {
+        try db.execute(sql: "CREATE INDEX \(table)_\(column) ON \(table)(\(column))")
+      }
+      try db.execute(
+        sql: """
+          CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, kind TEXT NOT NULL,
+            record_id INTEGER NOT NULL, action TEXT NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL);
+          CREATE INDEX audit_record ON audit(kind, record_id);
+          CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+          CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+          """)
+    }
+    return m
+  }
+}

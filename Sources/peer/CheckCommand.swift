@@ -1,0 +1,41 @@
+import ArgumentParser
+import PeerScript
+
+/// `peer check FILE...`: parses and resolves scripts without running them, and lists every
+/// problem in every file, not just the first.
+struct Check: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Parse and resolve scripts without running them.",
+    discussion: "Prints every problem found, as file:line:col. Exits with 1 if there is any."
+  )
+
+  @OptionGroup var budget: BudgetOptions
+
+  @Argument(help: "The scripts to check.")
+  var files: [String]
+
+  func validate() throws {
+    if files.isEmpty { throw ValidationError("Name at least one script to check.") }
+  }
+
+  func run() throws {
+    var problems = 0
+    let color = Console.stderrWantsColor
+    for file in files {
+      let source: String
+      do {
+        source = try ScriptFile.read(file)
+      } catch {
+        Console.writeError("\(error)\n")
+        problems += 1
+        continue
+      }
+      let interpreter = Interpreter(options: budget.interpreterOptions())
+      for diagnostic in interpreter.check(source, file: file) {
+        Console.writeError(diagnostic.rendered(color: color) + "\n")
+        problems += 1
+      }
+    }
+    if problems > 0 { throw ExitCode(1) }
+  }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import CReadline
+import PeerScript
+
+/// `peer` (or `peer repl`): the interactive REPL on a terminal; with piped input, runs the whole
+/// input as one script, without prompts or escape codes.
+struct Repl: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Start the interactive REPL (the default).",
+    discussion: """
+      History is kept in ~/.peer_history, or in the file named by $PEER_HISTORY. When standard \
+      input is not a terminal, the input is run as one script: `echo 'print(1 + 2)' | peer`.
+      """
+  )
+
+  @OptionGroup var budget: BudgetOptions
+
+  func run() throws {
+    let interpreter = Interpreter(options: budget.interpreterOptions())
+    if !Console.stdinIsTerminal {
+      try runPiped(interpreter)
+      return
+    }
+    let session = ReplSession(interpreter: interpreter)
+    let editor = LineEditor(historyPath: LineEditor.defaultHistoryPath(), completer: Completer(interpreter: interpreter))
+    defer { editor.saveHistory() }
+    Console.writeLine(ReplSession.banner)
+    loop: while true {
+      switch editor.read(prompt: session.currentPrompt) {
+      case .endOfInput:
+        break loop
+      case .interrupted:
+        session.cancelEntry()
+      case .line(let line):
+        editor.remember(line)
+        if case .quit = session.handle(line: line) { break loop }
+      }
+      if SignalState.terminatePending != 0 { break loop }
+    }
+    Console.flush()
+  }
+
+  private func runPiped(_ interpreter: Interpreter) throws {
+    let source = ScriptFile.readAll(peer_stdin())
+    do {
+      _ = try interpreter.run(source, file: "<stdin>")
+    } catch {
+      Console.report(error)
+      throw ExitCode(1)
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import PeerScript
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// What the REPL does with each line, apart from reading it: collecting multi-line entries,
+/// `:` commands, running code, and showing results. No error ends the session.
+final class ReplSession {
+  static let prompt = "peer> "
+  static let continuationPrompt = "... "
+  static let banner = "peer \(Peer.version) — Peer script REPL. :help for help, Ctrl-D to quit."
+
+  let interpreter: Interpreter
+  /// Lines of an entry that is not finished yet (an open brace, a trailing operator...).
+  private(set) var pending: [String] = []
+  private var entryCount = 0
+
+  init(interpreter: Interpreter) { self.interpreter = interpreter }
+
+  var currentPrompt: String { pending.isEmpty ? Self.prompt : Self.continuationPrompt }
+
+  enum Outcome {
+    case keepGoing
+    case quit
+  }
+
+  /// Drops a half-typed entry (Ctrl-C).
+  func cancelEntry() { pending.removeAll() }
+
+  func handle(line: String) -> Outcome {
+    if pending.isEmpty {
+      let trimmed = line.trimmingWhitespace()
+      if trimmed.isEmpty { return .keepGoing }
+      if trimmed.hasPrefix(":") { return command(trimmed) }
+    }
+    pending.append(line)
+    let entry = pending.joined(separator: "\n")
+    if Interpreter.needsMoreInput(entry) { return .keepGoing }
+    pending.removeAll()
+    evaluate(entry)
+    return .keepGoing
+  }
+
+  /// Runs an entry; a bare expression's value is shown and kept in `_`.
+  func evaluate(_ source: String) {
+    entryCount += 1
+    let value = runGuarded { try interpreter.run(source, file: "<repl>") }
+    guard let value = value ?? nil else { return }
+    if case .null = value { return }
+    Console.writeLine(Self.display(value, width: Console.width))
+    interpreter.setGlobal("_", value)
+  }
+
+  /// Runs code with Ctrl-C wired to the interpreter; errors are printed, never thrown.
+  private func runGuarded<T>(_ body: () throws -> T) -> T? {
+    Console.flush()
+    SignalState.interruptedRunningCode = 0
+    SignalState.runningCode = 1
+    defer {
+      SignalState.runningCode = 0
+      Console.flush()
+    }
+    do {
+      return try body()
+    } catch {
+      if SignalState.interruptedRunningCode != 0 { Console.write("\n") }
+      Console.report(error)
+      return nil
+    }
+  }
+
+  static func display(_ value: Value, width: Int) -> String {
+    if let rows = TableRenderer.rows(of: value) { return TableRenderer.render(rows, width: width) }
+    return value.repr
+  }
+
+  // MARK: - `:` commands
+
+  private func command(_ text: String) -> Outcome {
+    let parts = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+    let name = String(parts[0])
+    let argument = parts.count > 1 ? String(parts[1]).trimmingWhitespace() : ""
+    switch name {
+    case ":quit", ":q", ":exit":
+      return .quit
+    case ":help", ":h", ":?":
+      help(argument.isEmpty ? nil : argument)
+    case ":load", ":l":
+      load(argument)
+    default:
+      var message = "Unknown command \(name)."
+      if let guess = Self.closest(to: name, in: ["help", "load", "quit"]) { message += " Did you mean :\(guess)?" }
+      Console.writeError(message + " Commands are :help, :load FILE and :quit.\n")
+    }
+    return .keepGoing
+  }
+
+  private func help(_ name: String?) {
+    if let name {
+      if let text = interpreter.help(name) {
+        Console.writeLine(text)
+      } else {
+        var message = "No help for '\(name)'."
+        if let guess = nearestName(to: name, in: interpreter.globalNames + Interpreter.keywords) {
+          message += " Did you mean '\(guess)'?"
+        }
+        Console.writeError(message + "\n")
+      }
+      return
+    }
+    if let text = interpreter.help(nil) { Console.writeLine(text + "\n") }
+    Console.writeLine(
+      """
+      REPL commands:
+        :help [NAME]   this help, or help on a built-in or keyword
+        :load FILE     run a script file in this session
+        :quit, :q      leave (Ctrl-D does too)
+      A bare expression prints its value, which is then kept in `_`. An unfinished line (an open
+      brace, bracket or string) continues on a `...` prompt. Tab completes names, and fields
+      after `name.`; Ctrl-R searches history; Ctrl-C stops running code or clears the line.
+      """)
+  }
+
+  private func load(_ path: String) {
+    guard !path.isEmpty else {
+      Console.writeError("Usage: :load FILE\n")
+      return
+    }
+    var file = path
+    if file.count >= 2, let q = file.first, q == "\"" || q == "'", file.last == q { file = String(file.dropFirst().dropLast()) }
+    if file.hasPrefix("~/"), let home = getenv("HOME") { file = String(cString: home) + file.dropFirst() }
+    let source: String
+    do {
+      source = try ScriptFile.read(file)
+    } catch {
+      Console.writeError("\(error)\n")
+      return
+    }
+    _ = runGuarded { try interpreter.run(source, file: file) }
+  }
+
+  static func closest(to command: String, in names: [String]) -> String? {
+    nearestName(to: String(command.drop { $0 == ":" }), in: names)
+  }
+}

@@ -1,0 +1,119 @@
+import PeerScript
+
+/// Shows a list of records or maps as an aligned table: one column per field (the union of all
+/// rows' fields, in first-seen order), a header, numbers right-aligned, cut to the terminal's
+/// width, and at most `maxRows` rows followed by "... N more rows".
+enum TableRenderer {
+  static let maxRows = 50
+
+  /// The rows of `value` when it should be shown as a table: a non-empty list whose items are
+  /// all records or maps.
+  static func rows(of value: Value) -> [Row]? {
+    guard case .list(let list) = value, !list.items.isEmpty else { return nil }
+    var rows: [Row] = []
+    rows.reserveCapacity(list.items.count)
+    for item in list.items {
+      switch item {
+      case .record(let r):
+        rows.append(Row(cells: Array(zip(r.type.fields, r.values))))
+      case .map(let m):
+        rows.append(Row(cells: m.entries.map { key, value in (keyName(key), value) }))
+      default:
+        return nil
+      }
+    }
+    return rows
+  }
+
+  struct Row {
+    var cells: [(String, Value)]
+  }
+
+  static func render(_ rows: [Row], width: Int) -> String {
+    var columns: [String] = []
+    var seen: Set<String> = []
+    for row in rows {
+      for (name, _) in row.cells where seen.insert(name).inserted { columns.append(name) }
+    }
+    let shown = rows.prefix(maxRows)
+    var numeric = [Bool](repeating: true, count: columns.count)
+    var table: [[String]] = []
+    for row in shown {
+      var lookup: [String: Value] = [:]
+      for (name, value) in row.cells { lookup[name] = value }
+      var line: [String] = []
+      for (i, column) in columns.enumerated() {
+        guard let value = lookup[column] else {
+          line.append("")
+          continue
+        }
+        switch value {
+        case .int, .float: break
+        case .null: break
+        default: numeric[i] = false
+        }
+        line.append(cellText(value))
+      }
+      table.append(line)
+    }
+    var widths = columns.map { $0.count }
+    for line in table {
+      for (i, cell) in line.enumerated() { widths[i] = max(widths[i], cell.count) }
+    }
+    fit(&widths, minimums: columns.map { min($0.count, 3) }, into: width)
+
+    func format(_ cells: [String], header: Bool) -> String {
+      var parts: [String] = []
+      for (i, cell) in cells.enumerated() {
+        let text = cell.count > widths[i] ? String(cell.prefix(max(0, widths[i] - 1))) + "…" : cell
+        let pad = String(repeating: " ", count: max(0, widths[i] - text.count))
+        parts.append(numeric[i] && !header ? pad + text : text + pad)
+      }
+      var line = parts.joined(separator: "  ")
+      while line.last == " " { line.removeLast() }
+      return line
+    }
+    var out = [format(columns, header: true)]
+    out.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+    for line in table { out.append(format(line, header: false)) }
+    if rows.count > maxRows {
+      let more = rows.count - maxRows
+      out.append("... \(more) more row\(more == 1 ? "" : "s")")
+    }
+    return out.joined(separator: "\n")
+  }
+
+  /// Narrows the widest columns, one character at a time, until the table (with two spaces
+  /// between columns) fits in `total`, never below each column's minimum.
+  static func fit(_ widths: inout [Int], minimums: [Int], into total: Int) {
+    func used() -> Int { widths.reduce(0, +) + 2 * max(0, widths.count - 1) }
+    while used() > total {
+      guard let i = widths.indices.filter({ widths[$0] > max(minimums[$0], 3) }).max(by: { widths[$0] < widths[$1] })
+      else { return }
+      widths[i] -= 1
+    }
+  }
+
+  /// A cell shows text without quotes and on one line.
+  static func cellText(_ value: Value) -> String {
+    let text: String
+    switch value {
+    case .null: text = ""
+    case .string: text = value.description
+    default: text = value.description
+    }
+    return text.replacingNewlines()
+  }
+
+  static func keyName(_ key: Value) -> String {
+    if case .string(let s) = key { return s.value }
+    return key.description
+  }
+}
+
+extension String {
+  func replacingNewlines() -> String {
+    guard contains(where: { $0.isNewline || $0 == "\t" }) else { return self }
+    return String(map { $0.isNewline || $0 == "\t" ? " " : $0 })
+  }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// The `peer` command without a terminal: subcommands, exit statuses, piped input.
+@Suite("peer command line")
+struct CommandLineTests {
+  @Test func runPrintsAndPassesArguments() throws {
+    let folder = try TemporaryFolder()
+    let script = try folder.write("hello.peer", "print(1 + 2)\nprint(args)\n")
+    let result = try PeerProcess.run(["run", script, "one", "--two"])
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    #expect(result.stdout == "3\n[\"one\", \"--two\"]\n")
+    #expect(result.stderr.isEmpty)
+  }
+
+  @Test func runtimeErrorExitsWithOne() throws {
+    let folder = try TemporaryFolder()
+    let script = try folder.write("bad.peer", "print(1)\nassert(false, \"boom went the script\")\n")
+    let result = try PeerProcess.run(["run", script])
+    #expect(result.status == 1)
+    #expect(result.stdout == "1\n")
+    #expect(result.stderr.contains("boom went the script"))
+    #expect(!result.stderr.contains("\u{1B}["), "no colour when stderr is not a terminal")
+  }
+
+  @Test func missingFileIsOneClearSentence() throws {
+    let result = try PeerProcess.run(["run", "/nonexistent/folder/script.peer"])
+    #expect(result.status == 1)
+    #expect(result.stderr == "peer: cannot read '/nonexistent/folder/script.peer': there is no such file.\n")
+  }
+
+  @Test func checkListsDiagnosticsWithPositions() throws {
+    let folder = try TemporaryFolder()
+    let good = try folder.write("good.peer", "let x = 1\nprint(x)\n")
+    let bad = try folder.write("bad.peer", "let x = 1\nlet y = @\n")
+    let ok = try PeerProcess.run(["check", good])
+    #expect(ok.status == 0, "stderr: \(ok.stderr)")
+    #expect(ok.stdout.isEmpty)
+    let result = try PeerProcess.run(["check", good, bad])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("\(bad):2:9"), "stderr: \(result.stderr)")
+    #expect(result.stdout.isEmpty, "check never runs the script")
+  }
+
+  @Test func usageErrorsExitWithTwo() throws {
+    for arguments in [["--no-such-option"], ["run"], ["check"], ["run", "--max-steps", "lots", "x.peer"],
+      ["--today", "2027-02-30", "run", "x.peer"], ["frobnicate", "x"]]
+    {
+      let result = try PeerProcess.run(arguments)
+      #expect(result.status == 2, "peer \(arguments.joined(separator: " ")): \(result.stderr)")
+      #expect(!result.stderr.isEmpty)
+    }
+  }
+
+  @Test func globalOptionsBeforeOrAfterTheSubcommand() throws {
+    let folder = try TemporaryFolder()
+    let script = try folder.write("a.peer", "print(\"ok\")\n")
+    for arguments in [["--max-steps", "100000", "run", script], ["run", "--max-depth", "50", script],
+      ["--today=2027-03-14", "--max-memory", "64", "run", script]]
+    {
+      let result = try PeerProcess.run(arguments)
+      #expect(result.status == 0, "peer \(arguments.joined(separator: " ")): \(result.stderr)")
+      #expect(result.stdout == "ok\n")
+    }
+  }
+
+  @Test func versionAndHelp() throws {
+    let version = try PeerProcess.run(["--version"])
+    #expect(version.status == 0)
+    #expect(version.stdout == "peer 0.1\n")
+    let help = try PeerProcess.run(["--help"])
+    #expect(help.status == 0)
+    for word in ["run", "check", "test", "--max-steps", "--today"] { #expect(help.stdout.contains(word)) }
+    let completion = try PeerProcess.run(["--generate-completion-script", "bash"])
+    #expect(completion.status == 0)
+    #expect(completion.stdout.contains("peer"))
+  }
+
+  @Test func pipedStdinRunsAsOneScript() throws {
+    let result = try PeerProcess.run([], input: "print(1 + 2)\n")
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    #expect(result.stdout == "3\n", "no prompt, no banner, no escape codes")
+    let failing = try PeerProcess.run([], input: "print(1)\nassert(false, \"boom went the script\")\n")
+    #expect(failing.status == 1)
+    #expect(failing.stdout == "1\n")
+    #expect(failing.stderr.contains("<stdin>"))
+  }
+
+  @Test func testCommandReportsEachTestAndTotals() throws {
+    let folder = try TemporaryFolder()
+    let file = try folder.write(
+      "tests/sums.peer",
+      """
+      test "adds up" { assert(1 + 1 == 2, "maths is broken") }
+      test "goes wrong" { assert(1 == 2, "one is not two") }
+      """)
+    let result = try PeerProcess.run(["test", file])
+    #expect(result.status == 1)
+    let lines = result.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.contains("PASS adds up"), "stdout: \(result.stdout)")
+    #expect(lines.contains { $0.hasPrefix("FAIL goes wrong: ") })
+    #expect(lines.last == "1 passed, 1 failed")
+
+    try folder.write("tests/sums.peer", "test \"adds up\" { assert(1 + 1 == 2, \"maths is broken\") }\n")
+    let passing = try PeerProcess.run(["test"], directory: folder.url)
+    #expect(passing.status == 0, "stdout: \(passing.stdout) stderr: \(passing.stderr)")
+    #expect(passing.stdout == "PASS adds up\n1 passed, 0 failed\n")
+  }
+
+  @Test func testCommandWithoutTestFiles() throws {
+    let folder = try TemporaryFolder()
+    let result = try PeerProcess.run(["test"], directory: folder.url)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("no test files"))
+  }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// The REPL in a real terminal (tmux). Skipped, with a message, when tmux is not installed.
+@Suite("REPL under tmux", .serialized, .enabled(if: TmuxSession.available, "tmux is not installed: REPL tests skipped"))
+struct ReplTests {
+  let folder: TemporaryFolder
+  let history: String
+
+  init() throws {
+    folder = try TemporaryFolder()
+    history = folder.path("history")
+  }
+
+  func start() throws -> TmuxSession {
+    let session = try TmuxSession(environment: ["PEER_HISTORY": history])
+    let ready = session.waitFor { $0.contains("peer> ") }
+    #expect(ready.ok, "no prompt; screen:\n\(ready.screen)")
+    #expect(ready.screen.contains("peer 0.1 — Peer script REPL. :help for help, Ctrl-D to quit."))
+    return session
+  }
+
+  /// The number of prompts on screen, to wait for "the next prompt".
+  static func prompts(_ screen: String) -> Int {
+    TmuxSession.lines(screen).filter { $0.hasPrefix("peer>") }.count
+  }
+
+  @Test func tabCompletesBuiltinNames() throws {
+    let session = try start()
+    try session.type("pri")
+    try session.send("Tab")
+    let completed = session.waitFor { TmuxSession.lines($0).last?.hasPrefix("peer> print") == true }
+    #expect(completed.ok, "screen:\n\(completed.screen)")
+    try session.send("C-u")
+    try session.type("print(40 + 2)")
+    try session.send("Enter")
+    let ran = session.waitFor { TmuxSession.lines($0).contains("42") }
+    #expect(ran.ok, "screen:\n\(ran.screen)")
+  }
+
+  @Test func multiLineEntryContinuesOnDotsPrompt() throws {
+    let session = try start()
+    try session.type("fn f() {")
+    try session.send("Enter")
+    let more = session.waitFor { TmuxSession.lines($0).last == "..." }
+    #expect(more.ok, "no continuation prompt; screen:\n\(more.screen)")
+    try session.type("1 }")
+    try session.send("Enter")
+    _ = session.waitFor { Self.prompts($0) >= 2 }
+    try session.type("f()")
+    try session.send("Enter")
+    let result = session.waitFor {
+      let lines = TmuxSession.lines($0)
+      guard let i = lines.firstIndex(of: "peer> f()") else { return false }
+      return i + 1 < lines.count && lines[i + 1] == "1"
+    }
+    #expect(result.ok, "screen:\n\(result.screen)")
+  }
+
+  @Test func ctrlCInterruptsRunningCodeAndTheSessionGoesOn() throws {
+    let session = try start()
+    try session.type("while true {}")
+    try session.send("Enter")
+    // Let the loop start, then interrupt it.
+    _ = session.waitFor(timeout: 0.3) { _ in false }
+    try session.send("C-c")
+    let back = session.waitFor { $0.contains("interrupted") && TmuxSession.lines($0).last == "peer>" }
+    #expect(back.ok, "screen:\n\(back.screen)")
+    try session.type("1 + 2")
+    try session.send("Enter")
+    let ran = session.waitFor { TmuxSession.lines($0).contains("3") }
+    #expect(ran.ok, "the session did not survive; screen:\n\(ran.screen)")
+  }
+
+  @Test func ctrlCAtThePromptClearsTheLine() throws {
+    let session = try start()
+    try session.type("this is abandoned")
+    _ = session.waitFor { $0.contains("abandoned") }
+    try session.send("C-c")
+    let cleared = session.waitFor { TmuxSession.lines($0).last == "peer>" && Self.prompts($0) == 2 }
+    #expect(cleared.ok, "screen:\n\(cleared.screen)")
+    #expect(session.isAlive)
+  }
+
+  @Test func historySurvivesARestart() throws {
+    let first = try start()
+    try first.type("let remembered = 42")
+    try first.send("Enter")
+    _ = first.waitFor { Self.prompts($0) >= 2 }
+    try first.send("C-d")
+    let ended = first.waitFor { _ in !first.isAlive || FileManager.default.fileExists(atPath: history) }
+    #expect(ended.ok)
+    _ = first.waitFor(timeout: 2) { _ in !first.isAlive }
+
+    let second = try start()
+    try second.send("Up")
+    let recalled = second.waitFor { TmuxSession.lines($0).last == "peer> let remembered = 42" }
+    #expect(recalled.ok, "screen:\n\(recalled.screen)")
+  }
+
+  @Test func errorsAndUnknownCommandsDoNotEndTheSession() throws {
+    let session = try start()
+    try session.type(":frobnicate")
+    try session.send("Enter")
+    let hint = session.waitFor { $0.contains("Unknown command :frobnicate") && Self.prompts($0) == 2 }
+    #expect(hint.ok, "screen:\n\(hint.screen)")
+    try session.type("assert(false, \"boom\")")
+    try session.send("Enter")
+    let error = session.waitFor { $0.contains("boom") && Self.prompts($0) == 3 }
+    #expect(error.ok, "screen:\n\(error.screen)")
+    try session.type(":quit")
+    try session.send("Enter")
+    let quit = session.waitFor { _ in !session.isAlive }
+    #expect(quit.ok, "still running after :quit")
+  }
+}
