@@ -14,24 +14,39 @@ enum DemoPlaces {
   }
 
   static let sites: [Site] = [
-    Site(name: "Bradford", areas: [("Manningham", "BD8"), ("Little Horton", "BD5"), ("Keighley", "BD21")], weight: 1.3,
-         languages: ["Urdu", "Punjabi", "Polish"]),
-    Site(name: "Leicester", areas: [("Highfields", "LE2"), ("Braunstone", "LE3"), ("Belgrave", "LE4")], weight: 1.1,
-         languages: ["Gujarati", "Punjabi", "Somali"]),
-    Site(name: "Hackney", areas: [("Clapton", "E5"), ("Dalston", "E8"), ("Stoke Newington", "N16")], weight: 1.2,
-         languages: ["Turkish", "Bengali", "Portuguese"]),
-    Site(name: "Bristol", areas: [("Lawrence Hill", "BS5"), ("Hartcliffe", "BS13"), ("Southmead", "BS10")], weight: 1.0,
-         languages: ["Somali", "Polish", "Arabic"]),
-    Site(name: "Sheffield", areas: [("Burngreave", "S4"), ("Darnall", "S9"), ("Parson Cross", "S5")], weight: 0.9,
-         languages: ["Arabic", "Urdu", "Romanian"]),
-    Site(name: "Newcastle", areas: [("Elswick", "NE4"), ("Walker", "NE6"), ("Benwell", "NE15")], weight: 0.8,
-         languages: ["Arabic", "Farsi", "Polish"]),
-    Site(name: "Birmingham", areas: [("Sparkbrook", "B11"), ("Small Heath", "B10"), ("Aston", "B6")], weight: 1.3,
-         languages: ["Urdu", "Bengali", "Somali"]),
-    Site(name: "Plymouth", areas: [("Devonport", "PL1"), ("Stonehouse", "PL1"), ("Whitleigh", "PL5")], weight: 0.6,
-         languages: ["Polish", "Kurdish", "Romanian"]),
-    Site(name: "Luton", areas: [("Bury Park", "LU1"), ("Marsh Farm", "LU3"), ("Lewsey", "LU4")], weight: 0.8,
-         languages: ["Urdu", "Romanian", "Tigrinya"]),
+    Site(
+      name: "Bradford", areas: [("Manningham", "BD8"), ("Little Horton", "BD5"), ("Keighley", "BD21")],
+      weight: 1.3,
+      languages: ["Urdu", "Punjabi", "Polish"]),
+    Site(
+      name: "Leicester", areas: [("Highfields", "LE2"), ("Braunstone", "LE3"), ("Belgrave", "LE4")],
+      weight: 1.1,
+      languages: ["Gujarati", "Punjabi", "Somali"]),
+    Site(
+      name: "Hackney", areas: [("Clapton", "E5"), ("Dalston", "E8"), ("Stoke Newington", "N16")], weight: 1.2,
+      languages: ["Turkish", "Bengali", "Portuguese"]),
+    Site(
+      name: "Bristol", areas: [("Lawrence Hill", "BS5"), ("Hartcliffe", "BS13"), ("Southmead", "BS10")],
+      weight: 1.0,
+      languages: ["Somali", "Polish", "Arabic"]),
+    Site(
+      name: "Sheffield", areas: [("Burngreave", "S4"), ("Darnall", "S9"), ("Parson Cross", "S5")],
+      weight: 0.9,
+      languages: ["Arabic", "Urdu", "Romanian"]),
+    Site(
+      name: "Newcastle", areas: [("Elswick", "NE4"), ("Walker", "NE6"), ("Benwell", "NE15")], weight: 0.8,
+      languages: ["Arabic", "Farsi", "Polish"]),
+    Site(
+      name: "Birmingham", areas: [("Sparkbrook", "B11"), ("Small Heath", "B10"), ("Aston", "B6")],
+      weight: 1.3,
+      languages: ["Urdu", "Bengali", "Somali"]),
+    Site(
+      name: "Plymouth", areas: [("Devonport", "PL1"), ("Stonehouse", "PL1"), ("Whitleigh", "PL5")],
+      weight: 0.6,
+      languages: ["Polish", "Kurdish", "Romanian"]),
+    Site(
+      name: "Luton", areas: [("Bury Park", "LU1"), ("Marsh Farm", "LU3"), ("Lewsey", "LU4")], weight: 0.8,
+      languages: ["Urdu", "Romanian", "Tigrinya"]),
   ]
 
   static let englishNames = [
@@ -107,10 +122,12 @@ enum DemoPlaces {
 
   static let visitNotes = [
     "Talked through the birth plan.", "She is feeling more settled.", "Baby feeding well.",
-    "Went through the housing letter together.", "She was tired; short visit.", "Walked to the children's centre.",
+    "Went through the housing letter together.", "She was tired; short visit.",
+    "Walked to the children's centre.",
     "Helped fill in the Healthy Start form.", "Talked about sleep.", "She has found a baby group she likes.",
     "Practised phrases for the midwife appointment.", "Low mood this week; mentioned the GP.",
-    "Brought a pram from the baby bank.", "Partner was there; she seemed quieter.", "Planning the last visits.",
+    "Brought a pram from the baby bank.", "Partner was there; she seemed quieter.",
+    "Planning the last visits.",
   ]
   static let whyMatched = [
     "lives nearby", "available on weekday mornings", "both first-time mums", "similar birth experience",

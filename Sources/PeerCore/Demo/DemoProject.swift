@@ -118,8 +118,10 @@ struct DemoWorld {
       for k in 0..<6 {
         let (category, pattern) = DemoPlaces.serviceKinds[(s + k) % DemoPlaces.serviceKinds.count]
         let area = site.areas[(s + k) % site.areas.count].area
-        let name = pattern.split(separator: " ").map { $0 == "{site}" ? site.name : $0 == "{area}" ? area : String($0) }
-          .joined(separator: " ")
+        let name = pattern.split(separator: " ").map {
+          $0 == "{site}" ? site.name : $0 == "{area}" ? area : String($0)
+        }
+        .joined(separator: " ")
         services.append((name, category, pattern.contains("{area}") ? area : site.name, s))
         signposts[s].append(name)
       }
@@ -133,16 +135,24 @@ struct DemoWorld {
   // MARK: - People
 
   mutating func personName(language: String) -> String {
-    let first = DemoPlaces.namesByLanguage[language].map { rng.chance(0.9) ? rng.pick($0) : rng.pick(DemoPlaces.englishNames) }
+    let first =
+      DemoPlaces.namesByLanguage[language].map {
+        rng.chance(0.9) ? rng.pick($0) : rng.pick(DemoPlaces.englishNames)
+      }
       ?? rng.pick(DemoPlaces.englishNames)
-    let last = DemoPlaces.surnamesByLanguage[language].map { rng.chance(0.85) ? rng.pick($0) : rng.pick(DemoPlaces.surnames) }
-      ?? (rng.chance(0.15) ? rng.pick(Array(DemoPlaces.surnamesByLanguage.values.joined())) : rng.pick(DemoPlaces.surnames))
+    let last =
+      DemoPlaces.surnamesByLanguage[language].map {
+        rng.chance(0.85) ? rng.pick($0) : rng.pick(DemoPlaces.surnames)
+      }
+      ?? (rng.chance(0.15)
+        ? rng.pick(Array(DemoPlaces.surnamesByLanguage.values.joined())) : rng.pick(DemoPlaces.surnames))
     return first + " " + last
   }
 
   mutating func postcode(_ site: Int, _ area: Int) -> String {
     let letters = Array("ABDEFGHJLNPQRSTUWXYZ")
-    return DemoPlaces.sites[site].areas[area].postcode + " \(rng.int(1...9))\(rng.pick(letters))\(rng.pick(letters))"
+    return DemoPlaces.sites[site].areas[area].postcode
+      + " \(rng.int(1...9))\(rng.pick(letters))\(rng.pick(letters))"
   }
 
   mutating func phone() -> String { "07700 900" + String(rng.int(100...999)) }
@@ -155,10 +165,13 @@ struct DemoWorld {
       for _ in 0..<count {
         let community = rng.chance(0.3) ? rng.pick(site.languages) : nil
         var v = Volunteer(
-          site: s, name: personName(language: community ?? "English"), area: rng.int(0...site.areas.count - 1),
+          site: s, name: personName(language: community ?? "English"),
+          area: rng.int(0...site.areas.count - 1),
           languages: ["English"] + (community.map { [$0] } ?? []),
-          experiences: rng.tags(DemoPlaces.experiences, max: 3), status: "active", joined: 0, trained: nil, dbs: nil,
-          capacity: [1, 2, 3][rng.weighted([0.25, 0.45, 0.3])], availableFrom: Int32.max, availableUntil: Int32.max,
+          experiences: rng.tags(DemoPlaces.experiences, max: 3), status: "active", joined: 0, trained: nil,
+          dbs: nil,
+          capacity: [1, 2, 3][rng.weighted([0.25, 0.45, 0.3])], availableFrom: Int32.max,
+          availableUntil: Int32.max,
           pausedOn: nil, leftOn: nil, busyUntil: [], supervised: nil)
         v.status = RecordKind.volunteerStatuses[rng.weighted([0.05, 0.08, 0.70, 0.07, 0.10])]
         switch v.status {
@@ -204,7 +217,10 @@ struct DemoWorld {
   mutating func makeMothers() {
     let places = DemoPlaces.sites
     let totalWeight = places.reduce(0) { $0 + $1.weight }
-    let otherLanguages = ["Polish", "Urdu", "Bengali", "Arabic", "Romanian", "Somali", "Punjabi", "Portuguese", "Tigrinya", "Farsi"]
+    let otherLanguages = [
+      "Polish", "Urdu", "Bengali", "Arabic", "Romanian", "Somali", "Punjabi", "Portuguese", "Tigrinya",
+      "Farsi",
+    ]
     for (s, site) in places.enumerated() {
       let count = Int((3000.0 * Double(scale) * site.weight / totalWeight).rounded())
       for _ in 0..<count {
@@ -221,13 +237,17 @@ struct DemoWorld {
         let offset = Int32(rng.int(-14...7) + rng.int(-3...7) / 2)  // births cluster around the due date
         let birth = due + Swift.max(-14, Swift.min(14, offset))
         var tags = rng.tags(DemoPlaces.vulnerabilities, max: 3)
-        if language != "English" && rng.chance(0.3) && !tags.contains("asylum seeker") { tags.append("little English") }
+        if language != "English" && rng.chance(0.3) && !tags.contains("asylum seeker") {
+          tags.append("little English")
+        }
         let referrer = RecordKind.referrers[rng.weighted([0.40, 0.18, 0.06, 0.10, 0.12, 0.09, 0.05])]
         mothers.append(
           Mother(
             site: s, name: personName(language: language), area: rng.int(0...site.areas.count - 1),
-            language: language, interpreter: language != "English" && rng.chance(0.55), referral: referral, due: due,
-            birth: birth <= today ? birth : nil, referrer: referrer, vulnerabilities: tags, consent: rng.chance(0.93),
+            language: language, interpreter: language != "English" && rng.chance(0.55), referral: referral,
+            due: due,
+            birth: birth <= today ? birth : nil, referrer: referrer, vulnerabilities: tags,
+            consent: rng.chance(0.93),
             firstBaby: rng.chance(0.45)))
       }
     }
@@ -269,7 +289,8 @@ struct DemoWorld {
       }
       if placed { continue }
       let waited = today - mothers[m].referral
-      mothers[m].status = waited <= 7 ? "referred" : waited <= 14 ? "assessed" : waited <= 150 ? "waiting" : "closed"
+      mothers[m].status =
+        waited <= 7 ? "referred" : waited <= 14 ? "assessed" : waited <= 150 ? "waiting" : "closed"
     }
   }
 
@@ -284,7 +305,10 @@ struct DemoWorld {
     var reason = "planned"
     let r = rng.unit()
     if r >= 0.66 {
-      let reasons = ["mother's choice", "moved away", "lost contact", "handed on to professional services", "volunteer left", "safeguarding"]
+      let reasons = [
+        "mother's choice", "moved away", "lost contact", "handed on to professional services",
+        "volunteer left", "safeguarding",
+      ]
       reason = reasons[rng.weighted([9, 6, 9, 5, 2, 3])]
       end = day + Int32(rng.int(14...Swift.max(15, Int(plannedEnd - day))))
     }
@@ -318,13 +342,16 @@ struct DemoWorld {
     }
     volunteers[v].busyUntil[slot] = end ?? Int32.max
     var why = rng.pick(DemoPlaces.whyMatched)
-    if score >= 3, let lang = wantsLanguage { why = "both speak \(lang)" } else if young && volunteers[v].experiences.contains("young mum") {
+    if score >= 3, let lang = wantsLanguage {
+      why = "both speak \(lang)"
+    } else if young && volunteers[v].experiences.contains("young mum") {
       why = "volunteer was a young mum too"
     }
     let rhythm = Int32([7, 10, 14, 21][rng.weighted([0.6, 0.2, 0.18, 0.02])])
     let first = day + Int32(rng.chance(0.15) ? 0 : rng.int(1...10))
     var match = Match(
-      mother: m, volunteer: v, start: day, end: end, reason: end == nil ? nil : reason, why: why, rhythm: rhythm,
+      mother: m, volunteer: v, start: day, end: end, reason: end == nil ? nil : reason, why: why,
+      rhythm: rhythm,
       firstVisit: first)
     if end != nil {
       let p: Double

@@ -12,7 +12,9 @@ extension DemoWorld {
 
     summary.services = try w.insertBatch(
       services.map { s in
-        StoredRecord(kind: .service, fields: ["name": .text(s.name), "category": .text(s.category), "area": .text(s.area)])
+        StoredRecord(
+          kind: .service,
+          fields: ["name": .text(s.name), "category": .text(s.category), "area": .text(s.area)])
       }
     ).count
 
@@ -85,7 +87,8 @@ extension DemoWorld {
           kind: .match,
           fields: [
             "mother": .int(Int(motherIDs[x.mother])), "volunteer": .int(Int(volunteerIDs[x.volunteer])),
-            "started_on": .date(x.start), "status": .text(x.end == nil ? "active" : "ended"), "why": .text(x.why),
+            "started_on": .date(x.start), "status": .text(x.end == nil ? "active" : "ended"),
+            "why": .text(x.why),
           ])
       }
       for (i, id) in zip(slice, try w.insertBatch(records)) { matchIDs[i] = id }
@@ -154,7 +157,11 @@ extension DemoWorld {
           if x.finalVisit, x.end != nil, day >= last {
             // The final visit, on the day the match ends.
             if last >= monthEnd { break }
-            records.append((last, visit(for: i, matchID: matchIDs[i], on: last, final: true, kinds: kinds, weights: kindWeights)))
+            records.append(
+              (
+                last,
+                visit(for: i, matchID: matchIDs[i], on: last, final: true, kinds: kinds, weights: kindWeights)
+              ))
             done = true
             break
           }
@@ -163,15 +170,24 @@ extension DemoWorld {
             break
           }
           if day >= monthEnd { break }
-          records.append((day, visit(for: i, matchID: matchIDs[i], on: day, final: false, kinds: kinds, weights: kindWeights)))
+          records.append(
+            (
+              day,
+              visit(for: i, matchID: matchIDs[i], on: day, final: false, kinds: kinds, weights: kindWeights)
+            ))
           next[i] = day + Swift.max(1, x.rhythm + Int32(rng.int(-2...3)) + (rng.chance(0.05) ? x.rhythm : 0))
         }
         if !done { still.append(i) }
       }
       active = still
-      records.sort { ($0.day, $0.record.fields["match"]?.intValue ?? 0) < ($1.day, $1.record.fields["match"]?.intValue ?? 0) }
+      records.sort {
+        ($0.day, $0.record.fields["match"]?.intValue ?? 0) < (
+          $1.day, $1.record.fields["match"]?.intValue ?? 0
+        )
+      }
       for chunk in stride(from: 0, to: records.count, by: Self.batch) {
-        written += try w.insertBatch(records[chunk..<min(chunk + Self.batch, records.count)].map(\.record)).count
+        written += try w.insertBatch(records[chunk..<min(chunk + Self.batch, records.count)].map(\.record))
+          .count
       }
       month = month.addingMonths(1)
     }
@@ -215,7 +231,9 @@ extension DemoWorld {
       r.fields["services"] = .list(names)
     }
     // A concern is rare, and comes before a safeguarding ending.
-    let concern = rng.chance(0.008) || (x.reason == "safeguarding" && x.end.map { $0 - day <= 14 } == true && rng.chance(0.5))
+    let concern =
+      rng.chance(0.008)
+      || (x.reason == "safeguarding" && x.end.map { $0 - day <= 14 } == true && rng.chance(0.5))
     r.fields["concern"] = .bool(concern)
     if final {
       r.fields["notes"] = .text("Final visit: looked back at what she has done and said goodbye.")

@@ -121,7 +121,9 @@ final class CSVScanner {
           quotedAny = true
           while true {
             guard let c = next() else {
-              throw ImportError(problems: ["line \(rowLine): a quoted field is not closed before the end of the file"])
+              throw ImportError(problems: [
+                "line \(rowLine): a quoted field is not closed before the end of the file"
+              ])
             }
             if c == 0x22 {
               if peek() == 0x22 {

@@ -90,7 +90,9 @@ enum CellFormat {
     return UnsafeBufferPointer(rebasing: cell[lo..<hi])
   }
 
-  @inline(__always) private static func digits(_ c: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
+  @inline(__always) private static func digits(_ c: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int)
+    -> Int?
+  {
     guard from < to else { return nil }
     var n = 0
     for i in from..<to {

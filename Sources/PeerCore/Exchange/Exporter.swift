@@ -10,7 +10,8 @@ public enum Exporter {
       let records = try r.all(kind)
       let extras = extraNames(records)
       let specs = kind.fields
-      output.write((["id"] + specs.map(\.name) + extras).map(CellFormat.csvCell).joined(separator: ",") + "\n")
+      output.write(
+        (["id"] + specs.map(\.name) + extras).map(CellFormat.csvCell).joined(separator: ",") + "\n")
       var line = ""
       for record in records {
         line.removeAll(keepingCapacity: true)
@@ -42,9 +43,12 @@ public enum Exporter {
         first = false
         line += "\"id\": " + CellFormat.quoted(record.code)
         for spec in specs {
-          line += ", " + CellFormat.quoted(spec.name) + ": " + CellFormat.json(record.fields[spec.name] ?? .null, type: spec.type)
+          line +=
+            ", " + CellFormat.quoted(spec.name) + ": "
+            + CellFormat.json(record.fields[spec.name] ?? .null, type: spec.type)
         }
-        for (name, value) in record.extra.sorted(by: { $0.key < $1.key }) where kind.field(name) == nil && name != "id" {
+        for (name, value) in record.extra.sorted(by: { $0.key < $1.key })
+        where kind.field(name) == nil && name != "id" {
           line += ", " + CellFormat.quoted(name) + ": " + CellFormat.json(value, type: nil)
         }
         output.write(line + "}")

@@ -19,7 +19,8 @@ final class ImportReader: StoreReader {
   /// What was read of the other kinds, by kind (in `RecordKind.allCases` order) and id.
   private var gets: [[Int64: StoredRecord?]] = Array(repeating: [:], count: RecordKind.allCases.count)
   /// What was found of the other kinds, by kind, field and value.
-  private var finds: [[String: [FieldValue: [StoredRecord]]]] = Array(repeating: [:], count: RecordKind.allCases.count)
+  private var finds: [[String: [FieldValue: [StoredRecord]]]] = Array(
+    repeating: [:], count: RecordKind.allCases.count)
 
   init(base: any StoreWriter, kind: RecordKind) {
     self.base = base
@@ -37,7 +38,9 @@ final class ImportReader: StoreReader {
     pending.append(r)
     pendingByID[r.id] = index
     for field in pendingByReference.keys {
-      if case .int(let target) = r.fields[field] { pendingByReference[field]![target, default: []].append(index) }
+      if case .int(let target) = r.fields[field] {
+        pendingByReference[field]![target, default: []].append(index)
+      }
     }
   }
 
@@ -76,7 +79,9 @@ final class ImportReader: StoreReader {
         if pendingByReference[field] == nil {
           // Indexed from the first time the rules ask (visits are never looked up this way).
           var byTarget: [Int: [Int]] = [:]
-          for (i, r) in pending.enumerated() { if case .int(let t) = r.fields[field] { byTarget[t, default: []].append(i) } }
+          for (i, r) in pending.enumerated() {
+            if case .int(let t) = r.fields[field] { byTarget[t, default: []].append(i) }
+          }
           pendingByReference[field] = byTarget
         }
         if case .int(let target) = value, let indices = pendingByReference[field]?[target] {

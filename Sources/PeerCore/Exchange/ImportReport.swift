@@ -28,7 +28,9 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
 
   public var description: String {
     var lines = problems
-    if moreProblems > 0 { lines.append("... and \(moreProblems) more problem\(moreProblems == 1 ? "" : "s")") }
+    if moreProblems > 0 {
+      lines.append("... and \(moreProblems) more problem\(moreProblems == 1 ? "" : "s")")
+    }
     if badRows > 0 {
       lines.append(
         "nothing was imported: \(badRows) bad row\(badRows == 1 ? "" : "s") (fix \(badRows == 1 ? "it" : "them"), or import the good rows with --skip-bad)"

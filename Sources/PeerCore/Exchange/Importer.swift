@@ -1,10 +1,11 @@
+import PeerScript
+import PeerStore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import PeerScript
-import PeerStore
 
 /// Brings a spreadsheet's rows in as records of one kind, under the same integrity rules as a
 /// script, in one transaction.
@@ -71,7 +72,8 @@ struct ColumnPlan {
     // Mapping keys name columns; match them exactly, then ignoring case and spaces.
     var mapped: [Int: String] = [:]
     for (column, field) in mapping.sorted(by: { $0.key < $1.key }) {
-      guard let i = names.firstIndex(of: column) ?? names.firstIndex(where: { normal($0) == normal(column) }) else {
+      guard let i = names.firstIndex(of: column) ?? names.firstIndex(where: { normal($0) == normal(column) })
+      else {
         problems.append(
           "\(fileName):1: the mapping names a column \"\(column)\" that the file does not have (its columns are: \(names.joined(separator: ", ")))"
         )
@@ -111,7 +113,9 @@ struct ColumnPlan {
     }
     for spec in kind.fields where spec.required && seen[spec.name] == nil {
       var line = "\(fileName):1: no column gives the required field \(spec.name)"
-      if let near = closestMatch(to: spec.name, in: names) { line += " (is \"\(near)\" it? map it with \"\(near)\": \"\(spec.name)\")" }
+      if let near = closestMatch(to: spec.name, in: names) {
+        line += " (is \"\(near)\" it? map it with \"\(near)\": \"\(spec.name)\")"
+      }
       problems.append(line)
     }
     if !problems.isEmpty { throw ImportError(problems: problems) }
@@ -273,17 +277,22 @@ struct ImportRun {
   }
 
   /// A cell as a value of the field's type, or what is wrong with it.
-  private func convert(_ raw: UnsafeBufferPointer<UInt8>, _ spec: FieldSpec) -> Result<FieldValue, CellProblem> {
+  private func convert(_ raw: UnsafeBufferPointer<UInt8>, _ spec: FieldSpec) -> Result<
+    FieldValue, CellProblem
+  > {
     let cell = CellFormat.trimmed(raw)
     if cell.isEmpty {
-      return spec.required ? .failure(CellProblem(message: "\(kind.rawValue).\(spec.name) is required")) : .success(.null)
+      return spec.required
+        ? .failure(CellProblem(message: "\(kind.rawValue).\(spec.name) is required")) : .success(.null)
     }
     func shown() -> String { String(decoding: cell, as: UTF8.self) }
     switch spec.type {
     case .text:
       if spec.choices.isEmpty { return .success(.text(String(decoding: raw, as: UTF8.self))) }
       let s = shown()
-      if let choice = spec.choices.first(where: { $0 == s }) ?? spec.choices.first(where: { $0.lowercased() == s.lowercased() }) {
+      if let choice = spec.choices.first(where: { $0 == s })
+        ?? spec.choices.first(where: { $0.lowercased() == s.lowercased() })
+      {
         return .success(.text(choice))
       }
       return .failure(
@@ -307,7 +316,8 @@ struct ImportRun {
       return .success(items.isEmpty ? .null : .list(items))
     case .reference(let target):
       if let id = CellFormat.id(cell, kind: target) { return .success(.int(Int(id))) }
-      return .failure(CellProblem(message: "\"\(shown())\" is not a \(target.rawValue) id (like \(target.code(for: 42)))"))
+      return .failure(
+        CellProblem(message: "\"\(shown())\" is not a \(target.rawValue) id (like \(target.code(for: 42)))"))
     }
   }
 }

@@ -66,7 +66,9 @@ public final class TextOutput {
       let failed = ferror(file) != 0
       fclose(file)
       self.file = nil
-      if failed { throw ProjectError("the export could not be written in full: \(String(cString: strerror(errno)))") }
+      if failed {
+        throw ProjectError("the export could not be written in full: \(String(cString: strerror(errno)))")
+      }
     }
   }
 

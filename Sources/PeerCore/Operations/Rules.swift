@@ -23,18 +23,24 @@ enum Rules {
     let kind = record.kind
     let fields = kind.fields
     for spec in fields where spec.required {
-      if case .null = record[spec.name] { throw Violation(spec.name, RuntimeError("\(kind.rawValue).\(spec.name) is required")) }
+      if case .null = record[spec.name] {
+        throw Violation(spec.name, RuntimeError("\(kind.rawValue).\(spec.name) is required"))
+      }
     }
     for spec in fields {
       if case .text(let s) = record[spec.name], !spec.choices.isEmpty, !spec.choices.contains(s) {
-        throw Violation(spec.name, RuntimeError(
-          "\(kind.rawValue).\(spec.name) cannot be \"\(s)\"",
-          hint: "it must be one of: " + spec.choices.map { "\"\($0)\"" }.joined(separator: ", ")))
+        throw Violation(
+          spec.name,
+          RuntimeError(
+            "\(kind.rawValue).\(spec.name) cannot be \"\(s)\"",
+            hint: "it must be one of: " + spec.choices.map { "\"\($0)\"" }.joined(separator: ", ")))
       }
       if case .reference(let target) = spec.type, case .int(let id) = record[spec.name] {
         guard try store.get(target, id: Int64(id)) != nil else {
           throw Violation(
-            spec.name, RuntimeError("\(kind.rawValue).\(spec.name): there is no \(target.rawValue) \(target.code(for: Int64(id)))"))
+            spec.name,
+            RuntimeError(
+              "\(kind.rawValue).\(spec.name): there is no \(target.rawValue) \(target.code(for: Int64(id)))"))
         }
       }
     }
@@ -82,10 +88,12 @@ enum Rules {
       throw Violation(
         "volunteer",
         RuntimeError(
-          "\(vname) (\(volunteer.code)) is at capacity: \(open) open match\(open == 1 ? "" : "es") for a capacity of \(capacity)"))
+          "\(vname) (\(volunteer.code)) is at capacity: \(open) open match\(open == 1 ? "" : "es") for a capacity of \(capacity)"
+        ))
     }
     if let existing = try others("mother", mid).first {
-      throw Violation("mother", RuntimeError("\(mname) (\(mother.code)) already has an active match, \(existing.code)"))
+      throw Violation(
+        "mother", RuntimeError("\(mname) (\(mother.code)) already has an active match, \(existing.code)"))
     }
   }
 
@@ -96,15 +104,19 @@ enum Rules {
     if case .date(let start) = match["started_on"], date < start {
       throw Violation(
         "date",
-        RuntimeError("\(match.code) started on \(CivilDate(days: start).iso); a visit on \(CivilDate(days: date).iso) is before it"))
+        RuntimeError(
+          "\(match.code) started on \(CivilDate(days: start).iso); a visit on \(CivilDate(days: date).iso) is before it"
+        ))
     }
-    if let ending = try store.find(.ending, where: "match", equals: .int(mid)).first, case .date(let end) = ending["date"],
+    if let ending = try store.find(.ending, where: "match", equals: .int(mid)).first,
+      case .date(let end) = ending["date"],
       date > end
     {
       throw Violation(
         "date",
         RuntimeError(
-          "\(match.code) ended on \(CivilDate(days: end).iso) and takes no more visits (this one is on \(CivilDate(days: date).iso))"))
+          "\(match.code) ended on \(CivilDate(days: end).iso) and takes no more visits (this one is on \(CivilDate(days: date).iso))"
+        ))
     }
     if case .int(let minutes) = record["minutes"], minutes < 0 || minutes > 24 * 60 {
       throw Violation("minutes", RuntimeError("a visit's minutes must be between 0 and 1440, got \(minutes)"))
