@@ -79,7 +79,8 @@ struct DemoProjectTests {
         let ended = endings[Int(m.id)] != nil
         #expect(ended == (m["status"] == .text("ended")), "\(m.code): status and ending disagree")
         let mother = mothers[Int64(m["mother"].intValue!)]!
-        guard case .date(let start) = m["started_on"], case .date(let referral) = mother["referral_date"] else { continue }
+        guard case .date(let start) = m["started_on"], case .date(let referral) = mother["referral_date"]
+        else { continue }
         #expect(start >= referral && start <= today, "\(m.code) starts before the referral or after today")
       }
       for v in try r.all(.visit) {
@@ -87,7 +88,9 @@ struct DemoProjectTests {
         let match = matches[Int64(mid)]!
         guard case .date(let day) = v["date"], case .date(let start) = match["started_on"] else { continue }
         #expect(day >= start && day <= today, "\(v.code) is before its match starts or after today")
-        if let e = endings[mid], case .date(let end) = e["date"] { #expect(day <= end, "\(v.code) is after its match ended") }
+        if let e = endings[mid], case .date(let end) = e["date"] {
+          #expect(day <= end, "\(v.code) is after its match ended")
+        }
       }
       for m in mothers.values {
         guard case .date(let due) = m["due_date"], case .date(let referral) = m["referral_date"] else {
@@ -95,7 +98,9 @@ struct DemoProjectTests {
           continue
         }
         #expect(referral <= today && referral >= today - 731)
-        #expect(due - referral >= 56 && due - referral <= 30 * 7 + 6, "\(m.code): due \(due - referral) days after referral")
+        #expect(
+          due - referral >= 56 && due - referral <= 30 * 7 + 6,
+          "\(m.code): due \(due - referral) days after referral")
         if case .date(let birth) = m["birth_date"] {
           #expect(abs(birth - due) <= 14 && birth <= today, "\(m.code): birth too far from the due date")
         }
@@ -106,7 +111,9 @@ struct DemoProjectTests {
   @Test func noVolunteerIsEverOverCapacity() throws {
     try Self.made.store.read { r in
       var endDate: [Int64: Int32] = [:]
-      for e in try r.all(.ending) { if case .date(let d) = e["date"] { endDate[Int64(e["match"].intValue!)] = d } }
+      for e in try r.all(.ending) {
+        if case .date(let d) = e["date"] { endDate[Int64(e["match"].intValue!)] = d }
+      }
       let volunteers = Dictionary(uniqueKeysWithValues: try r.all(.volunteer).map { ($0.id, $0) })
       for (vid, matches) in Dictionary(grouping: try r.all(.match), by: { $0["volunteer"].intValue! }) {
         let capacity = volunteers[Int64(vid)]!["capacity"].intValue!
@@ -121,7 +128,9 @@ struct DemoProjectTests {
         var open = 0
         for (_, change) in events {
           open += change
-          #expect(open <= capacity, "\(RecordKind.volunteer.code(for: Int64(vid))) has \(open) matches for a capacity of \(capacity)")
+          #expect(
+            open <= capacity,
+            "\(RecordKind.volunteer.code(for: Int64(vid))) has \(open) matches for a capacity of \(capacity)")
           if open > capacity { return }
         }
       }
@@ -142,13 +151,16 @@ struct DemoProjectTests {
         #expect(endings.contains { $0["reason"] == .text(reason) }, "no ending for \(reason)")
       }
       let mothers = try Self.all(.mother)
-      let declined = Double(mothers.filter { $0["status"] == .text("declined") }.count) / Double(mothers.count)
+      let declined =
+        Double(mothers.filter { $0["status"] == .text("declined") }.count) / Double(mothers.count)
       #expect(declined > 0.03 && declined < 0.07)
       for status in RecordKind.motherStatuses where status != "assessed" || mothers.count > 1000 {
         #expect(mothers.contains { $0["status"] == .text(status) }, "no mother is \(status)")
       }
       let visits = try Self.all(.visit)
-      for kind in RecordKind.visitKinds { #expect(visits.contains { $0["kind"] == .text(kind) }, "no \(kind) visit") }
+      for kind in RecordKind.visitKinds {
+        #expect(visits.contains { $0["kind"] == .text(kind) }, "no \(kind) visit")
+      }
       let home = Double(visits.filter { $0["kind"] == .text("home") }.count) / Double(visits.count)
       #expect(home > 0.35)
       let concerns = Double(visits.filter { $0["concern"] == .bool(true) }.count) / Double(visits.count)
@@ -158,8 +170,16 @@ struct DemoProjectTests {
         #expect(volunteers.contains { $0["status"] == .text(status) }, "no volunteer is \(status)")
       }
       let today = DemoProjectTests.today.days
-      let expiring = volunteers.filter { if case .date(let d) = $0["dbs_checked_on"] { return d + 1095 >= today && d + 1095 <= today + 30 } else { return false } }
-      let expired = volunteers.filter { if case .date(let d) = $0["dbs_checked_on"] { return d + 1095 < today } else { return false } }
+      let expiring = volunteers.filter {
+        if case .date(let d) = $0["dbs_checked_on"] {
+          return d + 1095 >= today && d + 1095 <= today + 30
+        } else {
+          return false
+        }
+      }
+      let expired = volunteers.filter {
+        if case .date(let d) = $0["dbs_checked_on"] { return d + 1095 < today } else { return false }
+      }
       #expect(!expiring.isEmpty && !expired.isEmpty)
     }
   }

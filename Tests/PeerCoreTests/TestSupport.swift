@@ -1,75 +1,39 @@
+import PeerStore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import PeerStore
 
-/// A store in memory with the protocol's behaviour (ids kept when given, transactions that
-/// roll back when their body throws), for tests that need a store but not SQLite.
-final class MemoryStore: RecordStore {
-  var user = "test"
-  private var records: [RecordKind: [Int64: StoredRecord]] = [:]
-  private var nextID: [RecordKind: Int64] = [:]
-  /// Records by kind, field and value, built when first asked for and dropped on any change.
-  private var index: [String: [FieldValue: [StoredRecord]]] = [:]
+/// Folders made for stores, removed when the test process ends.
+nonisolated(unsafe) private var storeFolders: [String] = []
+nonisolated(unsafe) private var cleanupRegistered = false
+private let storeLock = NSLockLite()
 
-  func read<T>(_ body: (any StoreReader) throws -> T) throws -> T { try body(Tx(store: self)) }
-
-  func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
-    let saved = (records, nextID)
-    do {
-      return try body(Tx(store: self))
-    } catch {
-      (records, nextID) = saved
-      index = [:]
-      throw error
+/// A fresh, empty project database (the real SQLite store) in a folder of its own.
+func makeStore() throws -> RecordStore {
+  let folder = makeTempFolder()
+  storeLock.locked {
+    storeFolders.append(folder)
+    if !cleanupRegistered {
+      cleanupRegistered = true
+      atexit { for f in storeFolders { removeTree(f) } }
     }
   }
-
-  struct Tx: StoreWriter {
-    let store: MemoryStore
-
-    func get(_ kind: RecordKind, id: Int64) throws -> StoredRecord? { store.records[kind]?[id] }
-    func all(_ kind: RecordKind) throws -> [StoredRecord] {
-      (store.records[kind] ?? [:]).values.sorted { $0.id < $1.id }
-    }
-    func find(_ kind: RecordKind, where field: String, equals value: FieldValue) throws -> [StoredRecord] {
-      let key = kind.rawValue + "." + field
-      if store.index[key] == nil {
-        store.index[key] = Dictionary(grouping: try all(kind), by: { $0.fields[field] ?? .null })
-      }
-      return store.index[key]![value] ?? []
-    }
-    func count(_ kind: RecordKind) throws -> Int { store.records[kind]?.count ?? 0 }
-    func history(_ kind: RecordKind, id: Int64) throws -> [AuditEntry] { [] }
-
-    func insert(_ record: StoredRecord) throws -> Int64 {
-      var r = record
-      if r.id == 0 { r.id = (store.nextID[r.kind] ?? 0) + 1 }
-      store.nextID[r.kind] = max(store.nextID[r.kind] ?? 0, r.id)
-      guard store.records[r.kind]?[r.id] == nil else { throw StoreError("\(r.code) exists") }
-      store.records[r.kind, default: [:]][r.id] = r
-      for (key, var groups) in store.index where key.hasPrefix(r.kind.rawValue + ".") {
-        store.index[key] = nil
-        groups[r.fields[String(key.dropFirst(r.kind.rawValue.count + 1))] ?? .null, default: []].append(r)
-        store.index[key] = groups
-      }
-      return r.id
-    }
-    func update(_ record: StoredRecord) throws {
-      store.records[record.kind]?[record.id] = record
-      store.index = [:]
-    }
-    func delete(_ kind: RecordKind, id: Int64) throws {
-      store.records[kind]?[id] = nil
-      store.index = [:]
-    }
-  }
+  return try SQLiteStore(path: folder + "/peer.db", user: "tester", create: true)
 }
 
-/// A fresh empty store for a test.
-func makeStore() throws -> RecordStore { MemoryStore() }
+/// A pthread mutex (the tests run in parallel).
+final class NSLockLite: @unchecked Sendable {
+  private var mutex = pthread_mutex_t()
+  init() { pthread_mutex_init(&mutex, nil) }
+  func locked<T>(_ body: () throws -> T) rethrows -> T {
+    pthread_mutex_lock(&mutex)
+    defer { pthread_mutex_unlock(&mutex) }
+    return try body()
+  }
+}
 
 /// A new empty folder under /tmp, removed by the caller with `removeTree`.
 func makeTempFolder() -> String {
@@ -84,7 +48,9 @@ func removeTree(_ path: String) {
     return
   }
   while let entry = readdir(dir) {
-    let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    let name = withUnsafeBytes(of: entry.pointee.d_name) {
+      String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+    }
     if name == "." || name == ".." { continue }
     let child = path + "/" + name
     var st = stat()

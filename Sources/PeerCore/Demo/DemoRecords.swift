@@ -10,7 +10,7 @@ extension DemoWorld {
     var summary = DemoSummary()
     let places = DemoPlaces.sites
 
-    summary.services = try w.insertBatch(
+    summary.services = try w.insertMany(
       services.map { s in
         StoredRecord(
           kind: .service,
@@ -42,7 +42,7 @@ extension DemoWorld {
         if let l = v.leftOn { r.extra["left_on"] = .date(l) }
         records.append(r)
       }
-      volunteerIDs += try w.insertBatch(records)
+      volunteerIDs += try w.insertMany(records)
     }
     summary.volunteers = volunteerIDs.count
 
@@ -72,7 +72,7 @@ extension DemoWorld {
         r.extra["first_baby"] = .bool(m.firstBaby)
         records.append(r)
       }
-      motherIDs += try w.insertBatch(records)
+      motherIDs += try w.insertMany(records)
     }
     summary.mothers = motherIDs.count
 
@@ -91,7 +91,7 @@ extension DemoWorld {
             "why": .text(x.why),
           ])
       }
-      for (i, id) in zip(slice, try w.insertBatch(records)) { matchIDs[i] = id }
+      for (i, id) in zip(slice, try w.insertMany(records)) { matchIDs[i] = id }
     }
     summary.matches = matchIDs.count
 
@@ -114,7 +114,7 @@ extension DemoWorld {
         }
         records.append(r)
       }
-      summary.endings += try w.insertBatch(records).count
+      summary.endings += try w.insertMany(records).count
     }
     return summary
   }
@@ -186,7 +186,7 @@ extension DemoWorld {
         )
       }
       for chunk in stride(from: 0, to: records.count, by: Self.batch) {
-        written += try w.insertBatch(records[chunk..<min(chunk + Self.batch, records.count)].map(\.record))
+        written += try w.insertMany(records[chunk..<min(chunk + Self.batch, records.count)].map(\.record))
           .count
       }
       month = month.addingMonths(1)

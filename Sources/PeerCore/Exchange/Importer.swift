@@ -246,7 +246,7 @@ struct ImportRun {
     let batch = reader.takeBatch()
     if batch.isEmpty { return }
     if !skipBad && badRows > 0 { return }  // nothing will be kept: only look for more problems
-    try writer.insertBatch(batch)
+    _ = try writer.insertMany(batch)
     imported += batch.count
   }
 
@@ -319,13 +319,5 @@ struct ImportRun {
       return .failure(
         CellProblem(message: "\"\(shown())\" is not a \(target.rawValue) id (like \(target.code(for: 42)))"))
     }
-  }
-}
-
-extension StoreWriter {
-  /// Writes a batch of records in the current transaction, keeping the ids they carry; returns their ids.
-  @discardableResult
-  func insertBatch(_ records: [StoredRecord]) throws -> [Int64] {
-    try records.map { try insert($0) }
   }
 }
