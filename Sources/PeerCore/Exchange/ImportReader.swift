@@ -1,0 +1,123 @@
+import PeerStore
+
+/// What the integrity rules read while an import runs: the store, as it will be once the rows
+/// accepted so far are written. Rows are written in batches, so the rows of the batch being
+/// built are looked up here too; records of the other kinds cannot change during the import,
+/// so what is read of them is remembered (a million visits ask about the same few thousand
+/// matches and endings).
+final class ImportReader: StoreReader {
+  let base: any StoreWriter
+  let kind: RecordKind
+  /// Accepted rows not yet written; those without an id from the file get a provisional
+  /// negative one so the rules can tell them apart.
+  private(set) var pending: [StoredRecord] = []
+  private var pendingByID: [Int64: Int] = [:]
+  /// Pending rows by reference field and the id they name (for the fields the rules look up).
+  private var pendingByReference: [String: [Int: [Int]]] = [:]
+  private var provisional: Int64 = 0
+
+  /// What was read of the other kinds, by kind (in `RecordKind.allCases` order) and id.
+  private var gets: [[Int64: StoredRecord?]] = Array(repeating: [:], count: RecordKind.allCases.count)
+  /// What was found of the other kinds, by kind, field and value.
+  private var finds: [[String: [FieldValue: [StoredRecord]]]] = Array(
+    repeating: [:], count: RecordKind.allCases.count)
+
+  init(base: any StoreWriter, kind: RecordKind) {
+    self.base = base
+    self.kind = kind
+  }
+
+  /// Takes an accepted row into the batch.
+  func accept(_ record: StoredRecord) {
+    var r = record
+    if r.id == 0 {
+      provisional -= 1
+      r.id = provisional
+    }
+    let index = pending.count
+    pending.append(r)
+    pendingByID[r.id] = index
+    for field in pendingByReference.keys {
+      if case .int(let target) = r.fields[field] {
+        pendingByReference[field]![target, default: []].append(index)
+      }
+    }
+  }
+
+  /// The batch, with the provisional ids cleared, ready to write; empties it.
+  func takeBatch() -> [StoredRecord] {
+    var batch = pending
+    for i in batch.indices where batch[i].id < 0 { batch[i].id = 0 }
+    pending.removeAll(keepingCapacity: true)
+    pendingByID.removeAll(keepingCapacity: true)
+    for field in pendingByReference.keys { pendingByReference[field] = [:] }
+    return batch
+  }
+
+  // MARK: - StoreReader
+
+  func get(_ kind: RecordKind, id: Int64) throws -> StoredRecord? {
+    if kind == self.kind {
+      if let i = pendingByID[id] { return pending[i] }
+      return try base.get(kind, id: id)
+    }
+    let k = kind.ordinal
+    if let known = gets[k][id] { return known }
+    let found = try base.get(kind, id: id)
+    gets[k][id] = .some(found)
+    return found
+  }
+
+  func all(_ kind: RecordKind) throws -> [StoredRecord] {
+    try base.all(kind) + (kind == self.kind ? pending : [])
+  }
+
+  func find(_ kind: RecordKind, where field: String, equals value: FieldValue) throws -> [StoredRecord] {
+    if kind == self.kind {
+      var found = try base.find(kind, where: field, equals: value)
+      if case .reference? = kind.field(field)?.type {
+        if pendingByReference[field] == nil {
+          // Indexed from the first time the rules ask (visits are never looked up this way).
+          var byTarget: [Int: [Int]] = [:]
+          for (i, r) in pending.enumerated() {
+            if case .int(let t) = r.fields[field] { byTarget[t, default: []].append(i) }
+          }
+          pendingByReference[field] = byTarget
+        }
+        if case .int(let target) = value, let indices = pendingByReference[field]?[target] {
+          found += indices.map { pending[$0] }
+        }
+      } else {
+        found += pending.filter { $0[field] == value }
+      }
+      return found
+    }
+    let k = kind.ordinal
+    if let known = finds[k][field]?[value] { return known }
+    let found = try base.find(kind, where: field, equals: value)
+    finds[k][field, default: [:]][value] = found
+    return found
+  }
+
+  func count(_ kind: RecordKind) throws -> Int {
+    try base.count(kind) + (kind == self.kind ? pending.count : 0)
+  }
+
+  func history(_ kind: RecordKind, id: Int64) throws -> [AuditEntry] {
+    try base.history(kind, id: id)
+  }
+}
+
+extension RecordKind {
+  /// The kind's place in `allCases`.
+  var ordinal: Int {
+    switch self {
+    case .volunteer: return 0
+    case .mother: return 1
+    case .match: return 2
+    case .visit: return 3
+    case .ending: return 4
+    case .service: return 5
+    }
+  }
+}

@@ -1,0 +1,323 @@
+import PeerScript
+import PeerStore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Brings a spreadsheet's rows in as records of one kind, under the same integrity rules as a
+/// script, in one transaction.
+public enum Importer {
+  /// Called as rows are read, for a progress bar: rows so far, bytes so far, the file's size.
+  public typealias Progress = (_ rowsDone: Int, _ bytesDone: Int, _ totalBytes: Int) -> Void
+
+  /// At most this many problems are listed; the rest are counted.
+  public static let problemLimit = 100
+  /// Rows written per `insertMany`.
+  static let batchSize = 2000
+
+  /// Imports `path` (UTF-8 CSV with a header row) as records of `kind`, all or nothing unless `skipBad` (then bad rows go to `rejectPath`, default `FILE-rejects.csv`).
+  public static func importCSV(
+    kind: RecordKind, path: String, store: RecordStore, mapping: [String: String] = [:],
+    skipBad: Bool = false, rejectPath: String? = nil, progress: Progress? = nil
+  ) throws -> ImportReport {
+    let scanner = try CSVScanner(path: path)
+    let fileName = path.split(separator: "/").last.map(String.init) ?? path
+    guard try scanner.nextRow() else {
+      throw ImportError(problems: ["\(fileName) is empty: it needs a header row naming the columns"])
+    }
+    let header = scanner.row()
+    let plan = try ColumnPlan(kind: kind, header: header, mapping: mapping, fileName: fileName)
+    let rejects = skipBad ? (rejectPath ?? defaultRejectPath(path)) : nil
+
+    return try store.write { w in
+      var run = try ImportRun(
+        kind: kind, plan: plan, scanner: scanner, fileName: fileName, writer: w, header: header,
+        rejectPath: rejects, skipBad: skipBad)
+      return try run.go(progress: progress)
+    }
+  }
+
+  /// `visits.csv` → `visits-rejects.csv`, beside it.
+  static func defaultRejectPath(_ path: String) -> String {
+    (path.hasSuffix(".csv") ? String(path.dropLast(4)) : path) + "-rejects.csv"
+  }
+}
+
+/// Which field each column of the file fills.
+struct ColumnPlan {
+  enum Target: Equatable {
+    case id
+    case core(Int)  // index into kind.fields
+    case extra(String)
+    case skip
+  }
+
+  var targets: [Target]
+  /// The header name of each column (for `file.csv:ROW:COLUMN`).
+  var names: [String]
+  /// The column a field is read from.
+  var columnOfField: [String: Int] = [:]
+
+  init(kind: RecordKind, header: [String], mapping: [String: String], fileName: String) throws {
+    names = header.map { CellFormat.trim(Substring($0)) }
+    targets = []
+    var problems: [String] = []
+    let fieldNames = kind.fields.map(\.name)
+    func normal(_ s: String) -> String {
+      String(s.lowercased().map { $0 == " " || $0 == "-" ? "_" : $0 })
+    }
+    // Mapping keys name columns; match them exactly, then ignoring case and spaces.
+    var mapped: [Int: String] = [:]
+    for (column, field) in mapping.sorted(by: { $0.key < $1.key }) {
+      guard let i = names.firstIndex(of: column) ?? names.firstIndex(where: { normal($0) == normal(column) })
+      else {
+        problems.append(
+          "\(fileName):1: the mapping names a column \"\(column)\" that the file does not have (its columns are: \(names.joined(separator: ", ")))"
+        )
+        continue
+      }
+      mapped[i] = field
+    }
+    var seen: [String: Int] = [:]
+    for (i, name) in names.enumerated() {
+      let wanted = mapped[i] ?? name
+      let target: Target
+      if wanted.isEmpty || wanted == "-" {
+        target = .skip
+      } else if normal(wanted) == "id" {
+        target = .id
+      } else if let f = fieldNames.firstIndex(of: wanted) ?? fieldNames.firstIndex(of: normal(wanted)) {
+        target = .core(f)
+      } else {
+        target = .extra(wanted)
+      }
+      let key: String
+      switch target {
+      case .id: key = "id"
+      case .core(let f): key = fieldNames[f]
+      case .extra(let e): key = e
+      case .skip: key = ""
+      }
+      if !key.isEmpty {
+        if let other = seen[key] {
+          problems.append("\(fileName):1:\(name): column \(other + 1) (\(names[other])) already gives \(key)")
+        } else {
+          seen[key] = i
+          columnOfField[key] = i
+        }
+      }
+      targets.append(target)
+    }
+    for spec in kind.fields where spec.required && seen[spec.name] == nil {
+      var line = "\(fileName):1: no column gives the required field \(spec.name)"
+      if let near = closestMatch(to: spec.name, in: names) {
+        line += " (is \"\(near)\" it? map it with \"\(near)\": \"\(spec.name)\")"
+      }
+      problems.append(line)
+    }
+    if !problems.isEmpty { throw ImportError(problems: problems) }
+  }
+}
+
+/// One import in its transaction.
+struct ImportRun {
+  let kind: RecordKind
+  let plan: ColumnPlan
+  let scanner: CSVScanner
+  let fileName: String
+  let writer: any StoreWriter
+  let header: [String]
+  let rejectPath: String?
+  let skipBad: Bool
+
+  private let reader: ImportReader
+  private var problems: [String] = []
+  private var moreProblems = 0
+  private var badRows = 0
+  private var imported = 0
+  private var rejectOutput: TextOutput?
+  /// Ids given in the file, and the line each is on.
+  private var idsSeen: [Int64: Int] = [:]
+  private let storeHadRecords: Bool
+
+  init(
+    kind: RecordKind, plan: ColumnPlan, scanner: CSVScanner, fileName: String, writer: any StoreWriter,
+    header: [String], rejectPath: String?, skipBad: Bool
+  ) throws {
+    self.kind = kind
+    self.plan = plan
+    self.scanner = scanner
+    self.fileName = fileName
+    self.writer = writer
+    self.header = header
+    self.rejectPath = rejectPath
+    self.skipBad = skipBad
+    reader = ImportReader(base: writer, kind: kind)
+    storeHadRecords = try writer.count(kind) > 0
+  }
+
+  mutating func go(progress: Importer.Progress?) throws -> ImportReport {
+    let fields = kind.fields
+    var rows = 0
+    var errors: [(column: Int, message: String)] = []
+    let columns = plan.targets.count
+    while try scanner.nextRow() {
+      rows += 1
+      errors.removeAll(keepingCapacity: true)
+      var record = StoredRecord(kind: kind)
+      record.fields.reserveCapacity(fields.count)
+      for c in 0..<columns {
+        let target = plan.targets[c]
+        if target == .skip { continue }
+        let cell = c < scanner.fieldCount ? scanner.field(c) : UnsafeBufferPointer(start: nil, count: 0)
+        if scanner.hasHighBytes, c < scanner.fieldCount, !scanner.isValidUTF8(c) {
+          errors.append((c, "the cell is not UTF-8 text (save the spreadsheet as \"CSV UTF-8\")"))
+          continue
+        }
+        switch target {
+        case .skip: break
+        case .id:
+          let t = CellFormat.trimmed(cell)
+          if t.isEmpty { break }
+          guard let id = CellFormat.id(t, kind: kind) else {
+            let text = String(decoding: t, as: UTF8.self)
+            errors.append((c, "\"\(text)\" is not a \(kind.rawValue) id (like \(kind.code(for: 42)))"))
+            break
+          }
+          if let line = idsSeen[id] {
+            errors.append((c, "\(kind.code(for: id)) is on line \(line) too"))
+          } else if storeHadRecords, try writer.get(kind, id: id) != nil {
+            errors.append((c, "\(kind.code(for: id)) is already in the project"))
+          } else {
+            idsSeen[id] = scanner.rowLine
+            record.id = id
+          }
+        case .core(let f):
+          let spec = fields[f]
+          switch convert(cell, spec) {
+          case .success(let v): if v != .null { record.fields[spec.name] = v }
+          case .failure(let e): errors.append((c, e.message))
+          }
+        case .extra(let name):
+          let v = CellFormat.extra(String(decoding: cell, as: UTF8.self))
+          if v != .null { record.extra[name] = v }
+        }
+      }
+      if scanner.fieldCount > columns {
+        for c in columns..<scanner.fieldCount where !CellFormat.trimmed(scanner.field(c)).isEmpty {
+          errors.append((c, "the header has \(columns) columns; this row has \(scanner.fieldCount) cells"))
+          break
+        }
+      }
+      if errors.isEmpty {
+        do {
+          try Rules.validate(record, in: reader, isNew: true)
+        } catch let v as Rules.Violation {
+          errors.append((plan.columnOfField[v.field] ?? -1, message(v.error)))
+        }
+      }
+      if errors.isEmpty {
+        reader.accept(record)
+        if reader.pending.count >= Importer.batchSize { try flush() }
+      } else {
+        try reject(errors)
+      }
+      if rows & 4095 == 0 { progress?(rows, scanner.bytesDone, scanner.totalBytes) }
+    }
+    try flush()
+    progress?(rows, scanner.bytesDone, scanner.totalBytes)
+    try rejectOutput?.close()
+    if !skipBad && badRows > 0 {
+      throw ImportError(problems: problems, moreProblems: moreProblems, badRows: badRows)
+    }
+    return ImportReport(
+      imported: imported, rejected: badRows, problems: problems, moreProblems: moreProblems,
+      rejectPath: rejectOutput == nil ? nil : rejectPath)
+  }
+
+  private func message(_ e: RuntimeError) -> String {
+    e.hint.map { "\(e.message); \($0)" } ?? e.message
+  }
+
+  private mutating func flush() throws {
+    let batch = reader.takeBatch()
+    if batch.isEmpty { return }
+    if !skipBad && badRows > 0 { return }  // nothing will be kept: only look for more problems
+    _ = try writer.insertMany(batch)
+    imported += batch.count
+  }
+
+  private mutating func reject(_ errors: [(column: Int, message: String)]) throws {
+    badRows += 1
+    var cells: [String] = []
+    for (column, message) in errors {
+      let name = column < 0 ? "" : column < plan.names.count ? plan.names[column] : "column \(column + 1)"
+      cells.append(name.isEmpty ? message : "\(name): \(message)")
+      if problems.count < Importer.problemLimit {
+        problems.append("\(fileName):\(scanner.rowLine):\(name): \(message)")
+      } else {
+        moreProblems += 1
+      }
+    }
+    guard skipBad, let rejectPath else { return }
+    if rejectOutput == nil {
+      let out = try TextOutput.file(rejectPath)
+      out.write((header + ["error"]).map(CellFormat.csvCell).joined(separator: ",") + "\n")
+      rejectOutput = out
+    }
+    let row = scanner.row() + [cells.joined(separator: "; ")]
+    rejectOutput!.write(row.map(CellFormat.csvCell).joined(separator: ",") + "\n")
+  }
+
+  private struct CellProblem: Error {
+    var message: String
+  }
+
+  /// A cell as a value of the field's type, or what is wrong with it.
+  private func convert(_ raw: UnsafeBufferPointer<UInt8>, _ spec: FieldSpec) -> Result<
+    FieldValue, CellProblem
+  > {
+    let cell = CellFormat.trimmed(raw)
+    if cell.isEmpty {
+      return spec.required
+        ? .failure(CellProblem(message: "\(kind.rawValue).\(spec.name) is required")) : .success(.null)
+    }
+    func shown() -> String { String(decoding: cell, as: UTF8.self) }
+    switch spec.type {
+    case .text:
+      if spec.choices.isEmpty { return .success(.text(String(decoding: raw, as: UTF8.self))) }
+      let s = shown()
+      if let choice = spec.choices.first(where: { $0 == s })
+        ?? spec.choices.first(where: { $0.lowercased() == s.lowercased() })
+      {
+        return .success(.text(choice))
+      }
+      return .failure(
+        CellProblem(
+          message: "\(kind.rawValue).\(spec.name) cannot be \"\(s)\"; it must be one of: "
+            + spec.choices.map { "\"\($0)\"" }.joined(separator: ", ")))
+    case .int:
+      if let i = CellFormat.int(cell) { return .success(.int(i)) }
+      return .failure(CellProblem(message: "\"\(shown())\" is not a whole number"))
+    case .double:
+      if let d = Double(shown()), d.isFinite { return .success(.double(d)) }
+      return .failure(CellProblem(message: "\"\(shown())\" is not a number"))
+    case .bool:
+      if let b = CellFormat.bool(cell) { return .success(.bool(b)) }
+      return .failure(CellProblem(message: "\"\(shown())\" is not yes or no"))
+    case .date:
+      if let d = CellFormat.date(cell) { return .success(.date(d)) }
+      return .failure(CellProblem(message: "\"\(shown())\" is not a date (like 2027-03-14 or 14/03/2027)"))
+    case .list:
+      let items = CellFormat.list(cell)
+      return .success(items.isEmpty ? .null : .list(items))
+    case .reference(let target):
+      if let id = CellFormat.id(cell, kind: target) { return .success(.int(Int(id))) }
+      return .failure(
+        CellProblem(message: "\"\(shown())\" is not a \(target.rawValue) id (like \(target.code(for: 42)))"))
+    }
+  }
+}
