@@ -47,5 +47,36 @@ public final class Session {
     return result
   }
 
+  /// Runs test files and then every registered `test` block, all in one transaction that is
+  /// always rolled back: a project's tests may create and change records without leaving any
+  /// behind. A file that fails to compile or run is reported through `fileFailed` and skipped.
+  public func runTestFiles(
+    _ files: [(path: String, source: String)], fileFailed: (String, Error) -> Void, report: (TestResult) -> Void
+  ) -> (passed: Int, failed: Int) {
+    var result = (passed: 0, failed: 0)
+    func body() {
+      for file in files {
+        do {
+          try interpreter.run(file.source, file: file.path)
+        } catch {
+          fileFailed(file.path, error)
+          result.failed += 1
+        }
+      }
+      let counts = interpreter.runTests(report: report)
+      result.passed += counts.passed
+      result.failed += counts.failed
+    }
+    guard let bridge else {
+      body()
+      return result
+    }
+    _ = try? bridge.inTransaction {
+      body()
+      throw RollBack()
+    }
+    return result
+  }
+
   struct RollBack: Error {}
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PeerCore
 import PeerScript
 
 /// `peer check FILE...`: parses and resolves scripts without running them, and lists every
@@ -10,6 +11,7 @@ struct Check: ParsableCommand {
   )
 
   @OptionGroup var budget: BudgetOptions
+  @OptionGroup var projectOptions: ProjectOptions
 
   @Argument(help: "The scripts to check.")
   var files: [String]
@@ -30,7 +32,8 @@ struct Check: ParsableCommand {
         problems += 1
         continue
       }
-      let interpreter = Interpreter(options: budget.interpreterOptions())
+      // The project's record collections are known names; its scripts are not run.
+      let interpreter = try projectOptions.session(options: budget.interpreterOptions(), loadScripts: false).interpreter
       for diagnostic in interpreter.check(source, file: file) {
         Console.writeError(diagnostic.rendered(color: color) + "\n")
         problems += 1

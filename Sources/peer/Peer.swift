@@ -26,7 +26,9 @@ struct Peer: ParsableCommand {
       Exit status: 0 ok, 1 a script error (message on stderr), 2 misuse of the command line.
       """,
     version: "peer \(Peer.version)",
-    subcommands: [Repl.self, Run.self, Check.self, TestCommand.self],
+    subcommands: [
+      Repl.self, Run.self, Check.self, TestCommand.self, Init.self, Demo.self, Import.self, Export.self,
+    ],
     defaultSubcommand: Repl.self
   )
 
@@ -50,7 +52,9 @@ struct Peer: ParsableCommand {
   }
 
   /// Options that take a value and belong to every subcommand.
-  static let globalOptions: Set<String> = ["--max-steps", "--max-depth", "--max-memory", "--today"]
+  static let globalOptions: Set<String> = [
+    "--max-steps", "--max-depth", "--max-memory", "--today", "--project", "--user",
+  ]
 
   /// argument-parser has no global options: an option declared on both the root and a subcommand
   /// is refused after the subcommand name. So the budget options live on each subcommand, and

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CReadline
+import PeerCore
 import PeerScript
 
 /// `peer` (or `peer repl`): the interactive REPL on a terminal; with piped input, runs the whole
@@ -14,14 +15,16 @@ struct Repl: ParsableCommand {
   )
 
   @OptionGroup var budget: BudgetOptions
+  @OptionGroup var projectOptions: ProjectOptions
 
   func run() throws {
-    let interpreter = Interpreter(options: budget.interpreterOptions())
+    let project = try projectOptions.session(options: budget.interpreterOptions())
+    let interpreter = project.interpreter
     if !Console.stdinIsTerminal {
-      try runPiped(interpreter)
+      try runPiped(project)
       return
     }
-    let session = ReplSession(interpreter: interpreter)
+    let session = ReplSession(session: project)
     let editor = LineEditor(historyPath: LineEditor.defaultHistoryPath(), completer: Completer(interpreter: interpreter))
     defer { editor.saveHistory() }
     Console.writeLine(ReplSession.banner)
@@ -40,10 +43,10 @@ struct Repl: ParsableCommand {
     Console.flush()
   }
 
-  private func runPiped(_ interpreter: Interpreter) throws {
+  private func runPiped(_ session: Session) throws {
     let source = ScriptFile.readAll(peer_stdin())
     do {
-      _ = try interpreter.run(source, file: "<stdin>")
+      _ = try session.run(source, file: "<stdin>")
     } catch {
       Console.report(error)
       throw ExitCode(1)

@@ -1,3 +1,4 @@
+import PeerCore
 import PeerScript
 
 #if canImport(Glibc)
@@ -13,12 +14,13 @@ final class ReplSession {
   static let continuationPrompt = "... "
   static let banner = "peer \(Peer.version) — Peer script REPL. :help for help, Ctrl-D to quit."
 
-  let interpreter: Interpreter
+  let session: Session
+  var interpreter: Interpreter { session.interpreter }
   /// Lines of an entry that is not finished yet (an open brace, a trailing operator...).
   private(set) var pending: [String] = []
   private var entryCount = 0
 
-  init(interpreter: Interpreter) { self.interpreter = interpreter }
+  init(session: Session) { self.session = session }
 
   var currentPrompt: String { pending.isEmpty ? Self.prompt : Self.continuationPrompt }
 
@@ -47,7 +49,8 @@ final class ReplSession {
   /// Runs an entry; a bare expression's value is shown and kept in `_`.
   func evaluate(_ source: String) {
     entryCount += 1
-    let value = runGuarded { try interpreter.run(source, file: "<repl>") }
+    // One transaction per entry: an entry that fails changes no record.
+    let value = runGuarded { try session.run(source, file: "<repl>") }
     guard let value = value ?? nil else { return }
     if case .null = value { return }
     Console.writeLine(Self.display(value, width: Console.width))
@@ -139,7 +142,7 @@ final class ReplSession {
       Console.writeError("\(error)\n")
       return
     }
-    _ = runGuarded { try interpreter.run(source, file: file) }
+    _ = runGuarded { try session.run(source, file: file) }
   }
 
   static func closest(to command: String, in names: [String]) -> String? {

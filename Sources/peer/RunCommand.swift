@@ -1,4 +1,5 @@
 import ArgumentParser
+import PeerCore
 import PeerScript
 
 /// `peer run FILE [ARGS...]`: runs one script; the words after the file are its `args`.
@@ -9,6 +10,7 @@ struct Run: ParsableCommand {
   )
 
   @OptionGroup var budget: BudgetOptions
+  @OptionGroup var projectOptions: ProjectOptions
 
   @Flag(help: "Print the compiled bytecode instead of running the script.")
   var disassemble = false
@@ -22,13 +24,13 @@ struct Run: ParsableCommand {
   func run() throws {
     let source = try ScriptFile.readOrExit(file)
     let options = budget.interpreterOptions(arguments: arguments)
-    let interpreter = Interpreter(options: options)
+    let session = try projectOptions.session(options: options)
     do {
       if disassemble {
-        Console.write(try interpreter.disassemble(source, file: file))
+        Console.write(try session.interpreter.disassemble(source, file: file))
         return
       }
-      _ = try interpreter.run(source, file: file)
+      _ = try session.run(source, file: file)
     } catch {
       Console.report(error)
       throw ExitCode(1)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PeerCore
 import PeerScript
 
 #if canImport(Glibc)
@@ -22,6 +23,7 @@ struct TestCommand: ParsableCommand {
   )
 
   @OptionGroup var budget: BudgetOptions
+  @OptionGroup var projectOptions: ProjectOptions
 
   @Argument(help: "Script files holding tests.")
   var files: [String] = []
@@ -32,37 +34,38 @@ struct TestCommand: ParsableCommand {
       Console.writeError("peer: no test files: name some, or put them in tests/*.peer or scripts/*.peer.\n")
       throw ExitCode(1)
     }
-    var passed = 0
-    var failed = 0
+    var files: [(path: String, source: String)] = []
+    var unreadable = 0
     for path in paths {
-      let source: String
       do {
-        source = try ScriptFile.read(path)
+        files.append((path, try ScriptFile.read(path)))
       } catch {
         Console.writeLine("FAIL \(path): \(error)")
-        failed += 1
-        continue
+        unreadable += 1
       }
-      let interpreter = Interpreter(options: budget.interpreterOptions())
-      do {
-        _ = try interpreter.run(source, file: path)
-      } catch {
+    }
+    // The project's scripts are loaded with the session; a test file that is one of them is
+    // not run twice.
+    let session = try projectOptions.session(options: budget.interpreterOptions(), loadScripts: false)
+    let projectScripts = (try projectOptions.findProject()).map { $0.scripts() } ?? []
+    let loaded = projectScripts.compactMap { path in (try? ScriptFile.read(path)).map { (path: path, source: $0) } }
+    let extra = files.filter { file in !projectScripts.contains { $0.hasSuffix("/" + file.path) || $0 == file.path } }
+    let counts = session.runTestFiles(
+      loaded + extra,
+      fileFailed: { path, error in
         Console.writeLine("FAIL \(path): the file stopped with an error")
         Console.report(error)
-        failed += 1
-        continue
-      }
-      let counts = interpreter.runTests { result in
+      },
+      report: { result in
         if result.passed {
           Console.writeLine("PASS \(result.name)")
         } else {
           Console.writeLine("FAIL \(result.name): \(result.message ?? "failed")")
         }
         Console.flush()
-      }
-      passed += counts.passed
-      failed += counts.failed
-    }
+      })
+    let passed = counts.passed
+    let failed = counts.failed + unreadable
     Console.writeLine("\(passed) passed, \(failed) failed")
     if failed > 0 { throw ExitCode(1) }
   }

@@ -49,15 +49,15 @@ public struct ProjectError: Error, Sendable, CustomStringConvertible {
 }
 
 /// The few file operations PeerCore needs, on the C library (no Foundation at start-up).
-enum FileSystem {
-  static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+public enum FileSystem {
+  public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
-  static func isDirectory(_ path: String) -> Bool {
+  public static func isDirectory(_ path: String) -> Bool {
     var st = stat()
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
   }
 
-  static func list(_ folder: String) -> [String] {
+  public static func list(_ folder: String) -> [String] {
     guard let dir = opendir(folder) else { return [] }
     defer { closedir(dir) }
     var names: [String] = []
@@ -70,7 +70,7 @@ enum FileSystem {
     return names
   }
 
-  static func makeDirectory(_ path: String) throws {
+  public static func makeDirectory(_ path: String) throws {
     if isDirectory(path) { return }
     var built = path.hasPrefix("/") ? "" : "."
     for part in path.split(separator: "/") {
@@ -81,7 +81,7 @@ enum FileSystem {
     }
   }
 
-  static func read(_ path: String) throws -> String {
+  public static func read(_ path: String) throws -> String {
     guard let f = fopen(path, "rb") else {
       throw ProjectError("cannot read \(path): \(String(cString: strerror(errno)))")
     }
@@ -96,7 +96,7 @@ enum FileSystem {
     return String(decoding: bytes, as: UTF8.self)
   }
 
-  static func write(_ text: String, to path: String) throws {
+  public static func write(_ text: String, to path: String) throws {
     guard let f = fopen(path, "wb") else {
       throw ProjectError("cannot write \(path): \(String(cString: strerror(errno)))")
     }

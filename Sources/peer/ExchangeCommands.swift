@@ -1,0 +1,134 @@
+import ArgumentParser
+import PeerCore
+import PeerStore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `peer import KIND FILE`: records from a CSV file, all or nothing.
+struct Import: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Import records from a CSV file (all or nothing; every bad cell reported as file:row:column).",
+    discussion: """
+      KIND is volunteers, mothers, matches, visits, endings or services. Columns are matched to \
+      fields by name (case, spaces and dashes ignored); other columns become the project's own \
+      fields. Dates may be ISO (2027-03-14) or UK (14/03/2027).
+      """)
+
+  @OptionGroup var projectOptions: ProjectOptions
+
+  @Argument(help: "The kind of record.") var kind: String
+  @Argument(help: "The CSV file.") var file: String
+
+  @Flag(help: "Import the good rows and write the bad ones to a reject file.") var skipBad = false
+  @Option(help: ArgumentHelp("Where --skip-bad writes the bad rows (default: FILE-rejects.csv).", valueName: "FILE"))
+  var reject: String?
+  @Option(help: ArgumentHelp("Read column COL as field FIELD (repeatable); FIELD empty skips the column.", valueName: "COL=FIELD"))
+  var map: [String] = []
+
+  func run() throws {
+    guard let recordKind = RecordKind.named(kind) else { throw ValidationError(Import.unknownKind(kind)) }
+    var mapping: [String: String] = [:]
+    for m in map {
+      guard let eq = m.firstIndex(of: "=") else { throw ValidationError("--map wants COLUMN=FIELD, not '\(m)'.") }
+      mapping[String(m[..<eq])] = String(m[m.index(after: eq)...])
+    }
+    let store = try Import.openStore(projectOptions)
+    let bar = ProgressBar(enabled: isatty(STDERR_FILENO) != 0)
+    do {
+      let report = try Importer.importCSV(
+        kind: recordKind, path: file, store: store, mapping: mapping, skipBad: skipBad, rejectPath: reject,
+        progress: bar.update)
+      bar.finish()
+      Console.writeLine("imported \(report.imported) \(recordKind.plural) from \(file)")
+      if report.rejected > 0 {
+        Console.writeError(report.problems.joined(separator: "\n") + "\n")
+        Console.writeLine("\(report.rejected) bad rows written to \(report.rejectPath ?? "the reject file")")
+      }
+    } catch let e as ImportError {
+      bar.finish()
+      Console.writeError(e.description + "\n")
+      throw ExitCode(1)
+    } catch let e as StoreError {
+      bar.finish()
+      Console.writeError("peer: \(e.message)\n")
+      throw ExitCode(1)
+    }
+  }
+
+  static func unknownKind(_ name: String) -> String {
+    "there is no kind of record called '\(name)'; the kinds are "
+      + RecordKind.allCases.map(\.plural).joined(separator: ", ") + "."
+  }
+
+  /// The project's store, or one sentence and exit 1 when there is no project.
+  static func openStore(_ options: ProjectOptions) throws -> SQLiteStore {
+    guard let project = try options.findProject() else {
+      Console.writeError("peer: there is no project here (no \(Project.databaseName)); give --project DIR or run peer init\n")
+      throw ExitCode(1)
+    }
+    do {
+      return try SQLiteStore(path: project.databasePath, user: options.userName)
+    } catch let e as StoreError {
+      Console.writeError("peer: \(e.message)\n")
+      throw ExitCode(1)
+    }
+  }
+}
+
+/// `peer export KIND`: records as CSV or JSON.
+struct Export: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Export records as CSV or JSON (to standard output, or --out FILE).")
+
+  enum Format: String, ExpressibleByArgument { case csv, json }
+
+  @OptionGroup var projectOptions: ProjectOptions
+  @Argument(help: "The kind of record.") var kind: String
+  @Option(help: "csv or json.") var format: Format = .csv
+  @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "FILE")) var out: String?
+
+  func run() throws {
+    guard let recordKind = RecordKind.named(kind) else { throw ValidationError(Import.unknownKind(kind)) }
+    let store = try Import.openStore(projectOptions)
+    Console.flush()
+    do {
+      let output = try out.map { try TextOutput.file($0) } ?? TextOutput.standardOutput()
+      switch format {
+      case .csv: try Exporter.csv(kind: recordKind, store: store, to: output)
+      case .json: try Exporter.json(kind: recordKind, store: store, to: output)
+      }
+      try output.close()
+    } catch let e as StoreError {
+      Console.writeError("peer: \(e.message)\n")
+      throw ExitCode(1)
+    } catch {
+      Console.writeError("peer: \(error)\n")
+      throw ExitCode(1)
+    }
+  }
+}
+
+/// A one-line progress bar on a terminal's standard error; silent otherwise.
+final class ProgressBar {
+  let enabled: Bool
+  private var lastPercent = -1
+
+  init(enabled: Bool) { self.enabled = enabled }
+
+  func update(rows: Int, bytes: Int, total: Int) {
+    guard enabled, total > 0 else { return }
+    let percent = min(100, bytes * 100 / total)
+    guard percent != lastPercent else { return }
+    lastPercent = percent
+    let filled = percent * 30 / 100
+    let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
+    Console.writeError("\r[\(bar)] \(percent)%  \(rows) rows")
+  }
+
+  func finish() {
+    if enabled && lastPercent >= 0 { Console.writeError("\n") }
+  }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import PeerCore
+import PeerScript
+import PeerStore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Which project a command works on, and who its changes are recorded as.
+struct ProjectOptions: ParsableArguments {
+  @Option(
+    name: .customLong("project"),
+    help: ArgumentHelp("The project folder (default: the current folder, if it holds a project).", valueName: "DIR"))
+  var project: String?
+
+  @Option(name: .customLong("user"), help: ArgumentHelp("Record changes as made by NAME (default: your login).", valueName: "NAME"))
+  var user: String?
+
+  /// The project in use, or nil to work with the language alone. A `--project` that is not a
+  /// project is an error (exit 1).
+  func findProject() throws -> Project? {
+    do {
+      return try Project.find(explicit: project, currentFolder: currentFolder())
+    } catch let e as ProjectError {
+      Console.writeError("peer: \(e.message)\n" + (e.hint.map { "  hint: \($0)\n" } ?? ""))
+      throw ExitCode(1)
+    }
+  }
+
+  var userName: String {
+    if let user, !user.isEmpty { return user }
+    return ProjectOptions.loginName()
+  }
+
+  /// The operating system's name for whoever runs peer.
+  static func loginName() -> String {
+    if let name = getenv("USER") ?? getenv("LOGNAME") { return String(cString: name) }
+    if let pw = getpwuid(getuid()) { return String(cString: pw.pointee.pw_name) }
+    return "unknown"
+  }
+
+  /// A session on the project (its database open and its scripts loaded), or on the language
+  /// alone when there is no project. Problems are one sentence on stderr and exit status 1.
+  func session(options: InterpreterOptions, loadScripts: Bool = true) throws -> Session {
+    guard let project = try findProject() else { return Session(store: nil, options: options) }
+    do {
+      let store = try SQLiteStore(path: project.databasePath, user: userName)
+      let session = Session(store: store, options: options)
+      if loadScripts { try session.loadScripts(of: project) }
+      return session
+    } catch let e as StoreError {
+      Console.writeError("peer: \(e.message)\n")
+      throw ExitCode(1)
+    } catch {
+      Console.report(error)
+      throw ExitCode(1)
+    }
+  }
+
+  func currentFolder() -> String {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    guard getcwd(&buffer, buffer.count) != nil else { return "." }
+    return String(cString: buffer)
+  }
+}
