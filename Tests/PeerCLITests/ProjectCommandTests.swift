@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// `peer init`, scripts on a project, `peer export` and `peer import` round trips, and the
+/// messages for a missing project.
+@Suite("project commands")
+struct ProjectCommandTests {
+  @Test func initRunImportExportRoundTrip() throws {
+    let folder = try TemporaryFolder()
+    let a = folder.path("a")
+    let b = folder.path("b")
+    #expect(try PeerProcess.run(["init", a]).status == 0)
+    #expect(try PeerProcess.run(["init", b]).status == 0)
+    let again = try PeerProcess.run(["init", a])
+    #expect(again.status == 1)
+    #expect(again.stderr.contains("already holds a project"))
+
+    let script = try folder.write(
+      "add.peer",
+      """
+      create("volunteer", {name: "Vera", status: "active", capacity: 2, languages: ["English", "Polish"]})
+      let m = refer({name: "Maria, \\"Mia\\"", due_date: 2027-02-01, referral_date: 2026-11-01})
+      match(m, V-0001)
+      log_visit(m, {kind: "home", minutes: 45, date: 2026-11-26, notes: "line one\\nline two"})
+      print(len(mothers), M-0001.volunteer.name)
+      """)
+    let run = try PeerProcess.run(["run", "--project", a, "--user", "tester", "--today", "2026-11-26", script])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout == "1 Vera\n")
+
+    for kind in ["volunteers", "mothers", "matches", "visits"] {
+      let exported = try PeerProcess.run(["export", kind, "--project", a])
+      #expect(exported.status == 0)
+      let csv = try folder.write("\(kind).csv", exported.stdout)
+      let imported = try PeerProcess.run(["import", kind, csv, "--project", b])
+      #expect(imported.status == 0, "\(imported.stderr)")
+      #expect(try PeerProcess.run(["export", kind, "--project", b]).stdout == exported.stdout)
+    }
+    let json = try PeerProcess.run(["export", "mothers", "--format", "json", "--project", b])
+    #expect(json.stdout.contains("\"Maria, \\\"Mia\\\"\""))
+  }
+
+  @Test func aFailingScriptChangesNothing() throws {
+    let folder = try TemporaryFolder()
+    let p = folder.path("p")
+    #expect(try PeerProcess.run(["init", p]).status == 0)
+    let script = try folder.write("bad.peer", "refer({name: \"A\"})\nrefer({name: \"B\"})\n1 / 0\n")
+    let run = try PeerProcess.run(["run", "--project", p, script])
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("division by zero"))
+    let count = try PeerProcess.run(["run", "--project", p, try folder.write("count.peer", "print(len(mothers))")])
+    #expect(count.stdout == "0\n")
+  }
+
+  @Test func badImportsAreReportedByRowAndColumn() throws {
+    let folder = try TemporaryFolder()
+    let p = folder.path("p")
+    #expect(try PeerProcess.run(["init", p]).status == 0)
+    let csv = try folder.write(
+      "mothers.csv", "name,referral_date,status\nAnn,2026-11-01,waiting\nBo,31/02/2026,waiting\nCy,2026-11-02,asleep\n")
+    let result = try PeerProcess.run(["import", "mothers", csv, "--project", p])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("mothers.csv:3:referral_date:"))
+    #expect(result.stderr.contains("mothers.csv:4:status:"))
+    let count = try PeerProcess.run(["run", "--project", p, try folder.write("count.peer", "print(len(mothers))")])
+    #expect(count.stdout == "0\n")
+  }
+
+  @Test func missingProjectsAreOneSentence() throws {
+    let folder = try TemporaryFolder()
+    let result = try PeerProcess.run(["export", "mothers", "--project", folder.path("nowhere")])
+    #expect(result.status == 1)
+    #expect(result.stderr.hasPrefix("peer: there is no peer project in"))
+    let kind = try PeerProcess.run(["export", "babies", "--project", folder.path("nowhere")])
+    #expect(kind.status == 2)
+  }
+}
