@@ -51,7 +51,8 @@ public final class Session {
   /// always rolled back: a project's tests may create and change records without leaving any
   /// behind. A file that fails to compile or run is reported through `fileFailed` and skipped.
   public func runTestFiles(
-    _ files: [(path: String, source: String)], fileFailed: (String, Error) -> Void, report: (TestResult) -> Void
+    _ files: [(path: String, source: String)], fileFailed: (String, Error) -> Void,
+    report: (TestResult) -> Void
   ) -> (passed: Int, failed: Int) {
     var result = (passed: 0, failed: 0)
     func body() {

@@ -129,7 +129,9 @@ public enum RecordKind: String, CaseIterable, Hashable, Sendable {
   public func id(fromCode text: String) -> Int64? {
     if let n = Int64(text), n > 0 { return n }
     let parts = text.split(separator: "-", maxSplits: 1)
-    guard parts.count == 2, parts[0].uppercased() == idPrefix, let n = Int64(parts[1]), n > 0 else { return nil }
+    guard parts.count == 2, parts[0].uppercased() == idPrefix, let n = Int64(parts[1]), n > 0 else {
+      return nil
+    }
     return n
   }
 }

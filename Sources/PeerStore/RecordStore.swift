@@ -7,7 +7,9 @@ public struct StoredRecord: Hashable, Sendable {
   /// The project's own fields, kept in the record's JSON column.
   public var extra: [String: FieldValue]
 
-  public init(kind: RecordKind, id: Int64 = 0, fields: [String: FieldValue] = [:], extra: [String: FieldValue] = [:]) {
+  public init(
+    kind: RecordKind, id: Int64 = 0, fields: [String: FieldValue] = [:], extra: [String: FieldValue] = [:]
+  ) {
     self.kind = kind
     self.id = id
     self.fields = fields

@@ -33,7 +33,8 @@ struct Check: ParsableCommand {
         continue
       }
       // The project's record collections are known names; its scripts are not run.
-      let interpreter = try projectOptions.session(options: budget.interpreterOptions(), loadScripts: false).interpreter
+      let interpreter = try projectOptions.session(options: budget.interpreterOptions(), loadScripts: false)
+        .interpreter
       for diagnostic in interpreter.check(source, file: file) {
         Console.writeError(diagnostic.rendered(color: color) + "\n")
         problems += 1

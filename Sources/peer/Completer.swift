@@ -34,7 +34,8 @@ final class Completer {
       return Result(candidates: names(startingWith: word), append: " ")
     }
     if before.hasSuffix(".") {
-      guard let owner = Self.plainName(endingAt: before.dropLast()), let value = interpreter.global(owner) else {
+      guard let owner = Self.plainName(endingAt: before.dropLast()), let value = interpreter.global(owner)
+      else {
         return Result(candidates: [], append: nil)
       }
       let fields = Set(interpreter.fieldNames(of: value)).filter { $0.hasPrefix(word) }

@@ -24,16 +24,22 @@ struct Import: ParsableCommand {
   @Argument(help: "The CSV file.") var file: String
 
   @Flag(help: "Import the good rows and write the bad ones to a reject file.") var skipBad = false
-  @Option(help: ArgumentHelp("Where --skip-bad writes the bad rows (default: FILE-rejects.csv).", valueName: "FILE"))
+  @Option(
+    help: ArgumentHelp("Where --skip-bad writes the bad rows (default: FILE-rejects.csv).", valueName: "FILE")
+  )
   var reject: String?
-  @Option(help: ArgumentHelp("Read column COL as field FIELD (repeatable); FIELD empty skips the column.", valueName: "COL=FIELD"))
+  @Option(
+    help: ArgumentHelp(
+      "Read column COL as field FIELD (repeatable); FIELD empty skips the column.", valueName: "COL=FIELD"))
   var map: [String] = []
 
   func run() throws {
     guard let recordKind = RecordKind.named(kind) else { throw ValidationError(Import.unknownKind(kind)) }
     var mapping: [String: String] = [:]
     for m in map {
-      guard let eq = m.firstIndex(of: "=") else { throw ValidationError("--map wants COLUMN=FIELD, not '\(m)'.") }
+      guard let eq = m.firstIndex(of: "=") else {
+        throw ValidationError("--map wants COLUMN=FIELD, not '\(m)'.")
+      }
       mapping[String(m[..<eq])] = String(m[m.index(after: eq)...])
     }
     let store = try Import.openStore(projectOptions)
@@ -67,7 +73,8 @@ struct Import: ParsableCommand {
   /// The project's store, or one sentence and exit 1 when there is no project.
   static func openStore(_ options: ProjectOptions) throws -> SQLiteStore {
     guard let project = try options.findProject() else {
-      Console.writeError("peer: there is no project here (no \(Project.databaseName)); give --project DIR or run peer init\n")
+      Console.writeError(
+        "peer: there is no project here (no \(Project.databaseName)); give --project DIR or run peer init\n")
       throw ExitCode(1)
     }
     do {
@@ -81,14 +88,16 @@ struct Import: ParsableCommand {
 
 /// `peer export KIND`: records as CSV or JSON.
 struct Export: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Export records as CSV or JSON (to standard output, or --out FILE).")
+  static let configuration = CommandConfiguration(
+    abstract: "Export records as CSV or JSON (to standard output, or --out FILE).")
 
   enum Format: String, ExpressibleByArgument { case csv, json }
 
   @OptionGroup var projectOptions: ProjectOptions
   @Argument(help: "The kind of record.") var kind: String
   @Option(help: "csv or json.") var format: Format = .csv
-  @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "FILE")) var out: String?
+  @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "FILE")) var out:
+    String?
 
   func run() throws {
     guard let recordKind = RecordKind.named(kind) else { throw ValidationError(Import.unknownKind(kind)) }

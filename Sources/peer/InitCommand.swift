@@ -5,7 +5,8 @@ import PeerStore
 
 /// `peer init [DIR]`: a new, empty project (database and starter scripts).
 struct Init: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Make a new project: its database and starter scripts.")
+  static let configuration = CommandConfiguration(
+    abstract: "Make a new project: its database and starter scripts.")
 
   @Argument(help: "The project folder (made if missing).")
   var folder: String = "."
@@ -15,7 +16,8 @@ struct Init: ParsableCommand {
 
   func run() throws {
     let project = try Init.create(folder, user: user ?? ProjectOptions.loginName())
-    Console.writeLine("made a new project in \(project.folder): \(Project.databaseName) and scripts/project.peer")
+    Console.writeLine(
+      "made a new project in \(project.folder): \(Project.databaseName) and scripts/project.peer")
   }
 
   /// Makes the folder, the database and the starter scripts; one sentence and exit 1 if it can't.
@@ -44,7 +46,9 @@ struct Init: ParsableCommand {
 struct Demo: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Make a demo project full of realistic synthetic data.",
-    discussion: "Nine sites over two years: about 360 volunteers, 3,000 mothers and 30,000 visits; --scale multiplies it.")
+    discussion:
+      "Nine sites over two years: about 360 volunteers, 3,000 mothers and 30,000 visits; --scale multiplies it."
+  )
 
   @Argument(help: "The project folder (made if missing).")
   var folder: String = "peer-demo"
@@ -56,7 +60,9 @@ struct Demo: ParsableCommand {
   var today: String?
 
   func validate() throws {
-    if scale < 1 || scale > 1000 { throw ValidationError("--scale must be between 1 and 1000, not \(scale).") }
+    if scale < 1 || scale > 1000 {
+      throw ValidationError("--scale must be between 1 and 1000, not \(scale).")
+    }
     if let today, CivilDate.parseISO(today) == nil {
       throw ValidationError("--today wants a real date written YYYY-MM-DD, not '\(today)'.")
     }
@@ -71,7 +77,8 @@ struct Demo: ParsableCommand {
       let summary = try DemoProject.generate(into: store, scale: scale, today: day)
       Console.writeLine(
         "made a demo project in \(project.folder): \(summary.volunteers) volunteers, \(summary.mothers) mothers, "
-          + "\(summary.matches) matches, \(summary.visits) visits, \(summary.endings) endings, \(summary.services) services")
+          + "\(summary.matches) matches, \(summary.visits) visits, \(summary.endings) endings, \(summary.services) services"
+      )
       Console.writeLine("start it with: cd \(project.folder) && peer")
     } catch let e as StoreError {
       Console.writeError("peer: \(e.message)\n")

@@ -187,7 +187,9 @@ private func attemptCompletion(
   return rl_completion_matches(text, completionGenerator)
 }
 
-private func completionGenerator(_ text: UnsafePointer<CChar>?, _ state: Int32) -> UnsafeMutablePointer<CChar>? {
+private func completionGenerator(_ text: UnsafePointer<CChar>?, _ state: Int32) -> UnsafeMutablePointer<
+  CChar
+>? {
   if state == 0 { ReadlineState.matchIndex = 0 }
   guard ReadlineState.matchIndex < ReadlineState.matches.count else { return nil }
   let match = ReadlineState.matches[ReadlineState.matchIndex]

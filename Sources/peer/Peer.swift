@@ -68,7 +68,8 @@ struct Peer: ParsableCommand {
       if globalOptions.contains(argument), i + 1 < arguments.count {
         leading += [argument, arguments[i + 1]]
         i += 2
-      } else if let equals = argument.firstIndex(of: "="), globalOptions.contains(String(argument[..<equals])) {
+      } else if let equals = argument.firstIndex(of: "="), globalOptions.contains(String(argument[..<equals]))
+      {
         leading.append(argument)
         i += 1
       } else {

@@ -13,10 +13,13 @@ import PeerStore
 struct ProjectOptions: ParsableArguments {
   @Option(
     name: .customLong("project"),
-    help: ArgumentHelp("The project folder (default: the current folder, if it holds a project).", valueName: "DIR"))
+    help: ArgumentHelp(
+      "The project folder (default: the current folder, if it holds a project).", valueName: "DIR"))
   var project: String?
 
-  @Option(name: .customLong("user"), help: ArgumentHelp("Record changes as made by NAME (default: your login).", valueName: "NAME"))
+  @Option(
+    name: .customLong("user"),
+    help: ArgumentHelp("Record changes as made by NAME (default: your login).", valueName: "NAME"))
   var user: String?
 
   /// The project in use, or nil to work with the language alone. A `--project` that is not a

@@ -25,7 +25,8 @@ struct Repl: ParsableCommand {
       return
     }
     let session = ReplSession(session: project)
-    let editor = LineEditor(historyPath: LineEditor.defaultHistoryPath(), completer: Completer(interpreter: interpreter))
+    let editor = LineEditor(
+      historyPath: LineEditor.defaultHistoryPath(), completer: Completer(interpreter: interpreter))
     defer { editor.saveHistory() }
     Console.writeLine(ReplSession.banner)
     loop: while true {

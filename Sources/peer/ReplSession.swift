@@ -95,7 +95,9 @@ final class ReplSession {
       load(argument)
     default:
       var message = "Unknown command \(name)."
-      if let guess = Self.closest(to: name, in: ["help", "load", "quit"]) { message += " Did you mean :\(guess)?" }
+      if let guess = Self.closest(to: name, in: ["help", "load", "quit"]) {
+        message += " Did you mean :\(guess)?"
+      }
       Console.writeError(message + " Commands are :help, :load FILE and :quit.\n")
     }
     return .keepGoing
@@ -133,7 +135,9 @@ final class ReplSession {
       return
     }
     var file = path
-    if file.count >= 2, let q = file.first, q == "\"" || q == "'", file.last == q { file = String(file.dropFirst().dropLast()) }
+    if file.count >= 2, let q = file.first, q == "\"" || q == "'", file.last == q {
+      file = String(file.dropFirst().dropLast())
+    }
     if file.hasPrefix("~/"), let home = getenv("HOME") { file = String(cString: home) + file.dropFirst() }
     let source: String
     do {

@@ -23,7 +23,8 @@ enum ScriptFile {
       throw ReadError(description: "peer: cannot read '\(path)': it is a folder, not a script.")
     }
     guard let file = fopen(path, "rb") else {
-      throw ReadError(description: "peer: cannot read '\(path)': \(String(cString: strerror(errno)).lowercased()).")
+      throw ReadError(
+        description: "peer: cannot read '\(path)': \(String(cString: strerror(errno)).lowercased()).")
     }
     defer { fclose(file) }
     return readAll(file)

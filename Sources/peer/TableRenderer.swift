@@ -88,7 +88,10 @@ enum TableRenderer {
   static func fit(_ widths: inout [Int], minimums: [Int], into total: Int) {
     func used() -> Int { widths.reduce(0, +) + 2 * max(0, widths.count - 1) }
     while used() > total {
-      guard let i = widths.indices.filter({ widths[$0] > max(minimums[$0], 3) }).max(by: { widths[$0] < widths[$1] })
+      guard
+        let i = widths.indices.filter({ widths[$0] > max(minimums[$0], 3) }).max(by: {
+          widths[$0] < widths[$1]
+        })
       else { return }
       widths[i] -= 1
     }

@@ -48,8 +48,12 @@ struct TestCommand: ParsableCommand {
     // not run twice.
     let session = try projectOptions.session(options: budget.interpreterOptions(), loadScripts: false)
     let projectScripts = (try projectOptions.findProject()).map { $0.scripts() } ?? []
-    let loaded = projectScripts.compactMap { path in (try? ScriptFile.read(path)).map { (path: path, source: $0) } }
-    let extra = files.filter { file in !projectScripts.contains { $0.hasSuffix("/" + file.path) || $0 == file.path } }
+    let loaded = projectScripts.compactMap { path in
+      (try? ScriptFile.read(path)).map { (path: path, source: $0) }
+    }
+    let extra = files.filter { file in
+      !projectScripts.contains { $0.hasSuffix("/" + file.path) || $0 == file.path }
+    }
     let counts = session.runTestFiles(
       loaded + extra,
       fileFailed: { path, error in

@@ -43,9 +43,10 @@ struct CommandLineTests {
   }
 
   @Test func usageErrorsExitWithTwo() throws {
-    for arguments in [["--no-such-option"], ["run"], ["check"], ["run", "--max-steps", "lots", "x.peer"],
-      ["--today", "2027-02-30", "run", "x.peer"], ["frobnicate", "x"]]
-    {
+    for arguments in [
+      ["--no-such-option"], ["run"], ["check"], ["run", "--max-steps", "lots", "x.peer"],
+      ["--today", "2027-02-30", "run", "x.peer"], ["frobnicate", "x"],
+    ] {
       let result = try PeerProcess.run(arguments)
       #expect(result.status == 2, "peer \(arguments.joined(separator: " ")): \(result.stderr)")
       #expect(!result.stderr.isEmpty)
@@ -55,9 +56,10 @@ struct CommandLineTests {
   @Test func globalOptionsBeforeOrAfterTheSubcommand() throws {
     let folder = try TemporaryFolder()
     let script = try folder.write("a.peer", "print(\"ok\")\n")
-    for arguments in [["--max-steps", "100000", "run", script], ["run", "--max-depth", "50", script],
-      ["--today=2027-03-14", "--max-memory", "64", "run", script]]
-    {
+    for arguments in [
+      ["--max-steps", "100000", "run", script], ["run", "--max-depth", "50", script],
+      ["--today=2027-03-14", "--max-memory", "64", "run", script],
+    ] {
       let result = try PeerProcess.run(arguments)
       #expect(result.status == 0, "peer \(arguments.joined(separator: " ")): \(result.stderr)")
       #expect(result.stdout == "ok\n")
@@ -73,7 +75,9 @@ struct CommandLineTests {
     for word in ["run", "check", "test", "repl"] { #expect(help.stdout.contains(word)) }
     let runHelp = try PeerProcess.run(["run", "--help"])
     #expect(runHelp.status == 0)
-    for word in ["--max-steps", "--max-depth", "--max-memory", "--today"] { #expect(runHelp.stdout.contains(word)) }
+    for word in ["--max-steps", "--max-depth", "--max-memory", "--today"] {
+      #expect(runHelp.stdout.contains(word))
+    }
     let completion = try PeerProcess.run(["--generate-completion-script", "bash"])
     #expect(completion.status == 0)
     #expect(completion.stdout.contains("peer"))

@@ -6,7 +6,9 @@ enum PeerProcess {
   static let packageRoot: URL = {
     var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     while url.path != "/" {
-      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        return url
+      }
       url = url.deletingLastPathComponent()
     }
     return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
@@ -69,7 +71,8 @@ final class TemporaryFolder {
   @discardableResult
   func write(_ name: String, _ text: String) throws -> String {
     let file = url.appendingPathComponent(name)
-    try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
     try text.write(to: file, atomically: true, encoding: .utf8)
     return file.path
   }

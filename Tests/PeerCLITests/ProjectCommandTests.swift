@@ -24,7 +24,9 @@ struct ProjectCommandTests {
       log_visit(m, {kind: "home", minutes: 45, date: 2026-11-26, notes: "line one\\nline two"})
       print(len(mothers), M-0001.volunteer.name)
       """)
-    let run = try PeerProcess.run(["run", "--project", a, "--user", "tester", "--today", "2026-11-26", script])
+    let run = try PeerProcess.run([
+      "run", "--project", a, "--user", "tester", "--today", "2026-11-26", script,
+    ])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout == "1 Vera\n")
 
@@ -48,7 +50,9 @@ struct ProjectCommandTests {
     let run = try PeerProcess.run(["run", "--project", p, script])
     #expect(run.status == 1)
     #expect(run.stderr.contains("division by zero"))
-    let count = try PeerProcess.run(["run", "--project", p, try folder.write("count.peer", "print(len(mothers))")])
+    let count = try PeerProcess.run([
+      "run", "--project", p, try folder.write("count.peer", "print(len(mothers))"),
+    ])
     #expect(count.stdout == "0\n")
   }
 
@@ -57,12 +61,15 @@ struct ProjectCommandTests {
     let p = folder.path("p")
     #expect(try PeerProcess.run(["init", p]).status == 0)
     let csv = try folder.write(
-      "mothers.csv", "name,referral_date,status\nAnn,2026-11-01,waiting\nBo,31/02/2026,waiting\nCy,2026-11-02,asleep\n")
+      "mothers.csv",
+      "name,referral_date,status\nAnn,2026-11-01,waiting\nBo,31/02/2026,waiting\nCy,2026-11-02,asleep\n")
     let result = try PeerProcess.run(["import", "mothers", csv, "--project", p])
     #expect(result.status == 1)
     #expect(result.stderr.contains("mothers.csv:3:referral_date:"))
     #expect(result.stderr.contains("mothers.csv:4:status:"))
-    let count = try PeerProcess.run(["run", "--project", p, try folder.write("count.peer", "print(len(mothers))")])
+    let count = try PeerProcess.run([
+      "run", "--project", p, try folder.write("count.peer", "print(len(mothers))"),
+    ])
     #expect(count.stdout == "0\n")
   }
 

@@ -2,7 +2,9 @@ import Foundation
 import Testing
 
 /// The REPL in a real terminal (tmux). Skipped, with a message, when tmux is not installed.
-@Suite("REPL under tmux", .serialized, .enabled(if: TmuxSession.available, "tmux is not installed: REPL tests skipped"))
+@Suite(
+  "REPL under tmux", .serialized,
+  .enabled(if: TmuxSession.available, "tmux is not installed: REPL tests skipped"))
 struct ReplTests {
   let folder: TemporaryFolder
   let history: String

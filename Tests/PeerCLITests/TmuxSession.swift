@@ -70,10 +70,12 @@ final class TmuxSession {
   /// starts the tmux server, which inherits what the client had (pipes, and a signal mask in which
   /// the test runner's threads block SIGINT, so Ctrl-C would never reach `peer`), and Process
   /// then may never see the client finish. Here output goes to a file, every signal is unblocked
-  /// and set to its default. 
+  /// and set to its default.
   @discardableResult
   private func tmux(_ arguments: [String]) throws -> String {
-    let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("peer-tmux-\(UUID().uuidString)").path
+    let outPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "peer-tmux-\(UUID().uuidString)"
+    ).path
     defer { try? FileManager.default.removeItem(atPath: outPath) }
     let argv = ["tmux", "-L", socket, "-f", "/dev/null"] + arguments
     var actions = posix_spawn_file_actions_t()
@@ -107,5 +109,7 @@ final class TmuxSession {
 
   struct TmuxError: Error { var arguments: [String] }
 
-  private static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+  private static func quote(_ s: String) -> String {
+    "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+  }
 }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
 import PeerCore
 import PeerScript
 import PeerStore
 import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// A session on a fresh project database, with today fixed and output collected.
 final class TestProject {
@@ -85,11 +86,14 @@ struct SessionTests {
         return e.message
       } catch { return "\(error)" }
     }
-    #expect(error("match(M-0002, V-0001)") == "Vera (V-0001) is at capacity: 1 open match for a capacity of 1")
+    #expect(
+      error("match(M-0002, V-0001)") == "Vera (V-0001) is at capacity: 1 open match for a capacity of 1")
     #expect(error("match(M-0001, V-0002)") == "Maria (M-0001) already has an active match, X-0001")
-    #expect(error("match(M-0002, V-0003)").hasPrefix("Pat (V-0003) cannot take a match: her status is paused"))
-    #expect(error("log_visit(X-0001, {kind: \"home\", date: 2026-11-01})")
-      == "X-0001 started on 2026-11-26; a visit on 2026-11-01 is before it")
+    #expect(
+      error("match(M-0002, V-0003)").hasPrefix("Pat (V-0003) cannot take a match: her status is paused"))
+    #expect(
+      error("log_visit(X-0001, {kind: \"home\", date: 2026-11-01})")
+        == "X-0001 started on 2026-11-26; a visit on 2026-11-01 is before it")
     #expect(error("log_visit(X-0001, {kind: \"party\"})").hasPrefix("visit.kind cannot be \"party\""))
     #expect(error("end_match(X-0001, \"bored\")").hasPrefix("ending.reason cannot be \"bored\""))
     try p.run("end_match(X-0001, \"moved away\", {date: 2026-11-26})")

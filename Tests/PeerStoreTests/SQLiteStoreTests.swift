@@ -1,8 +1,9 @@
+import PeerStore
+import Testing
+
 #if canImport(Glibc)
   import Glibc
 #endif
-import PeerStore
-import Testing
 
 /// A fresh folder under /tmp for one test.
 func temporaryFolder() -> String {
@@ -21,9 +22,11 @@ struct SQLiteStoreTests {
     let v = StoredRecord(
       kind: .volunteer,
       fields: [
-        "name": .text("Ann \"Annie\" O'Neil"), "languages": .list(["English", "Polish"]), "status": .text("active"),
+        "name": .text("Ann \"Annie\" O'Neil"), "languages": .list(["English", "Polish"]),
+        "status": .text("active"),
         "capacity": .int(2), "dbs_checked_on": .date(20_000),
-      ], extra: ["shoe_size": .int(5), "likes": .list(["tea"]), "note": .text("line\nbreak"), "ok": .bool(true)])
+      ],
+      extra: ["shoe_size": .int(5), "likes": .list(["tea"]), "note": .text("line\nbreak"), "ok": .bool(true)])
     let id = try store.write { try $0.insert(v) }
     let back = try store.read { try $0.get(.volunteer, id: id) }
     var expected = v
@@ -48,7 +51,9 @@ struct SQLiteStoreTests {
 
   @Test func everyChangeIsAuditedAndTheTrailCannotBeChanged() throws {
     let store = try newStore()
-    let id = try store.write { try $0.insert(StoredRecord(kind: .service, fields: ["name": .text("Food bank")])) }
+    let id = try store.write {
+      try $0.insert(StoredRecord(kind: .service, fields: ["name": .text("Food bank")]))
+    }
     try store.write { w in
       var r = try w.get(.service, id: id)!
       r.fields["area"] = .text("Hackney")
@@ -60,7 +65,8 @@ struct SQLiteStoreTests {
     #expect(trail[1].before.contains("Food bank") && trail[1].after.contains("Hackney"))
     #expect(trail.allSatisfy { $0.user == "tester" })
     // Not even SQL typed by hand can change it (the triggers refuse).
-    let attempt = "/usr/bin/sqlite3 \(store.path) 'DELETE FROM audit' 2>&1 | grep -q 'the audit trail cannot be changed'"
+    let attempt =
+      "/usr/bin/sqlite3 \(store.path) 'DELETE FROM audit' 2>&1 | grep -q 'the audit trail cannot be changed'"
     if access("/usr/bin/sqlite3", X_OK) == 0 { #expect(system(attempt) == 0) }
     #expect(try store.read { try $0.history(.service, id: id) }.count == 3)
   }
@@ -94,7 +100,8 @@ struct SQLiteStoreTests {
     // A migration from the future, as a newer peer would have recorded it.
     let sqlite = "/usr/bin/sqlite3"
     if access(sqlite, X_OK) == 0 {
-      #expect(system("\(sqlite) \(path) \"INSERT INTO grdb_migrations VALUES ('v99: from the future')\"") == 0)
+      #expect(
+        system("\(sqlite) \(path) \"INSERT INTO grdb_migrations VALUES ('v99: from the future')\"") == 0)
       do {
         _ = try SQLiteStore(path: path, user: "t")
         Issue.record("a newer database opened")

@@ -12,14 +12,18 @@ enum Lifecycle {
     }
 
     /// Makes a new record from a map of fields, with defaults, checks and the audit trail.
-    func create(_ kind: RecordKind, _ fields: MapObject, defaults: [String: FieldValue] = [:]) throws -> Value {
+    func create(_ kind: RecordKind, _ fields: MapObject, defaults: [String: FieldValue] = [:]) throws -> Value
+    {
       var record = StoredRecord(kind: kind)
       for (key, v) in fields.entries {
-        guard case .string(let k) = key else { throw RuntimeError("field names are text, got \(key.shortDescription)") }
+        guard case .string(let k) = key else {
+          throw RuntimeError("field names are text, got \(key.shortDescription)")
+        }
         let name = k.value
         if name == "id" { throw RuntimeError("a new record gets its id by itself; leave \"id\" out") }
         if let spec = kind.field(name) {
-          record.fields[name] = try FieldConversion.field(v, for: FieldSpec(name, spec.type, choices: spec.choices), kind: kind)
+          record.fields[name] = try FieldConversion.field(
+            v, for: FieldSpec(name, spec.type, choices: spec.choices), kind: kind)
         } else if let hint = closestMatch(to: name, in: kind.fields.map(\.name)) {
           // A name this close to a core field is taken for a typo, not a project's own field.
           throw RuntimeError("\(kind.rawValue) has no field \"\(name)\"", hint: "did you mean \"\(hint)\"?")
@@ -59,11 +63,13 @@ enum Lifecycle {
       for (name, value) in changes { try setRecordField(r, name, value) }
     }
 
-    interpreter.define("|record", arity: 1...1, doc: "") { args in try bridge.record(code: try args.string(0)) }
+    interpreter.define("|record", arity: 1...1, doc: "") { args in try bridge.record(code: try args.string(0))
+    }
 
     interpreter.define(
       "create", arity: 2...2,
-      doc: "create(kind, fields) - a new record: create(\"volunteer\", {name: \"Ann\", capacity: 2, status: \"active\"})"
+      doc:
+        "create(kind, fields) - a new record: create(\"volunteer\", {name: \"Ann\", capacity: 2, status: \"active\"})"
     ) { args in
       let kind = try kindArgument(args, 0)
       var defaults: [String: FieldValue] = [:]
@@ -80,9 +86,11 @@ enum Lifecycle {
 
     interpreter.define(
       "refer", arity: 1...1,
-      doc: "refer(fields) - a new referral: a mother with status \"referred\", referred today unless referral_date is given"
+      doc:
+        "refer(fields) - a new referral: a mother with status \"referred\", referred today unless referral_date is given"
     ) { args in
-      try create(.mother, try args.map(0), defaults: ["status": .text("referred"), "referral_date": .date(today())])
+      try create(
+        .mother, try args.map(0), defaults: ["status": .text("referred"), "referral_date": .date(today())])
     }
 
     interpreter.define(
@@ -95,14 +103,16 @@ enum Lifecycle {
       fields["mother"] = .record(mother)
       fields["volunteer"] = .record(volunteer)
       if args.count > 2 { fields["why"] = args[2] }
-      let match = try create(.match, fields, defaults: ["status": .text("active"), "started_on": .date(today())])
+      let match = try create(
+        .match, fields, defaults: ["status": .text("active"), "started_on": .date(today())])
       try update(mother, ["status": .text("matched")])
       return match
     }
 
     interpreter.define(
       "log_visit", arity: 2...2,
-      doc: "log_visit(match or mother, {kind: \"home\", minutes: 60, ...}) - record a contact (dated today unless date is given)"
+      doc:
+        "log_visit(match or mother, {kind: \"home\", minutes: 60, ...}) - record a contact (dated today unless date is given)"
     ) { args in
       var target = args[0]
       if case .string(let s) = target { target = try bridge.record(code: s.value) }
@@ -123,7 +133,8 @@ enum Lifecycle {
 
     interpreter.define(
       "end_match", arity: 2...3,
-      doc: "end_match(match, reason, {planned: true, final_visit: true, date: ...}) - end a match with a reason from the project's list"
+      doc:
+        "end_match(match, reason, {planned: true, final_visit: true, date: ...}) - end a match with a reason from the project's list"
     ) { args in
       let match = try recordArgument(args, 0, .match)
       guard case .string(let status)? = match["status"], status.value == "active" else {
@@ -155,7 +166,8 @@ enum Lifecycle {
       }
     }
 
-    interpreter.define("delete", arity: 1...1, doc: "delete(record) - remove a record (kept in its history)") { args in
+    interpreter.define("delete", arity: 1...1, doc: "delete(record) - remove a record (kept in its history)")
+    { args in
       guard case .record(let r) = args[0], let kind = bridge.kind(of: r), let id = bridge.id(of: r) else {
         throw args.typeError(0, expected: "a stored record")
       }
@@ -171,28 +183,32 @@ enum Lifecycle {
       return .null
     }
 
-    interpreter.define("history", arity: 1...1, doc: "history(record) - every change to a record: when, who, what") { args in
+    interpreter.define(
+      "history", arity: 1...1, doc: "history(record) - every change to a record: when, who, what"
+    ) { args in
       var v = args[0]
       if case .string(let s) = v { v = try bridge.record(code: s.value) }
       guard case .record(let r) = v, let kind = bridge.kind(of: r), let id = bridge.id(of: r) else {
         throw args.typeError(0, expected: "a stored record")
       }
       let entries = try bridge.writer().history(kind, id: id)
-      return .list(entries.map { e in
-        let m = MapObject()
-        m["at"] = .text(e.at)
-        m["user"] = .text(e.user)
-        m["action"] = .text(e.action)
-        m["before"] = .text(e.before)
-        m["after"] = .text(e.after)
-        return .map(m)
-      })
+      return .list(
+        entries.map { e in
+          let m = MapObject()
+          m["at"] = .text(e.at)
+          m["user"] = .text(e.user)
+          m["action"] = .text(e.action)
+          m["before"] = .text(e.before)
+          m["after"] = .text(e.after)
+          return .map(m)
+        })
     }
 
     for kind in RecordKind.allCases {
       interpreter.define(
         kind.plural, value: .host(RecordCollection(kind: kind, bridge: bridge)),
-        doc: "\(kind.plural) - every \(kind.rawValue) record; fields: id, " + kind.fields.map(\.name).joined(separator: ", "))
+        doc: "\(kind.plural) - every \(kind.rawValue) record; fields: id, "
+          + kind.fields.map(\.name).joined(separator: ", "))
     }
   }
 }

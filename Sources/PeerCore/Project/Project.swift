@@ -24,7 +24,9 @@ public struct Project: Sendable {
     if let explicit {
       let p = Project(folder: explicit)
       guard FileSystem.exists(p.databasePath) else {
-        throw ProjectError("there is no peer project in \(explicit) (no \(databaseName))", hint: "make one with: peer init \(explicit)")
+        throw ProjectError(
+          "there is no peer project in \(explicit) (no \(databaseName))",
+          hint: "make one with: peer init \(explicit)")
       }
       return p
     }

@@ -50,10 +50,11 @@ enum FieldConversion {
     case .list:
       switch v {
       case .list(let l):
-        return .list(try l.items.map { item in
-          guard case .string(let s) = item else { throw wrong("a list of texts") }
-          return s.value
-        })
+        return .list(
+          try l.items.map { item in
+            guard case .string(let s) = item else { throw wrong("a list of texts") }
+            return s.value
+          })
       case .string(let s): return .list([s.value])
       default: throw wrong("a list of texts")
       }
@@ -65,7 +66,9 @@ enum FieldConversion {
         else { throw wrong("a \(target.rawValue)") }
         return .int(Int(id))
       case .string(let s):
-        guard let id = target.id(fromCode: s.value) else { throw wrong("a \(target.rawValue) (like \(target.code(for: 42)))") }
+        guard let id = target.id(fromCode: s.value) else {
+          throw wrong("a \(target.rawValue) (like \(target.code(for: 42)))")
+        }
         return .int(Int(id))
       case .int(let i) where i > 0: return .int(i)
       default: throw wrong("a \(target.rawValue)")
@@ -83,14 +86,18 @@ enum FieldConversion {
     case .string(let s): return .text(s.value)
     case .date(let d): return .date(d)
     case .list(let l):
-      return .list(try l.items.map { item in
-        guard case .string(let s) = item else {
-          throw RuntimeError("\(name) can hold a list of texts, not \(item.typeName) \(item.shortDescription)")
-        }
-        return s.value
-      })
+      return .list(
+        try l.items.map { item in
+          guard case .string(let s) = item else {
+            throw RuntimeError(
+              "\(name) can hold a list of texts, not \(item.typeName) \(item.shortDescription)")
+          }
+          return s.value
+        })
     default:
-      throw RuntimeError("\(name) cannot hold \(v.typeName) \(v.shortDescription)", hint: "a field holds text, numbers, dates, yes/no or a list of texts")
+      throw RuntimeError(
+        "\(name) cannot hold \(v.typeName) \(v.shortDescription)",
+        hint: "a field holds text, numbers, dates, yes/no or a list of texts")
     }
   }
 }

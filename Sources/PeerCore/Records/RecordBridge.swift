@@ -75,12 +75,14 @@ public final class RecordBridge: RecordHost {
   }
 
   func stored(_ r: RecordObject) throws -> StoredRecord {
-    guard let kind = kind(of: r), case .string(let code) = r.values[0], let id = kind.id(fromCode: code.value) else {
+    guard let kind = kind(of: r), case .string(let code) = r.values[0], let id = kind.id(fromCode: code.value)
+    else {
       throw RuntimeError("internal error: not a stored record")
     }
     var record = StoredRecord(kind: kind, id: id)
     for (i, spec) in kind.fields.enumerated() {
-      record.fields[spec.name] = try FieldConversion.field(r.values[i + 1], for: FieldSpec(spec.name, spec.type), kind: kind)
+      record.fields[spec.name] = try FieldConversion.field(
+        r.values[i + 1], for: FieldSpec(spec.name, spec.type), kind: kind)
     }
     if case .map(let m) = r.values[kind.fields.count + 1] {
       for (k, v) in m.entries {
@@ -102,7 +104,8 @@ public final class RecordBridge: RecordHost {
 
   /// `M-0042` typed in a script.
   func record(code: String) throws -> Value {
-    guard let letter = code.first, let kind = RecordKind.allCases.first(where: { $0.idPrefix == String(letter) }),
+    guard let letter = code.first,
+      let kind = RecordKind.allCases.first(where: { $0.idPrefix == String(letter) }),
       let id = kind.id(fromCode: code)
     else { throw RuntimeError("\(code) is not a record id") }
     return try record(kind, id)

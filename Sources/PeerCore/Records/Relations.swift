@@ -13,7 +13,9 @@ enum Relations {
     }
   }
 
-  static func value(of name: String, kind: RecordKind, id: Int64, record: RecordObject, bridge: RecordBridge) throws -> Value? {
+  static func value(of name: String, kind: RecordKind, id: Int64, record: RecordObject, bridge: RecordBridge)
+    throws -> Value?
+  {
     func items(_ v: Value) -> ContiguousArray<Value> {
       if case .list(let l) = v { return l.items }
       return []
@@ -28,7 +30,9 @@ enum Relations {
     case (.mother, "match"):
       return items(try bridge.records(.match, where: "mother", equals: id)).last(where: isActive) ?? .null
     case (.mother, "volunteer"):
-      guard case .record(let m) = try value(of: "match", kind: .mother, id: id, record: record, bridge: bridge)! else { return .null }
+      guard
+        case .record(let m) = try value(of: "match", kind: .mother, id: id, record: record, bridge: bridge)!
+      else { return .null }
       return try bridge.field(of: m, "volunteer")
     case (.mother, "visits"), (.mother, "endings"):
       let target: RecordKind = name == "visits" ? .visit : .ending
@@ -52,7 +56,9 @@ enum Relations {
     case (.match, "ending"):
       return items(try bridge.records(.ending, where: "match", equals: id)).last ?? .null
     case (.visit, "mother"), (.visit, "volunteer"), (.ending, "mother"), (.ending, "volunteer"):
-      guard let match = try bridge.field(of: record, "match"), case .record(let m) = match else { return .null }
+      guard let match = try bridge.field(of: record, "match"), case .record(let m) = match else {
+        return .null
+      }
       return try bridge.field(of: m, name)
     default:
       return nil

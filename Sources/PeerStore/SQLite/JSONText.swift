@@ -77,7 +77,9 @@ enum JSONText {
     }
 
     mutating func skipSpace() {
-      while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+      while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 {
+        i += 1
+      }
     }
 
     mutating func take(_ c: UInt8) -> Bool {
@@ -161,7 +163,8 @@ enum JSONText {
           case UInt8(ascii: "r"): out.append(0x0D)
           case UInt8(ascii: "t"): out.append(0x09)
           case UInt8(ascii: "u"):
-            guard i + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[i..<(i + 4)], as: UTF8.self), radix: 16),
+            guard i + 4 <= bytes.count,
+              let code = UInt32(String(decoding: bytes[i..<(i + 4)], as: UTF8.self), radix: 16),
               let scalar = Unicode.Scalar(code)
             else { return nil }
             i += 4
@@ -208,7 +211,9 @@ enum ISODate {
       }
       return n
     }
-    guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10), (1...12).contains(m), d >= 1 else { return nil }
+    guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10), (1...12).contains(m), d >= 1 else {
+      return nil
+    }
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
     let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
     guard d <= lengths[m - 1] else { return nil }

@@ -1,9 +1,10 @@
+import GRDB
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import GRDB
 
 /// Reading and writing records inside one GRDB transaction.
 struct SQLiteAccess: StoreWriter {
@@ -88,7 +89,8 @@ struct SQLiteAccess: StoreWriter {
 
   func find(_ kind: RecordKind, where field: String, equals value: FieldValue) throws -> [StoredRecord] {
     guard let spec = kind.field(field) else { throw StoreError("\(kind.rawValue) has no field \"\(field)\"") }
-    let sql = "SELECT \(SQLiteAccess.selectList(kind)) FROM \(kind.table) WHERE \(Schema.column(spec)) = ? ORDER BY id"
+    let sql =
+      "SELECT \(SQLiteAccess.selectList(kind)) FROM \(kind.table) WHERE \(Schema.column(spec)) = ? ORDER BY id"
     return try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: [SQLiteAccess.databaseValue(value)])
       .map { decode($0, kind) }
   }
@@ -99,7 +101,9 @@ struct SQLiteAccess: StoreWriter {
 
   func history(_ kind: RecordKind, id: Int64) throws -> [AuditEntry] {
     try Row.fetchAll(
-      db, sql: "SELECT seq, at, user, action, before, after FROM audit WHERE kind = ? AND record_id = ? ORDER BY seq",
+      db,
+      sql:
+        "SELECT seq, at, user, action, before, after FROM audit WHERE kind = ? AND record_id = ? ORDER BY seq",
       arguments: [kind.rawValue, id]
     ).map { row in
       AuditEntry(
@@ -160,7 +164,9 @@ struct SQLiteAccess: StoreWriter {
   }
 
   func delete(_ kind: RecordKind, id: Int64) throws {
-    guard let before = try get(kind, id: id) else { throw StoreError("there is no \(kind.rawValue) \(kind.code(for: id))") }
+    guard let before = try get(kind, id: id) else {
+      throw StoreError("there is no \(kind.rawValue) \(kind.code(for: id))")
+    }
     try db.execute(sql: "DELETE FROM \(kind.table) WHERE id = ?", arguments: [id])
     try auditStatement().execute(arguments: [
       SQLiteAccess.timestamp(), user, kind.rawValue, id, "delete", SQLiteAccess.json(before), "",
@@ -169,7 +175,8 @@ struct SQLiteAccess: StoreWriter {
 
   func auditStatement() throws -> Statement {
     try db.cachedStatement(
-      sql: "INSERT INTO audit (at, user, kind, record_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      sql: "INSERT INTO audit (at, user, kind, record_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    )
   }
 
   static func json(_ record: StoredRecord) -> String {
@@ -184,6 +191,7 @@ struct SQLiteAccess: StoreWriter {
     var parts = tm()
     gmtime_r(&t, &parts)
     func pad(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-    return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec))Z"
+    return
+      "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec))Z"
   }
 }

@@ -1,9 +1,10 @@
+import GRDB
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import GRDB
 
 /// The embedded store: one SQLite file in WAL mode (readers never wait for the writer), with a
 /// busy timeout so two coordinators and a nightly job can share it. Every `write` is one
