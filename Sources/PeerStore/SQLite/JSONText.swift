@@ -1,7 +1,7 @@
 /// The small JSON the store needs: objects of field values (the `extra` column, audit entries)
 /// and arrays of texts (list fields). Written by hand to keep Foundation out of the hot path
 /// of imports; a date travels as its ISO text.
-enum JSONText {
+public enum JSONText {
   static func encode(_ fields: [String: FieldValue]) -> String {
     var out = "{"
     var first = true
@@ -29,7 +29,7 @@ enum JSONText {
     "[" + items.map(quote).joined(separator: ",") + "]"
   }
 
-  static func quote(_ s: String) -> String {
+  public static func quote(_ s: String) -> String {
     var out = "\""
     for u in s.unicodeScalars {
       switch u {
