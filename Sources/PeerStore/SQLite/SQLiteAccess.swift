@@ -221,10 +221,23 @@ struct SQLiteAccess: StoreWriter {
     )
   }
 
+  /// The record as one JSON object: core fields in column order, then its own fields.
   static func json(_ record: StoredRecord) -> String {
-    var all = record.extra
-    for (k, v) in record.fields { all[k] = v }
-    return JSONText.encode(all.filter { $0.value != .null })
+    var out: [UInt8] = [UInt8(ascii: "{")]
+    out.reserveCapacity(256)
+    var first = true
+    func add(_ name: String, _ value: FieldValue) {
+      if case .null = value { return }
+      if !first { out.append(UInt8(ascii: ",")) }
+      first = false
+      JSONText.append(name, to: &out)
+      out.append(UInt8(ascii: ":"))
+      JSONText.append(value, to: &out)
+    }
+    for spec in record.kind.fields { add(spec.name, record.fields[spec.name] ?? .null) }
+    for key in record.extra.keys.sorted() where record.kind.field(key) == nil { add(key, record.extra[key]!) }
+    out.append(UInt8(ascii: "}"))
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// Now, in UTC, as ISO 8601 (`2026-11-26T17:24:22Z`).
