@@ -130,7 +130,8 @@ struct SQLiteAccess: StoreWriter {
     let insertWithID = try db.makeStatement(
       sql: "INSERT INTO \(kind.table) (id, \(columns.joined(separator: ", "))) VALUES (?, \(placeholders))")
     let audit = try db.makeStatement(
-      sql: "INSERT INTO audit (at, user, kind, record_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      sql: "INSERT INTO audit (at, user, kind, record_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    )
     let now = SQLiteAccess.timestamp()
     var ids: [Int64] = []
     ids.reserveCapacity(records.count)
@@ -158,7 +159,9 @@ struct SQLiteAccess: StoreWriter {
       var stored = record
       stored.id = id
       let a = audit.sqliteStatement
-      for (i, text) in [now, user, kind.rawValue].enumerated() { SQLiteAccess.bind(.text(text), to: a, at: Int32(i + 1)) }
+      for (i, text) in [now, user, kind.rawValue].enumerated() {
+        SQLiteAccess.bind(.text(text), to: a, at: Int32(i + 1))
+      }
       sqlite3_bind_int64(a, 4, id)
       SQLiteAccess.bind(.text("create"), to: a, at: 5)
       SQLiteAccess.bind(.text(""), to: a, at: 6)
@@ -173,7 +176,8 @@ struct SQLiteAccess: StoreWriter {
     let code = sqlite3_step(statement)
     sqlite3_reset(statement)
     guard code == SQLITE_DONE else {
-      throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+      throw DatabaseError(
+        resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
     }
   }
 
