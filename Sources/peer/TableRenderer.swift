@@ -15,7 +15,7 @@ enum TableRenderer {
     for item in list.items {
       switch item {
       case .record(let r):
-        rows.append(Row(cells: Array(zip(r.type.fields, r.values))))
+        rows.append(Row(cells: zip(r.type.fields, r.values).filter { !r.type.hidden.contains($0.0) }))
       case .map(let m):
         rows.append(Row(cells: m.entries.map { key, value in (keyName(key), value) }))
       default:
@@ -60,6 +60,20 @@ enum TableRenderer {
     for line in table {
       for (i, cell) in line.enumerated() { widths[i] = max(widths[i], cell.count) }
     }
+    // Columns empty in every row shown are left out; a column is at most 30 wide; columns that
+    // still do not fit are left out from the right and named below the table, rather than
+    // squeezing every column into unreadable stubs.
+    var keep = columns.indices.filter { i in table.contains { !$0[i].isEmpty } }
+    if keep.isEmpty { keep = Array(columns.indices) }
+    for i in keep { widths[i] = min(widths[i], 30) }
+    var dropped: [String] = []
+    while keep.count > 1, keep.map({ widths[$0] }).reduce(0, +) + 2 * (keep.count - 1) > width {
+      dropped.insert(columns[keep.removeLast()], at: 0)
+    }
+    columns = keep.map { columns[$0] }
+    numeric = keep.map { numeric[$0] }
+    widths = keep.map { widths[$0] }
+    table = table.map { line in keep.map { line[$0] } }
     fit(&widths, minimums: columns.map { min($0.count, 3) }, into: width)
 
     func format(_ cells: [String], header: Bool) -> String {
@@ -79,6 +93,9 @@ enum TableRenderer {
     if rows.count > maxRows {
       let more = rows.count - maxRows
       out.append("... \(more) more row\(more == 1 ? "" : "s")")
+    }
+    if !dropped.isEmpty {
+      out.append("(not shown for width: \(dropped.joined(separator: ", ")))")
     }
     return out.joined(separator: "\n")
   }

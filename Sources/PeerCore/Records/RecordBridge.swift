@@ -21,6 +21,7 @@ public final class RecordBridge: RecordHost {
     for kind in RecordKind.allCases {
       let type = RecordType(name: kind.rawValue, fields: ["id"] + kind.fields.map(\.name) + [Self.extraSlot])
       type.host = self
+      type.hidden = [Self.extraSlot]
       types[kind] = type
       kindsByType[ObjectIdentifier(type)] = kind
     }

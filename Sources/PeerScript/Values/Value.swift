@@ -123,6 +123,8 @@ public final class RecordType {
   let index: [String: Int]
   /// The host's hooks for records of this kind (stored records); nil for script records.
   public weak var host: RecordHost?
+  /// Fields kept for the host's own use and not shown when the record is printed.
+  public var hidden: Set<String> = []
 
   public init(name: String, fields: [String]) {
     self.name = name
