@@ -167,10 +167,25 @@ struct SQLiteAccess: StoreWriter {
     guard let before = try get(kind, id: id) else {
       throw StoreError("there is no \(kind.rawValue) \(kind.code(for: id))")
     }
+    try refuseIfReferenced(kind, id: id)
     try db.execute(sql: "DELETE FROM \(kind.table) WHERE id = ?", arguments: [id])
     try auditStatement().execute(arguments: [
       SQLiteAccess.timestamp(), user, kind.rawValue, id, "delete", SQLiteAccess.json(before), "",
     ])
+  }
+
+  /// The foreign keys would refuse the delete anyway; this names the record in the way, which
+  /// SQLite's "FOREIGN KEY constraint failed" does not. (Every reference column is indexed.)
+  func refuseIfReferenced(_ kind: RecordKind, id: Int64) throws {
+    for other in RecordKind.allCases {
+      for spec in other.fields where spec.type == .reference(kind) {
+        let sql = "SELECT id FROM \(other.table) WHERE \(Schema.column(spec)) = ? ORDER BY id LIMIT 1"
+        if let holder = try Int64.fetchOne(try db.cachedStatement(sql: sql), arguments: [id]) {
+          throw StoreError(
+            "cannot delete \(kind.rawValue) \(kind.code(for: id)): \(other.rawValue) \(other.code(for: holder)) refers to it")
+        }
+      }
+    }
   }
 
   func auditStatement() throws -> Statement {
