@@ -10,14 +10,10 @@ enum SchemaCheck {
     let tables = try String.fetchAll(
       db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     if tables.isEmpty { return true }  // a new file: the migrations make it
-    let applied: Set<String>
-    if tables.contains("grdb_migrations"),
-      let identifiers = try? String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
-    {
-      applied = Set(identifiers)
-    } else {
-      applied = []
-    }
+    // Errors reading it propagate: a damaged page must read as damage, not as "not peer's".
+    let applied =
+      tables.contains("grdb_migrations")
+      ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
     guard applied.contains(Schema.firstMigration) else {
       let others = tables.filter { $0 != "grdb_migrations" }.prefix(4).joined(separator: ", ")
       throw StoreError("\(path) is not a peer database (it holds other tables: \(others))")
