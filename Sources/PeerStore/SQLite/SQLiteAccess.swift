@@ -17,14 +17,21 @@ struct SQLiteAccess: StoreWriter {
     (["id"] + kind.fields.map(Schema.column) + ["extra"]).joined(separator: ", ")
   }
 
-  func decode(_ row: Row, _ kind: RecordKind) -> StoredRecord {
+  func decode(_ row: Row, _ kind: RecordKind) throws -> StoredRecord {
     var record = StoredRecord(kind: kind, id: row[0])
     for (i, spec) in kind.fields.enumerated() {
       let dbValue: DatabaseValue = row[i + 1]
       record.fields[spec.name] = SQLiteAccess.field(dbValue, spec.type)
     }
     let extra: String = row[kind.fields.count + 1] ?? "{}"
-    if extra != "{}" { record.extra = JSONText.decodeObject(extra) ?? [:] }
+    if extra != "{}" {
+      // Refuse rather than read it as empty: the next update would write the loss back.
+      guard let fields = JSONText.decodeObject(extra) else {
+        throw StoreError(
+          "\(kind.rawValue) \(record.code) has own fields peer cannot read (its extra column is not a JSON object of texts, numbers, booleans and lists of texts)")
+      }
+      record.extra = fields
+    }
     return record
   }
 
@@ -61,9 +68,13 @@ struct SQLiteAccess: StoreWriter {
   }
 
   func values(_ record: StoredRecord) -> [DatabaseValue] {
-    record.kind.fields.map { SQLiteAccess.databaseValue(record.fields[$0.name] ?? .null) }
-      + [JSONText.encode(record.extra.filter { $0.value != .null }).databaseValue]
+    var out = record.kind.fields.map { SQLiteAccess.databaseValue(record.fields[$0.name] ?? .null) }
+    // Most imported rows have no own fields: skip building an empty object for them.
+    out.append(record.extra.isEmpty ? SQLiteAccess.emptyObject : JSONText.encode(record.extra.filter { $0.value != .null }).databaseValue)
+    return out
   }
+
+  static let emptyObject = "{}".databaseValue
 
   func rows(_ sql: String, _ arguments: [FieldValue]) throws -> [[FieldValue]] {
     let args = StatementArguments(arguments.map(SQLiteAccess.databaseValue))
@@ -79,12 +90,12 @@ struct SQLiteAccess: StoreWriter {
 
   func get(_ kind: RecordKind, id: Int64) throws -> StoredRecord? {
     let sql = "SELECT \(SQLiteAccess.selectList(kind)) FROM \(kind.table) WHERE id = ?"
-    return try Row.fetchOne(try db.cachedStatement(sql: sql), arguments: [id]).map { decode($0, kind) }
+    return try Row.fetchOne(try db.cachedStatement(sql: sql), arguments: [id]).map { try decode($0, kind) }
   }
 
   func all(_ kind: RecordKind) throws -> [StoredRecord] {
     let sql = "SELECT \(SQLiteAccess.selectList(kind)) FROM \(kind.table) ORDER BY id"
-    return try Row.fetchAll(try db.cachedStatement(sql: sql)).map { decode($0, kind) }
+    return try Row.fetchAll(try db.cachedStatement(sql: sql)).map { try decode($0, kind) }
   }
 
   func find(_ kind: RecordKind, where field: String, equals value: FieldValue) throws -> [StoredRecord] {
@@ -92,7 +103,7 @@ struct SQLiteAccess: StoreWriter {
     let sql =
       "SELECT \(SQLiteAccess.selectList(kind)) FROM \(kind.table) WHERE \(Schema.column(spec)) = ? ORDER BY id"
     return try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: [SQLiteAccess.databaseValue(value)])
-      .map { decode($0, kind) }
+      .map { try decode($0, kind) }
   }
 
   func count(_ kind: RecordKind) throws -> Int {
@@ -106,9 +117,11 @@ struct SQLiteAccess: StoreWriter {
         "SELECT seq, at, user, action, before, after FROM audit WHERE kind = ? AND record_id = ? ORDER BY seq",
       arguments: [kind.rawValue, id]
     ).map { row in
-      AuditEntry(
-        sequence: row[0], at: row[1], user: row[2], kind: kind, recordID: id, action: row[3], before: row[4],
-        after: row[5])
+      // Read leniently: rows appended by hand with odd types must not crash `history`.
+      func text(_ i: Int) -> String { String.fromDatabaseValue(row[i] as DatabaseValue) ?? "" }
+      return AuditEntry(
+        sequence: row[0] as Int64? ?? 0, at: text(1), user: text(2), kind: kind, recordID: id, action: text(3),
+        before: text(4), after: text(5))
     }
   }
 
@@ -194,10 +207,15 @@ struct SQLiteAccess: StoreWriter {
     )
   }
 
+  /// The record's fields (core and own, a core field winning a clash) as one JSON object with
+  /// sorted keys, so that before and after compare line by line. Built without merging
+  /// dictionaries: it runs once per imported row.
   static func json(_ record: StoredRecord) -> String {
-    var all = record.extra
-    for (k, v) in record.fields { all[k] = v }
-    return JSONText.encode(all.filter { $0.value != .null })
+    var pairs: [(key: String, value: FieldValue)] = []
+    pairs.reserveCapacity(record.fields.count + record.extra.count)
+    for (k, v) in record.fields where v != .null { pairs.append((k, v)) }
+    for (k, v) in record.extra where v != .null && record.fields[k] == nil { pairs.append((k, v)) }
+    return JSONText.encode(sortedPairs: pairs.sorted { $0.key < $1.key })
   }
 
   /// Now, in UTC, as ISO 8601 (`2026-11-26T17:24:22Z`).
