@@ -10,7 +10,8 @@ struct AuditTests {
   @Test func createUpdateAndDeleteAreRecorded() throws {
     let store = try newStore(user: "ann")
     let id = try store.write {
-      try $0.insert(StoredRecord(kind: .service, fields: ["name": .text("Food bank")], extra: ["hours": .int(3)]))
+      try $0.insert(
+        StoredRecord(kind: .service, fields: ["name": .text("Food bank")], extra: ["hours": .int(3)]))
     }
     store.user = "bob"
     try store.write { w in

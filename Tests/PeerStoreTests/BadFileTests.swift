@@ -25,17 +25,22 @@ struct BadFileTests {
 
   @Test func aMissingFileOrFolder() {
     let folder = temporaryFolder()
-    #expect(storeError { _ = try SQLiteStore(path: folder + "/peer.db", user: "t") } == "no project database at \(folder)/peer.db")
+    #expect(
+      storeError { _ = try SQLiteStore(path: folder + "/peer.db", user: "t") }
+        == "no project database at \(folder)/peer.db")
     #expect(access(folder + "/peer.db", F_OK) != 0)  // and nothing was made
     #expect(
       storeError { _ = try SQLiteStore(path: folder + "/no/peer.db", user: "t", create: true) }
         == "cannot create \(folder)/no/peer.db: the folder \(folder)/no does not exist")
-    #expect(storeError { _ = try SQLiteStore(path: folder, user: "t") } == "\(folder) is a folder, not a peer database")
+    #expect(
+      storeError { _ = try SQLiteStore(path: folder, user: "t") }
+        == "\(folder) is a folder, not a peer database")
   }
 
   @Test func aFileThatIsNotSQLite() throws {
     let path = temporaryFolder() + "/peer.db"
-    try Data(String(repeating: "this is not a database ", count: 100).utf8).write(to: URL(fileURLWithPath: path))
+    try Data(String(repeating: "this is not a database ", count: 100).utf8).write(
+      to: URL(fileURLWithPath: path))
     let message = storeError { _ = try SQLiteStore(path: path, user: "t") }
     #expect(message?.hasPrefix("\(path) is not a peer database") == true, "\(message ?? "opened")")
   }
@@ -46,7 +51,8 @@ struct BadFileTests {
     do {
       let store = try SQLiteStore(path: path, user: "t", create: true)
       _ = try store.write { w in
-        try w.insertMany((0..<2000).map { StoredRecord(kind: .service, fields: ["name": .text("service \($0)")]) })
+        try w.insertMany(
+          (0..<2000).map { StoredRecord(kind: .service, fields: ["name": .text("service \($0)")]) })
       }
     }
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
@@ -57,7 +63,8 @@ struct BadFileTests {
       let store = try SQLiteStore(path: path, user: "t")
       _ = try store.read { try $0.all(.service) }
     }
-    #expect(message?.hasPrefix("\(path) is not a peer database, or it is damaged") == true, "\(message ?? "read")")
+    #expect(
+      message?.hasPrefix("\(path) is not a peer database, or it is damaged") == true, "\(message ?? "read")")
   }
 
   /// Another program's SQLite database is refused, and left exactly as it was.
@@ -67,7 +74,8 @@ struct BadFileTests {
     try runSQLite3(path, "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');")
     let message = storeError { _ = try SQLiteStore(path: path, user: "t") }
     #expect(message == "\(path) is not a peer database (it holds other tables: recipes)")
-    #expect(try runSQLite3(path, ".tables\n").output.trimmingCharacters(in: .whitespacesAndNewlines) == "recipes")
+    #expect(
+      try runSQLite3(path, ".tables\n").output.trimmingCharacters(in: .whitespacesAndNewlines) == "recipes")
   }
 
   @Test func aDatabaseFromANewerPeer() throws {
@@ -133,6 +141,8 @@ struct BadFileTests {
     }
     guard let messages else { return }
     #expect(messages[0] == "cannot write to \(path): its folder \(folder) is read-only")
-    #expect(messages[1] == "cannot create \(folder)/new.db: the folder \(folder) cannot be written (permission denied)")
+    #expect(
+      messages[1]
+        == "cannot create \(folder)/new.db: the folder \(folder) cannot be written (permission denied)")
   }
 }

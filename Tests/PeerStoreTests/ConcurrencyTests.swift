@@ -22,7 +22,8 @@ struct ConcurrencyTests {
   static func newCounter() throws -> (path: String, id: Int64) {
     let store = try newStore()
     let id = try store.write {
-      try $0.insert(StoredRecord(kind: .service, fields: ["name": .text("counter")], extra: ["count": .int(0)]))
+      try $0.insert(
+        StoredRecord(kind: .service, fields: ["name": .text("counter")], extra: ["count": .int(0)]))
     }
     return (store.path, id)
   }
@@ -51,8 +52,9 @@ struct ConcurrencyTests {
     let store = try SQLiteStore(path: path, user: "check")
     #expect(try store.read { try $0.get(.service, id: counter) }?["count"] == .int(2 * rounds))
     #expect(try store.read { try $0.count(.service) } == 1 + 2 * rounds)
-    #expect(try store.query("SELECT user, count(*) FROM audit WHERE action = 'update' GROUP BY user ORDER BY user")
-      == [[.text("ann"), .int(rounds)], [.text("bob"), .int(rounds)]])
+    #expect(
+      try store.query("SELECT user, count(*) FROM audit WHERE action = 'update' GROUP BY user ORDER BY user")
+        == [[.text("ann"), .int(rounds)], [.text("bob"), .int(rounds)]])
   }
 
   /// One transaction of the shell: it holds the write lock while it counts to 100,000 (some
@@ -136,7 +138,8 @@ struct ConcurrencyTests {
     let message = storeError {
       _ = try store.write { try $0.insert(StoredRecord(kind: .service, fields: ["name": .text("late")])) }
     }
-    #expect(message == "\(path) is busy: another peer has been writing to it for more than 5 seconds; try again")
+    #expect(
+      message == "\(path) is busy: another peer has been writing to it for more than 5 seconds; try again")
     child.kill9()
     #expect(try store.read { try $0.count(.service) } == 1)
   }

@@ -89,8 +89,10 @@ struct CrashSafetyTests {
     let store = try storeWithTenServices()
     let message = storeError {
       _ = try store.write { w in
-        _ = try w.insertMany((0..<5000).map { StoredRecord(kind: .service, fields: ["name": .text("half \($0)")]) })
-        _ = try w.insert(StoredRecord(kind: .visit, fields: ["match": .int(77), "date": .date(0), "kind": .text("home")]))
+        _ = try w.insertMany(
+          (0..<5000).map { StoredRecord(kind: .service, fields: ["name": .text("half \($0)")]) })
+        _ = try w.insert(
+          StoredRecord(kind: .visit, fields: ["match": .int(77), "date": .date(0), "kind": .text("home")]))
       }
     }
     #expect(message != nil)

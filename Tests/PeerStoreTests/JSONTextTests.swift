@@ -16,14 +16,20 @@ struct JSONTextTests {
   }
 
   @Test func readsStandardJSONFromElsewhere() {
-    let text = #"{ "a" : "\u00e9\ud83d\udc76\/\b\f" , "n": 1.5E2, "l": [ "x", 3, true, "2027-03-14" ], "z": null }"#
+    let text =
+      #"{ "a" : "\u00e9\ud83d\udc76\/\b\f" , "n": 1.5E2, "l": [ "x", 3, true, "2027-03-14" ], "z": null }"#
     #expect(
       JSONText.decodeObject(text)
-        == ["a": .text("é👶/\u{8}\u{c}"), "n": .double(150), "l": .list(["x", "3", "true", "2027-03-14"]), "z": .null])
+        == [
+          "a": .text("é👶/\u{8}\u{c}"), "n": .double(150), "l": .list(["x", "3", "true", "2027-03-14"]),
+          "z": .null,
+        ])
   }
 
   @Test func refusesWhatItCannotHold() {
-    for text in [#"{"a": {"b": 1}}"#, #"{"a": [[1]]}"#, #"{"a": 1"#, #"{"a": "\ud83d"}"#, "[1]", #"{"a": 1} x"#] {
+    for text in [
+      #"{"a": {"b": 1}}"#, #"{"a": [[1]]}"#, #"{"a": 1"#, #"{"a": "\ud83d"}"#, "[1]", #"{"a": 1} x"#,
+    ] {
       #expect(JSONText.decodeObject(text) == nil, "\(text)")
     }
   }
@@ -37,7 +43,13 @@ struct JSONTextTests {
     let message = storeError { _ = try store.read { try $0.get(.service, id: id) } }
     #expect(message?.hasPrefix("service S-0001 has own fields peer cannot read") == true)
     // What SQLite's own JSON functions write is read.
-    try store.pool.write { try $0.execute(sql: #"UPDATE services SET extra = json_object('a', 'é', 'n', 2.5, 'l', json_array('x'))"#) }
-    #expect(try store.read { try $0.get(.service, id: id) }?.extra == ["a": .text("é"), "n": .double(2.5), "l": .list(["x"])])
+    try store.pool.write {
+      try $0.execute(
+        sql: #"UPDATE services SET extra = json_object('a', 'é', 'n', 2.5, 'l', json_array('x'))"#)
+    }
+    #expect(
+      try store.read { try $0.get(.service, id: id) }?.extra == [
+        "a": .text("é"), "n": .double(2.5), "l": .list(["x"]),
+      ])
   }
 }

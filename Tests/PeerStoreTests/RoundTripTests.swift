@@ -9,7 +9,9 @@ struct RoundTripTests {
     var r = StoredRecord(kind: kind)
     for spec in kind.fields {
       switch spec.type {
-      case .text: r.fields[spec.name] = .text(spec.choices.isEmpty ? "\(spec.name) \(n) – “ü” 👶" : spec.choices[n % spec.choices.count])
+      case .text:
+        r.fields[spec.name] = .text(
+          spec.choices.isEmpty ? "\(spec.name) \(n) – “ü” 👶" : spec.choices[n % spec.choices.count])
       case .int: r.fields[spec.name] = .int(n * 7 - 3)
       case .double: r.fields[spec.name] = .double(Double(n) + 0.25)
       case .bool: r.fields[spec.name] = .bool(n % 2 == 0)
@@ -47,7 +49,8 @@ struct RoundTripTests {
   @Test func absentFieldsAreNullAndNullExtrasAreDropped() throws {
     let store = try newStore()
     let id = try store.write {
-      try $0.insert(StoredRecord(kind: .service, fields: ["name": .text("Food bank")], extra: ["gone": .null]))
+      try $0.insert(
+        StoredRecord(kind: .service, fields: ["name": .text("Food bank")], extra: ["gone": .null]))
     }
     let back = try #require(try store.read { try $0.get(.service, id: id) })
     #expect(back.fields == ["name": .text("Food bank"), "category": .null, "area": .null])
@@ -84,7 +87,8 @@ struct RoundTripTests {
     let x = try store.write { try $0.insert(Self.sample(.match, refs: [.volunteer: v, .mother: m], n: 3)) }
     #expect(try store.read { try $0.find(.match, where: "mother", equals: .int(Int(m))) }.map(\.id) == [x])
     #expect(try store.read { try $0.find(.mother, where: "status", equals: .text("nobody")) }.isEmpty)
-    #expect(storeError { _ = try store.read { try $0.find(.mother, where: "due_dat", equals: .null) } } != nil)
+    #expect(
+      storeError { _ = try store.read { try $0.find(.mother, where: "due_dat", equals: .null) } } != nil)
     try store.write { w in
       var r = try #require(try w.get(.mother, id: m))
       r.fields["status"] = .text("closed")
@@ -101,7 +105,10 @@ struct RoundTripTests {
   @Test func aReferencedRecordCannotBeDeletedAndBadReferencesAreRefused() throws {
     let store = try newStore()
     let (v, m) = try store.write { w in
-      (try w.insert(Self.sample(.volunteer, refs: [:], n: 1)), try w.insert(Self.sample(.mother, refs: [:], n: 2)))
+      (
+        try w.insert(Self.sample(.volunteer, refs: [:], n: 1)),
+        try w.insert(Self.sample(.mother, refs: [:], n: 2))
+      )
     }
     _ = try store.write { try $0.insert(Self.sample(.match, refs: [.volunteer: v, .mother: m], n: 3)) }
     let refused = storeError { try store.write { try $0.delete(.mother, id: m) } }
@@ -115,7 +122,8 @@ struct RoundTripTests {
   @Test func readOnlySQLForReports() throws {
     let store = try newStore()
     _ = try store.write { w in
-      try w.insert(StoredRecord(kind: .service, fields: ["name": .text("Food bank"), "category": .text("food")]))
+      try w.insert(
+        StoredRecord(kind: .service, fields: ["name": .text("Food bank"), "category": .text("food")]))
     }
     let rows = try store.query(
       "SELECT name, count(*), json_extract(extra, '$.x') FROM services WHERE category = ? GROUP BY name",

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+
 @testable import PeerStore
 
 #if canImport(Glibc)

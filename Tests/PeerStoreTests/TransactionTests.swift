@@ -9,10 +9,13 @@ struct TransactionTests {
 
   @Test func aThrowRollsBackEverything() throws {
     let store = try newStore()
-    let kept = try store.write { try $0.insert(StoredRecord(kind: .service, fields: ["name": .text("kept")])) }
+    let kept = try store.write {
+      try $0.insert(StoredRecord(kind: .service, fields: ["name": .text("kept")]))
+    }
     #expect(throws: Boom.self) {
       try store.write { w in
-        _ = try w.insertMany((0..<100).map { StoredRecord(kind: .service, fields: ["name": .text("S\($0)")]) })
+        _ = try w.insertMany(
+          (0..<100).map { StoredRecord(kind: .service, fields: ["name": .text("S\($0)")]) })
         var r = try w.get(.service, id: kept)!
         r.fields["area"] = .text("changed")
         try w.update(r)

@@ -28,7 +28,8 @@ struct SQLiteAccess: StoreWriter {
       // Refuse rather than read it as empty: the next update would write the loss back.
       guard let fields = JSONText.decodeObject(extra) else {
         throw StoreError(
-          "\(kind.rawValue) \(record.code) has own fields peer cannot read (its extra column is not a JSON object of texts, numbers, booleans and lists of texts)")
+          "\(kind.rawValue) \(record.code) has own fields peer cannot read (its extra column is not a JSON object of texts, numbers, booleans and lists of texts)"
+        )
       }
       record.extra = fields
     }
@@ -70,7 +71,9 @@ struct SQLiteAccess: StoreWriter {
   func values(_ record: StoredRecord) -> [DatabaseValue] {
     var out = record.kind.fields.map { SQLiteAccess.databaseValue(record.fields[$0.name] ?? .null) }
     // Most imported rows have no own fields: skip building an empty object for them.
-    out.append(record.extra.isEmpty ? SQLiteAccess.emptyObject : JSONText.encode(record.extra.filter { $0.value != .null }).databaseValue)
+    out.append(
+      record.extra.isEmpty
+        ? SQLiteAccess.emptyObject : JSONText.encode(record.extra.filter { $0.value != .null }).databaseValue)
     return out
   }
 
@@ -120,7 +123,8 @@ struct SQLiteAccess: StoreWriter {
       // Read leniently: rows appended by hand with odd types must not crash `history`.
       func text(_ i: Int) -> String { String.fromDatabaseValue(row[i] as DatabaseValue) ?? "" }
       return AuditEntry(
-        sequence: row[0] as Int64? ?? 0, at: text(1), user: text(2), kind: kind, recordID: id, action: text(3),
+        sequence: row[0] as Int64? ?? 0, at: text(1), user: text(2), kind: kind, recordID: id,
+        action: text(3),
         before: text(4), after: text(5))
     }
   }
@@ -195,7 +199,8 @@ struct SQLiteAccess: StoreWriter {
         let sql = "SELECT id FROM \(other.table) WHERE \(Schema.column(spec)) = ? ORDER BY id LIMIT 1"
         if let holder = try Int64.fetchOne(try db.cachedStatement(sql: sql), arguments: [id]) {
           throw StoreError(
-            "cannot delete \(kind.rawValue) \(kind.code(for: id)): \(other.rawValue) \(other.code(for: holder)) refers to it")
+            "cannot delete \(kind.rawValue) \(kind.code(for: id)): \(other.rawValue) \(other.code(for: holder)) refers to it"
+          )
         }
       }
     }

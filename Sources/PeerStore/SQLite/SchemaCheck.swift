@@ -8,7 +8,8 @@ enum SchemaCheck {
   /// remain to be applied (so that opening an up-to-date file writes nothing).
   static func verify(_ db: Database, path: String) throws -> Bool {
     let tables = try String.fetchAll(
-      db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      db,
+      sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     if tables.isEmpty { return true }  // a new file: the migrations make it
     // Errors reading it propagate: a damaged page must read as damage, not as "not peer's".
     let applied =
