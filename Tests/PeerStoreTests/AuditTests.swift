@@ -26,9 +26,10 @@ struct AuditTests {
     #expect(trail.map(\.sequence) == trail.map(\.sequence).sorted())
     #expect(trail.allSatisfy { $0.kind == .service && $0.recordID == id })
     #expect(trail[0].before == "")
-    #expect(trail[0].after == #"{"hours":3,"name":"Food bank"}"#)
+    // Core fields in column order, then the own fields.
+    #expect(trail[0].after == #"{"name":"Food bank","hours":3}"#)
     #expect(trail[1].before == trail[0].after)
-    #expect(trail[1].after == #"{"area":"Hackney","hours":3,"name":"Food bank"}"#)
+    #expect(trail[1].after == #"{"name":"Food bank","area":"Hackney","hours":3}"#)
     #expect(trail[2].before == trail[1].after && trail[2].after == "")
     // UTC, ISO 8601, to the second.
     let at = try #require(trail.first?.at)

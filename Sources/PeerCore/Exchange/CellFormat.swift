@@ -42,27 +42,8 @@ enum CellFormat {
     return String(d)
   }
 
-  /// A JSON string literal.
-  static func quoted(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if u.value < 0x20 {
-          let hex = String(u.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(u)
-        }
-      }
-    }
-    return out + "\""
-  }
+  /// A JSON string literal (the store's JSON writer, so both escape alike).
+  static func quoted(_ s: String) -> String { JSONText.quote(s) }
 
   /// A cell as CSV writes it: quoted when it holds a comma, a quote or a line break.
   static func csvCell(_ s: String) -> String {

@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 #if canImport(Glibc)
   import Glibc
@@ -140,30 +141,75 @@ struct SQLiteAccess: StoreWriter {
     guard let kind = records.first?.kind else { return [] }
     let columns = kind.fields.map(Schema.column) + ["extra"]
     let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-    let insertNew = try db.cachedStatement(
+    // Statements of its own (not GRDB's cache): they are bound by hand below.
+    let insertNew = try db.makeStatement(
       sql: "INSERT INTO \(kind.table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))")
-    let insertWithID = try db.cachedStatement(
+    let insertWithID = try db.makeStatement(
       sql: "INSERT INTO \(kind.table) (id, \(columns.joined(separator: ", "))) VALUES (?, \(placeholders))")
-    let audit = try auditStatement()
+    let audit = try db.makeStatement(
+      sql: "INSERT INTO audit (at, user, kind, record_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    )
     let now = SQLiteAccess.timestamp()
     var ids: [Int64] = []
     ids.reserveCapacity(records.count)
+    // Rows are bound and stepped with SQLite's own calls: GRDB's general argument handling
+    // cost more than SQLite itself on large imports.
+    let fields = kind.fields
     for record in records {
       guard record.kind == kind else { throw StoreError("insertMany takes records of one kind") }
-      var values = self.values(record)
+      let statement = record.id > 0 ? insertWithID : insertNew
+      let sql = statement.sqliteStatement
+      var index: Int32 = 1
       if record.id > 0 {
-        values.insert(record.id.databaseValue, at: 0)
-        try insertWithID.execute(arguments: StatementArguments(values))
-      } else {
-        try insertNew.execute(arguments: StatementArguments(values))
+        sqlite3_bind_int64(sql, 1, record.id)
+        index = 2
       }
+      for spec in fields {
+        SQLiteAccess.bind(record.fields[spec.name] ?? .null, to: sql, at: index)
+        index += 1
+      }
+      let extra = record.extra.isEmpty ? "{}" : JSONText.encode(record.extra.filter { $0.value != .null })
+      SQLiteAccess.bind(.text(extra), to: sql, at: index)
+      try step(sql)
       let id = db.lastInsertedRowID
       ids.append(id)
       var stored = record
       stored.id = id
-      try audit.execute(arguments: [now, user, kind.rawValue, id, "create", "", SQLiteAccess.json(stored)])
+      let a = audit.sqliteStatement
+      for (i, text) in [now, user, kind.rawValue].enumerated() {
+        SQLiteAccess.bind(.text(text), to: a, at: Int32(i + 1))
+      }
+      sqlite3_bind_int64(a, 4, id)
+      SQLiteAccess.bind(.text("create"), to: a, at: 5)
+      SQLiteAccess.bind(.text(""), to: a, at: 6)
+      SQLiteAccess.bind(.text(SQLiteAccess.json(stored)), to: a, at: 7)
+      try step(a)
     }
     return ids
+  }
+
+  /// Runs a bound statement once and makes it ready for the next row.
+  private func step(_ statement: SQLiteStatement) throws {
+    let code = sqlite3_step(statement)
+    sqlite3_reset(statement)
+    guard code == SQLITE_DONE else {
+      throw DatabaseError(
+        resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+    }
+  }
+
+  private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+  static func bind(_ v: FieldValue, to statement: SQLiteStatement, at i: Int32) {
+    switch v {
+    case .null: sqlite3_bind_null(statement, i)
+    case .bool(let b): sqlite3_bind_int64(statement, i, b ? 1 : 0)
+    case .int(let n): sqlite3_bind_int64(statement, i, Int64(n))
+    case .double(let d): sqlite3_bind_double(statement, i, d)
+    case .text(let s): sqlite3_bind_text(statement, i, s, -1, transient)
+    case .date(let d): sqlite3_bind_text(statement, i, ISODate.text(d), -1, transient)
+    case .list(let items): sqlite3_bind_text(statement, i, JSONText.encodeList(items), -1, transient)
+    }
   }
 
   func update(_ record: StoredRecord) throws {
@@ -212,15 +258,23 @@ struct SQLiteAccess: StoreWriter {
     )
   }
 
-  /// The record's fields (core and own, a core field winning a clash) as one JSON object with
-  /// sorted keys, so that before and after compare line by line. Built without merging
-  /// dictionaries: it runs once per imported row.
+  /// The record as one JSON object: core fields in column order, then its own fields.
   static func json(_ record: StoredRecord) -> String {
-    var pairs: [(key: String, value: FieldValue)] = []
-    pairs.reserveCapacity(record.fields.count + record.extra.count)
-    for (k, v) in record.fields where v != .null { pairs.append((k, v)) }
-    for (k, v) in record.extra where v != .null && record.fields[k] == nil { pairs.append((k, v)) }
-    return JSONText.encode(sortedPairs: pairs.sorted { $0.key < $1.key })
+    var out: [UInt8] = [UInt8(ascii: "{")]
+    out.reserveCapacity(256)
+    var first = true
+    func add(_ name: String, _ value: FieldValue) {
+      if case .null = value { return }
+      if !first { out.append(UInt8(ascii: ",")) }
+      first = false
+      JSONText.append(name, to: &out)
+      out.append(UInt8(ascii: ":"))
+      JSONText.append(value, to: &out)
+    }
+    for spec in record.kind.fields { add(spec.name, record.fields[spec.name] ?? .null) }
+    for key in record.extra.keys.sorted() where record.kind.field(key) == nil { add(key, record.extra[key]!) }
+    out.append(UInt8(ascii: "}"))
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// Now, in UTC, as ISO 8601 (`2026-11-26T17:24:22Z`).
