@@ -145,9 +145,16 @@ public enum JSONText {
         var items: [String] = []
         if take(UInt8(ascii: "]")) { return .list(items) }
         repeat {
-          skipSpace()
-          guard let s = string() else { return nil }
-          items.append(s)
+          // Lists hold texts; a number or boolean put there by hand becomes its text.
+          guard let item = value() else { return nil }
+          switch item {
+          case .text(let s): items.append(s)
+          case .date(let d): items.append(ISODate.text(d))
+          case .int(let n): items.append(String(n))
+          case .double(let x): items.append(String(x))
+          case .bool(let b): items.append(b ? "true" : "false")
+          case .null, .list: return nil
+          }
         } while take(UInt8(ascii: ","))
         return take(UInt8(ascii: "]")) ? .list(items) : nil
       case UInt8(ascii: "t"): return word("true") ? .bool(true) : nil
@@ -173,6 +180,14 @@ public enum JSONText {
       return nil
     }
 
+    mutating func hex4() -> UInt32? {
+      guard i + 4 <= bytes.count,
+        let code = UInt32(String(decoding: bytes[i..<(i + 4)], as: UTF8.self), radix: 16)
+      else { return nil }
+      i += 4
+      return code
+    }
+
     mutating func string() -> String? {
       guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
       i += 1
@@ -189,12 +204,17 @@ public enum JSONText {
           case UInt8(ascii: "n"): out.append(0x0A)
           case UInt8(ascii: "r"): out.append(0x0D)
           case UInt8(ascii: "t"): out.append(0x09)
+          case UInt8(ascii: "b"): out.append(0x08)
+          case UInt8(ascii: "f"): out.append(0x0C)
           case UInt8(ascii: "u"):
-            guard i + 4 <= bytes.count,
-              let code = UInt32(String(decoding: bytes[i..<(i + 4)], as: UTF8.self), radix: 16),
-              let scalar = Unicode.Scalar(code)
-            else { return nil }
-            i += 4
+            guard var code = hex4() else { return nil }
+            // A character beyond the first plane comes as two escapes (a surrogate pair).
+            if (0xD800..<0xDC00).contains(code), bytes[i...].starts(with: Array("\\u".utf8)) {
+              i += 2
+              guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
+              code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            }
+            guard let scalar = Unicode.Scalar(code) else { return nil }
             out.append(contentsOf: Array(String(Character(scalar)).utf8))
           default: out.append(e)
           }

@@ -18,14 +18,22 @@ struct SQLiteAccess: StoreWriter {
     (["id"] + kind.fields.map(Schema.column) + ["extra"]).joined(separator: ", ")
   }
 
-  func decode(_ row: Row, _ kind: RecordKind) -> StoredRecord {
+  func decode(_ row: Row, _ kind: RecordKind) throws -> StoredRecord {
     var record = StoredRecord(kind: kind, id: row[0])
     for (i, spec) in kind.fields.enumerated() {
       let dbValue: DatabaseValue = row[i + 1]
       record.fields[spec.name] = SQLiteAccess.field(dbValue, spec.type)
     }
     let extra: String = row[kind.fields.count + 1] ?? "{}"
-    if extra != "{}" { record.extra = JSONText.decodeObject(extra) ?? [:] }
+    if extra != "{}" {
+      // Refuse rather than read it as empty: the next update would write the loss back.
+      guard let fields = JSONText.decodeObject(extra) else {
+        throw StoreError(
+          "\(kind.rawValue) \(record.code) has own fields peer cannot read (its extra column is not a JSON object of texts, numbers, booleans and lists of texts)"
+        )
+      }
+      record.extra = fields
+    }
     return record
   }
 
@@ -62,9 +70,15 @@ struct SQLiteAccess: StoreWriter {
   }
 
   func values(_ record: StoredRecord) -> [DatabaseValue] {
-    record.kind.fields.map { SQLiteAccess.databaseValue(record.fields[$0.name] ?? .null) }
-      + [JSONText.encode(record.extra.filter { $0.value != .null }).databaseValue]
+    var out = record.kind.fields.map { SQLiteAccess.databaseValue(record.fields[$0.name] ?? .null) }
+    // Most imported rows have no own fields: skip building an empty object for them.
+    out.append(
+      record.extra.isEmpty
+        ? SQLiteAccess.emptyObject : JSONText.encode(record.extra.filter { $0.value != .null }).databaseValue)
+    return out
   }
+
+  static let emptyObject = "{}".databaseValue
 
   func rows(_ sql: String, _ arguments: [FieldValue]) throws -> [[FieldValue]] {
     let args = StatementArguments(arguments.map(SQLiteAccess.databaseValue))
@@ -80,12 +94,12 @@ struct SQLiteAccess: StoreWriter {
 
   func get(_ kind: RecordKind, id: Int64) throws -> StoredRecord? {
     let sql = "SELECT \(SQLiteAccess.selectList(kind)) FROM \(kind.table) WHERE id = ?"
-    return try Row.fetchOne(try db.cachedStatement(sql: sql), arguments: [id]).map { decode($0, kind) }
+    return try Row.fetchOne(try db.cachedStatement(sql: sql), arguments: [id]).map { try decode($0, kind) }
   }
 
   func all(_ kind: RecordKind) throws -> [StoredRecord] {
     let sql = "SELECT \(SQLiteAccess.selectList(kind)) FROM \(kind.table) ORDER BY id"
-    return try Row.fetchAll(try db.cachedStatement(sql: sql)).map { decode($0, kind) }
+    return try Row.fetchAll(try db.cachedStatement(sql: sql)).map { try decode($0, kind) }
   }
 
   func find(_ kind: RecordKind, where field: String, equals value: FieldValue) throws -> [StoredRecord] {
@@ -93,7 +107,7 @@ struct SQLiteAccess: StoreWriter {
     let sql =
       "SELECT \(SQLiteAccess.selectList(kind)) FROM \(kind.table) WHERE \(Schema.column(spec)) = ? ORDER BY id"
     return try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: [SQLiteAccess.databaseValue(value)])
-      .map { decode($0, kind) }
+      .map { try decode($0, kind) }
   }
 
   func count(_ kind: RecordKind) throws -> Int {
@@ -107,9 +121,12 @@ struct SQLiteAccess: StoreWriter {
         "SELECT seq, at, user, action, before, after FROM audit WHERE kind = ? AND record_id = ? ORDER BY seq",
       arguments: [kind.rawValue, id]
     ).map { row in
-      AuditEntry(
-        sequence: row[0], at: row[1], user: row[2], kind: kind, recordID: id, action: row[3], before: row[4],
-        after: row[5])
+      // Read leniently: rows appended by hand with odd types must not crash `history`.
+      func text(_ i: Int) -> String { String.fromDatabaseValue(row[i] as DatabaseValue) ?? "" }
+      return AuditEntry(
+        sequence: row[0] as Int64? ?? 0, at: text(1), user: text(2), kind: kind, recordID: id,
+        action: text(3),
+        before: text(4), after: text(5))
     }
   }
 
@@ -213,10 +230,26 @@ struct SQLiteAccess: StoreWriter {
     guard let before = try get(kind, id: id) else {
       throw StoreError("there is no \(kind.rawValue) \(kind.code(for: id))")
     }
+    try refuseIfReferenced(kind, id: id)
     try db.execute(sql: "DELETE FROM \(kind.table) WHERE id = ?", arguments: [id])
     try auditStatement().execute(arguments: [
       SQLiteAccess.timestamp(), user, kind.rawValue, id, "delete", SQLiteAccess.json(before), "",
     ])
+  }
+
+  /// The foreign keys would refuse the delete anyway; this names the record in the way, which
+  /// SQLite's "FOREIGN KEY constraint failed" does not. (Every reference column is indexed.)
+  func refuseIfReferenced(_ kind: RecordKind, id: Int64) throws {
+    for other in RecordKind.allCases {
+      for spec in other.fields where spec.type == .reference(kind) {
+        let sql = "SELECT id FROM \(other.table) WHERE \(Schema.column(spec)) = ? ORDER BY id LIMIT 1"
+        if let holder = try Int64.fetchOne(try db.cachedStatement(sql: sql), arguments: [id]) {
+          throw StoreError(
+            "cannot delete \(kind.rawValue) \(kind.code(for: id)): \(other.rawValue) \(other.code(for: holder)) refers to it"
+          )
+        }
+      }
+    }
   }
 
   func auditStatement() throws -> Statement {

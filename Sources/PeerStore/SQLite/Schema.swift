@@ -19,39 +19,59 @@ enum Schema {
     }
   }
 
+  /// The migrations this peer knows, oldest first. Never edit one that has shipped: add the next.
+  /// Each also sets `PRAGMA user_version` to its number, so that an older peer can say which
+  /// schema a newer file has.
+  static let migrations: [(identifier: String, apply: @Sendable (Database) throws -> Void)] = [
+    ("v1: records and audit", createRecordsAndAudit)
+  ]
+
+  /// The newest schema this peer understands.
+  static var version: Int { migrations.count }
+
+  /// The identifier GRDB records for the first migration: a database without it is not a peer one.
+  static var firstMigration: String { migrations[0].identifier }
+
   static var migrator: DatabaseMigrator {
     var m = DatabaseMigrator()
-    m.registerMigration("v1: records and audit") { db in
-      // Referenced kinds first.
-      for kind in [RecordKind.volunteer, .mother, .service, .match, .visit, .ending] {
-        var columns = ["id INTEGER PRIMARY KEY"]
-        for spec in kind.fields {
-          var c = "\(column(spec)) \(sqlType(spec.type))"
-          if case .reference(let target) = spec.type { c += " REFERENCES \(target.table)(id)" }
-          columns.append(c)
-        }
-        columns.append("extra TEXT NOT NULL DEFAULT '{}'")
-        try db.execute(sql: "CREATE TABLE \(kind.table) (\(columns.joined(separator: ", ")))")
+    for (number, migration) in migrations.enumerated() {
+      m.registerMigration(migration.identifier) { db in
+        try migration.apply(db)
+        try db.execute(sql: "PRAGMA user_version = \(number + 1)")
       }
-      for (table, column) in [
-        ("matches", "mother_id"), ("matches", "volunteer_id"), ("matches", "status"), ("visits", "match_id"),
-        ("visits", "date"), ("endings", "match_id"), ("mothers", "status"), ("mothers", "referral_date"),
-        ("volunteers", "status"),
-      ] {
-        try db.execute(sql: "CREATE INDEX \(table)_\(column) ON \(table)(\(column))")
-      }
-      try db.execute(
-        sql: """
-          CREATE TABLE audit (
-            seq INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, kind TEXT NOT NULL,
-            record_id INTEGER NOT NULL, action TEXT NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL);
-          CREATE INDEX audit_record ON audit(kind, record_id);
-          CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-            BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
-          CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
-            BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
-          """)
     }
     return m
+  }
+
+  static func createRecordsAndAudit(_ db: Database) throws {
+    // Referenced kinds first.
+    for kind in [RecordKind.volunteer, .mother, .service, .match, .visit, .ending] {
+      var columns = ["id INTEGER PRIMARY KEY"]
+      for spec in kind.fields {
+        var c = "\(column(spec)) \(sqlType(spec.type))"
+        if case .reference(let target) = spec.type { c += " REFERENCES \(target.table)(id)" }
+        columns.append(c)
+      }
+      columns.append("extra TEXT NOT NULL DEFAULT '{}'")
+      try db.execute(sql: "CREATE TABLE \(kind.table) (\(columns.joined(separator: ", ")))")
+    }
+    for (table, column) in [
+      ("matches", "mother_id"), ("matches", "volunteer_id"), ("matches", "status"), ("visits", "match_id"),
+      ("visits", "date"), ("endings", "match_id"), ("mothers", "status"), ("mothers", "referral_date"),
+      ("volunteers", "status"),
+    ] {
+      try db.execute(sql: "CREATE INDEX \(table)_\(column) ON \(table)(\(column))")
+    }
+    try db.execute(
+      sql: """
+        CREATE TABLE audit (
+          seq INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, kind TEXT NOT NULL,
+          record_id INTEGER NOT NULL, action TEXT NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL);
+        CREATE INDEX audit_record ON audit(kind, record_id);
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+          BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+          BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+        """)
   }
 }
