@@ -379,14 +379,7 @@ final class Compiler {
         Local(name: "(for)", register: base, mutable: false, isCell: false, depth: state.scopeDepth))
       let bodyStart = here
       beginScope()
-      if state.decl.namesUsedByNested.contains(first) {
-        let r = allocateRegister()
-        emit(.move, Int32(r), Int32(variable), at: pos)
-        declareLocal(first, mutable: false, register: r, at: pos)
-      } else {
-        state.locals.append(
-          Local(name: first, register: variable, mutable: false, isCell: false, depth: state.scopeDepth))
-      }
+      bindLoopVariable(first, register: variable, at: pos)
       state.loops.append(loop)
       for s in body { statement(s) }
       state.loops.removeLast()
@@ -412,17 +405,8 @@ final class Compiler {
       Local(name: "(for)", register: v2, mutable: false, isCell: false, depth: state.scopeDepth))
     let start = emit(.iterNext, Int32(base), 0, count, at: pos)
     beginScope()
-    for (name, r) in [(first, v1), (second, v2)] {
-      guard let name else { continue }
-      if state.decl.namesUsedByNested.contains(name) {
-        let c = allocateRegister()
-        emit(.move, Int32(c), Int32(r), at: pos)
-        declareLocal(name, mutable: false, register: c, at: pos)
-      } else {
-        state.locals.append(
-          Local(name: name, register: r, mutable: false, isCell: false, depth: state.scopeDepth))
-      }
-    }
+    bindLoopVariable(first, register: v1, at: pos)
+    if let second { bindLoopVariable(second, register: v2, at: pos) }
     state.loops.append(loop)
     for s in body { statement(s) }
     state.loops.removeLast()
@@ -432,6 +416,19 @@ final class Compiler {
     patch(back, to: start)
     patch(start)
     loop.breaks.forEach(patch)
+  }
+
+  /// Names a loop's variable. A closure that captures it gets a fresh cell per iteration (a
+  /// copy of the register), so each closure sees its own iteration's value.
+  func bindLoopVariable(_ name: String, register: Int, at pos: SourcePosition) {
+    if state.decl.namesUsedByNested.contains(name) {
+      let c = allocateRegister()
+      emit(.move, Int32(c), Int32(register), at: pos)
+      declareLocal(name, mutable: false, register: c, at: pos)
+    } else {
+      state.locals.append(
+        Local(name: name, register: register, mutable: false, isCell: false, depth: state.scopeDepth))
+    }
   }
 
   func assignment(_ target: Expr, op: String?, value: Expr, at pos: SourcePosition) {

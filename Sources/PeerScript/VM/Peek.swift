@@ -6,56 +6,48 @@
 /// from a real value once, so a change of the enum's layout makes this return nil (the slow,
 /// safe path) rather than misread memory.
 enum Peek {
-  static let listTag: UInt8? = {
+  /// The tag byte of a case holding a reference, read from a real value; nil when `Value` is
+  /// not laid out as expected (9 bytes, the tag apart from the payload), so callers take the
+  /// safe path.
+  static func referenceTag(of value: Value) -> UInt8? {
     guard MemoryLayout<Value>.size == 9 else { return nil }
-    var v = Value.list(ListObject())
-    let tag = withUnsafeBytes(of: &v) { $0[8] }
-    var w = Value.int(0)
-    let intTag = withUnsafeBytes(of: &w) { $0[8] }
-    return tag == intTag ? nil : tag
-  }()
+    func tag(_ v: Value) -> UInt8 {
+      var v = v
+      return withUnsafeBytes(of: &v) { $0[8] }
+    }
+    let t = tag(value)
+    return t == tag(.int(0)) ? nil : t
+  }
 
-  static let cellTag: UInt8? = {
-    guard MemoryLayout<Value>.size == 9 else { return nil }
-    var v = Value.cell(Cell(.null))
-    let tag = withUnsafeBytes(of: &v) { $0[8] }
-    var w = Value.int(0)
-    let intTag = withUnsafeBytes(of: &w) { $0[8] }
-    return tag == intTag ? nil : tag
-  }()
-
-  static let closureTag: UInt8? = {
-    guard MemoryLayout<Value>.size == 9 else { return nil }
-    let proto = FunctionProto(name: "", file: "")
-    var v = Value.closure(Closure(proto: proto, cells: []))
-    let tag = withUnsafeBytes(of: &v) { $0[8] }
-    var w = Value.int(0)
-    let intTag = withUnsafeBytes(of: &w) { $0[8] }
-    return tag == intTag ? nil : tag
-  }()
-
+  /// The object in a register whose tag byte is `tag`, unretained; nil for any other case.
   @inline(__always)
-  static func closure(_ p: UnsafeMutablePointer<Value>, tag: UInt8?) -> Unmanaged<Closure>? {
+  static func object<T: AnyObject>(_ p: UnsafeMutablePointer<Value>, tag: UInt8?) -> Unmanaged<T>? {
     guard let tag else { return nil }
     let raw = UnsafeRawPointer(p)
     guard raw.load(fromByteOffset: 8, as: UInt8.self) == tag else { return nil }
-    return Unmanaged<Closure>.fromOpaque(raw.load(as: UnsafeRawPointer.self))
+    return Unmanaged<T>.fromOpaque(raw.load(as: UnsafeRawPointer.self))
+  }
+
+  static let listTag = referenceTag(of: Value.list(ListObject()))
+
+  static let cellTag = referenceTag(of: Value.cell(Cell(.null)))
+
+  static let closureTag = referenceTag(
+    of: Value.closure(Closure(proto: FunctionProto(name: "", file: ""), cells: [])))
+
+  @inline(__always)
+  static func closure(_ p: UnsafeMutablePointer<Value>, tag: UInt8?) -> Unmanaged<Closure>? {
+    object(p, tag: tag)
   }
 
   @inline(__always)
   static func cell(_ p: UnsafeMutablePointer<Value>, tag: UInt8?) -> Unmanaged<Cell>? {
-    guard let tag else { return nil }
-    let raw = UnsafeRawPointer(p)
-    guard raw.load(fromByteOffset: 8, as: UInt8.self) == tag else { return nil }
-    return Unmanaged<Cell>.fromOpaque(raw.load(as: UnsafeRawPointer.self))
+    object(p, tag: tag)
   }
 
   @inline(__always)
   static func list(_ p: UnsafeMutablePointer<Value>, tag: UInt8?) -> Unmanaged<ListObject>? {
-    guard let tag else { return nil }
-    let raw = UnsafeRawPointer(p)
-    guard raw.load(fromByteOffset: 8, as: UInt8.self) == tag else { return nil }
-    return Unmanaged<ListObject>.fromOpaque(raw.load(as: UnsafeRawPointer.self))
+    object(p, tag: tag)
   }
 }
 
