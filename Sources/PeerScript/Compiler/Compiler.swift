@@ -199,6 +199,13 @@ final class Compiler {
       fs = f.parent
     }
     var hint: String?
+    if name.hasPrefix("|declare_") {
+      let keyword = name.dropFirst("|declare_".count)
+      fail(
+        "\"\(keyword)\" declarations are not available here: they need a peer project", at: pos,
+        length: keyword.count)
+      return
+    }
     if name == "it" {
       fail(
         "\"it\" (and \".field\") only exist inside a pipeline stage or a form check", at: pos, length: 2)

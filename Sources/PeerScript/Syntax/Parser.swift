@@ -225,6 +225,7 @@ public struct Parser {
 
   mutating func statement() throws -> Stmt {
     let t = token
+    if atDeclaration { return try declaration() }
     if case .keyword(let k) = t.kind {
       switch k {
       case "let", "var":

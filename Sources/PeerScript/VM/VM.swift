@@ -246,7 +246,12 @@ public final class VM {
 
   /// Adds the place and the script-level stack trace to an error raised at `pc` in the top frame.
   func locate(_ error: inout RuntimeError, pc: Int) {
-    guard error.position == nil else { return }
+    // A host that names the place itself (`RuntimeError.declaration`) keeps it; the file is
+    // the running script's.
+    guard error.position == nil else {
+      if error.file == nil { error.file = frames[frameCount - 1].closure.proto.file }
+      return
+    }
     frames[frameCount - 1].pc = pc
     var trace: [TraceEntry] = []
     var i = frameCount - 1
