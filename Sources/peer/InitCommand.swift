@@ -38,6 +38,9 @@ struct Init: ParsableCommand {
     } catch let e as StoreError {
       Console.writeError("peer: \(e.message)\n")
       throw ExitCode(1)
+    } catch let e as ProjectError {
+      Console.writeError("peer: \(e.message)\n")
+      throw ExitCode(1)
     }
   }
 }
@@ -75,12 +78,16 @@ struct Demo: ParsableCommand {
       let store = try SQLiteStore(path: project.databasePath, user: "demo")
       let day = today.flatMap(CivilDate.parseISO) ?? CivilDate.today()
       let summary = try DemoProject.generate(into: store, scale: scale, today: day)
+      try DemoScripts.install(in: project)
       Console.writeLine(
         "made a demo project in \(project.folder): \(summary.volunteers) volunteers, \(summary.mothers) mothers, "
           + "\(summary.matches) matches, \(summary.visits) visits, \(summary.endings) endings, \(summary.services) services"
       )
       Console.writeLine("start it with: cd \(project.folder) && peer")
     } catch let e as StoreError {
+      Console.writeError("peer: \(e.message)\n")
+      throw ExitCode(1)
+    } catch let e as ProjectError {
       Console.writeError("peer: \(e.message)\n")
       throw ExitCode(1)
     }
