@@ -39,6 +39,30 @@ struct ImportExportTests {
         try Exporter.jsonText(kind: kind, store: second) == (try Exporter.jsonText(kind: kind, store: first)),
         "\(kind.plural) JSON differs")
     }
+    // The visits (tens of thousands: the typed path, indexes rebuilt after the rows) leave the
+    // table's indexes, the database's reference checks and a creation in each visit's history.
+    let sqlite = try #require(second as? SQLiteStore)
+    #expect(
+      try sqlite.query(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'visits' ORDER BY name")
+        == [[.text("visits_date")], [.text("visits_match_id")]])
+    #expect(try sqlite.query("PRAGMA foreign_keys") == [[.int(1)]])
+    #expect(throws: (any Error).self) {
+      try second.write { w in
+        try w.insertMany([
+          StoredRecord(
+            kind: .visit, fields: ["match": .int(999_999), "date": .date(0), "kind": .text("home")])
+        ])
+      }
+    }
+    let visitCount = try second.read { try $0.count(.visit) }
+    #expect(visitCount > 20_000)
+    for id in [Int64(1), Int64(visitCount / 2), Int64(visitCount)] {
+      let trail = try second.read { try $0.history(.visit, id: id) }
+      let visit = try #require(try second.read { try $0.get(.visit, id: id) })
+      #expect(trail.map(\.action) == ["create"] && trail[0].user == "tester")
+      #expect(trail[0].after.hasPrefix(#"{"match":\#(visit["match"].int!),"date":""#))
+    }
     let header = try Exporter.csvText(kind: .mother, store: first).split(separator: "\n").first.map(
       String.init)
     #expect(

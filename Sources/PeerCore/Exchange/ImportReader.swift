@@ -99,6 +99,15 @@ final class ImportReader: StoreReader {
     return found
   }
 
+  func forEach(
+    _ kind: RecordKind, fields: [String]?, batchSize: Int, _ body: ([StoredRecord]) throws -> Bool
+  ) throws {
+    let records = try all(kind)
+    for start in stride(from: 0, to: records.count, by: max(1, batchSize)) {
+      if try !body(Array(records[start..<min(start + max(1, batchSize), records.count)])) { return }
+    }
+  }
+
   func count(_ kind: RecordKind) throws -> Int {
     try base.count(kind) + (kind == self.kind ? pending.count : 0)
   }
