@@ -105,6 +105,8 @@ public protocol BulkInsert: AnyObject {
   func set(_ index: Int, _ value: BulkValue)
   /// Inserts the row (id 0: the next free id) and returns its id; the fields are reset.
   func insertRow(id: Int64) throws -> Int64
+  /// Inserts a whole record of the kind (its texts copied; an id > 0 is kept) and returns its id.
+  func insert(_ record: StoredRecord) throws -> Int64
   /// Writes the audit entries and rebuilds any dropped index. Call once, after the last row.
   func finish() throws
 }

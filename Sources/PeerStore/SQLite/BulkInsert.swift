@@ -116,6 +116,19 @@ final class SQLiteBulkInsert: BulkInsert {
     return newID
   }
 
+  func insert(_ record: StoredRecord) throws -> Int64 {
+    guard record.kind == kind else { throw StoreError("a bulk insert takes records of one kind") }
+    for (i, spec) in kind.fields.enumerated() {
+      if let v = record.fields[spec.name], v != .null { SQLiteAccess.bind(v, to: sql, at: Int32(i + 2)) }
+    }
+    if !record.extra.isEmpty {
+      SQLiteAccess.bind(
+        .text(JSONText.encode(record.extra.filter { $0.value != .null })), to: sql, at: Int32(fieldCount + 2))
+      extraSet = true
+    }
+    return try insertRow(id: record.id)
+  }
+
   func finish() throws {
     guard !finished else { return }
     finished = true
