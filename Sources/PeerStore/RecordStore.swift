@@ -54,6 +54,8 @@ public protocol StoreReader {
   /// Records whose core field `field` equals `value` (references compare by id, as `.int`).
   func find(_ kind: RecordKind, where field: String, equals value: FieldValue) throws -> [StoredRecord]
   func count(_ kind: RecordKind) throws -> Int
+  /// The names of the project's own fields that records of the kind have (in no set order).
+  func ownFieldNames(_ kind: RecordKind) throws -> [String]
   /// Every record of a kind, in id order, handed to `body` `batchSize` at a time, so that a
   /// whole kind is never held in memory (exports of a million visits). With `fields`, the
   /// records hold only those core fields (and no own fields). `body` returns false to stop.

@@ -108,6 +108,12 @@ final class ImportReader: StoreReader {
     }
   }
 
+  func ownFieldNames(_ kind: RecordKind) throws -> [String] {
+    var names = Set(try base.ownFieldNames(kind))
+    if kind == self.kind { for r in pending { names.formUnion(r.extra.keys) } }
+    return Array(names)
+  }
+
   func count(_ kind: RecordKind) throws -> Int {
     try base.count(kind) + (kind == self.kind ? pending.count : 0)
   }

@@ -110,6 +110,17 @@ struct SQLiteAccess: StoreWriter {
       .map { try decode($0, kind) }
   }
 
+  func ownFieldNames(_ kind: RecordKind) throws -> [String] {
+    // SQLite reads the JSON: the records need not be decoded. (A record whose `extra` is not an
+    // object is reported when it is read.)
+    try String.fetchAll(
+      db,
+      sql: """
+        SELECT DISTINCT j.key FROM \(kind.table) AS r, json_each(r.extra) AS j
+        WHERE r.extra != '{}' AND json_valid(r.extra) AND json_type(r.extra) = 'object'
+        """)
+  }
+
   func count(_ kind: RecordKind) throws -> Int {
     try Int.fetchOne(db, sql: "SELECT count(*) FROM \(kind.table)") ?? 0
   }
