@@ -229,9 +229,11 @@ struct ImportRun {
         }
       }
       if let (rules, insert) = fast {
-        if errors.isEmpty, case .int(let match) = cells[0], case .date(let date) = cells[1] {
+        if errors.isEmpty, case .int(let match) = cells[VisitRuleTable.match],
+          case .date(let date) = cells[VisitRuleTable.date]
+        {
           var minutes: Int?
-          if case .int(let m) = cells[3] { minutes = m }
+          if case .int(let m) = cells[VisitRuleTable.minutes] { minutes = m }
           if let v = rules.violation(match: Int64(match), date: date, minutes: minutes) {
             errors.append((plan.columnOfField[v.field] ?? -1, message(v.error)))
           }

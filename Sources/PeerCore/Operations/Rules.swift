@@ -161,6 +161,10 @@ struct VisitRuleTable {
   /// Matches with ids too big for the arrays.
   private var others: [Int64: (start: Int32, end: Int32)] = [:]
   private static let denseLimit: Int64 = 1 << 24
+  /// Where a visit's match, date and minutes are among its fields.
+  static let match = RecordKind.visit.fields.firstIndex { $0.name == "match" }!
+  static let date = RecordKind.visit.fields.firstIndex { $0.name == "date" }!
+  static let minutes = RecordKind.visit.fields.firstIndex { $0.name == "minutes" }!
 
   init(store: any StoreReader) throws {
     try store.forEach(.match, fields: ["started_on"], batchSize: 10_000) { batch in
@@ -213,7 +217,7 @@ struct VisitRuleTable {
     } else if let m = others[mid] {
       (s, e) = m
     } else {
-      return Rules.noSuchRecord(.visit, RecordKind.visit.fields[0], .match, mid)
+      return Rules.noSuchRecord(.visit, RecordKind.visit.fields[VisitRuleTable.match], .match, mid)
     }
     // The common case, a good visit, without making any text.
     if date >= s && date <= e && (minutes.map { $0 >= 0 && $0 <= 24 * 60 } ?? true) { return nil }
