@@ -33,6 +33,15 @@ public final class Session {
     }
   }
 
+  /// Compiles, without running, every `scripts/*.peer` of the project, so the names they define
+  /// are known to checks.
+  public func declareScripts(of project: Project) {
+    for path in project.scripts() {
+      guard let source = try? FileSystem.read(path) else { continue }
+      interpreter.declare(source, file: path)
+    }
+  }
+
   /// Runs the registered `test` blocks, each in its own transaction that is always rolled back,
   /// so tests can change records freely.
   public func runTests(report: (TestResult) -> Void) -> (passed: Int, failed: Int) {

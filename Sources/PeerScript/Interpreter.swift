@@ -110,6 +110,22 @@ public final class Interpreter {
     return compiler.diagnostics
   }
 
+  /// Compiles `source` without running it, so that the names it defines (functions, variables,
+  /// record kinds) are known to later checks and scripts, as nil until something runs them: how
+  /// `peer check` learns a project's own names without running its scripts. Returns the
+  /// problems found (the names of a script with problems are defined all the same).
+  @discardableResult
+  public func declare(_ source: String, file: String) -> [Diagnostic] {
+    do {
+      _ = try compile(source, file: file)
+      return []
+    } catch let e as CompileError {
+      return e.diagnostics
+    } catch {
+      return []
+    }
+  }
+
   func compile(_ source: String, file: String) throws -> (FunctionProto, Bool) {
     let src = Source(name: file, text: source)
     sources[file] = src

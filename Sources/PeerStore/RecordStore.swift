@@ -54,8 +54,22 @@ public protocol StoreReader {
   /// Records whose core field `field` equals `value` (references compare by id, as `.int`).
   func find(_ kind: RecordKind, where field: String, equals value: FieldValue) throws -> [StoredRecord]
   func count(_ kind: RecordKind) throws -> Int
+  /// The names of the project's own fields that records of the kind have (in no set order).
+  func ownFieldNames(_ kind: RecordKind) throws -> [String]
+  /// Every record of a kind, in id order, handed to `body` `batchSize` at a time, so that a
+  /// whole kind is never held in memory (exports of a million visits). With `fields`, the
+  /// records hold only those core fields (and no own fields). `body` returns false to stop.
+  func forEach(
+    _ kind: RecordKind, fields: [String]?, batchSize: Int, _ body: ([StoredRecord]) throws -> Bool) throws
   /// The audit trail of one record, oldest first.
   func history(_ kind: RecordKind, id: Int64) throws -> [AuditEntry]
+}
+
+extension StoreReader {
+  /// `forEach` with every field.
+  public func forEach(_ kind: RecordKind, batchSize: Int, _ body: ([StoredRecord]) throws -> Bool) throws {
+    try forEach(kind, fields: nil, batchSize: batchSize, body)
+  }
 }
 
 /// What a write transaction can do. Every change appends to the audit trail.
@@ -68,6 +82,35 @@ public protocol StoreWriter: StoreReader {
   /// Replaces the fields of an existing record.
   func update(_ record: StoredRecord) throws
   func delete(_ kind: RecordKind, id: Int64) throws
+  /// Starts a bulk insert of records of `kind` whose fields are given one by one, without
+  /// building a `StoredRecord` per row (imports of a million visits). With `rebuildIndexes`,
+  /// the kind's secondary indexes are dropped until `finish`, which builds them again (faster
+  /// when many rows go into a table; nothing may look records of this kind up meanwhile).
+  func bulkInsert(_ kind: RecordKind, rebuildIndexes: Bool) throws -> any BulkInsert
+}
+
+/// A field value for `BulkInsert`: texts are bytes valid until the row is inserted.
+public enum BulkValue {
+  case null
+  case int(Int64)
+  case double(Double)
+  /// UTF-8 text (dates as ISO text, lists as JSON arrays, as the store keeps them).
+  case text(UnsafeBufferPointer<UInt8>)
+}
+
+/// Rows of one kind written field by field. The audit trail gets one "create" entry per run
+/// of consecutive ids, whose after-values are the records as first stored (see `history`).
+public protocol BulkInsert: AnyObject {
+  /// Sets field `index` of the next row: an index into the kind's `fields`, or
+  /// `fields.count` for the project's own fields as a JSON object. Unset fields are null (own
+  /// fields: none).
+  func set(_ index: Int, _ value: BulkValue)
+  /// Inserts the row (id 0: the next free id) and returns its id; the fields are reset.
+  func insertRow(id: Int64) throws -> Int64
+  /// Inserts a whole record of the kind (its texts copied; an id > 0 is kept) and returns its id.
+  func insert(_ record: StoredRecord) throws -> Int64
+  /// Writes the audit entries and rebuilds any dropped index. Call once, after the last row.
+  func finish() throws
 }
 
 /// The store: SQLite now, PostgreSQL later. One `write` is one transaction: if the body throws,
@@ -77,4 +120,7 @@ public protocol RecordStore: AnyObject {
   var user: String { get set }
   func read<T>(_ body: (any StoreReader) throws -> T) throws -> T
   func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T
+  /// `write` for a bulk load whose caller checks every reference itself (an import of visits
+  /// checks each visit's match): the database does not check them again row by row.
+  func writeCheckingReferencesItself<T>(_ body: (any StoreWriter) throws -> T) throws -> T
 }

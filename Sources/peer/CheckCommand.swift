@@ -7,7 +7,8 @@ import PeerScript
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Parse and resolve scripts without running them.",
-    discussion: "Prints every problem found, as file:line:col. Exits with 1 if there is any."
+    discussion:
+      "Prints every problem found, as file:line:col. Exits with 1 if there is any. In a project, the names its scripts define are known (the scripts are compiled, not run)."
   )
 
   @OptionGroup var budget: BudgetOptions
@@ -23,6 +24,12 @@ struct Check: ParsableCommand {
   func run() throws {
     var problems = 0
     let color = Console.stderrWantsColor
+    // The project's record collections are known names, and so is every name its scripts
+    // define: they are compiled first, not run. (Checked scripts of the project are among them:
+    // defining a name again is allowed, so that reports nothing.)
+    let session = try projectOptions.session(options: budget.interpreterOptions(), loadScripts: false)
+    if let project = try projectOptions.findProject() { session.declareScripts(of: project) }
+    let interpreter = session.interpreter
     for file in files {
       let source: String
       do {
@@ -32,9 +39,6 @@ struct Check: ParsableCommand {
         problems += 1
         continue
       }
-      // The project's record collections are known names; its scripts are not run.
-      let interpreter = try projectOptions.session(options: budget.interpreterOptions(), loadScripts: false)
-        .interpreter
       for diagnostic in interpreter.check(source, file: file) {
         Console.writeError(diagnostic.rendered(color: color) + "\n")
         problems += 1

@@ -50,13 +50,13 @@ struct Demo: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Make a demo project full of realistic synthetic data.",
     discussion:
-      "Nine sites over two years: about 360 volunteers, 3,000 mothers and 30,000 visits; --scale multiplies it."
+      "Nine sites over two years: about 410 volunteers, 3,300 mothers and 33,000 visits; --scale multiplies it."
   )
 
   @Argument(help: "The project folder (made if missing).")
   var folder: String = "peer-demo"
 
-  @Option(help: "Multiply the amount of data (30 gives about 90,000 mothers and 900,000 visits).")
+  @Option(help: "Multiply the amount of data (30 gives about 100,000 mothers and 1,000,000 visits).")
   var scale: Int = 1
 
   @Option(help: ArgumentHelp("The day the data ends (default: today).", valueName: "YYYY-MM-DD"))

@@ -15,7 +15,7 @@ enum TableRenderer {
     for item in list.items {
       switch item {
       case .record(let r):
-        rows.append(Row(cells: zip(r.type.fields, r.values).filter { !r.type.hidden.contains($0.0) }))
+        rows.append(Row(cells: r.shownFields.map { ($0.name, $0.value) }))
       case .map(let m):
         rows.append(Row(cells: m.entries.map { key, value in (keyName(key), value) }))
       default:

@@ -56,6 +56,54 @@ struct CrashSafetyTests {
     }
   }
 
+  /// The visits' bulk path (indexes dropped and built again, the database's reference checks
+  /// off for the transaction) is all or nothing too, and leaves the indexes and checks in place.
+  @Test func killedDuringAVisitsImportLeavesAllOrNothing() throws {
+    let folder = try TemporaryFolder()
+    let demo = folder.path("demo")
+    let project = folder.path("p")
+    #expect(try PeerProcess.run(["demo", demo, "--today", "2026-11-01"]).status == 0)
+    #expect(try PeerProcess.run(["init", project]).status == 0)
+    var files: [String: String] = [:]
+    for kind in ["volunteers", "mothers", "matches", "endings", "visits"] {
+      let exported = try PeerProcess.run(["export", kind, "--project", demo])
+      files[kind] = try folder.write("\(kind).csv", exported.stdout)
+      if kind != "visits" {
+        #expect(try PeerProcess.run(["import", kind, files[kind]!, "--project", project]).status == 0)
+      }
+    }
+    let rows = try count("visits", in: demo, folder: folder)
+    #expect(rows > 20_000)
+    for delay in [50_000, 250_000, 700_000] as [useconds_t] {
+      let pid = start(["import", "visits", files["visits"]!, "--project", project])
+      usleep(delay)
+      kill(pid, SIGKILL)
+      _ = wait(pid)
+      let n = try count("visits", in: project, folder: folder)
+      #expect(n == 0 || n == rows, "after kill -9 the project holds \(n) visits: half an import")
+      if n == rows { break }
+    }
+    if try count("visits", in: project, folder: folder) == 0 {
+      let done = try PeerProcess.run(["import", "visits", files["visits"]!, "--project", project])
+      #expect(done.status == 0, "\(done.stderr)")
+    }
+    #expect(try count("visits", in: project, folder: folder) == rows)
+    let check = try folder.write(
+      "check.peer",
+      """
+      print(len(C-0001.match.visits) > 0)
+      """)
+    #expect(try PeerProcess.run(["run", "--project", project, check]).stdout == "true\n")
+    if access("/usr/bin/sqlite3", X_OK) == 0 {
+      let sql = try PeerProcess.run(
+        [
+          "-c",
+          "/usr/bin/sqlite3 '\(project)/peer.db' 'PRAGMA integrity_check' \"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'visits' ORDER BY name\"",
+        ], executable: "/bin/sh")
+      #expect(sql.stdout == "ok\nvisits_date\nvisits_match_id\n", "\(sql.stderr)")
+    }
+  }
+
   @Test func killedDuringAScriptLeavesNothing() throws {
     let folder = try TemporaryFolder()
     let project = folder.path("p")

@@ -25,10 +25,13 @@ enum PeerProcess {
     var stderr: String
   }
 
-  /// Runs `peer ARGS` with `input` on stdin (a pipe, so never a terminal) in `directory`.
-  static func run(_ arguments: [String], input: String = "", directory: URL? = nil) throws -> Result {
+  /// Runs `peer ARGS` (or another `executable`) with `input` on stdin (a pipe, so never a
+  /// terminal) in `directory`.
+  static func run(_ arguments: [String], input: String = "", directory: URL? = nil, executable: String? = nil)
+    throws -> Result
+  {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
+    process.executableURL = URL(fileURLWithPath: executable ?? binary)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     var environment = ProcessInfo.processInfo.environment

@@ -42,6 +42,39 @@ struct ProjectCommandTests {
     #expect(json.stdout.contains("\"Maria, \\\"Mia\\\"\""))
   }
 
+  /// `peer check` in a project knows the names its scripts define, without running them.
+  @Test func checkKnowsTheProjectsOwnNames() throws {
+    let folder = try TemporaryFolder()
+    let p = folder.path("p")
+    #expect(try PeerProcess.run(["init", p]).status == 0)
+    _ = try folder.write(
+      "p/scripts/helpers.peer",
+      """
+      refer({name: "Made by loading", due_date: 2027-02-01})
+      print("loaded")
+      fn greet(m) { "hello " + m.name }
+      let answer = 42
+      """)
+    let use = try folder.write("use.peer", "print(greet(M-0001), answer)\n")
+    let ok = try PeerProcess.run(["check", "--project", p, use])
+    #expect(ok.status == 0, "\(ok.stderr)")
+    #expect(ok.stdout.isEmpty && ok.stderr.isEmpty)
+    let scripts = try PeerProcess.run(["check", "--project", p, folder.path("p/scripts/helpers.peer"), use])
+    #expect(scripts.status == 0, "\(scripts.stderr)")
+    let bad = try PeerProcess.run([
+      "check", "--project", p, try folder.write("bad.peer", "print(greet(M-0001), nope)\n"),
+    ])
+    #expect(bad.status == 1)
+    #expect(bad.stderr.contains("unknown name \"nope\"") && !bad.stderr.contains("unknown name \"greet\""))
+    // Without the project, its names are unknown.
+    #expect(try PeerProcess.run(["check", use]).stderr.contains("unknown name \"greet\""))
+    // Checking ran nothing: no mother was referred.
+    let count = try PeerProcess.run([
+      "run", "--project", p, try folder.write("count.peer", "print(len(mothers))"),
+    ])
+    #expect(count.stdout == "loaded\n1\n")
+  }
+
   @Test func aFailingScriptChangesNothing() throws {
     let folder = try TemporaryFolder()
     let p = folder.path("p")

@@ -116,6 +116,40 @@ struct ReplTests {
     #expect(quit.ok, "still running after :quit")
   }
 
+  /// A record's own fields show after its core fields, printed alone and in a table.
+  @Test func ownFieldsShowAfterTheCoreFields() throws {
+    let project = folder.path("p")
+    #expect(try PeerProcess.run(["init", project]).status == 0)
+    let script = try folder.write(
+      "own.peer",
+      """
+      let m = refer({name: "Ann", due_date: 2027-02-01, referral_date: 2026-11-01})
+      m.allergies = "nuts"
+      refer({name: "Bea", due_date: 2027-03-01, referral_date: 2026-11-02})
+      """)
+    #expect(try PeerProcess.run(["run", "--project", project, script]).status == 0)
+    let session = try TmuxSession(environment: ["PEER_HISTORY": history], arguments: ["--project", project])
+    #expect(session.waitFor { TmuxSession.lines($0).contains { $0.hasPrefix("peer>") } }.ok)
+    try session.type("M-0001")
+    try session.send("Enter")
+    let one = session.waitFor { $0.contains("allergies") }
+    #expect(one.ok, "screen:\n\(one.screen)")
+    // (The line wraps at the terminal's width.)
+    #expect(
+      one.screen.replacingOccurrences(of: "\n", with: "").contains(
+        #"status: "referred", allergies: "nuts")"#),
+      "screen:\n\(one.screen)")
+    try session.type("mothers | sort .name")
+    try session.send("Enter")
+    let table = session.waitFor { TmuxSession.lines($0).contains { $0.hasPrefix("M-0002") } }
+    #expect(table.ok, "screen:\n\(table.screen)")
+    let header = TmuxSession.lines(table.screen).last { $0.hasPrefix("id ") } ?? ""
+    #expect(header.contains("allergies"), "header: \(header)")
+    if let status = header.range(of: "status"), let own = header.range(of: "allergies") {
+      #expect(status.upperBound <= own.lowerBound)
+    }
+  }
+
   @Test func listsOfMapsShowAsTablesAndValuesAreKeptInUnderscore() throws {
     let session = try start()
     try session.type("[{name: \"Ann\", age: 31}, {name: \"Bob\", age: 7, town: \"Leeds\"}]")

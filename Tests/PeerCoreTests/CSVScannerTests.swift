@@ -49,6 +49,27 @@ struct CSVScannerTests {
     }
   }
 
+  /// Files of several read chunks (1 MiB each): fields that run across a chunk's end, long
+  /// unquoted fields, and quoted ones, come out whole.
+  @Test func fieldsAcrossChunkBoundaries() throws {
+    let folder = makeTempFolder()
+    defer { removeTree(folder) }
+    var rng = SplitMix64(seed: 5)
+    var text = ""
+    var expected: [[String]] = []
+    while text.utf8.count < 3 << 20 {
+      let long = String(repeating: "x", count: rng.int(0...3000))
+      let cells = [
+        "\(expected.count)", long + "Zoë", rng.chance(0.3) ? "a \"q\" b" : "plain, \n quoted", "é" + long,
+      ]
+      expected.append(cells)
+      text += cells.map(CellFormat.csvCell).joined(separator: ",") + (rng.chance(0.5) ? "\n" : "\r\n")
+    }
+    let ours = try scan(text, in: folder).rows
+    #expect(ours.count == expected.count)
+    #expect(ours == expected)
+  }
+
   @Test func countsPhysicalLines() throws {
     let folder = makeTempFolder()
     defer { removeTree(folder) }

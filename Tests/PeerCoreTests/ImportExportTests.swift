@@ -39,12 +39,64 @@ struct ImportExportTests {
         try Exporter.jsonText(kind: kind, store: second) == (try Exporter.jsonText(kind: kind, store: first)),
         "\(kind.plural) JSON differs")
     }
+    // The visits (tens of thousands: the typed path, indexes rebuilt after the rows) leave the
+    // table's indexes, the database's reference checks and a creation in each visit's history.
+    let sqlite = try #require(second as? SQLiteStore)
+    #expect(
+      try sqlite.query(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'visits' ORDER BY name")
+        == [[.text("visits_date")], [.text("visits_match_id")]])
+    #expect(try sqlite.query("PRAGMA foreign_keys") == [[.int(1)]])
+    #expect(throws: (any Error).self) {
+      try second.write { w in
+        try w.insertMany([
+          StoredRecord(
+            kind: .visit, fields: ["match": .int(999_999), "date": .date(0), "kind": .text("home")])
+        ])
+      }
+    }
+    let visitCount = try second.read { try $0.count(.visit) }
+    #expect(visitCount > 20_000)
+    for id in [Int64(1), Int64(visitCount / 2), Int64(visitCount)] {
+      let trail = try second.read { try $0.history(.visit, id: id) }
+      let visit = try #require(try second.read { try $0.get(.visit, id: id) })
+      #expect(trail.map(\.action) == ["create"] && trail[0].user == "tester")
+      #expect(trail[0].after.hasPrefix(#"{"match":\#(visit["match"].int!),"date":""#))
+    }
     let header = try Exporter.csvText(kind: .mother, store: first).split(separator: "\n").first.map(
       String.init)
     #expect(
       header
         == "id,name,phone,email,postcode,area,site,language,interpreter,due_date,birth_date,referral_date,referrer,vulnerabilities,consent,status,code,first_baby,notes,score,weeks_at_referral"
     )
+  }
+
+  /// The export reads a kind a batch at a time: own fields that only late records have still
+  /// make columns, and every record comes out once, in id order.
+  @Test func exportPagesThroughTheRecords() throws {
+    let store = try makeStore()
+    let count = Exporter.batchSize * 2 + 7
+    _ = try store.write { w in
+      try w.insertMany(
+        (1...count).map { n in
+          StoredRecord(
+            kind: .service, fields: ["name": .text("S\(n)")],
+            extra: n == count
+              ? ["zeta": .int(1), "alpha": .text("a,b")] : n == 3 ? ["mid": .bool(true)] : [:])
+        })
+    }
+    let lines = try Exporter.csvText(kind: .service, store: store).split(separator: "\n")
+    #expect(lines.first == "id,name,category,area,alpha,mid,zeta")
+    #expect(lines.count == count + 1)
+    #expect(lines[3] == "S-0003,S3,,,,yes,")
+    #expect(lines.last == "S-\(count),S\(count),,,\"a,b\",,1")
+    #expect(lines.dropFirst().map { $0.split(separator: ",")[1] } == (1...count).map { "S\($0)"[...] })
+    let json = try Exporter.jsonText(kind: .service, store: store)
+    #expect(json.split(separator: "\n").count == count + 2)
+    #expect(
+      json.hasSuffix(
+        #"  {"id": "S-\#(count)", "name": "S\#(count)", "category": null, "area": null, "alpha": "a,b", "zeta": 1}"#
+          + "\n]\n"))
   }
 
   @Test func jsonExportIsAnArrayOfObjects() throws {

@@ -120,5 +120,10 @@ struct SessionTests {
       print(mothers | where .status == "waiting" | count)
       """)
     #expect(p.sink.lines == ["waiting nuts", "3 create,update,update", "1"])
+    // Printed, the own fields come after the core ones; the hidden slot itself never shows.
+    let shown = try #require(try p.run("M-0001")).repr
+    #expect(shown.hasPrefix(#"mother(id: "M-0001", name: "Maria""#))
+    #expect(shown.hasSuffix(#"status: "waiting", allergies: "nuts")"#))
+    #expect(!shown.contains("extra"))
   }
 }

@@ -102,6 +102,21 @@ struct InterpreterTests {
     #expect(interpreter.check("print(nope)", file: "c").map(\.message) == ["unknown name \"nope\""])
   }
 
+  /// `declare` compiles a script without running it: its names are known to later checks.
+  @Test func declareDefinesNamesWithoutRunning() {
+    let (interpreter, out) = make()
+    #expect(
+      interpreter.declare("print(\"ran\")\nfn greet(x) { \"hi \" + x }\nlet answer = 42", file: "lib.peer")
+        .isEmpty)
+    #expect(out.lines.isEmpty)
+    #expect(interpreter.check("print(greet(\"Ann\"), answer)", file: "c").isEmpty)
+    #expect(interpreter.check("print(greet2)", file: "c").map(\.message) == ["unknown name \"greet2\""])
+    // A script with problems reports them, and still defines its names.
+    let problems = interpreter.declare("fn later() { nope }", file: "bad.peer")
+    #expect(problems.map(\.message) == ["unknown name \"nope\""])
+    #expect(interpreter.check("later()", file: "c").isEmpty)
+  }
+
   @Test func runtimeErrorsQuoteTheLine() throws {
     let (interpreter, _) = make()
     let e = try #require(runtimeError(interpreter, "let xs = []\nprint(xs[0])"))

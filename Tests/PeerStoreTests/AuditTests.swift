@@ -48,6 +48,122 @@ struct AuditTests {
     }
   }
 
+  /// A bulk creation is one entry per run of consecutive ids; each record's history still
+  /// shows its creation with the values it was first stored with.
+  @Test func bulkCreationsAreOneEntryPerRunOfIds() throws {
+    let store = try newStore(user: "ann")
+    let ids = try store.write { w in
+      try w.insertMany(
+        [1, 2, 3, 7, 8, 20].map { StoredRecord(kind: .service, id: $0, fields: ["name": .text("S\($0)")]) })
+    }
+    #expect(ids == [1, 2, 3, 7, 8, 20])
+    let rows = try store.query("SELECT record_id, last_id, action, after FROM audit ORDER BY seq")
+    #expect(
+      rows == [
+        [.int(1), .int(3), .text("create"), .text("")], [.int(7), .int(8), .text("create"), .text("")],
+        [.int(20), .null, .text("create"), .text("")],
+      ])
+    store.user = "bob"
+    try store.write { w in
+      var r = try w.get(.service, id: 2)!
+      r.fields["area"] = .text("Hackney")
+      try w.update(r)
+      try w.delete(.service, id: 8)
+    }
+    let two = try store.read { try $0.history(.service, id: 2) }
+    #expect(two.map(\.action) == ["create", "update"])
+    #expect(two.map(\.user) == ["ann", "bob"])
+    #expect(two[0].after == #"{"name":"S2"}"# && two[1].before == two[0].after)
+    #expect(two[1].after == #"{"name":"S2","area":"Hackney"}"#)
+    let eight = try store.read { try $0.history(.service, id: 8) }
+    #expect(eight.map(\.action) == ["create", "delete"] && eight[0].after == #"{"name":"S8"}"#)
+    // Untouched records: the creation's after-values are the record as it is.
+    for (id, name) in [(1, "S1"), (3, "S3"), (7, "S7"), (20, "S20")] {
+      let trail = try store.read { try $0.history(.service, id: Int64(id)) }
+      #expect(trail.count == 1 && trail[0].after == #"{"name":"\#(name)"}"#)
+    }
+    // Ids outside every run have no history; a deleted id made again has both lives.
+    #expect(try store.read { try $0.history(.service, id: 5) }.isEmpty)
+    _ = try store.write {
+      try $0.insertMany([StoredRecord(kind: .service, id: 8, fields: ["name": .text("again")])])
+    }
+    let again = try store.read { try $0.history(.service, id: 8) }
+    #expect(again.map(\.action) == ["create", "delete", "create"])
+    #expect(again[0].after == #"{"name":"S8"}"# && again[2].after == #"{"name":"again"}"#)
+  }
+
+  @Test func aBulkInsertWritesTypedRowsAndRebuildsTheIndexes() throws {
+    let store = try newStore()
+    let indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'mothers' ORDER BY name"
+    _ = try store.write { w in try w.insert(StoredRecord(kind: .mother, fields: ["name": .text("first")])) }
+    let before = try store.query(indexes)
+    #expect(before.count == 2)
+    func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
+    let name = bytes("Food bank")
+    let extra = bytes(#"{"hours":3}"#)
+    let ids = try store.write { w in
+      let bulk = try w.bulkInsert(.mother, rebuildIndexes: true)
+      var ids: [Int64] = []
+      try name.withUnsafeBufferPointer { n in
+        try extra.withUnsafeBufferPointer { e in
+          bulk.set(0, .text(n))
+          bulk.set(RecordKind.mother.fields.count, .text(e))
+          ids.append(try bulk.insertRow(id: 0))
+          bulk.set(0, .text(n))
+          ids.append(try bulk.insertRow(id: 10))
+        }
+      }
+      try bulk.finish()
+      return ids
+    }
+    #expect(ids == [2, 10])
+    let read = try store.read { r in try ids.map { try r.get(.mother, id: $0)! } }
+    #expect(read[0]["name"] == .text("Food bank") && read[0]["status"] == .null)
+    #expect(read[0].extra == ["hours": .int(3)])
+    #expect(read[1]["name"] == .text("Food bank") && read[1].extra.isEmpty)
+    #expect(try store.query(indexes) == before)
+    #expect(try store.query("SELECT count(*) FROM audit") == [[.int(3)]])
+    // A bulk insert that fails leaves nothing, indexes included.
+    struct Stop: Error {}
+    #expect(throws: Stop.self) {
+      try store.write { w in
+        let bulk = try w.bulkInsert(.mother, rebuildIndexes: true)
+        try name.withUnsafeBufferPointer { n in
+          bulk.set(0, .text(n))
+          _ = try bulk.insertRow(id: 0)
+        }
+        throw Stop()
+      }
+    }
+    #expect(try store.query(indexes) == before && store.read { try $0.count(.mother) } == 3)
+  }
+
+  @Test func forEachPagesThroughAKindInIDOrder() throws {
+    let store = try newStore()
+    _ = try store.write { w in
+      try w.insertMany(
+        (1...25).reversed().map {
+          StoredRecord(kind: .service, id: Int64($0), fields: ["name": .text("S\($0)")])
+        })
+    }
+    var batches: [[Int64]] = []
+    try store.read { r in
+      try r.forEach(.service, batchSize: 10) { batch in
+        batches.append(batch.map(\.id))
+        return true
+      }
+    }
+    #expect(batches.map(\.count) == [10, 10, 5] && batches.joined().elementsEqual(1...25))
+    var seen = 0
+    try store.read { r in
+      try r.forEach(.service, batchSize: 4) { batch in
+        seen += batch.count
+        return seen < 8
+      }
+    }
+    #expect(seen == 8)
+  }
+
   @Test func theTrailRefusesUpdateAndDelete() throws {
     let store = try newStore()
     _ = try store.write { try $0.insert(StoredRecord(kind: .service, fields: ["name": .text("x")])) }

@@ -16,6 +16,27 @@ struct JSONTextTests {
     #expect(JSONText.decodeObject(JSONText.encode(fields)) == fields)
   }
 
+  /// The byte writers of bulk imports give exactly what the general ones give.
+  @Test func bytePathsAgreeWithTheGeneralOnes() {
+    for cell in [
+      "", ";", " ; ;", "listening", "listening; signposting", " a ;b; ;\tc\t", "x \"y\" \\ z; Zoë 👶🏽",
+      "new\nline;tab\there", "\u{1}\u{1f}",
+    ] {
+      let items = cell.split(separator: ";", omittingEmptySubsequences: false).map {
+        $0.trimmingCharacters(in: [" ", "\t"])
+      }.filter { !$0.isEmpty }
+      var out: [UInt8] = []
+      var c = cell
+      c.withUTF8 { JSONText.appendList($0, to: &out) }
+      #expect(String(decoding: out, as: UTF8.self) == JSONText.encodeList(items), "\(cell)")
+    }
+    for days in [Int32(-719_528), -1, 0, 1, 19_000, 20_454, 2_932_896] {
+      var out: [UInt8] = []
+      JSONText.appendDate(days, to: &out)
+      #expect(String(decoding: out, as: UTF8.self) == ISODate.text(days))
+    }
+  }
+
   @Test func readsStandardJSONFromElsewhere() {
     let text =
       #"{ "a" : "\u00e9\ud83d\udc76\/\b\f" , "n": 1.5E2, "l": [ "x", 3, true, "2027-03-14" ], "z": null }"#

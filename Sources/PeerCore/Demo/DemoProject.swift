@@ -16,7 +16,7 @@ public struct DemoSummary: Sendable, Equatable {
 /// The story is simulated first (who is matched with whom, when, how it ends), then written in
 /// batches, so the dates agree everywhere and every record passes the integrity rules.
 public enum DemoProject {
-  /// Fills `store` with a demo project (scale 1: ~360 volunteers, ~3,000 mothers, ~30,000 visits; scale N: N times as many); the same seed gives the same data.
+  /// Fills `store` with a demo project (scale 1: ~410 volunteers, ~3,300 mothers, ~33,000 visits; scale N: N times as many, so 30 gives ~100,000 mothers and ~1,000,000 visits); the same seed gives the same data.
   @discardableResult
   public static func generate(
     into store: RecordStore, scale: Int = 1, today: CivilDate, seed: UInt64 = 1, visits: Bool = true
@@ -161,7 +161,7 @@ struct DemoWorld {
     let places = DemoPlaces.sites
     let totalWeight = places.reduce(0) { $0 + $1.weight }
     for (s, site) in places.enumerated() {
-      let count = Int((360.0 * Double(scale) * site.weight / totalWeight).rounded())
+      let count = Int((410.0 * Double(scale) * site.weight / totalWeight).rounded())
       for _ in 0..<count {
         let community = rng.chance(0.3) ? rng.pick(site.languages) : nil
         var v = Volunteer(
@@ -222,7 +222,7 @@ struct DemoWorld {
       "Farsi",
     ]
     for (s, site) in places.enumerated() {
-      let count = Int((3000.0 * Double(scale) * site.weight / totalWeight).rounded())
+      let count = Int((3334.0 * Double(scale) * site.weight / totalWeight).rounded())
       for _ in 0..<count {
         // Referrals grow over the two years.
         let u = rng.chance(0.5) ? rng.unit() : rng.unit().squareRoot()

@@ -84,6 +84,19 @@ final class CSVScanner {
     length += 1
   }
 
+  @inline(__always) private func append(_ run: UnsafeMutablePointer<UInt8>, count: Int) {
+    if count == 0 { return }
+    while length + count > bytesCapacity {
+      let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: bytesCapacity * 2)
+      bigger.update(from: bytes, count: length)
+      bytes.deallocate()
+      bytes = bigger
+      bytesCapacity *= 2
+    }
+    (bytes + length).update(from: run, count: count)
+    length += count
+  }
+
   /// The next byte, or nil at the end of the file.
   @inline(__always) private func next() -> UInt8? {
     if chunkIndex == chunkCount {
@@ -156,6 +169,16 @@ final class CSVScanner {
           while b != 0x2C && b != 0x0A && b != 0x0D {
             high |= b
             append(b)
+            // The rest of the field's run of ordinary bytes in this chunk, copied at once.
+            var i = chunkIndex
+            while i < chunkCount {
+              let c = chunk[i]
+              if c == 0x2C || c == 0x0A || c == 0x0D { break }
+              high |= c
+              i += 1
+            }
+            append(chunk + chunkIndex, count: i - chunkIndex)
+            chunkIndex = i
             guard let c = next() else {
               ends.append(length)
               break fields

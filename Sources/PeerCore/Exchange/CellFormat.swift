@@ -1,6 +1,12 @@
 import PeerScript
 import PeerStore
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// How field values are written in CSV and JSON, and read back from spreadsheet cells:
 /// dates ISO (`2027-03-14`; UK `14/03/2027` read too), lists `a; b; c`, yes/no, references
 /// as human ids (`M-0042`; a plain number read too).
@@ -154,6 +160,20 @@ enum CellFormat {
       start = end + 1
     }
     return items
+  }
+
+  /// Whether `a; b; c` has no item (only semicolons and spaces).
+  static func listIsEmpty(_ c: UnsafeBufferPointer<UInt8>) -> Bool {
+    for b in c where b != 0x3B && b != 0x20 && b != 0x09 { return false }
+    return true
+  }
+
+  /// Whether the cell's bytes are exactly `s`.
+  @inline(__always) static func equal(_ c: UnsafeBufferPointer<UInt8>, _ s: String) -> Bool {
+    var s = s
+    return s.withUTF8 { u in
+      u.count == c.count && (c.count == 0 || memcmp(u.baseAddress!, c.baseAddress!, c.count) == 0)
+    }
   }
 
   /// `a; b; c` as a list (items trimmed, empty ones dropped).

@@ -4,28 +4,33 @@ import PeerStore
 /// back: `id` (the human id), the core fields, then the project's own fields (the union of
 /// every record's, by name); dates ISO, lists `a; b; c`, yes/no, references as human ids.
 public enum Exporter {
+  /// Records read from the store at a time: an export never holds a whole kind in memory.
+  static let batchSize = 2000
+
   /// Writes every record of `kind` as CSV with a header row to `output` (not closed).
   public static func csv(kind: RecordKind, store: RecordStore, to output: TextOutput) throws {
     try store.read { r in
-      let records = try r.all(kind)
-      let extras = extraNames(records)
+      let extras = extraNames(try r.ownFieldNames(kind), kind: kind)
       let specs = kind.fields
       output.write(
         (["id"] + specs.map(\.name) + extras).map(CellFormat.csvCell).joined(separator: ",") + "\n")
       var line = ""
-      for record in records {
-        line.removeAll(keepingCapacity: true)
-        line += record.code
-        for spec in specs {
-          line += ","
-          line += CellFormat.csvCell(CellFormat.text(record.fields[spec.name] ?? .null, type: spec.type))
+      try r.forEach(kind, batchSize: batchSize) { records in
+        for record in records {
+          line.removeAll(keepingCapacity: true)
+          line += record.code
+          for spec in specs {
+            line += ","
+            line += CellFormat.csvCell(CellFormat.text(record.fields[spec.name] ?? .null, type: spec.type))
+          }
+          for name in extras {
+            line += ","
+            line += CellFormat.csvCell(CellFormat.text(record.extra[name] ?? .null, type: nil))
+          }
+          line += "\n"
+          output.write(line)
         }
-        for name in extras {
-          line += ","
-          line += CellFormat.csvCell(CellFormat.text(record.extra[name] ?? .null, type: nil))
-        }
-        line += "\n"
-        output.write(line)
+        return true
       }
     }
     output.flush()
@@ -34,24 +39,26 @@ public enum Exporter {
   /// Writes every record of `kind` to `output` as a JSON array of objects, one per line (not closed).
   public static func json(kind: RecordKind, store: RecordStore, to output: TextOutput) throws {
     try store.read { r in
-      let records = try r.all(kind)
       let specs = kind.fields
       output.write("[")
       var first = true
-      for record in records {
-        var line = first ? "\n  {" : ",\n  {"
-        first = false
-        line += "\"id\": " + CellFormat.quoted(record.code)
-        for spec in specs {
-          line +=
-            ", " + CellFormat.quoted(spec.name) + ": "
-            + CellFormat.json(record.fields[spec.name] ?? .null, type: spec.type)
+      try r.forEach(kind, batchSize: batchSize) { records in
+        for record in records {
+          var line = first ? "\n  {" : ",\n  {"
+          first = false
+          line += "\"id\": " + CellFormat.quoted(record.code)
+          for spec in specs {
+            line +=
+              ", " + CellFormat.quoted(spec.name) + ": "
+              + CellFormat.json(record.fields[spec.name] ?? .null, type: spec.type)
+          }
+          for (name, value) in record.extra.sorted(by: { $0.key < $1.key })
+          where kind.field(name) == nil && name != "id" {
+            line += ", " + CellFormat.quoted(name) + ": " + CellFormat.json(value, type: nil)
+          }
+          output.write(line + "}")
         }
-        for (name, value) in record.extra.sorted(by: { $0.key < $1.key })
-        where kind.field(name) == nil && name != "id" {
-          line += ", " + CellFormat.quoted(name) + ": " + CellFormat.json(value, type: nil)
-        }
-        output.write(line + "}")
+        return true
       }
       output.write(first ? "]\n" : "\n]\n")
     }
@@ -72,13 +79,9 @@ public enum Exporter {
     return out.text
   }
 
-  /// The project's own field names across `records`, sorted (those that clash with a core
+  /// The project's own field names of a kind's records, sorted (those that clash with a core
   /// field or `id` are left out: they could not be read back).
-  static func extraNames(_ records: [StoredRecord]) -> [String] {
-    var names = Set<String>()
-    for r in records { for k in r.extra.keys { names.insert(k) } }
-    return names.filter { $0 != "id" && ($0.isEmpty == false) }.sorted().filter { name in
-      records.first.map { $0.kind.field(name) == nil } ?? true
-    }
+  static func extraNames(_ names: [String], kind: RecordKind) -> [String] {
+    Set(names).filter { $0 != "id" && !$0.isEmpty && kind.field($0) == nil }.sorted()
   }
 }

@@ -99,6 +99,21 @@ final class ImportReader: StoreReader {
     return found
   }
 
+  func forEach(
+    _ kind: RecordKind, fields: [String]?, batchSize: Int, _ body: ([StoredRecord]) throws -> Bool
+  ) throws {
+    let records = try all(kind)
+    for start in stride(from: 0, to: records.count, by: max(1, batchSize)) {
+      if try !body(Array(records[start..<min(start + max(1, batchSize), records.count)])) { return }
+    }
+  }
+
+  func ownFieldNames(_ kind: RecordKind) throws -> [String] {
+    var names = Set(try base.ownFieldNames(kind))
+    if kind == self.kind { for r in pending { names.formUnion(r.extra.keys) } }
+    return Array(names)
+  }
+
   func count(_ kind: RecordKind) throws -> Int {
     try base.count(kind) + (kind == self.kind ? pending.count : 0)
   }

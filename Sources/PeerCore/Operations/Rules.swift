@@ -37,10 +37,7 @@ enum Rules {
       }
       if case .reference(let target) = spec.type, case .int(let id) = record[spec.name] {
         guard try store.get(target, id: Int64(id)) != nil else {
-          throw Violation(
-            spec.name,
-            RuntimeError(
-              "\(kind.rawValue).\(spec.name): there is no \(target.rawValue) \(target.code(for: Int64(id)))"))
+          throw noSuchRecord(kind, spec, target, Int64(id))
         }
       }
     }
@@ -101,26 +98,132 @@ enum Rules {
     guard case .int(let mid) = record["match"], case .date(let date) = record["date"],
       let match = try store.get(.match, id: Int64(mid))
     else { return }
-    if case .date(let start) = match["started_on"], date < start {
-      throw Violation(
-        "date",
-        RuntimeError(
-          "\(match.code) started on \(CivilDate(days: start).iso); a visit on \(CivilDate(days: date).iso) is before it"
-        ))
-    }
+    var start: Int32?
+    if case .date(let s) = match["started_on"] { start = s }
+    var end: Int32?
     if let ending = try store.find(.ending, where: "match", equals: .int(mid)).first,
-      case .date(let end) = ending["date"],
-      date > end
+      case .date(let e) = ending["date"]
     {
-      throw Violation(
+      end = e
+    }
+    if let v = visitViolation(
+      match: Int64(mid), start: start, end: end, date: date, minutes: record["minutes"].int)
+    {
+      throw v
+    }
+  }
+
+  /// What is wrong with a visit on `date` of a match that started on `start` and ended on
+  /// `end`, if anything (shared by `checkVisit` and `VisitRuleTable`).
+  static func visitViolation(match mid: Int64, start: Int32?, end: Int32?, date: Int32, minutes: Int?)
+    -> Violation?
+  {
+    let code = RecordKind.match.code(for: mid)
+    if let start, date < start {
+      return Violation(
         "date",
         RuntimeError(
-          "\(match.code) ended on \(CivilDate(days: end).iso) and takes no more visits (this one is on \(CivilDate(days: date).iso))"
+          "\(code) started on \(CivilDate(days: start).iso); a visit on \(CivilDate(days: date).iso) is before it"
         ))
     }
-    if case .int(let minutes) = record["minutes"], minutes < 0 || minutes > 24 * 60 {
-      throw Violation("minutes", RuntimeError("a visit's minutes must be between 0 and 1440, got \(minutes)"))
+    if let end, date > end {
+      return Violation(
+        "date",
+        RuntimeError(
+          "\(code) ended on \(CivilDate(days: end).iso) and takes no more visits (this one is on \(CivilDate(days: date).iso))"
+        ))
     }
+    if let minutes, minutes < 0 || minutes > 24 * 60 {
+      return Violation(
+        "minutes", RuntimeError("a visit's minutes must be between 0 and 1440, got \(minutes)"))
+    }
+    return nil
+  }
+
+  static func noSuchRecord(_ kind: RecordKind, _ spec: FieldSpec, _ target: RecordKind, _ id: Int64)
+    -> Violation
+  {
+    Violation(
+      spec.name,
+      RuntimeError("\(kind.rawValue).\(spec.name): there is no \(target.rawValue) \(target.code(for: id))"))
+  }
+}
+
+/// The rules of a visit with every match's start and end read once: an import of a million
+/// visits checks each against these instead of asking the store. Matches and endings cannot
+/// change while visits are imported.
+struct VisitRuleTable {
+  /// By match id: its start (`Int32.min`: none), its end (`Int32.max`: none); `exists` says
+  /// which ids are matches. Arrays, as match ids are small and dense.
+  private var start: [Int32] = []
+  private var end: [Int32] = []
+  private var exists: [Bool] = []
+  /// Matches with ids too big for the arrays.
+  private var others: [Int64: (start: Int32, end: Int32)] = [:]
+  private static let denseLimit: Int64 = 1 << 24
+  /// Where a visit's match, date and minutes are among its fields.
+  static let match = RecordKind.visit.fields.firstIndex { $0.name == "match" }!
+  static let date = RecordKind.visit.fields.firstIndex { $0.name == "date" }!
+  static let minutes = RecordKind.visit.fields.firstIndex { $0.name == "minutes" }!
+
+  init(store: any StoreReader) throws {
+    try store.forEach(.match, fields: ["started_on"], batchSize: 10_000) { batch in
+      for m in batch {
+        var s = Int32.min
+        if case .date(let d) = m["started_on"] { s = d }
+        if m.id >= 0 && m.id < VisitRuleTable.denseLimit {
+          let i = Int(m.id)
+          if i >= exists.count {
+            let n = max(i + 1, exists.count * 2) - exists.count
+            start.append(contentsOf: repeatElement(Int32.min, count: n))
+            end.append(contentsOf: repeatElement(Int32.max, count: n))
+            exists.append(contentsOf: repeatElement(false, count: n))
+          }
+          start[i] = s
+          exists[i] = true
+        } else {
+          others[m.id] = (s, Int32.max)
+        }
+      }
+      return true
+    }
+    // The first ending of a match (by id) is the one the rules read.
+    var seen = Set<Int64>()
+    try store.forEach(.ending, fields: ["match", "date"], batchSize: 10_000) { batch in
+      for e in batch {
+        guard case .int(let m) = e["match"], seen.insert(Int64(m)).inserted, case .date(let d) = e["date"]
+        else {
+          continue
+        }
+        let mid = Int64(m)
+        if mid >= 0 && mid < Int64(exists.count) && exists[Int(mid)] {
+          end[Int(mid)] = d
+        } else if others[mid] != nil {
+          others[mid]!.end = d
+        }
+      }
+      return true
+    }
+  }
+
+  /// The first rule a visit of match `mid` on `date` breaks (after its cells were read as
+  /// valid values of their fields), as `Rules.validate` would report it.
+  func violation(match mid: Int64, date: Int32, minutes: Int?) -> Rules.Violation? {
+    var s: Int32
+    var e: Int32
+    if mid >= 0 && mid < Int64(exists.count) && exists[Int(mid)] {
+      s = start[Int(mid)]
+      e = end[Int(mid)]
+    } else if let m = others[mid] {
+      (s, e) = m
+    } else {
+      return Rules.noSuchRecord(.visit, RecordKind.visit.fields[VisitRuleTable.match], .match, mid)
+    }
+    // The common case, a good visit, without making any text.
+    if date >= s && date <= e && (minutes.map { $0 >= 0 && $0 <= 24 * 60 } ?? true) { return nil }
+    return Rules.visitViolation(
+      match: mid, start: s == Int32.min ? nil : s, end: e == Int32.max ? nil : e, date: date, minutes: minutes
+    )
   }
 }
 

@@ -13,7 +13,8 @@ public final class RecordBridge: RecordHost {
   private(set) var types: [RecordKind: RecordType] = [:]
   private var kindsByType: [ObjectIdentifier: RecordKind] = [:]
 
-  /// The slot holding a record's own fields (a map); not shown as a field.
+  /// The slot holding a record's own fields (a map): not a field itself, its entries are shown
+  /// as fields after the core ones.
   static let extraSlot = "extra"
 
   public init(store: RecordStore) {
@@ -22,6 +23,7 @@ public final class RecordBridge: RecordHost {
       let type = RecordType(name: kind.rawValue, fields: ["id"] + kind.fields.map(\.name) + [Self.extraSlot])
       type.host = self
       type.hidden = [Self.extraSlot]
+      type.spread = [Self.extraSlot]
       types[kind] = type
       kindsByType[ObjectIdentifier(type)] = kind
     }

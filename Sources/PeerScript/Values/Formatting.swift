@@ -32,8 +32,7 @@ extension Value: CustomStringConvertible {
         }.joined(separator: ", ") + "}"
     case .record(let r):
       return r.type.name + "("
-        + zip(r.type.fields, r.values).filter { !r.type.hidden.contains($0.0) }
-        .map { "\($0): \($1.format(quoted: true, depth: depth + 1))" }
+        + r.shownFields.map { "\($0): \($1.format(quoted: true, depth: depth + 1))" }
         .joined(separator: ", ") + ")"
     case .closure(let c): return "<fn \(c.proto.name)>"
     case .native(let n): return "<built-in fn \(n.name)>"

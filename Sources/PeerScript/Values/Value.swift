@@ -125,6 +125,9 @@ public final class RecordType {
   public weak var host: RecordHost?
   /// Fields kept for the host's own use and not shown when the record is printed.
   public var hidden: Set<String> = []
+  /// Hidden fields holding a map whose entries are shown as further fields, after the others
+  /// (a stored record's own fields).
+  public var spread: Set<String> = []
 
   public init(name: String, fields: [String]) {
     self.name = name
@@ -152,6 +155,24 @@ public final class RecordObject {
   public subscript(field: String) -> Value? {
     guard let i = type.slot(of: field) else { return nil }
     return values[i]
+  }
+
+  /// The fields as printed and put in tables: the slots not hidden, in order, then the text-keyed
+  /// entries of the `spread` slots (those not named like a slot).
+  public var shownFields: [(name: String, value: Value)] {
+    var shown: [(name: String, value: Value)] = []
+    shown.reserveCapacity(values.count)
+    for (name, value) in zip(type.fields, values) where !type.hidden.contains(name) {
+      shown.append((name, value))
+    }
+    if type.spread.isEmpty { return shown }
+    for (name, value) in zip(type.fields, values) where type.spread.contains(name) {
+      guard case .map(let m) = value else { continue }
+      for (k, v) in m.entries {
+        if case .string(let key) = k, type.slot(of: key.value) == nil { shown.append((key.value, v)) }
+      }
+    }
+    return shown
   }
 }
 

@@ -2,7 +2,8 @@
 /// and arrays of texts (list fields). Written by hand to keep Foundation out of the hot path
 /// of imports; a date travels as its ISO text.
 public enum JSONText {
-  static func encode(_ fields: [String: FieldValue]) -> String {
+  /// An object of fields, keys sorted, as the `extra` column keeps it.
+  public static func encode(_ fields: [String: FieldValue]) -> String {
     var out: [UInt8] = []
     out.reserveCapacity(64 * fields.count)
     out.append(UInt8(ascii: "{"))
@@ -50,6 +51,34 @@ public enum JSONText {
     }
   }
 
+  /// The cell `a; b; c` (items trimmed of spaces and tabs, empty ones dropped) as the JSON array
+  /// a list field is stored as: the bytes of `encodeList` of its items, without making them.
+  public static func appendList(_ cell: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "["))
+    var first = true
+    var start = 0
+    while start <= cell.count {
+      var end = start
+      while end < cell.count, cell[end] != 0x3B { end += 1 }
+      var lo = start
+      var hi = end
+      while lo < hi, cell[lo] == 0x20 || cell[lo] == 0x09 { lo += 1 }
+      while hi > lo, cell[hi - 1] == 0x20 || cell[hi - 1] == 0x09 { hi -= 1 }
+      if hi > lo {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        appendBytes(UnsafeBufferPointer(rebasing: cell[lo..<hi]), to: &out)
+      }
+      start = end + 1
+    }
+    out.append(UInt8(ascii: "]"))
+  }
+
+  /// A date as its ISO text (no quotes), as a date field is stored.
+  public static func appendDate(_ days: Int32, to out: inout [UInt8]) {
+    ISODate.append(days, to: &out)
+  }
+
   static func appendList(_ items: [String], to out: inout [UInt8]) {
     out.append(UInt8(ascii: "["))
     for (i, item) in items.enumerated() {
@@ -60,8 +89,25 @@ public enum JSONText {
   }
 
   static func append(_ s: String, to out: inout [UInt8]) {
+    var s = s
+    s.withUTF8 { appendBytes($0, to: &out) }
+  }
+
+  /// UTF-8 text as a JSON string literal.
+  static func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
-    for b in s.utf8 {
+    // Most texts need no escape: copy them whole.
+    var plain = true
+    for b in bytes where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+      plain = false
+      break
+    }
+    if plain {
+      out.append(contentsOf: bytes)
+      out.append(UInt8(ascii: "\""))
+      return
+    }
+    for b in bytes {
       switch b {
       case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
       case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
@@ -244,6 +290,28 @@ enum ISODate {
       return String(repeating: "0", count: max(0, w - s.count)) + s
     }
     return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+  }
+
+  /// `text(days)` appended as bytes.
+  static func append(_ days: Int32, to out: inout [UInt8]) {
+    let z = Int(days) + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+    guard (0...9999).contains(y) else {
+      out.append(contentsOf: text(days).utf8)
+      return
+    }
+    func digit(_ n: Int) -> UInt8 { UInt8(48 + n) }
+    out.append(contentsOf: [
+      digit(y / 1000), digit(y / 100 % 10), digit(y / 10 % 10), digit(y % 10), UInt8(ascii: "-"),
+      digit(m / 10), digit(m % 10), UInt8(ascii: "-"), digit(d / 10), digit(d % 10),
+    ])
   }
 
   /// Days since 1970-01-01 for `YYYY-MM-DD`, or nil.

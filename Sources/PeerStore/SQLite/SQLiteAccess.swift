@@ -110,15 +110,34 @@ struct SQLiteAccess: StoreWriter {
       .map { try decode($0, kind) }
   }
 
+  func ownFieldNames(_ kind: RecordKind) throws -> [String] {
+    // SQLite reads the JSON: the records need not be decoded. (A record whose `extra` is not an
+    // object is reported when it is read.)
+    try String.fetchAll(
+      db,
+      sql: """
+        SELECT DISTINCT j.key FROM \(kind.table) AS r, json_each(r.extra) AS j
+        WHERE r.extra != '{}' AND json_valid(r.extra) AND json_type(r.extra) = 'object'
+        """)
+  }
+
   func count(_ kind: RecordKind) throws -> Int {
     try Int.fetchOne(db, sql: "SELECT count(*) FROM \(kind.table)") ?? 0
   }
 
+  /// The entries naming the record, and the bulk creations whose id range holds it. A creation
+  /// written as a range keeps no after-values: they are the record as first stored, which is
+  /// the before-values of the record's next entry or, if it has none, the record as it is now.
   func history(_ kind: RecordKind, id: Int64) throws -> [AuditEntry] {
-    try Row.fetchAll(
+    var entries = try Row.fetchAll(
       db,
-      sql:
-        "SELECT seq, at, user, action, before, after FROM audit WHERE kind = ? AND record_id = ? ORDER BY seq",
+      sql: """
+        SELECT seq, at, user, action, before, after FROM audit WHERE kind = ?1 AND record_id = ?2
+        UNION ALL
+        SELECT seq, at, user, action, before, after FROM audit
+          WHERE kind = ?1 AND last_id IS NOT NULL AND last_id >= ?2 AND record_id < ?2
+        ORDER BY seq
+        """,
       arguments: [kind.rawValue, id]
     ).map { row in
       // Read leniently: rows appended by hand with odd types must not crash `history`.
@@ -128,42 +147,96 @@ struct SQLiteAccess: StoreWriter {
         action: text(3),
         before: text(4), after: text(5))
     }
+    for i in entries.indices where entries[i].action == "create" && entries[i].after.isEmpty {
+      if i + 1 < entries.count {
+        entries[i].after = entries[i + 1].before
+      } else if let now = try get(kind, id: id) {
+        entries[i].after = SQLiteAccess.json(now)
+      }
+    }
+    return entries
+  }
+
+  func forEach(
+    _ kind: RecordKind, fields names: [String]?, batchSize: Int, _ body: ([StoredRecord]) throws -> Bool
+  ) throws {
+    var specs = kind.fields
+    if let names {
+      specs = try names.map { name in
+        guard let spec = kind.field(name) else {
+          throw StoreError("\(kind.rawValue) has no field \"\(name)\"")
+        }
+        return spec
+      }
+    }
+    let columns = (["id"] + specs.map(Schema.column) + (names == nil ? ["extra"] : [])).joined(
+      separator: ", ")
+    let rows = try Row.fetchCursor(
+      try db.makeStatement(sql: "SELECT \(columns) FROM \(kind.table) ORDER BY id"))
+    var batch: [StoredRecord] = []
+    let size = max(1, batchSize)
+    batch.reserveCapacity(size)
+    while let row = try rows.next() {
+      if names == nil {
+        batch.append(try decode(row, kind))
+      } else {
+        var record = StoredRecord(kind: kind, id: row[0])
+        for (i, spec) in specs.enumerated() {
+          let dbValue: DatabaseValue = row[i + 1]
+          record.fields[spec.name] = SQLiteAccess.field(dbValue, spec.type)
+        }
+        batch.append(record)
+      }
+      if batch.count == size {
+        if try !body(batch) { return }
+        batch.removeAll(keepingCapacity: true)
+      }
+    }
+    if !batch.isEmpty { _ = try body(batch) }
   }
 
   // MARK: - StoreWriter
 
+  /// Inserts one record; its audit entry keeps its after-values.
   func insert(_ record: StoredRecord) throws -> Int64 {
-    try insertMany([record])[0]
+    var runs = AuditRuns(kind: record.kind)
+    let id = try insertRows([record], runs: &runs)[0]
+    var stored = record
+    stored.id = id
+    try auditStatement().execute(arguments: [
+      SQLiteAccess.timestamp(), user, record.kind.rawValue, id, "create", "", SQLiteAccess.json(stored),
+    ])
+    return id
   }
 
-  /// Inserts records with one prepared statement each for the rows and the audit trail.
+  /// Inserts records with one prepared statement for the rows; the audit trail gets one entry
+  /// per run of consecutive ids (see `AuditRuns`).
   func insertMany(_ records: [StoredRecord]) throws -> [Int64] {
+    guard let kind = records.first?.kind else { return [] }
+    var runs = AuditRuns(kind: kind)
+    let ids = try insertRows(records, runs: &runs)
+    try runs.write(db, user: user)
+    return ids
+  }
+
+  private func insertRows(_ records: [StoredRecord], runs: inout AuditRuns) throws -> [Int64] {
     guard let kind = records.first?.kind else { return [] }
     let columns = kind.fields.map(Schema.column) + ["extra"]
     let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-    // Statements of its own (not GRDB's cache): they are bound by hand below.
-    let insertNew = try db.makeStatement(
-      sql: "INSERT INTO \(kind.table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))")
-    let insertWithID = try db.makeStatement(
+    // A statement of its own (not GRDB's cache): it is bound by hand below. A null id is the
+    // next free one.
+    let insert = try db.makeStatement(
       sql: "INSERT INTO \(kind.table) (id, \(columns.joined(separator: ", "))) VALUES (?, \(placeholders))")
-    let audit = try db.makeStatement(
-      sql: "INSERT INTO audit (at, user, kind, record_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)"
-    )
-    let now = SQLiteAccess.timestamp()
     var ids: [Int64] = []
     ids.reserveCapacity(records.count)
     // Rows are bound and stepped with SQLite's own calls: GRDB's general argument handling
     // cost more than SQLite itself on large imports.
     let fields = kind.fields
+    let sql = insert.sqliteStatement
     for record in records {
       guard record.kind == kind else { throw StoreError("insertMany takes records of one kind") }
-      let statement = record.id > 0 ? insertWithID : insertNew
-      let sql = statement.sqliteStatement
-      var index: Int32 = 1
-      if record.id > 0 {
-        sqlite3_bind_int64(sql, 1, record.id)
-        index = 2
-      }
+      if record.id > 0 { sqlite3_bind_int64(sql, 1, record.id) } else { sqlite3_bind_null(sql, 1) }
+      var index: Int32 = 2
       for spec in fields {
         SQLiteAccess.bind(record.fields[spec.name] ?? .null, to: sql, at: index)
         index += 1
@@ -173,23 +246,17 @@ struct SQLiteAccess: StoreWriter {
       try step(sql)
       let id = db.lastInsertedRowID
       ids.append(id)
-      var stored = record
-      stored.id = id
-      let a = audit.sqliteStatement
-      for (i, text) in [now, user, kind.rawValue].enumerated() {
-        SQLiteAccess.bind(.text(text), to: a, at: Int32(i + 1))
-      }
-      sqlite3_bind_int64(a, 4, id)
-      SQLiteAccess.bind(.text("create"), to: a, at: 5)
-      SQLiteAccess.bind(.text(""), to: a, at: 6)
-      SQLiteAccess.bind(.text(SQLiteAccess.json(stored)), to: a, at: 7)
-      try step(a)
+      runs.add(id)
     }
     return ids
   }
 
+  func bulkInsert(_ kind: RecordKind, rebuildIndexes: Bool) throws -> any BulkInsert {
+    try SQLiteBulkInsert(db: db, user: user, kind: kind, rebuildIndexes: rebuildIndexes)
+  }
+
   /// Runs a bound statement once and makes it ready for the next row.
-  private func step(_ statement: SQLiteStatement) throws {
+  func step(_ statement: SQLiteStatement) throws {
     let code = sqlite3_step(statement)
     sqlite3_reset(statement)
     guard code == SQLITE_DONE else {

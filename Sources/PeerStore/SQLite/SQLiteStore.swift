@@ -69,6 +69,25 @@ public final class SQLiteStore: RecordStore {
     }
   }
 
+  /// SQLite's foreign keys can only be switched off outside a transaction: this one runs with
+  /// them off, and they are on again for the connection's next transaction.
+  public func writeCheckingReferencesItself<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
+    do {
+      return try pool.writeWithoutTransaction { db in
+        try db.execute(sql: "PRAGMA foreign_keys = OFF")
+        defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+        var result: T?
+        try db.inTransaction(.immediate) {
+          result = try body(SQLiteAccess(db: db, user: user))
+          return .commit
+        }
+        return result!
+      }
+    } catch let e as DatabaseError {
+      throw SQLiteErrors.explain(e, path: path)
+    }
+  }
+
   /// Runs read-only SQL (reports, checks); each row as field values (integers, reals, texts,
   /// nulls: dates and lists come back as their stored text). It runs on a read-only connection,
   /// so it cannot change anything.

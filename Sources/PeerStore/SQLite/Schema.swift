@@ -23,7 +23,8 @@ enum Schema {
   /// Each also sets `PRAGMA user_version` to its number, so that an older peer can say which
   /// schema a newer file has.
   static let migrations: [(identifier: String, apply: @Sendable (Database) throws -> Void)] = [
-    ("v1: records and audit", createRecordsAndAudit)
+    ("v1: records and audit", createRecordsAndAudit),
+    ("v2: audit of bulk creations by id range", auditRanges),
   ]
 
   /// The newest schema this peer understands.
@@ -72,6 +73,16 @@ enum Schema {
           BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
         CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
           BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+        """)
+  }
+
+  /// Records created in bulk are audited one entry per run of consecutive ids: `record_id` is
+  /// the first, `last_id` the last (null for an entry about one record).
+  static func auditRanges(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        ALTER TABLE audit ADD COLUMN last_id INTEGER;
+        CREATE INDEX audit_ranges ON audit(kind, last_id) WHERE last_id IS NOT NULL;
         """)
   }
 }
