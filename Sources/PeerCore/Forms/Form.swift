@@ -56,7 +56,8 @@ final class Form: HostObject {
       return .native(
         NativeFunction(
           "\(name).check", arity: 1...1,
-          doc: "\(name).check(answers) - the problems with these answers (empty when they are fine); saves nothing"
+          doc:
+            "\(name).check(answers) - the problems with these answers (empty when they are fine); saves nothing"
         ) { [unowned self] args in
           Form.problemList(try self.validate(try args.map(0), vm: args.vm).problems)
         })
@@ -106,8 +107,17 @@ final class Form: HostObject {
       return m
     }
     for field in fields {
-      if let when = field.when, !(try vm.call(when, [.map(visible())]).isTruthy) { continue }
       do {
+        if let when = field.when {
+          let asked: Bool
+          do { asked = try vm.call(when, [.map(visible())]).isTruthy } catch let e as RuntimeError {
+            // Usually an earlier answer is missing because it has a problem, already reported.
+            if !problems.isEmpty { continue }
+            throw FormRules.Problem(
+              field: field.name, message: "could not tell whether to ask it: \(e.message)")
+          }
+          if !asked { continue }
+        }
         switch field.kind {
         case .computed:
           // Worked out only from answers that are all right: a missing one is already reported.
@@ -119,7 +129,8 @@ final class Form: HostObject {
           case .null: break
           case .list(let l): items = Array(l.items)
           case let other:
-            throw FormRules.Problem(field: field.name, message: "must be a list of answers, got \(other.typeName)")
+            throw FormRules.Problem(
+              field: field.name, message: "must be a list of answers, got \(other.typeName)")
           }
           if items.isEmpty, field.required {
             throw FormRules.Problem(field: field.name, message: "at least one is required")
@@ -133,7 +144,8 @@ final class Form: HostObject {
             }
             let itemAnswers = MapObject()
             try answer(
-              field.group, m, into: itemAnswers, context: visible(), prefix: "\(prefix)\(field.name)[\(i + 1)].",
+              field.group, m, into: itemAnswers, context: visible(),
+              prefix: "\(prefix)\(field.name)[\(i + 1)].",
               problems: &problems, vm: vm)
             out.append(.map(itemAnswers))
           }
@@ -146,7 +158,8 @@ final class Form: HostObject {
         p.field = prefix + p.field
         problems.append(p)
       } catch let e as RuntimeError where field.kind == .computed {
-        problems.append(FormRules.Problem(field: prefix + field.name, message: "could not be worked out: \(e.message)"))
+        problems.append(
+          FormRules.Problem(field: prefix + field.name, message: "could not be worked out: \(e.message)"))
       }
     }
   }

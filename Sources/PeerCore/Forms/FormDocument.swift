@@ -15,7 +15,8 @@ enum FormDocument {
       if let when = condition(f) { out += "\(more)Only if: \(when)\n" }
       for c in f.checks { out += "\(more)Must hold: \(c.message)\n" }
       if f.isChoice {
-        out += "\(more)" + (f.kind == .choice ? "Choose one: " : "Choose any: ")
+        out +=
+          "\(more)" + (f.kind == .choice ? "Choose one: " : "Choose any: ")
           + f.choices.map { "☐ \($0.label)" }.joined(separator: "  ") + "\n"
       }
       if f.kind == .repeated {
@@ -36,13 +37,15 @@ enum FormDocument {
     var section: String?
     func write(_ f: FormField) {
       if f.kind == .computed { return }
-      body += "<li><p><b>\(escape(question(f)))</b>" + (f.required ? " <em>(required)</em>" : "")
+      body +=
+        "<li><p><b>\(escape(question(f)))</b>" + (f.required ? " <em>(required)</em>" : "")
         + " <span class=\"type\">\(escape(f.typeDescription))</span></p>\n"
       if let help = f.help { body += "<p class=\"help\">\(escape(help))</p>\n" }
       if let when = condition(f) { body += "<p class=\"when\">Only if: \(escape(when))</p>\n" }
       for c in f.checks { body += "<p class=\"check\">Must hold: \(escape(c.message))</p>\n" }
       if f.isChoice {
-        body += "<ul class=\"choices\">" + f.choices.map { "<li>☐ \(escape($0.label))</li>" }.joined() + "</ul>\n"
+        body +=
+          "<ul class=\"choices\">" + f.choices.map { "<li>☐ \(escape($0.label))</li>" }.joined() + "</ul>\n"
       } else if f.kind == .repeated {
         body += "<ol>\n"
         for g in f.group { write(g) }
@@ -84,7 +87,9 @@ enum FormDocument {
 
   /// The `when` as the source wrote it is not kept, so the page names the questions it depends on.
   static func condition(_ f: FormField) -> String? {
-    guard f.when != nil, case .map(let e) = f.place, case .list(let refs)? = e["when_refs"] else { return nil }
+    guard f.when != nil, case .map(let e) = f.place, case .list(let refs)? = e["when_refs"] else {
+      return nil
+    }
     let names = refs.items.compactMap { r -> String? in
       guard case .list(let pair) = r, let n = FormLoader.text(pair.items.first) else { return nil }
       return "\"\(question(FormField(name: n, kind: .text, place: .null)))\""

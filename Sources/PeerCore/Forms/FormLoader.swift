@@ -40,7 +40,9 @@ enum FormLoader {
 
   // MARK: - Reading the entries
 
-  private static func collect(_ entries: [Value], section: String?, into fields: inout [FormField], vm: VM) throws {
+  private static func collect(_ entries: [Value], section: String?, into fields: inout [FormField], vm: VM)
+    throws
+  {
     for entry in entries {
       guard case .map(let e) = entry else { continue }
       switch text(e["clause"]) {
@@ -60,7 +62,8 @@ enum FormLoader {
 
   private static func field(_ e: MapObject, _ entry: Value, section: String?, vm: VM) throws -> FormField {
     let typeName = text(e["type"]) ?? "text"
-    let f = FormField(name: text(e["name"]) ?? "", kind: FormField.Kind(rawValue: typeName) ?? .text, place: entry)
+    let f = FormField(
+      name: text(e["name"]) ?? "", kind: FormField.Kind(rawValue: typeName) ?? .text, place: entry)
     f.section = section
     f.required = e["required"]?.isTruthy ?? false
     f.help = text(e["help"])
@@ -70,12 +73,14 @@ enum FormLoader {
     f.groupTitle = text(e["title"])
     for sub in list(e["entries"]) {
       guard case .map(let c) = sub, text(c["clause"]) == "check", let test = c["test"] else { continue }
-      f.checks.append(FormField.Check(test: test, message: text(c["message"]) ?? "this answer is not accepted"))
+      f.checks.append(
+        FormField.Check(test: test, message: text(c["message"]) ?? "this answer is not accepted"))
     }
     if case .range(let r)? = e["range"] {
       guard let lo = r.lower.asDouble, let hi = r.upper.asDouble else {
         throw RuntimeError.declaration(
-          "the range of \"\(f.name)\" must be numbers", at: entry, hint: "write it like: minutes number 0..600")
+          "the range of \"\(f.name)\" must be numbers", at: entry,
+          hint: "write it like: minutes number 0..600")
       }
       f.range = (lo, hi)
     } else if let r = e["range"] {
@@ -115,7 +120,9 @@ enum FormLoader {
       } else {
         let probe = FormField(name: f.name, kind: f.kind, place: entry)
         probe.range = f.range
-        do { _ = try FormRules.answer(probe, d, answers: MapObject(), vm: vm) } catch let p as FormRules.Problem {
+        do { _ = try FormRules.answer(probe, d, answers: MapObject(), vm: vm) } catch let p
+          as FormRules.Problem
+        {
           throw RuntimeError.declaration(
             "the default of \"\(f.name)\" \(p.message)", at: entry,
             hint: "\"\(f.name)\" is \(f.typeDescription)")
@@ -129,7 +136,9 @@ enum FormLoader {
 
   /// Names used by `when`, `where` and `check` must be earlier questions; names must be unique;
   /// an answer saved in one of the record's own fields must fit it.
-  private static func checkNames(_ fields: [FormField], outer: [String], kind: RecordKind, topLevel: Bool) throws {
+  private static func checkNames(_ fields: [FormField], outer: [String], kind: RecordKind, topLevel: Bool)
+    throws
+  {
     var earlier = outer
     let all = outer + fields.map(\.name)
     for f in fields {
@@ -144,7 +153,9 @@ enum FormLoader {
         if case .map(let c) = sub, text(c["clause"]) == "check" { refs += list(c["refs"]) }
       }
       for ref in refs {
-        guard case .list(let pair) = ref, pair.items.count == 2, let used = text(pair.items[0]) else { continue }
+        guard case .list(let pair) = ref, pair.items.count == 2, let used = text(pair.items[0]) else {
+          continue
+        }
         let place = pair.items[1]
         if earlier.contains(used) || (used == f.name && f.kind != .computed) { continue }
         if all.contains(used) {
@@ -155,7 +166,9 @@ enum FormLoader {
         throw RuntimeError.declaration(
           "the form has no question \"\(used)\"", at: place,
           hint: closestMatch(to: used, in: all).map { "did you mean \"\($0)\"?" }
-            ?? "the questions so far are " + earlier.joined(separator: ", "))
+            ?? (earlier.isEmpty
+              ? "it is the first question, so it cannot depend on another"
+              : "the questions before it are " + earlier.joined(separator: ", ")))
       }
       if topLevel { try checkTarget(f, kind: kind) }
       if f.kind == .repeated { try checkNames(f.group, outer: earlier, kind: kind, topLevel: false) }

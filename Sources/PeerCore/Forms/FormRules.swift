@@ -52,12 +52,15 @@ enum FormRules {
       case .int(let i): n = Double(i)
       case .float(let d): n = d
       default:
-        guard let text, let d = Double(text) else { throw problem("must be a number, got \(raw.shortDescription)") }
+        guard let text, let d = Double(text) else {
+          throw problem("must be a number, got \(raw.shortDescription)")
+        }
         n = d
       }
       if let r = field.range, n < r.lower || n > r.upper {
         throw problem(
-          "must be between \(FormField.number(r.lower)) and \(FormField.number(r.upper)), got \(FormField.number(n))")
+          "must be between \(FormField.number(r.lower)) and \(FormField.number(r.upper)), got \(FormField.number(n))"
+        )
       }
       return n == n.rounded() && abs(n) < 9e15 ? .int(Int(n)) : .float(n)
     case .yesno:
@@ -116,7 +119,9 @@ enum FormRules {
   }
 
   /// The choices open to this question given the answers so far (its `where` filter).
-  static func choices(_ field: FormField, answers: MapObject, vm: VM) throws -> [(label: String, value: Value)] {
+  static func choices(_ field: FormField, answers: MapObject, vm: VM) throws -> [(
+    label: String, value: Value
+  )] {
     guard let filter = field.filter else { return field.choices }
     return try field.choices.filter { try vm.call(filter, [$0.value, .map(answers)]).isTruthy }
   }

@@ -55,7 +55,9 @@ extension Parser {
     guard case .identifier(var type) = token.kind, Parser.formTypes.contains(type) else {
       throw error(
         "expected the type of \"\(word)\", found \(describe(token))",
-        hint: "the types are text, long text, number, yesno, date, choice(...), choices(...), phone, email, postcode, repeat")
+        hint:
+          "the types are text, long text, number, yesno, date, choice(...), choices(...), phone, email, postcode, repeat"
+      )
     }
     _ = advance()
     if type == "long" {
@@ -103,12 +105,14 @@ extension Parser {
         entry.set("when", .function(f))
         entry.set("when_refs", refs)
       case "where":
-        let (f, refs) = try formFunction(parameters: ["it", "answers"], name: "where", implicitAnswers: false)
+        let (f, refs) = try formFunction(
+          parameters: ["it", "answers"], name: "where", implicitAnswers: false)
         entry.set("filter", .function(f))
         entry.set("filter_refs", refs)
       default:  // check
         var check = DeclarationEntry(clause: "check", position: m.position, length: modifier.count)
-        let (f, refs) = try formFunction(parameters: ["it", "answers"], name: "check", implicitAnswers: false)
+        let (f, refs) = try formFunction(
+          parameters: ["it", "answers"], name: "check", implicitAnswers: false)
         check.set("test", .function(f))
         check.set("refs", refs)
         check.set("message", .text(try text("the message shown when the check fails")))
