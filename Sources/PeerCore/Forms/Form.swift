@@ -13,11 +13,14 @@ final class Form: HostObject {
   let fields: [FormField]
   /// Saves the answers as a new record (the session's checked `create`).
   let create: (RecordKind, MapObject) throws -> Value
+  /// The session's machine, which runs the form's functions (checks, `when`, choices).
+  unowned let vm: VM
 
   init(
-    name: String, title: String, kind: RecordKind, fields: [FormField],
+    name: String, title: String, kind: RecordKind, fields: [FormField], vm: VM,
     create: @escaping (RecordKind, MapObject) throws -> Value
   ) {
+    self.vm = vm
     self.name = name
     self.title = title
     self.kind = kind

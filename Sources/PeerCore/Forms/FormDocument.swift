@@ -1,6 +1,14 @@
+import PeerScript
+
 /// A blank form to send to referrers: every question with its help, its choices, whether it is
 /// required and when it is asked. Markdown, or self-contained HTML.
-enum FormDocument {
+public enum FormDocument {
+  /// The blank form a script declared as `name`, as Markdown or HTML (`peer form NAME --print`).
+  public static func render(formNamed name: String, session: Session, html: Bool) throws -> String {
+    guard let form = try FormSubmission.form(named: name, in: session) as? Form else { return "" }
+    return html ? Self.html(form) : markdown(form)
+  }
+
   static func markdown(_ form: Form) -> String {
     var out = "# \(form.title)\n"
     var section: String?
@@ -17,7 +25,7 @@ enum FormDocument {
       if f.isChoice {
         out +=
           "\(more)" + (f.kind == .choice ? "Choose one: " : "Choose any: ")
-          + f.choices.map { "☐ \($0.label)" }.joined(separator: "  ") + "\n"
+          + choices(f, form.vm).map { "☐ \($0.label)" }.joined(separator: "  ") + "\n"
       }
       if f.kind == .repeated {
         out += "\(more)For each one:\n"
@@ -45,7 +53,7 @@ enum FormDocument {
       for c in f.checks { body += "<p class=\"check\">Must hold: \(escape(c.message))</p>\n" }
       if f.isChoice {
         body +=
-          "<ul class=\"choices\">" + f.choices.map { "<li>☐ \(escape($0.label))</li>" }.joined() + "</ul>\n"
+          "<ul class=\"choices\">" + choices(f, form.vm).map { "<li>☐ \(escape($0.label))</li>" }.joined() + "</ul>\n"
       } else if f.kind == .repeated {
         body += "<ol>\n"
         for g in f.group { write(g) }
@@ -77,6 +85,11 @@ enum FormDocument {
       \(body)</body></html>
 
       """
+  }
+
+  /// Every choice (before filters), read when the document is made.
+  static func choices(_ f: FormField, _ vm: VM) -> [(label: String, value: Value)] {
+    (try? FormRules.allChoices(f, vm: vm)) ?? []
   }
 
   /// "due date" for due_date.

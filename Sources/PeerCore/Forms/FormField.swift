@@ -28,8 +28,8 @@ final class FormField {
   var checks: [Check] = []
   /// `number 0..600`.
   var range: (lower: Double, upper: Double)?
-  /// Choices: the values (text, or records such as services) and the labels shown and saved.
-  var choices: [(label: String, value: Value)] = []
+  /// A function giving the choices: texts, or records such as services (shown and saved by name).
+  var choiceSource: Value?
   /// `where`: keeps a choice when this function of the choice and the answers so far is true.
   var filter: Value?
   /// A computed field's function of the answers so far.

@@ -35,7 +35,7 @@ enum FormLoader {
     try collect(list(decl["entries"]), section: nil, into: &fields, vm: vm)
     try checkNames(fields, outer: [], kind: kind, topLevel: true)
     try checkComputed(fields, vm: vm)
-    return Form(name: name, title: text(decl["title"]) ?? name, kind: kind, fields: fields, create: create)
+    return Form(name: name, title: text(decl["title"]) ?? name, kind: kind, fields: fields, vm: vm, create: create)
   }
 
   // MARK: - Reading the entries
@@ -88,34 +88,20 @@ enum FormLoader {
         "the range of \"\(f.name)\" must be a range, got \(r.typeName) \(r.shortDescription)", at: entry,
         hint: "write it like: minutes number 0..600")
     }
-    if f.isChoice {
-      var items = list(e["choices"])
-      // choice(languages) or choice(services | where ...): one argument holding the choices.
-      if items.count == 1 {
-        switch items[0] {
-        case .list(let l): items = Array(l.items)
-        case .host(let h): items = Array(try h.items() ?? [items[0]])
-        default: break
-        }
-      }
-      f.choices = items.map { (FormRules.label(of: $0), $0) }
-      if f.choices.isEmpty {
-        throw RuntimeError.declaration(
-          "\"\(f.name)\" has no choices", at: entry, hint: "give them like: \(typeName)(\"a\", \"b\")")
-      }
-    }
+    f.choiceSource = e["choices"]
     if f.kind == .repeated {
       try collect(list(e["entries"]), section: nil, into: &f.group, vm: vm)
     }
     if let d = e["default"] {
       f.defaultValue = d
       if f.isChoice {
-        let labels = f.choices.map { $0.label.lowercased() }
+        let choices = try FormRules.allChoices(f, vm: vm)
+        let labels = choices.map { $0.label.lowercased() }
         let ds: [Value] = if case .list(let l) = d { Array(l.items) } else { [d] }
         for x in ds where !labels.contains(FormRules.label(of: x).lowercased()) {
           throw RuntimeError.declaration(
             "the default of \"\(f.name)\", \(x.shortDescription), is not one of its choices", at: entry,
-            hint: "the choices are " + f.choices.map { "\"\($0.label)\"" }.joined(separator: ", "))
+            hint: "the choices are " + choices.map { "\"\($0.label)\"" }.joined(separator: ", "))
         }
       } else {
         let probe = FormField(name: f.name, kind: f.kind, place: entry)
@@ -241,8 +227,8 @@ enum FormLoader {
     case .number: return .int(Int(f.range?.lower ?? 1))
     case .yesno: return .bool(true)
     case .date: return .date(CivilDate.today().days)
-    case .choice: return f.choices.first.map { .text($0.label) } ?? .null
-    case .choices: return .list(f.choices.prefix(1).map { .text($0.label) })
+    case .choice: return .text("choice")
+    case .choices: return .list([.text("choice")])
     case .phone: return .text("07700 900123")
     case .email: return .text("name@example.org")
     case .postcode: return .text("SW1A 1AA")

@@ -119,11 +119,24 @@ enum FormRules {
   }
 
   /// The choices open to this question given the answers so far (its `where` filter).
-  static func choices(_ field: FormField, answers: MapObject, vm: VM) throws -> [(
-    label: String, value: Value
-  )] {
-    guard let filter = field.filter else { return field.choices }
-    return try field.choices.filter { try vm.call(filter, [$0.value, .map(answers)]).isTruthy }
+  static func choices(_ field: FormField, answers: MapObject, vm: VM) throws -> [(label: String, value: Value)] {
+    let all = try allChoices(field, vm: vm)
+    guard let filter = field.filter else { return all }
+    return try all.filter { try vm.call(filter, [$0.value, .map(answers)]).isTruthy }
+  }
+
+  /// Every choice, before any filter: `choice("a", "b")`, or one list or query `choice(services)`.
+  static func allChoices(_ field: FormField, vm: VM) throws -> [(label: String, value: Value)] {
+    guard let source = field.choiceSource, case .list(let l) = try vm.call(source, []) else { return [] }
+    var items = Array(l.items)
+    if items.count == 1 {
+      switch items[0] {
+      case .list(let inner): items = Array(inner.items)
+      case .host(let h): items = Array(try h.items() ?? [items[0]])
+      default: break
+      }
+    }
+    return items.map { (label(of: $0), $0) }
   }
 
   private static func choice(
@@ -136,7 +149,7 @@ enum FormRules {
       if case .record = c.value, case .record = raw { return c.value }
       return .text(c.label)
     }
-    let isChoiceElsewhere = field.choices.contains { $0.label.lowercased() == wanted }
+    let isChoiceElsewhere = try allChoices(field, vm: vm).contains { $0.label.lowercased() == wanted }
     throw problem(
       "\(raw.shortDescription) is not "
         + (isChoiceElsewhere ? "a choice given the earlier answers" : "one of the choices") + ": "

@@ -71,15 +71,27 @@ extension Parser {
     case "choice", "choices":
       let open = token
       try expect("(", "\"(\" and the choices: \(type)(\"a\", \"b\") or \(type)(a_list)")
+      // A function, so choices from a query (`choice(services)`) are read afresh each time.
+      let f = FunctionDecl(name: "choices", parameters: [], defaults: [], body: [], position: open.position)
+      functions.append(f)
       var items: [Expr] = []
-      while !isSymbol(")") {
-        skipNewlines()
-        items.append(try expression())
-        skipNewlines()
-        if !accept(",") { break }
+      do {
+        defer { finishFunction() }
+        while !isSymbol(")") {
+          skipNewlines()
+          items.append(try expression())
+          skipNewlines()
+          if !accept(",") { break }
+        }
+      }
+      if items.isEmpty {
+        throw error(
+          "\"\(word)\" has no choices", at: open, hint: "give them like: \(type)(\"a\", \"b\") or \(type)(a_list)")
       }
       try expect(")", "\")\" after the choices")
-      entry.set("choices", .expr(Expr(.list(items), open.position, length: 1)))
+      let list = Expr(.list(items), open.position, length: 1)
+      f.body = [Stmt(.expression(list), open.position)]
+      entry.set("choices", .function(f))
     case "number":
       if !atLineEnd, !isFormModifier { entry.set("range", .expr(try expression())) }
     case "repeat":
