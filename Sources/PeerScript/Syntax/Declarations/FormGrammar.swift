@@ -96,11 +96,10 @@ extension Parser {
       if !atLineEnd, !isFormModifier { entry.set("range", .expr(try expression())) }
     case "repeat":
       if case .text = token.kind { entry.set("title", .text(try text("the group's title"))) }
-      entry.entries = try declarationBody("repeated group") { p in try p.formLine() }
     default: break
     }
     var checks: [DeclarationEntry] = []
-    while !atLineEnd {
+    while !atLineEnd && !(type == "repeat" && isSymbol("{")) {
       let m = token
       guard isFormModifier, case .identifier(let modifier) = m.kind else {
         throw error(
@@ -131,6 +130,7 @@ extension Parser {
         checks.append(check)
       }
     }
+    if type == "repeat" { entry.entries = try declarationBody("repeated group") { p in try p.formLine() } }
     entry.entries += checks
     return entry
   }
