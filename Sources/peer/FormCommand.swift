@@ -44,11 +44,20 @@ struct FormCommand: ParsableCommand {
         return
       }
       let filler = try FormFiller(formNamed: name, session: session)
-      try FormConversation(filler: filler, bridge: bridge, readLine: { prompt in
+      var readAnswer: (String) -> String? = { prompt in
         Console.write(prompt)
         Console.flush()
         return Swift.readLine(strippingNewline: true)
-      }).run()
+      }
+      if Console.stdinIsTerminal {
+        // The REPL's editor: line editing, and Ctrl-C comes back as an answer that abandons.
+        let editor = LineEditor(historyPath: "/dev/null", completer: Completer(interpreter: session.interpreter))
+        readAnswer = { prompt in
+          if case .line(let line) = editor.read(prompt: prompt) { return line }
+          return nil
+        }
+      }
+      try FormConversation(filler: filler, bridge: bridge, readLine: readAnswer).run()
     } catch let e as ImportError {
       Console.writeError("peer: \(e.description)\n")
       throw ExitCode(1)

@@ -25,6 +25,8 @@ final class FormField {
   var target: String
   /// Asked only when this function of the answers so far is true.
   var when: Value?
+  /// The questions `when` reads: while one of them has a problem, this one is not asked.
+  var whenRefs: [String] = []
   var checks: [Check] = []
   /// `number 0..600`.
   var range: (lower: Double, upper: Double)?

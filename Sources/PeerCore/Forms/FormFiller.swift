@@ -185,7 +185,9 @@ public final class FormFiller {
     given.compactMap { key, v in
       guard let v, !key.hasSuffix("#count") else { return nil }
       let shown: String
-      if case .list(let l) = v { shown = l.items.map { FormRules.label(of: $0) }.joined(separator: ", ") } else {
+      if case .bool(let b) = v {
+        shown = b ? "yes" : "no"
+      } else if case .list(let l) = v { shown = l.items.map { FormRules.label(of: $0) }.joined(separator: ", ") } else {
         shown = FormRules.label(of: v)
       }
       let name = key.split(separator: ".").last.map(String.init) ?? key

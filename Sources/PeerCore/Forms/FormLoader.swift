@@ -69,6 +69,10 @@ enum FormLoader {
     f.help = text(e["help"])
     f.target = text(e["to"]) ?? f.name
     f.when = e["when"]
+    f.whenRefs = list(e["when_refs"]).compactMap { ref in
+      guard case .list(let pair) = ref else { return nil }
+      return text(pair.items.first)
+    }
     f.filter = e["filter"]
     f.groupTitle = text(e["title"])
     for sub in list(e["entries"]) {

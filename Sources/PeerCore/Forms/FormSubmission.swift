@@ -64,8 +64,12 @@ public enum FormSubmission {
       }
       if badRows > 0 {
         let limit = Importer.problemLimit
-        throw ImportError(
-          problems: Array(problems.prefix(limit)), moreProblems: max(0, problems.count - limit), badRows: badRows)
+        var error = ImportError(
+          problems: Array(problems.prefix(limit)), moreProblems: max(0, problems.count - limit))
+        error.problems.append(
+          "nothing was imported: \(badRows) bad row\(badRows == 1 ? "" : "s") (fix \(badRows == 1 ? "it" : "them") and import the file again)"
+        )
+        throw error
       }
       for answers in accepted {
         do { _ = try form.save(answers) } catch let e as RuntimeError {
