@@ -51,7 +51,8 @@ struct FormCommand: ParsableCommand {
       }
       if Console.stdinIsTerminal {
         // The REPL's editor: line editing, and Ctrl-C comes back as an answer that abandons.
-        let editor = LineEditor(historyPath: "/dev/null", completer: Completer(interpreter: session.interpreter))
+        let editor = LineEditor(
+          historyPath: "/dev/null", completer: Completer(interpreter: session.interpreter))
         readAnswer = { prompt in
           if case .line(let line) = editor.read(prompt: prompt) { return line }
           return nil
@@ -103,7 +104,9 @@ struct FormConversation {
       var heading = "\n" + question.prompt + (question.required ? " (required)" : "")
       if let help = question.help { heading += "\n  " + help }
       if !question.choices.isEmpty {
-        heading += "\n" + question.choices.enumerated().map { "  \($0.offset + 1). \($0.element)" }.joined(separator: "\n")
+        heading +=
+          "\n"
+          + question.choices.enumerated().map { "  \($0.offset + 1). \($0.element)" }.joined(separator: "\n")
         if question.multiple { heading += "\n  (pick any: numbers separated by commas)" }
       }
       Console.writeLine(heading)

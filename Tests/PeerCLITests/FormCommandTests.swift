@@ -31,8 +31,12 @@ struct FormCommandTests {
     let md = try PeerProcess.run(["form", "referral", "--print", "--project", folder.path("p")])
     #expect(md.status == 0, "\(md.stderr)")
     #expect(md.stdout.hasPrefix("# Referral\n"))
-    #expect(md.stdout.contains("3. **Interpreter** (required) - yes or no\n   Only if: depending on the answer to \"Language\""))
-    let html = try PeerProcess.run(["form", "referral", "--print", "--format", "html", "--project", folder.path("p")])
+    #expect(
+      md.stdout.contains(
+        "3. **Interpreter** (required) - yes or no\n   Only if: depending on the answer to \"Language\""))
+    let html = try PeerProcess.run([
+      "form", "referral", "--print", "--format", "html", "--project", folder.path("p"),
+    ])
     #expect(html.stdout.hasPrefix("<!DOCTYPE html>"))
     #expect(html.stdout.contains("<li>☐ Polish</li>"))
     let missing = try PeerProcess.run(["form", "referal", "--print", "--project", folder.path("p")])
@@ -44,8 +48,11 @@ struct FormCommandTests {
     let folder = try project()
     let csv = try folder.write(
       "r.csv",
-      "name,language,interpreter,due_date,consent\nAma,English,,2027-03-01,yes\nBea,Welsh,,2020-01-01,no\n,Polish,,2027-01-01,yes\n")
-    let result = try PeerProcess.run(["import", "mothers", "--form", "referral", csv, "--project", folder.path("p")])
+      "name,language,interpreter,due_date,consent\nAma,English,,2027-03-01,yes\nBea,Welsh,,2020-01-01,no\n,Polish,,2027-01-01,yes\n"
+    )
+    let result = try PeerProcess.run([
+      "import", "mothers", "--form", "referral", csv, "--project", folder.path("p"),
+    ])
     #expect(result.status == 1)
     #expect(
       result.stderr == """
@@ -59,7 +66,9 @@ struct FormCommandTests {
         """)
     #expect(try mothers(folder) == "[]\n")
     let good = try folder.write("ok.csv", "name,due_date,consent\nAma,14/03/2027,Yes\n")
-    let ok = try PeerProcess.run(["import", "mothers", "--form", "referral", good, "--project", folder.path("p")])
+    let ok = try PeerProcess.run([
+      "import", "mothers", "--form", "referral", good, "--project", folder.path("p"),
+    ])
     #expect(ok.status == 0, "\(ok.stderr)")
     #expect(ok.stdout == "imported 1 mothers from \(good) through the form referral\n")
     #expect(try mothers(folder) == "[\"Ama\"]\n")
@@ -67,22 +76,37 @@ struct FormCommandTests {
 
   @Test func aJSONListIsSubmittedThroughTheForm() throws {
     let folder = try project()
-    let bad = try folder.write("bad.json", #"[{"name": "Cy", "due_date": "2027-02-01", "consent": true}, {"name": "Di", "consent": false, "nme": 1}]"#)
-    let result = try PeerProcess.run(["import", "mothers", "--form", "referral", bad, "--project", folder.path("p")])
+    let bad = try folder.write(
+      "bad.json",
+      #"[{"name": "Cy", "due_date": "2027-02-01", "consent": true}, {"name": "Di", "consent": false, "nme": 1}]"#
+    )
+    let result = try PeerProcess.run([
+      "import", "mothers", "--form", "referral", bad, "--project", folder.path("p"),
+    ])
     #expect(result.status == 1)
-    #expect(result.stderr.contains("bad.json: item 2: nme: the form referral has no question \"nme\" (did you mean \"name\"?)"))
+    #expect(
+      result.stderr.contains(
+        "bad.json: item 2: nme: the form referral has no question \"nme\" (did you mean \"name\"?)"))
     #expect(result.stderr.contains("bad.json: item 2: due_date: an answer is required"))
     #expect(try mothers(folder) == "[]\n")
-    let good = try folder.write("good.json", #"[{"name": "Cy", "language": "Polish", "interpreter": false, "due_date": "2027-02-01", "consent": true}]"#)
-    #expect(try PeerProcess.run(["import", "mothers", "--form", "referral", good, "--project", folder.path("p")]).status == 0)
-    let check = try PeerProcess.run(["--project", folder.path("p")], input: "print(M-0001.language, M-0001.interpreter)")
+    let good = try folder.write(
+      "good.json",
+      #"[{"name": "Cy", "language": "Polish", "interpreter": false, "due_date": "2027-02-01", "consent": true}]"#
+    )
+    #expect(
+      try PeerProcess.run(["import", "mothers", "--form", "referral", good, "--project", folder.path("p")])
+        .status == 0)
+    let check = try PeerProcess.run(
+      ["--project", folder.path("p")], input: "print(M-0001.language, M-0001.interpreter)")
     #expect(check.stdout == "Polish false\n")
   }
 
   @Test func aFormForAnotherKindIsRefused() throws {
     let folder = try project()
     let csv = try folder.write("r.csv", "name\nAma\n")
-    let result = try PeerProcess.run(["import", "visits", "--form", "referral", csv, "--project", folder.path("p")])
+    let result = try PeerProcess.run([
+      "import", "visits", "--form", "referral", csv, "--project", folder.path("p"),
+    ])
     #expect(result.status == 1)
     #expect(result.stderr.contains("the form referral creates mothers, not visits"))
   }
@@ -98,13 +122,15 @@ struct FormCommandTests {
     #expect(result.stdout.contains("! That due date is too far in the past"))
     #expect(result.stdout.contains("  Due date: 2027-04-01\n  Consent: yes\n"))
     #expect(result.stdout.hasSuffix("Saved M-0001.\n"))
-    let check = try PeerProcess.run(["--project", folder.path("p")], input: "print(M-0001.due_date, M-0001.interpreter)")
+    let check = try PeerProcess.run(
+      ["--project", folder.path("p")], input: "print(M-0001.due_date, M-0001.interpreter)")
     #expect(check.stdout == "2027-04-01 true\n")
   }
 
   @Test func endingTheInputAbandonsTheForm() throws {
     let folder = try project()
-    let result = try PeerProcess.run(["form", "referral", "--project", folder.path("p")], input: "Ama\n1\n2027-03-01\nyes\n")
+    let result = try PeerProcess.run(
+      ["form", "referral", "--project", folder.path("p")], input: "Ama\n1\n2027-03-01\nyes\n")
     #expect(result.stdout.hasSuffix("Abandoned: nothing was saved.\n"))
     #expect(try mothers(folder) == "[]\n")
   }
@@ -122,6 +148,12 @@ struct FormTerminalTests {
     #expect(seen.ok, "after \"\(text)\" expected \"\(expected)\"; screen:\n\(seen.screen)")
   }
 
+  func waitUntilEnded(_ s: TmuxSession) {
+    let deadline = Date().addingTimeInterval(10)
+    while s.isAlive && Date() < deadline { usleep(30_000) }
+    #expect(!s.isAlive, "peer form is still running; screen:\n\(s.screen())")
+  }
+
   @Test func questionByQuestionWithReaskSkipAndBack() throws {
     let folder = try project()
     let s = try TmuxSession(arguments: ["form", "referral", "--project", folder.path("p")])
@@ -137,7 +169,10 @@ struct FormTerminalTests {
     try answer(s, "2020-01-01", thenSee: "! That due date is too far in the past")
     try answer(s, "2027-03-01", thenSee: "Consent (required)")
     try answer(s, "yes", thenSee: "Save? (yes/no/<)")
-    try answer(s, "yes", thenSee: "Saved M-0001.")
+    // Saving ends peer, which closes the terminal: wait for that, then read the records.
+    try s.type("yes")
+    try s.send("Enter")
+    waitUntilEnded(s)
     #expect(try mothers(folder) == "[\"Ama\"]\n")
   }
 
@@ -151,9 +186,7 @@ struct FormTerminalTests {
     try answer(s, "yes", thenSee: "Save? (yes/no/<)")
     try s.send("C-c")
     // peer says "Abandoned" and ends, which closes the terminal (the piped test reads the words).
-    let deadline = Date().addingTimeInterval(10)
-    while s.isAlive && Date() < deadline { usleep(30_000) }
-    #expect(!s.isAlive, "peer form is still running after Ctrl-C; screen:\n\(s.screen())")
+    waitUntilEnded(s)
     #expect(try mothers(folder) == "[]\n")
   }
 

@@ -113,7 +113,9 @@ final class Form: HostObject {
       do {
         if let when = field.when {
           // Whether to ask it cannot be known from an answer that is wrong (and reported).
-          if field.whenRefs.contains(where: { ref in problems.contains { $0.field == prefix + ref } }) { continue }
+          if field.whenRefs.contains(where: { ref in problems.contains { $0.field == prefix + ref } }) {
+            continue
+          }
           let asked: Bool
           do { asked = try vm.call(when, [.map(visible())]).isTruthy } catch let e as RuntimeError {
             // Usually an earlier answer is missing because it has a problem, already reported.

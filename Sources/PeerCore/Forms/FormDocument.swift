@@ -53,7 +53,8 @@ public enum FormDocument {
       for c in f.checks { body += "<p class=\"check\">Must hold: \(escape(c.message))</p>\n" }
       if f.isChoice {
         body +=
-          "<ul class=\"choices\">" + choices(f, form.vm).map { "<li>☐ \(escape($0.label))</li>" }.joined() + "</ul>\n"
+          "<ul class=\"choices\">" + choices(f, form.vm).map { "<li>☐ \(escape($0.label))</li>" }.joined()
+          + "</ul>\n"
       } else if f.kind == .repeated {
         body += "<ol>\n"
         for g in f.group { write(g) }

@@ -74,7 +74,8 @@ public final class FormFiller {
       case .repeated:
         guard case .some(let count) = value(key + "#count") else {
           return Question(
-            key: key + "#count", prompt: "How many: \(f.groupTitle ?? FormDocument.question(f))?", help: f.help,
+            key: key + "#count", prompt: "How many: \(f.groupTitle ?? FormDocument.question(f))?",
+            help: f.help,
             choices: [], multiple: false, required: true, expects: "a number", defaultText: "0",
             section: f.section)
         }
@@ -155,7 +156,9 @@ public final class FormFiller {
     else { return nil }
     let visible = MapObject(all.entries)
     let prefix = parts[0] + "."
-    for (k, v) in given where k.hasPrefix(prefix) { if let v { visible[String(k.dropFirst(prefix.count))] = v } }
+    for (k, v) in given where k.hasPrefix(prefix) {
+      if let v { visible[String(k.dropFirst(prefix.count))] = v }
+    }
     return (sub, visible)
   }
 
@@ -169,7 +172,9 @@ public final class FormFiller {
         for i in 0..<n {
           let item = MapObject()
           let prefix = "\(f.name)[\(i + 1)]."
-          for (k, v) in given where k.hasPrefix(prefix) { if let v { item[String(k.dropFirst(prefix.count))] = v } }
+          for (k, v) in given where k.hasPrefix(prefix) {
+            if let v { item[String(k.dropFirst(prefix.count))] = v }
+          }
           items.append(.map(item))
         }
         m[f.name] = .list(items)
@@ -187,7 +192,9 @@ public final class FormFiller {
       let shown: String
       if case .bool(let b) = v {
         shown = b ? "yes" : "no"
-      } else if case .list(let l) = v { shown = l.items.map { FormRules.label(of: $0) }.joined(separator: ", ") } else {
+      } else if case .list(let l) = v {
+        shown = l.items.map { FormRules.label(of: $0) }.joined(separator: ", ")
+      } else {
         shown = FormRules.label(of: v)
       }
       let name = key.split(separator: ".").last.map(String.init) ?? key

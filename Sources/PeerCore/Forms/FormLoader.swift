@@ -35,7 +35,8 @@ enum FormLoader {
     try collect(list(decl["entries"]), section: nil, into: &fields, vm: vm)
     try checkNames(fields, outer: [], kind: kind, topLevel: true)
     try checkComputed(fields, vm: vm)
-    return Form(name: name, title: text(decl["title"]) ?? name, kind: kind, fields: fields, vm: vm, create: create)
+    return Form(
+      name: name, title: text(decl["title"]) ?? name, kind: kind, fields: fields, vm: vm, create: create)
   }
 
   // MARK: - Reading the entries

@@ -119,7 +119,9 @@ enum FormRules {
   }
 
   /// The choices open to this question given the answers so far (its `where` filter).
-  static func choices(_ field: FormField, answers: MapObject, vm: VM) throws -> [(label: String, value: Value)] {
+  static func choices(_ field: FormField, answers: MapObject, vm: VM) throws -> [(
+    label: String, value: Value
+  )] {
     let all = try allChoices(field, vm: vm)
     guard let filter = field.filter else { return all }
     return try all.filter { try vm.call(filter, [$0.value, .map(answers)]).isTruthy }

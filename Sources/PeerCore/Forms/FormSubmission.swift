@@ -25,21 +25,29 @@ public enum FormSubmission {
       problems: [
         "there is no form called \"\(name)\""
           + (forms.isEmpty
-            ? " (the project's scripts declare no forms)" : "; the forms are: " + forms.joined(separator: ", "))
+            ? " (the project's scripts declare no forms)"
+            : "; the forms are: " + forms.joined(separator: ", "))
       ])
   }
 
   /// Imports `path` (CSV with a header row naming the questions, or a JSON list of objects) as
   /// records through the form `formName`; returns how many were made. Nothing is written when
   /// any row has a problem.
-  public static func importFile(path: String, formName: String, kind: RecordKind, session: Session) throws -> Int {
-    guard let form = try form(named: formName, in: session) as? Form, let bridge = session.bridge else { return 0 }
+  public static func importFile(path: String, formName: String, kind: RecordKind, session: Session) throws
+    -> Int
+  {
+    guard let form = try form(named: formName, in: session) as? Form, let bridge = session.bridge else {
+      return 0
+    }
     guard form.kind == kind else {
       throw ImportError(
-        problems: ["the form \(formName) creates \(form.kind.plural), not \(kind.plural): use peer import \(form.kind.plural) --form \(formName)"])
+        problems: [
+          "the form \(formName) creates \(form.kind.plural), not \(kind.plural): use peer import \(form.kind.plural) --form \(formName)"
+        ])
     }
     let fileName = path.split(separator: "/").last.map(String.init) ?? path
-    let rows = path.lowercased().hasSuffix(".json") ? try jsonRows(path, fileName) : try csvRows(path, fileName)
+    let rows =
+      path.lowercased().hasSuffix(".json") ? try jsonRows(path, fileName) : try csvRows(path, fileName)
     return try bridge.inTransaction {
       var problems: [String] = []
       var badRows = 0

@@ -86,7 +86,8 @@ extension Parser {
       }
       if items.isEmpty {
         throw error(
-          "\"\(word)\" has no choices", at: open, hint: "give them like: \(type)(\"a\", \"b\") or \(type)(a_list)")
+          "\"\(word)\" has no choices", at: open,
+          hint: "give them like: \(type)(\"a\", \"b\") or \(type)(a_list)")
       }
       try expect(")", "\")\" after the choices")
       let list = Expr(.list(items), open.position, length: 1)
