@@ -103,7 +103,11 @@ struct FormConversation {
       section = question.section
       var heading = "\n" + question.prompt + (question.required ? " (required)" : "")
       if let help = question.help { heading += "\n  " + help }
-      if !question.choices.isEmpty {
+      if question.choices.count > 30 {
+        // A list from the records (the active matches): too long to number, so typed by name.
+        heading +=
+          "\n  (type one of \(question.choices.count) choices, such as \(question.choices.prefix(3).joined(separator: ", ")))"
+      } else if !question.choices.isEmpty {
         heading +=
           "\n"
           + question.choices.enumerated().map { "  \($0.offset + 1). \($0.element)" }.joined(separator: "\n")

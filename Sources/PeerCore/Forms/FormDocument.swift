@@ -23,9 +23,16 @@ public enum FormDocument {
       if let when = condition(f) { out += "\(more)Only if: \(when)\n" }
       for c in f.checks { out += "\(more)Must hold: \(c.message)\n" }
       if f.isChoice {
-        out +=
-          "\(more)" + (f.kind == .choice ? "Choose one: " : "Choose any: ")
-          + choices(f, form.vm).map { "☐ \($0.label)" }.joined(separator: "  ") + "\n"
+        let labels = choices(f, form.vm).map(\.label)
+        if labels.count > longList {
+          out +=
+            "\(more)Write \(f.kind == .choice ? "one" : "any") of \(labels.count) choices, such as "
+            + FormRules.listed(labels, limit: 5) + "\n"
+        } else {
+          out +=
+            "\(more)" + (f.kind == .choice ? "Choose one: " : "Choose any: ")
+            + labels.map { "☐ \($0)" }.joined(separator: "  ") + "\n"
+        }
       }
       if f.kind == .repeated {
         out += "\(more)For each one:\n"
@@ -51,7 +58,11 @@ public enum FormDocument {
       if let help = f.help { body += "<p class=\"help\">\(escape(help))</p>\n" }
       if let when = condition(f) { body += "<p class=\"when\">Only if: \(escape(when))</p>\n" }
       for c in f.checks { body += "<p class=\"check\">Must hold: \(escape(c.message))</p>\n" }
-      if f.isChoice {
+      if f.isChoice, choices(f, form.vm).count > longList {
+        let labels = choices(f, form.vm).map(\.label)
+        body +=
+          "<p class=\"help\">Write \(f.kind == .choice ? "one" : "any") of \(labels.count) choices, such as \(escape(FormRules.listed(labels, limit: 5)))</p><div class=\"answer\"></div>\n"
+      } else if f.isChoice {
         body +=
           "<ul class=\"choices\">" + choices(f, form.vm).map { "<li>☐ \(escape($0.label))</li>" }.joined()
           + "</ul>\n"
@@ -87,6 +98,9 @@ public enum FormDocument {
 
       """
   }
+
+  /// More choices than a page can tick (matches, services): the page asks for one to be written.
+  static let longList = 30
 
   /// Every choice (before filters), read when the document is made.
   static func choices(_ f: FormField, _ vm: VM) -> [(label: String, value: Value)] {

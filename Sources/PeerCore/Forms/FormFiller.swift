@@ -121,7 +121,7 @@ public final class FormFiller {
     }
     guard let (field, answers) = try locate(question.key) else { return nil }
     var raw: Value = .text(text)
-    if !question.choices.isEmpty {
+    if !question.choices.isEmpty && question.choices.count <= 30 {
       let picks = text.split(whereSeparator: { $0 == "," || $0 == ";" || (question.multiple && $0 == " ") })
       if !picks.isEmpty, picks.allSatisfy({ Int($0) != nil }) {
         var labels: [Value] = []

@@ -155,7 +155,13 @@ enum FormRules {
     throw problem(
       "\(raw.shortDescription) is not "
         + (isChoiceElsewhere ? "a choice given the earlier answers" : "one of the choices") + ": "
-        + open.map { "\"\($0.label)\"" }.joined(separator: ", "))
+        + listed(open.map(\.label)))
+  }
+
+  /// The choices for a message: all of them, or the first few of a long list (from a query).
+  static func listed(_ labels: [String], limit: Int = 12) -> String {
+    let shown = labels.prefix(labels.count > limit ? limit - 2 : limit).map { "\"\($0)\"" }
+    return shown.joined(separator: ", ") + (labels.count > shown.count ? " ... (\(labels.count) in all)" : "")
   }
 
   /// What a choice is called: text as it is, a record by its name (or its id when it has none).
