@@ -34,7 +34,7 @@ final class Form: HostObject {
   }
 
   override var fieldNames: [String] {
-    ["name", "title", "creates", "questions", "submit", "check", "markdown", "html"]
+    ["name", "title", "creates", "questions", "submit", "update", "check", "markdown", "html"]
   }
 
   override func field(_ field: String) throws -> Value? {
@@ -54,6 +54,28 @@ final class Form: HostObject {
           let result = try self.validate(try args.map(0), vm: args.vm)
           if !result.problems.isEmpty { return Form.problemList(result.problems) }
           return try self.save(result.answers)
+        })
+    case "update":
+      return .native(
+        NativeFunction(
+          "\(name).update", arity: 2...2,
+          doc:
+            "\(name).update(record, answers) - the record with these answers saved, or the list of problems"
+        ) { [unowned self] args in
+          guard case .record(let r) = args[0], r.type.name == self.kind.rawValue else {
+            let got =
+              if case .record(let other) = args[0] { other.values[0].description } else { args[0].typeName }
+            throw RuntimeError(
+              "\(self.name).update needs a \(self.kind.rawValue) to update, got \(got)",
+              hint: "the form \(self.name) creates and updates \(self.kind.plural)")
+          }
+          let result = try self.validate(try args.map(1), vm: args.vm)
+          if !result.problems.isEmpty { return Form.problemList(result.problems) }
+          for (target, value) in self.fieldsToSave(result.answers).entries {
+            guard case .string(let field) = target else { continue }
+            try setRecordField(r, field.value, value)
+          }
+          return .record(r)
         })
     case "check":
       return .native(
@@ -173,6 +195,11 @@ final class Form: HostObject {
 
   /// Creates the record from checked answers, each in its question's target field.
   func save(_ answers: MapObject) throws -> Value {
+    try create(kind, fieldsToSave(answers))
+  }
+
+  /// The record's fields from checked answers: each in its question's target field.
+  func fieldsToSave(_ answers: MapObject) -> MapObject {
     let record = MapObject()
     for field in fields {
       guard let v = answers[field.name], !v.isNull else { continue }
@@ -191,6 +218,6 @@ final class Form: HostObject {
         record[field.target] = v
       }
     }
-    return try create(kind, record)
+    return record
   }
 }
