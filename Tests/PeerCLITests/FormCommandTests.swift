@@ -44,6 +44,21 @@ struct FormCommandTests {
     #expect(missing.stderr.contains("there is no form called \"referal\"; the forms are: referral"))
   }
 
+  /// The demo carries Examples/forms/referral.peer as its `referral` form.
+  @Test func theExampleReferralFormPrints() throws {
+    let folder = try project()
+    let example = PeerProcess.packageRoot.appendingPathComponent("Examples/forms/referral.peer")
+    try folder.write("p/scripts/referral.peer", try String(contentsOf: example, encoding: .utf8))
+    let md = try PeerProcess.run(["form", "referral", "--print", "--project", folder.path("p")])
+    #expect(md.status == 0, "\(md.stderr)")
+    #expect(
+      md.stdout.hasPrefix("# Referral to Bump Buddies\n\n## About her\n\n1. **Name** (required) - text\n"))
+    #expect(md.stdout.contains("## Her pregnancy"))
+    #expect(md.stdout.contains("- **Child name** (required) - text"))
+    #expect(md.stdout.contains("Must hold: We need her consent to share her details with the project"))
+    #expect(!md.stdout.contains("Weeks pregnant"))
+  }
+
   @Test func aCSVWithABadRowImportsNothingAndNamesEachCell() throws {
     let folder = try project()
     let csv = try folder.write(
