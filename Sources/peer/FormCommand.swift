@@ -102,6 +102,7 @@ struct FormConversation {
       if let s = question.section, s != section { Console.writeLine("\n\(s)") }
       section = question.section
       var heading = "\n" + question.prompt + (question.required ? " (required)" : "")
+      if question.choices.isEmpty && question.expects != "text" { heading += " - " + question.expects }
       if let help = question.help { heading += "\n  " + help }
       if question.choices.count > 30 {
         // A list from the records (the active matches): too long to number, so typed by name.

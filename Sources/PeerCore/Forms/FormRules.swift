@@ -152,6 +152,12 @@ enum FormRules {
       return .text(c.label)
     }
     let isChoiceElsewhere = try allChoices(field, vm: vm).contains { $0.label.lowercased() == wanted }
+    if open.isEmpty {
+      // Choices from the records (the active matches, say) may be none at all just now.
+      throw problem(
+        "\(raw.shortDescription) is not a choice: there are no choices"
+          + (isChoiceElsewhere ? " given the earlier answers" : " at the moment"))
+    }
     throw problem(
       "\(raw.shortDescription) is not "
         + (isChoiceElsewhere ? "a choice given the earlier answers" : "one of the choices") + ": "
