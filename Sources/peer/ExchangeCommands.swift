@@ -32,9 +32,29 @@ struct Import: ParsableCommand {
     help: ArgumentHelp(
       "Read column COL as field FIELD (repeatable); FIELD empty skips the column.", valueName: "COL=FIELD"))
   var map: [String] = []
+  @Option(
+    help: ArgumentHelp(
+      "Read each row (or each object of a .json file) as answers to this form, with its rules.",
+      valueName: "NAME"))
+  var form: String?
+  @OptionGroup var budget: BudgetOptions
 
   func run() throws {
     guard let recordKind = RecordKind.named(kind) else { throw ValidationError(Import.unknownKind(kind)) }
+    if let form {
+      let session = try projectOptions.session(options: budget.interpreterOptions(arguments: []))
+      do {
+        let n = try FormSubmission.importFile(path: file, formName: form, kind: recordKind, session: session)
+        Console.writeLine("imported \(n) \(recordKind.plural) from \(file) through the form \(form)")
+        return
+      } catch let e as ImportError {
+        Console.writeError(e.description + "\n")
+        throw ExitCode(1)
+      } catch {
+        Console.report(error)
+        throw ExitCode(1)
+      }
+    }
     var mapping: [String: String] = [:]
     for m in map {
       guard let eq = m.firstIndex(of: "=") else {

@@ -28,6 +28,10 @@ struct Repl: ParsableCommand {
     let editor = LineEditor(
       historyPath: LineEditor.defaultHistoryPath(), completer: Completer(interpreter: interpreter))
     defer { editor.saveHistory() }
+    session.readAnswer = { prompt in
+      if case .line(let line) = editor.read(prompt: prompt) { return line }
+      return nil
+    }
     Console.writeLine(ReplSession.banner)
     loop: while true {
       switch editor.read(prompt: session.currentPrompt) {

@@ -22,6 +22,29 @@ final class ReplSession {
 
   init(session: Session) { self.session = session }
 
+  /// Reads one answer for `fill` (the REPL's line editor); nil when abandoned (Ctrl-C, Ctrl-D).
+  var readAnswer: (String) -> String? = { prompt in
+    Console.write(prompt)
+    Console.flush()
+    return readLine(strippingNewline: true)
+  }
+
+  /// `fill referral`: the form's questions one by one, then one transaction.
+  private func fill(_ name: String) {
+    guard let bridge = session.bridge else {
+      Console.writeError("Forms need a project: start peer in a project folder, or give --project DIR.\n")
+      return
+    }
+    do {
+      let filler = try FormFiller(formNamed: name, session: session)
+      try FormConversation(filler: filler, bridge: bridge, readLine: readAnswer).run()
+    } catch let e as ImportError {
+      Console.writeError(e.description + "\n")
+    } catch {
+      Console.report(error)
+    }
+  }
+
   var currentPrompt: String { pending.isEmpty ? Self.prompt : Self.continuationPrompt }
 
   enum Outcome {
@@ -37,6 +60,11 @@ final class ReplSession {
       let trimmed = line.trimmingWhitespace()
       if trimmed.isEmpty { return .keepGoing }
       if trimmed.hasPrefix(":") { return command(trimmed) }
+      let words = trimmed.split(separator: " ", omittingEmptySubsequences: true)
+      if words.count == 2, words[0] == "fill", interpreter.global("fill") == nil {
+        fill(String(words[1]))
+        return .keepGoing
+      }
     }
     pending.append(line)
     let entry = pending.joined(separator: "\n")

@@ -68,6 +68,26 @@ struct DeclarationTests {
     _ = t
   }
 
+  /// A host value whose `twice` field holds a function: `x.twice(21)` calls it as a method.
+  final class Doubler: HostObject {
+    override func field(_ name: String) throws -> Value? {
+      guard name == "twice" else { return nil }
+      return .native(NativeFunction("twice", arity: 1...1, doc: "") { args in .int(try args.int(0) * 2) })
+    }
+  }
+
+  @Test func aHostValuesFunctionFieldsAreMethods() throws {
+    let i = make()
+    i.define("doubler", value: .host(Doubler()), doc: "")
+    #expect(show(i, "doubler.twice(21)") == "42")
+    do {
+      try i.run("doubler.thrice(1)", file: "t.peer")
+      Issue.record("expected an error")
+    } catch let e as RuntimeError {
+      #expect(e.message == "object has no method \"thrice\"")
+    }
+  }
+
   @Test func theKeywordIsContextual() throws {
     let i = make()
     #expect(try i.run("let thing = 3\nthing + 1", file: "t.peer")!.repr == "4")

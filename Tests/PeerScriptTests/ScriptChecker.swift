@@ -140,6 +140,19 @@ extension String {
   }
 }
 
+/// What runs a checked script: the language alone, or (in PeerCoreTests) a session on a store.
+struct ScriptHost {
+  var run: (String, String) throws -> Void
+  var runTests: ((TestResult) -> Void) -> (passed: Int, failed: Int)
+
+  static func language(_ options: InterpreterOptions) -> ScriptHost {
+    let interpreter = Interpreter(options: options)
+    return ScriptHost(
+      run: { source, file in try interpreter.run(source, file: file) },
+      runTests: { interpreter.runTests(report: $0) })
+  }
+}
+
 /// The outcome of checking one script: every mismatch, described for a person.
 struct ScriptCheck {
   var failures: [String] = []
@@ -147,7 +160,10 @@ struct ScriptCheck {
   var testsRun = 0
 
   /// Runs `source` (named `file` in messages) and compares the result with its annotations.
-  init(source: String, file: String, today: CivilDate = CivilDate(year: 2026, month: 11, day: 26)) {
+  init(
+    source: String, file: String, today: CivilDate = CivilDate(year: 2026, month: 11, day: 26),
+    host makeHost: (InterpreterOptions) -> ScriptHost = ScriptHost.language
+  ) {
     let expected = ScriptExpectations(parsing: source)
     failures += expected.problems
     final class Buffer { var lines: [String] = [] }
@@ -159,12 +175,12 @@ struct ScriptCheck {
     }
     if let n = expected.maxSteps { options.maxSteps = n }
     if let n = expected.maxDepth { options.maxDepth = n }
-    let interpreter = Interpreter(options: options)
+    let host = makeHost(options)
 
     var compileDiagnostics: [Diagnostic]?
     var runtimeError: RuntimeError?
     do {
-      try interpreter.run(source, file: file)
+      try host.run(source, file)
     } catch let error as CompileError {
       compileDiagnostics = error.diagnostics
     } catch let error as RuntimeError {
@@ -216,7 +232,7 @@ struct ScriptCheck {
       }
       var failed: [String: String] = [:]
       var passed: Set<String> = []
-      _ = interpreter.runTests { result in
+      _ = host.runTests { result in
         if result.passed { passed.insert(result.name) } else { failed[result.name] = result.message ?? "" }
       }
       testsRun = passed.count + failed.count

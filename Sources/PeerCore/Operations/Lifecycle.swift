@@ -11,6 +11,16 @@ enum Lifecycle {
       return CivilDate.today().days
     }
 
+    /// The core field a project's own field name is a letter away from, by kind and name:
+    /// remembered, since a form or an import asks about the same few names for every record.
+    var nearCoreField: [RecordKind: [String: String?]] = [:]
+    func typoOfCoreField(_ name: String, _ kind: RecordKind) -> String? {
+      if let known = nearCoreField[kind]?[name] { return known }
+      let near = closestMatch(to: name, in: kind.fields.map(\.name))
+      nearCoreField[kind, default: [:]][name] = .some(near)
+      return near
+    }
+
     /// Makes a new record from a map of fields, with defaults, checks and the audit trail.
     func create(_ kind: RecordKind, _ fields: MapObject, defaults: [String: FieldValue] = [:]) throws -> Value
     {
@@ -24,7 +34,7 @@ enum Lifecycle {
         if let spec = kind.field(name) {
           record.fields[name] = try FieldConversion.field(
             v, for: FieldSpec(name, spec.type, choices: spec.choices), kind: kind)
-        } else if let hint = closestMatch(to: name, in: kind.fields.map(\.name)) {
+        } else if let hint = typoOfCoreField(name, kind) {
           // A name this close to a core field is taken for a typo, not a project's own field.
           throw RuntimeError("\(kind.rawValue) has no field \"\(name)\"", hint: "did you mean \"\(hint)\"?")
         } else {

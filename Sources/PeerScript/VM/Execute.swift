@@ -473,6 +473,12 @@ extension VM {
         base[a + 1] = f
         return (a + 1, nargs)
       }
+    case .host(let h):
+      // A host value's methods are fields holding functions (`referral.submit(answers)`).
+      if case .string(let s) = name, let f = try h.field(s.value) {
+        base[a + 1] = f
+        return (a + 1, nargs)
+      }
     default: break
     }
     guard case .string(let s) = name else { throw RuntimeError("internal error: method name") }

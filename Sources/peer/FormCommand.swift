@@ -1,0 +1,143 @@
+import ArgumentParser
+import PeerCore
+import PeerScript
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `peer form NAME`: fill in a form the project's scripts declare, question by question; with
+/// `--print`, the blank form as a document to send to referrers.
+struct FormCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "form",
+    abstract: "Fill in a form question by question, or print it blank (--print).",
+    discussion: """
+      Answer each question and press Enter. For choices, type the number or the words; several \
+      choices are separated by commas. An empty answer takes the default shown in brackets. Type \
+      < to go back one question. Nothing is saved until you confirm the summary; Ctrl-C or Ctrl-D \
+      abandons the form without saving anything.
+      """)
+
+  enum Format: String, ExpressibleByArgument { case markdown, md, html }
+
+  @OptionGroup var budget: BudgetOptions
+  @OptionGroup var projectOptions: ProjectOptions
+  @Argument(help: "The form's name, as declared in the project's scripts (e.g. referral).") var name: String
+  @Flag(help: "Print the blank form instead of filling it in.") var print = false
+  @Option(help: "markdown or html (with --print).") var format: Format = .markdown
+
+  func run() throws {
+    let session = try projectOptions.session(options: budget.interpreterOptions(arguments: []))
+    guard let bridge = session.bridge else {
+      Console.writeError("peer: forms need a project; run peer init, or give --project DIR\n")
+      throw ExitCode(1)
+    }
+    do {
+      if print {
+        let text = try bridge.inTransaction {
+          try FormDocument.render(formNamed: name, session: session, html: format == .html)
+        }
+        Console.write(text)
+        return
+      }
+      let filler = try FormFiller(formNamed: name, session: session)
+      var readAnswer: (String) -> String? = { prompt in
+        Console.write(prompt)
+        Console.flush()
+        return Swift.readLine(strippingNewline: true)
+      }
+      if Console.stdinIsTerminal {
+        // The REPL's editor: line editing, and Ctrl-C comes back as an answer that abandons.
+        let editor = LineEditor(
+          historyPath: "/dev/null", completer: Completer(interpreter: session.interpreter))
+        readAnswer = { prompt in
+          if case .line(let line) = editor.read(prompt: prompt) { return line }
+          return nil
+        }
+      }
+      try FormConversation(filler: filler, bridge: bridge, readLine: readAnswer).run()
+    } catch let e as ImportError {
+      Console.writeError("peer: \(e.description)\n")
+      throw ExitCode(1)
+    } catch let e as ExitCode {
+      throw e
+    } catch {
+      Console.report(error)
+      throw ExitCode(1)
+    }
+  }
+}
+
+/// The questions and answers of one form, on any line reader (the terminal, or the REPL's).
+struct FormConversation {
+  let filler: FormFiller
+  let bridge: RecordBridge
+  /// Shows the prompt and reads one line; nil at the end of input (Ctrl-D).
+  let readLine: (String) -> String?
+
+  func run() throws {
+    Console.writeLine(filler.title)
+    Console.writeLine("(type < to go back one question; Ctrl-C or Ctrl-D abandons without saving)")
+    var section: String?
+    while true {
+      // Every step may run the form's own functions, which may read records.
+      guard let question = try bridge.inTransaction({ try filler.next() }) else {
+        Console.writeLine("\nSummary:")
+        for line in filler.summary() { Console.writeLine("  " + line) }
+        guard let reply = readLine("Save? (yes/no/<) ") else { return abandon() }
+        switch reply.trimmingBlanks.lowercased() {
+        case "yes", "y":
+          let id = try bridge.inTransaction { try filler.save() }
+          Console.writeLine("Saved \(id).")
+          return
+        case "<", "back":
+          filler.back()
+          continue
+        default: return abandon()
+        }
+      }
+      if let s = question.section, s != section { Console.writeLine("\n\(s)") }
+      section = question.section
+      var heading = "\n" + question.prompt + (question.required ? " (required)" : "")
+      if question.choices.isEmpty && question.expects != "text" { heading += " - " + question.expects }
+      if let help = question.help { heading += "\n  " + help }
+      if question.choices.count > 30 {
+        // A list from the records (the active matches): too long to number, so typed by name.
+        heading +=
+          "\n  (type one of \(question.choices.count) choices, such as \(question.choices.prefix(3).joined(separator: ", ")))"
+      } else if !question.choices.isEmpty {
+        heading +=
+          "\n"
+          + question.choices.enumerated().map { "  \($0.offset + 1). \($0.element)" }.joined(separator: "\n")
+        if question.multiple { heading += "\n  (pick any: numbers separated by commas)" }
+      }
+      Console.writeLine(heading)
+      var prompt = "> "
+      if let d = question.defaultText { prompt = "[\(d)] > " }
+      guard let line = readLine(prompt) else { return abandon() }
+      if line.trimmingBlanks == "<" {
+        if filler.canGoBack { filler.back() } else { Console.writeLine("This is the first question.") }
+        continue
+      }
+      if let problem = try bridge.inTransaction({ try filler.answer(question, line) }) {
+        Console.writeLine("  ! \(problem)")
+      }
+    }
+  }
+
+  private func abandon() {
+    Console.writeLine("\nAbandoned: nothing was saved.")
+  }
+}
+
+extension String {
+  var trimmingBlanks: String {
+    var s = Substring(self)
+    while let f = s.first, f.isWhitespace { s.removeFirst() }
+    while let l = s.last, l.isWhitespace { s.removeLast() }
+    return String(s)
+  }
+}

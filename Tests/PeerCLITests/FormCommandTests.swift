@@ -1,0 +1,221 @@
+import Foundation
+import Testing
+
+/// A small referral form, in a project of its own for each test.
+private let referralForm = """
+  form referral "Referral" {
+    name       text  required
+    language   choice("English", "Polish") default "English"
+    interpreter yesno required when .language != "English"
+    due_date   date  required check it > today - 4 weeks "That due date is too far in the past"
+    consent    yesno required check it "We need her consent"
+  }
+  """
+
+private func project() throws -> TemporaryFolder {
+  let folder = try TemporaryFolder()
+  #expect(try PeerProcess.run(["init", folder.path("p")]).status == 0)
+  try folder.write("p/scripts/referral.peer", referralForm)
+  return folder
+}
+
+private func mothers(_ folder: TemporaryFolder) throws -> String {
+  try PeerProcess.run(["--project", folder.path("p")], input: "print(mothers | map .name)").stdout
+}
+
+/// `peer form NAME --print`, `peer import KIND --form NAME`, and `peer form NAME` with piped answers.
+@Suite("peer form")
+struct FormCommandTests {
+  @Test func printsTheBlankFormAsMarkdownAndHTML() throws {
+    let folder = try project()
+    let md = try PeerProcess.run(["form", "referral", "--print", "--project", folder.path("p")])
+    #expect(md.status == 0, "\(md.stderr)")
+    #expect(md.stdout.hasPrefix("# Referral\n"))
+    #expect(
+      md.stdout.contains(
+        "3. **Interpreter** (required) - yes or no\n   Only if: depending on the answer to \"Language\""))
+    let html = try PeerProcess.run([
+      "form", "referral", "--print", "--format", "html", "--project", folder.path("p"),
+    ])
+    #expect(html.stdout.hasPrefix("<!DOCTYPE html>"))
+    #expect(html.stdout.contains("<li>☐ Polish</li>"))
+    let missing = try PeerProcess.run(["form", "referal", "--print", "--project", folder.path("p")])
+    #expect(missing.status == 1)
+    #expect(missing.stderr.contains("there is no form called \"referal\"; the forms are: referral"))
+  }
+
+  /// The demo carries Examples/forms/referral.peer as its `referral` form.
+  @Test func theExampleReferralFormPrints() throws {
+    let folder = try project()
+    let example = PeerProcess.packageRoot.appendingPathComponent("Examples/forms/referral.peer")
+    try folder.write("p/scripts/referral.peer", try String(contentsOf: example, encoding: .utf8))
+    let md = try PeerProcess.run(["form", "referral", "--print", "--project", folder.path("p")])
+    #expect(md.status == 0, "\(md.stderr)")
+    #expect(
+      md.stdout.hasPrefix("# Referral to Bump Buddies\n\n## About her\n\n1. **Name** (required) - text\n"))
+    #expect(md.stdout.contains("## Her pregnancy"))
+    #expect(md.stdout.contains("- **Child name** (required) - text"))
+    #expect(md.stdout.contains("Must hold: We need her consent to share her details with the project"))
+    #expect(!md.stdout.contains("Weeks pregnant"))
+  }
+
+  @Test func aCSVWithABadRowImportsNothingAndNamesEachCell() throws {
+    let folder = try project()
+    let csv = try folder.write(
+      "r.csv",
+      "name,language,interpreter,due_date,consent\nAma,English,,2027-03-01,yes\nBea,Welsh,,2020-01-01,no\n,Polish,,2027-01-01,yes\n"
+    )
+    let result = try PeerProcess.run([
+      "import", "mothers", "--form", "referral", csv, "--project", folder.path("p"),
+    ])
+    #expect(result.status == 1)
+    #expect(
+      result.stderr == """
+        r.csv:3:2: language: "Welsh" is not one of the choices: "English", "Polish"
+        r.csv:3:4: due_date: That due date is too far in the past
+        r.csv:3:5: consent: We need her consent
+        r.csv:4:1: name: an answer is required
+        r.csv:4:3: interpreter: an answer is required
+        nothing was imported: 2 bad rows (fix them and import the file again)
+
+        """)
+    #expect(try mothers(folder) == "[]\n")
+    let good = try folder.write("ok.csv", "name,due_date,consent\nAma,14/03/2027,Yes\n")
+    let ok = try PeerProcess.run([
+      "import", "mothers", "--form", "referral", good, "--project", folder.path("p"),
+    ])
+    #expect(ok.status == 0, "\(ok.stderr)")
+    #expect(ok.stdout == "imported 1 mothers from \(good) through the form referral\n")
+    #expect(try mothers(folder) == "[\"Ama\"]\n")
+  }
+
+  @Test func aJSONListIsSubmittedThroughTheForm() throws {
+    let folder = try project()
+    let bad = try folder.write(
+      "bad.json",
+      #"[{"name": "Cy", "due_date": "2027-02-01", "consent": true}, {"name": "Di", "consent": false, "nme": 1}]"#
+    )
+    let result = try PeerProcess.run([
+      "import", "mothers", "--form", "referral", bad, "--project", folder.path("p"),
+    ])
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains(
+        "bad.json: item 2: nme: the form referral has no question \"nme\" (did you mean \"name\"?)"))
+    #expect(result.stderr.contains("bad.json: item 2: due_date: an answer is required"))
+    #expect(try mothers(folder) == "[]\n")
+    let good = try folder.write(
+      "good.json",
+      #"[{"name": "Cy", "language": "Polish", "interpreter": false, "due_date": "2027-02-01", "consent": true}]"#
+    )
+    #expect(
+      try PeerProcess.run(["import", "mothers", "--form", "referral", good, "--project", folder.path("p")])
+        .status == 0)
+    let check = try PeerProcess.run(
+      ["--project", folder.path("p")], input: "print(M-0001.language, M-0001.interpreter)")
+    #expect(check.stdout == "Polish false\n")
+  }
+
+  @Test func aFormForAnotherKindIsRefused() throws {
+    let folder = try project()
+    let csv = try folder.write("r.csv", "name\nAma\n")
+    let result = try PeerProcess.run([
+      "import", "visits", "--form", "referral", csv, "--project", folder.path("p"),
+    ])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("the form referral creates mothers, not visits"))
+  }
+
+  @Test func pipedAnswersFillTheForm() throws {
+    let folder = try project()
+    // Ama; Polish by number; interpreter re-asked after "maybe"; a due date too far back is
+    // re-asked with the check's message; back once to change it; consent; confirm.
+    let answers = "Ama\n2\nmaybe\nyes\n2020-01-01\n2027-03-01\n<\n2027-04-01\nyes\nyes\n"
+    let result = try PeerProcess.run(["form", "referral", "--project", folder.path("p")], input: answers)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("! must be yes or no, got \"maybe\""))
+    #expect(result.stdout.contains("! That due date is too far in the past"))
+    #expect(result.stdout.contains("  Due date: 2027-04-01\n  Consent: yes\n"))
+    #expect(result.stdout.hasSuffix("Saved M-0001.\n"))
+    let check = try PeerProcess.run(
+      ["--project", folder.path("p")], input: "print(M-0001.due_date, M-0001.interpreter)")
+    #expect(check.stdout == "2027-04-01 true\n")
+  }
+
+  @Test func endingTheInputAbandonsTheForm() throws {
+    let folder = try project()
+    let result = try PeerProcess.run(
+      ["form", "referral", "--project", folder.path("p")], input: "Ama\n1\n2027-03-01\nyes\n")
+    #expect(result.stdout.hasSuffix("Abandoned: nothing was saved.\n"))
+    #expect(try mothers(folder) == "[]\n")
+  }
+}
+
+/// The interactive path in a real terminal: re-asking, `when` skipping, going back, Ctrl-C.
+@Suite(
+  "peer form under tmux", .serialized,
+  .enabled(if: TmuxSession.available, "tmux is not installed: form terminal tests skipped"))
+struct FormTerminalTests {
+  func answer(_ s: TmuxSession, _ text: String, thenSee expected: String) throws {
+    try s.type(text)
+    try s.send("Enter")
+    let seen = s.waitFor { $0.contains(expected) }
+    #expect(seen.ok, "after \"\(text)\" expected \"\(expected)\"; screen:\n\(seen.screen)")
+  }
+
+  func waitUntilEnded(_ s: TmuxSession) {
+    let deadline = Date().addingTimeInterval(10)
+    while s.isAlive && Date() < deadline { usleep(30_000) }
+    #expect(!s.isAlive, "peer form is still running; screen:\n\(s.screen())")
+  }
+
+  @Test func questionByQuestionWithReaskSkipAndBack() throws {
+    let folder = try project()
+    let s = try TmuxSession(arguments: ["form", "referral", "--project", folder.path("p")])
+    #expect(s.waitFor { $0.contains("Name (required)") }.ok)
+    try answer(s, "", thenSee: "! an answer is required")
+    try answer(s, "Ama", thenSee: "1. English")
+    // English (the default): the interpreter question is skipped.
+    try answer(s, "", thenSee: "Due date (required)")
+    #expect(!s.screen().contains("Interpreter"))
+    try answer(s, "<", thenSee: "[English] >")
+    try answer(s, "2", thenSee: "Interpreter (required)")
+    try answer(s, "yes", thenSee: "Due date (required)")
+    try answer(s, "2020-01-01", thenSee: "! That due date is too far in the past")
+    try answer(s, "2027-03-01", thenSee: "Consent (required)")
+    try answer(s, "yes", thenSee: "Save? (yes/no/<)")
+    // Saving ends peer, which closes the terminal: wait for that, then read the records.
+    try s.type("yes")
+    try s.send("Enter")
+    waitUntilEnded(s)
+    #expect(try mothers(folder) == "[\"Ama\"]\n")
+  }
+
+  @Test func ctrlCAbandonsWithoutWriting() throws {
+    let folder = try project()
+    let s = try TmuxSession(arguments: ["form", "referral", "--project", folder.path("p")])
+    #expect(s.waitFor { $0.contains("Name (required)") }.ok)
+    try answer(s, "Ama", thenSee: "1. English")
+    try answer(s, "", thenSee: "Due date (required)")
+    try answer(s, "2027-03-01", thenSee: "Consent (required)")
+    try answer(s, "yes", thenSee: "Save? (yes/no/<)")
+    try s.send("C-c")
+    // peer says "Abandoned" and ends, which closes the terminal (the piped test reads the words).
+    waitUntilEnded(s)
+    #expect(try mothers(folder) == "[]\n")
+  }
+
+  @Test func fillInTheREPL() throws {
+    let folder = try project()
+    let s = try TmuxSession(arguments: ["--project", folder.path("p")])
+    #expect(s.waitFor { TmuxSession.lines($0).contains { $0.hasPrefix("peer>") } }.ok)
+    try answer(s, "fill referral", thenSee: "Name (required)")
+    try answer(s, "Bea", thenSee: "1. English")
+    try answer(s, "", thenSee: "Due date (required)")
+    try answer(s, "2027-05-01", thenSee: "Consent (required)")
+    try answer(s, "no", thenSee: "! We need her consent")
+    try answer(s, "yes", thenSee: "Save? (yes/no/<)")
+    try answer(s, "yes", thenSee: "Saved M-0001.")
+    try answer(s, "mothers.count", thenSee: "\n1\n")
+  }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import PeerCore
+import PeerScript
+import Testing
+
+/// Scripts that need a project's records, each run on a fresh store with the same annotations as
+/// the language's conformance scripts: Tests/Scripts/forms/, Examples/forms/ and the ```peer
+/// blocks of docs/forms.md.
+enum RecordScripts {
+  static let packageRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  static func files(under folder: String) -> [ScriptFile] {
+    let root = packageRoot.appendingPathComponent(folder).standardizedFileURL.path
+    var found: [ScriptFile] = []
+    if let walker = FileManager.default.enumerator(atPath: root) {
+      for case let relative as String in walker where relative.hasSuffix(".peer") {
+        found.append(ScriptFile(name: folder + "/" + relative, path: root + "/" + relative))
+      }
+    }
+    return found.sorted { $0.name < $1.name }
+  }
+
+  static let all = files(under: "Tests/Scripts/forms") + files(under: "Examples/forms")
+
+  /// A session on a new, empty store.
+  static func host(_ options: InterpreterOptions) -> ScriptHost {
+    let session = Session(store: try! makeStore(), options: options)
+    return ScriptHost(
+      run: { source, file in try session.run(source, file: file) },
+      runTests: { session.runTests(report: $0) })
+  }
+
+  /// The ```peer blocks of a Markdown page, with the line each starts at.
+  static func examples(in page: String) -> [(line: Int, source: String)] {
+    let text =
+      (try? String(contentsOfFile: packageRoot.appendingPathComponent(page).path, encoding: .utf8)) ?? ""
+    var found: [(Int, String)] = []
+    var current: [Substring]?
+    var start = 0
+    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      if current == nil {
+        if String(line).trimmed == "```peer" {
+          current = []
+          start = i + 1
+        }
+      } else if String(line).trimmed == "```" {
+        found.append((start, current!.joined(separator: "\n") + "\n"))
+        current = nil
+      } else {
+        current!.append(line)
+      }
+    }
+    return found
+  }
+}
+
+/// Where a script lives (a copy of the language tests' own type: test targets cannot share code).
+struct ScriptFile: Sendable, CustomTestStringConvertible {
+  let name: String
+  let path: String
+  var testDescription: String { name }
+}
+
+@Suite("Form scripts")
+struct FormScriptTests {
+  @Test("the scripts are found")
+  func discovery() {
+    #expect(RecordScripts.all.count >= 10)
+  }
+
+  @Test("script", arguments: RecordScripts.all)
+  func run(_ script: ScriptFile) throws {
+    let source = try String(contentsOfFile: script.path, encoding: .utf8)
+    let check = ScriptCheck(source: source, file: script.name, host: RecordScripts.host)
+    for failure in check.failures { Issue.record("\(script.name): \(failure)") }
+  }
+
+  @Test("docs/forms.md examples")
+  func docs() {
+    let examples = RecordScripts.examples(in: "docs/forms.md")
+    #expect(examples.count >= 3)
+    for (line, source) in examples {
+      let check = ScriptCheck(source: source, file: "example", host: RecordScripts.host)
+      for failure in check.failures { Issue.record("docs/forms.md, example at line \(line): \(failure)") }
+    }
+  }
+}

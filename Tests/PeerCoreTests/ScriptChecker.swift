@@ -1,0 +1,1 @@
+../PeerScriptTests/ScriptChecker.swift
