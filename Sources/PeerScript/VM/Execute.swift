@@ -473,6 +473,16 @@ extension VM {
         base[a + 1] = f
         return (a + 1, nargs)
       }
+    case .host(let h):
+      // A host value's methods are fields holding functions (`quarterly.run(q)`).
+      if case .string(let s) = name, let f = try h.field(s.value) {
+        switch f {
+        case .closure, .native:
+          base[a + 1] = f
+          return (a + 1, nargs)
+        default: break
+        }
+      }
     default: break
     }
     guard case .string(let s) = name else { throw RuntimeError("internal error: method name") }
