@@ -28,6 +28,7 @@ struct Peer: ParsableCommand {
     version: "peer \(Peer.version)",
     subcommands: [
       Repl.self, Run.self, Check.self, TestCommand.self, Init.self, Demo.self, Import.self, Export.self,
+      ReportCommand.self,
     ],
     defaultSubcommand: Repl.self
   )
