@@ -82,7 +82,7 @@ public final class Report: HostObject {
       case .text(let f): result.sections.append(.text(try text(f)))
       case .table(let title, let f, let total):
         var table = try ReportTable.from(try vm.call(f, arguments), title: try text(title))
-        if total { table.addTotal() }
+        if total { table.addTotal(except: suppression?.except ?? []) }
         result.sections.append(.table(table))
       case .chart(let style, let title, let f):
         let table = try ReportTable.from(try vm.call(f, arguments), title: try text(title))

@@ -199,10 +199,11 @@ extension ReportTable {
     }
   }
 
-  /// Adds a total row: the sum of every column of whole numbers (the first column says "Total").
-  mutating func addTotal() {
+  /// Adds a total row: the sum of every column of whole numbers (the first column says "Total"),
+  /// except the columns named as not counts (`suppress under 5 except median_days`).
+  mutating func addTotal(except notCounts: Set<String> = []) {
     var total: [ReportCell] = columns.indices.map { _ in .empty }
-    for c in columns.indices.dropFirst() {
+    for c in columns.indices.dropFirst() where !notCounts.contains(columns[c]) {
       var sum = 0
       var any = false
       var whole = true
