@@ -178,6 +178,37 @@ struct ReportOutputTests {
     }
   }
 
+  @Test func aLetIsWorkedOutOncePerRunAndSharedByTheLinesAfterIt() throws {
+    let s = session()
+    try s.run(
+      """
+      var passes = 0
+      fn load(n) {
+        passes = passes + 1
+        range(n)
+      }
+      report shared(n = 10) {
+        let items = load(n)
+        let evens = items | where it % 2 == 0
+        text "{len(items)} items, {len(evens)} even"
+        table "Evens" = evens | map {n: it} | take 2
+      }
+      """, file: "r.peer")
+    guard case .host(let h)? = try s.run("shared.run(6)", file: "call"), let r = h as? ReportValue else {
+      throw TestFailure("no report")
+    }
+    #expect(r.result.sections.first == .text("6 items, 3 even"))
+    #expect(r.result.table("Evens")?.rows == [[.int(0)], [.int(2)]])
+    #expect(try s.run("passes", file: "p")?.repr == "1")
+    do {
+      try s.run("report clash(n) {\n  let n = 1\n  text \"x\"\n}", file: "c.peer")
+      Issue.record("expected an error")
+    } catch let e as CompileError {
+      #expect(e.diagnostics.first?.message == "\"n\" is already a name in this report")
+      #expect(e.diagnostics.first?.position == SourcePosition(line: 2, column: 7))
+    }
+  }
+
   @Test func declarationErrorsPointAtTheLine() throws {
     let twice = error("report r {\n  text \"x\"\n  suppress under 5\n  suppress under 10\n}")
     #expect(twice?.message == "the report says \"suppress\" twice")

@@ -41,9 +41,13 @@ enum ReportFixture {
     return FileSystem.list(folder).filter { $0.hasSuffix(".peer") }.sorted().map { folder + "/" + $0 }
   }
 
+  /// One session for every suite: one test at a time uses it.
+  static let lock = NSLockLite()
+
   /// Runs `source` (a report's `run` call) in the demo session; the report's result.
   static func run(_ source: String) throws -> ReportResult {
-    guard case .host(let h)? = try made.session.run(source, file: "test"), let r = h as? ReportValue else {
+    let value = try lock.locked { try made.session.run(source, file: "test") }
+    guard case .host(let h)? = value, let r = h as? ReportValue else {
       throw TestFailure("\(source) gave no report")
     }
     return r.result

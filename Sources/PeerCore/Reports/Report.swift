@@ -8,6 +8,8 @@ public final class Report: HostObject {
     case text(Value)
     case table(title: Value, value: Value, total: Bool)
     case chart(ChartStyle, title: Value, value: Value)
+    /// Worked out once per run; an extra argument of every later part.
+    case share(Value)
   }
 
   public let name: String
@@ -87,6 +89,8 @@ public final class Report: HostObject {
       case .chart(let style, let title, let f):
         let table = try ReportTable.from(try vm.call(f, arguments), title: try text(title))
         result.sections.append(.chart(ReportChart(style: style, table: table)))
+      case .share(let f):
+        arguments.append(try vm.call(f, arguments))
       }
     }
     suppression?.apply(to: &result)
@@ -112,6 +116,7 @@ public final class Report: HostObject {
         sawTitle = true
         parts.append(.title(value))
       case "text": parts.append(.text(value))
+      case "let": parts.append(.share(value))
       case "table": parts.append(.table(title: title, value: value, total: entry["total"]?.isTruthy ?? false))
       case "chart":
         guard case .string(let s)? = entry["style"], let style = ChartStyle(rawValue: s.value) else {
@@ -132,8 +137,10 @@ public final class Report: HostObject {
       }
     }
     if !parts.contains(where: {
-      if case .title = $0 { return false }
-      return true
+      switch $0 {
+      case .title, .share: return false
+      default: return true
+      }
     }) {
       throw RuntimeError.declaration(
         "the report \(name.value) has nothing to show", at: declaration,

@@ -5,20 +5,40 @@
 ///     chart bar|stacked|line "Referrals by source" = mothers | group .referrer | count
 ///     text "{mothers | where .referral_date in q | count} referrals this quarter"
 ///     suppress under 5 [except median_days, avg_weeks]
+///     let year_visits = visits | where .date in financial_year(q.start)
 ///
 /// Titles, tables, charts and texts become functions of the report's parameters, so they are
-/// worked out each time the report runs; the host (PeerCore's Reports) gives them meaning.
+/// worked out each time the report runs; the host (PeerCore's Reports) gives them meaning. A
+/// `let` is worked out once per run and is then an extra argument of every later line's function,
+/// so several tables can share one pass over the records.
 extension Parser {
   static let reportChartStyles = ["bar", "stacked", "line"]
 
   mutating func reportGrammar(_ decl: Declaration) throws {
+    var lets: [String] = []
     decl.entries = try declarationBody("report") { p in
+      if p.isKeyword("let") {
+        let at = p.advance()
+        let nameToken = p.token
+        let name = try p.identifier("a name after \"let\"")
+        if decl.parameters.contains(name) || lets.contains(name) {
+          throw p.error(
+            "\"\(name)\" is already a name in this report", at: nameToken, hint: "choose another name")
+        }
+        try p.expect("=", "\"=\" after the name, as in let year_visits = visits | where .date in q")
+        var entry = DeclarationEntry(clause: "let", position: at.position, length: 3)
+        entry.set("name", .text(name))
+        entry.set("value", .function(try p.reportFunction(decl.parameters + lets, name: name)))
+        lets.append(name)
+        return entry
+      }
       let at = p.token
-      let clause = try p.identifier("a report line (title, table, chart, text or suppress)")
+      let clause = try p.identifier("a report line (title, table, chart, text, suppress or let)")
       var entry = DeclarationEntry(clause: clause, position: at.position, length: clause.count)
+      let parameters = decl.parameters + lets
       switch clause {
       case "title", "text":
-        entry.set("value", .function(try p.parameterFunction(of: decl, name: clause)))
+        entry.set("value", .function(try p.reportFunction(parameters, name: clause)))
       case "table", "chart":
         if clause == "chart" {
           let styleToken = p.token
@@ -32,7 +52,7 @@ extension Parser {
           if style == "stacked", p.isIdentifier("bar") { _ = p.advance() }
           entry.set("style", .text(style))
         }
-        entry.set("title", .function(try p.parameterFunction(of: decl, name: "\(clause) title")))
+        entry.set("title", .function(try p.reportFunction(parameters, name: "\(clause) title")))
         var total = false
         if p.isIdentifier("with") {
           _ = p.advance()
@@ -45,7 +65,7 @@ extension Parser {
         }
         entry.set("total", .bool(total))
         try p.expect("=", "\"=\" and the \(clause)'s pipeline, as in \(clause) \"Title\" = visits | count")
-        entry.set("value", .function(try p.parameterFunction(of: decl, name: clause)))
+        entry.set("value", .function(try p.reportFunction(parameters, name: clause)))
       case "suppress":
         guard p.isIdentifier("under") else {
           throw p.error("expected \"under\" and a number, as in suppress under 5")
@@ -68,11 +88,23 @@ extension Parser {
       default:
         throw p.error(
           "a report has no \"\(clause)\" line", at: at,
-          hint: closestMatch(to: clause, in: ["title", "table", "chart", "text", "suppress"]).map {
+          hint: closestMatch(to: clause, in: ["title", "table", "chart", "text", "suppress", "let"]).map {
             "did you mean \"\($0)\"?"
           } ?? "a report's lines are title, table, chart, text and suppress")
       }
       return entry
     }
+  }
+
+  /// An expression as the body of a function of the report's parameters and earlier `let`s.
+  mutating func reportFunction(_ parameters: [String], name: String) throws -> FunctionDecl {
+    let f = FunctionDecl(
+      name: name, parameters: parameters, defaults: parameters.map { _ in nil }, body: [],
+      position: token.position)
+    functions.append(f)
+    defer { finishFunction() }
+    let e = try expression()
+    f.body = [Stmt(.expression(e), e.position, length: e.length)]
+    return f
   }
 }
