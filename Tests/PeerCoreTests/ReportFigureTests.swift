@@ -99,6 +99,26 @@ struct ReportFigureTests {
       text.contains("volunteers gave \(Int(Double(minutes)!)) hours of support in \(totalContacts) contacts"))
   }
 
+  /// The demo project carries the standard reports beside its starter script: no name clashes,
+  /// and loading them only defines things (Project.scripts() loads them at every start).
+  @Test func theReportsLoadBesideTheStarterScript() throws {
+    final class Printed: @unchecked Sendable { var lines: [String] = [] }
+    let printed = Printed()
+    var options = ReportFixture.options()
+    options.output = { printed.lines.append($0) }
+    let session = Session(store: try makeStore(), options: options)
+    try session.run(Starter.projectScript, file: "scripts/project.peer")
+    for path in ReportFixture.exampleReports() { try session.run(try FileSystem.read(path), file: path) }
+    #expect(printed.lines == [])
+    for name in ["quarterly", "reach", "support_given", "endings_summary", "workforce", "caseloads"] {
+      guard case .host(let h)? = session.interpreter.global(name) else {
+        Issue.record("\(name) is not a report")
+        continue
+      }
+      #expect(h is Report, "\(name)")
+    }
+  }
+
   @Test func reach() throws {
     let r = try ReportFixture.run("reach.run(financial_year(2025))")
     // Supported: a match that had begun by the end of the year and had not ended before it.
