@@ -208,7 +208,7 @@ struct ReportFigureTests {
       ORDER BY date(dbs_checked_on, '+3 years'), id
       """
     ).map { $0[0] }
-    let list = try #require(r.table("DBS checks expiring within 90 days"))
+    let list = try #require(r.table("DBS checks expired or expiring within 90 days"))
     #expect(Set(list.rows.map { $0[1].text }) == Set(expiring))
     #expect(list.rows.count == expiring.count)
   }

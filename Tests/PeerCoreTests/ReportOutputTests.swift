@@ -252,6 +252,13 @@ struct ReportOutputTests {
     #expect(ReportFormat.csv.render(r) == "name,note,said\n\"Smith, Jo\",'=1+1,\"a \"\"b\"\"\"\n")
   }
 
+  @Test func decimalsAreRoundedForPeopleButNotForTools() throws {
+    let r = try run("report d {\n  table \"T\" = [{k: \"a\", avg: 157 / 3}]\n}", "d.run()")
+    #expect(ReportFormat.table.render(r).contains("a  52.3"))
+    #expect(ReportFormat.csv.render(r) == "k,avg\na,52.3\n")
+    #expect(ReportFormat.json.render(r).contains("{\"k\": \"a\", \"avg\": 52.333333333333336}"))
+  }
+
   @Test func chartDrawsAnyTable() throws {
     let s = session()
     let v = try s.run(

@@ -36,7 +36,8 @@ struct JSONRenderer {
     switch c {
     case .empty: return "null"
     case .int(let n): return String(n)
-    case .number(let d): return d.isFinite ? c.text : "null"
+    // Full precision for other tools; the other formats round to one decimal place.
+    case .number(let d): return d.isFinite ? String(d) : "null"
     default: return string(c.text)
     }
   }
