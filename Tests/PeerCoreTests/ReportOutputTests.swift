@@ -200,6 +200,9 @@ struct ReportOutputTests {
     #expect(r.result.sections.first == .text("6 items, 3 even"))
     #expect(r.result.table("Evens")?.rows == [[.int(0)], [.int(2)]])
     #expect(try s.run("passes", file: "p")?.repr == "1")
+    // Scripts can read the figures of a result.
+    #expect(
+      try s.run("shared.run(6).tables[0]", file: "t")?.repr == "{title: \"Evens\", rows: [{n: 0}, {n: 2}]}")
     do {
       try s.run("report clash(n) {\n  let n = 1\n  text \"x\"\n}", file: "c.peer")
       Issue.record("expected an error")

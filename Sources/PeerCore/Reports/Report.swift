@@ -168,8 +168,29 @@ public final class ReportValue: HostObject {
     switch name {
     case "title": return .text(result.title)
     case "tables":
+      // Each table (and chart) as {title, rows}: rows are maps of the figures as shown.
       return .list(
-        result.tables.map { Value.list($0.rows.map { Value.list($0.map { Value.text($0.text) }) }) })
+        result.sections.compactMap { section -> Value? in
+          let table: ReportTable
+          switch section {
+          case .table(let t): table = t
+          case .chart(let c): table = c.table
+          case .text: return nil
+          }
+          let rows = (table.rows + (table.total.map { [$0] } ?? [])).map { row -> Value in
+            let m = MapObject()
+            for (c, name) in table.columns.enumerated() where c < row.count {
+              switch row[c] {
+              case .int(let n): m.entries[.text(name)] = .int(n)
+              case .number(let d): m.entries[.text(name)] = .float(d)
+              case .empty: m.entries[.text(name)] = .null
+              default: m.entries[.text(name)] = .text(row[c].text)
+              }
+            }
+            return .map(m)
+          }
+          return .map(MapObject([.text("title"): .text(table.title), .text("rows"): .list(rows)]))
+        })
     default: return nil
     }
   }
