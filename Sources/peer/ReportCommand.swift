@@ -36,7 +36,11 @@ struct ReportCommand: ParsableCommand {
     let session = try projectOptions.session(options: budget.interpreterOptions(arguments: []))
     let reports = session.interpreter.globalNames.filter { reportNamed($0, in: session) != nil }.sorted()
     guard let name else {
-      Console.writeLine(reports.isEmpty ? "This project has no reports." : reports.joined(separator: "\n"))
+      // Each with its parameters, as it is run: quarterly(q) is `peer report quarterly --q ...`.
+      let lines = reports.compactMap { reportNamed($0, in: session) }.map {
+        "\($0.name)(\($0.parameters.joined(separator: ", ")))"
+      }
+      Console.writeLine(lines.isEmpty ? "This project has no reports." : lines.joined(separator: "\n"))
       return
     }
     guard let report = reportNamed(name, in: session) else {

@@ -26,7 +26,7 @@ struct ReportCommandTests {
   @Test func runsAReportInEachFormat() throws {
     let (folder, p) = try project()
     let list = try PeerProcess.run(["report", "--project", p])
-    #expect(list.stdout == "seen\n")
+    #expect(list.stdout == "seen(q, site)\n")
     let table = try PeerProcess.run([
       "report", "seen", "--project", p, "--q", "quarter(2026-07-01)", "--site", "Bristol",
     ])
