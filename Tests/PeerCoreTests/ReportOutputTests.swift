@@ -119,6 +119,27 @@ struct ReportOutputTests {
     #expect(!html.contains("<link"))
   }
 
+  @Test func smallFiguresInTextAreSuppressedToo() throws {
+    let source = """
+      let few = [1, 2, 3]
+      report t(under) {
+        text "{len(few)} mothers, {len(few) * 10} contacts, {str(len(few) - 1)} days, {1.5} hours"
+        table "T" = few | map {n: it}
+      }
+      report s {
+        text "{len(few)} mothers, {len(few) * 10} contacts, {str(len(few) - 1)} days, {1.5} hours"
+        suppress under 5
+      }
+      """
+    #expect(try run(source, "s.run()").sections.first == .text("<5 mothers, 30 contacts, 2 days, 1.5 hours"))
+    // Without `suppress`, figures are shown as they are; and the rule ends with the report's run.
+    #expect(try run(source, "t.run(1)").sections.first == .text("3 mothers, 30 contacts, 2 days, 1.5 hours"))
+    let s = session()
+    try s.run(source, file: "r.peer")
+    try s.run("s.run()", file: "a")
+    #expect(try s.run("\"{len(few)}\"", file: "b")?.repr == "\"3\"")
+  }
+
   @Test func chartsOfEveryStyleDrawOneSVG() throws {
     let r = try run(
       """

@@ -20,11 +20,13 @@ public final class Report: HostObject {
   let headerTitle: Value
   let parts: [Part]
   let suppression: Suppression?
+  let running: ReportLibrary.RunningReport
 
   init(
     name: String, parameters: [String], defaults: [Value], headerTitle: Value, parts: [Part],
-    suppression: Suppression?
+    suppression: Suppression?, running: ReportLibrary.RunningReport
   ) {
+    self.running = running
     self.name = name
     self.parameters = parameters
     self.defaults = defaults
@@ -76,6 +78,10 @@ public final class Report: HostObject {
       if case .range(let r) = v, let label = r.label { return label }
       return v.description
     }
+    // Texts suppress their small figures as the tables do (a report run inside another keeps its own rule).
+    let outer = running.suppressUnder
+    running.suppressUnder = suppression?.under
+    defer { running.suppressUnder = outer }
     // A title in the header (`report r "Title" { }`) was worked out when the report was declared.
     var result = ReportResult(name: name, title: headerTitle.isNull ? name : headerTitle.description)
     for part in parts {
@@ -98,7 +104,7 @@ public final class Report: HostObject {
   }
 
   /// `|declare_report`: checks the declaration's map and makes the report.
-  static func declare(_ declaration: Value) throws -> Value {
+  static func declare(_ declaration: Value, running: ReportLibrary.RunningReport) throws -> Value {
     guard case .map(let d) = declaration, case .string(let name)? = d["name"],
       case .list(let params)? = d["parameters"], case .list(let defaults)? = d["defaults"],
       case .list(let entries)? = d["entries"]
@@ -149,7 +155,7 @@ public final class Report: HostObject {
     return .host(
       Report(
         name: name.value, parameters: params.items.map { $0.description }, defaults: Array(defaults.items),
-        headerTitle: d["title"] ?? .null, parts: parts, suppression: suppression))
+        headerTitle: d["title"] ?? .null, parts: parts, suppression: suppression, running: running))
   }
 }
 

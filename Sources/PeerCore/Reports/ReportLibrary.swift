@@ -4,7 +4,18 @@ import PeerScript
 /// at the REPL `save(x, "file.csv")`, `chart(x, "bar")` and `count_by_month(items, period, f)`.
 enum ReportLibrary {
   static func register(in interpreter: Interpreter) {
-    interpreter.define("|declare_report", arity: 1...1, doc: "") { args in try Report.declare(args[0]) }
+    let running = RunningReport()
+    interpreter.define("|declare_report", arity: 1...1, doc: "") { args in
+      try Report.declare(args[0], running: running)
+    }
+    // Every figure interpolated into a report's text: a small count is shown as "<N" while a
+    // report with `suppress under N` runs.
+    interpreter.define("|report_figure", arity: 1...1, doc: "") { args in
+      if let under = running.suppressUnder, case .int(let n) = args[0], n >= 1, n < under {
+        return .text("<\(under)")
+      }
+      return args[0]
+    }
 
     interpreter.define(
       "save", arity: 2...2,
@@ -80,6 +91,11 @@ enum ReportLibrary {
           return Value.map(MapObject([.text("month"): .text(label), .text("count"): .int(n)]))
         })
     }
+  }
+
+  /// What the report being worked out asks of its texts (nil between runs).
+  final class RunningReport {
+    var suppressUnder: Int?
   }
 
   static let monthNames = [

@@ -37,8 +37,12 @@ extension Parser {
       var entry = DeclarationEntry(clause: clause, position: at.position, length: clause.count)
       let parameters = decl.parameters + lets
       switch clause {
-      case "title", "text":
+      case "title":
         entry.set("value", .function(try p.reportFunction(parameters, name: clause)))
+      case "text":
+        let f = try p.reportFunction(parameters, name: clause)
+        Parser.markFigures(in: f)
+        entry.set("value", .function(f))
       case "table", "chart":
         if clause == "chart" {
           let styleToken = p.token
@@ -106,5 +110,21 @@ extension Parser {
     let e = try expression()
     f.body = [Stmt(.expression(e), e.position, length: e.length)]
     return f
+  }
+
+  /// `text "{n} referrals"`: each interpolated value goes through `|report_figure`, so that the
+  /// host can suppress a small count in the text as it does in the tables.
+  static func markFigures(in f: FunctionDecl) {
+    guard case .expression(let e)? = f.body.first?.kind, case .interpolation(let parts) = e.kind else {
+      return
+    }
+    let marked = parts.map { part -> InterpolationPart in
+      guard case .expr(let x) = part else { return part }
+      return .expr(Expr(.call(Expr(.name("|report_figure"), x.position), [x]), x.position, length: x.length))
+    }
+    f.body = [
+      Stmt(
+        .expression(Expr(.interpolation(marked), e.position, length: e.length)), e.position, length: e.length)
+    ]
   }
 }
