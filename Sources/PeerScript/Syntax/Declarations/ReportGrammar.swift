@@ -26,6 +26,7 @@ extension Parser {
             "\"\(name)\" is already a name in this report", at: nameToken, hint: "choose another name")
         }
         try p.expect("=", "\"=\" after the name, as in let year_visits = visits | where .date in q")
+        p.skipNewlines()
         var entry = DeclarationEntry(clause: "let", position: at.position, length: 3)
         entry.set("name", .text(name))
         entry.set("value", .function(try p.reportFunction(decl.parameters + lets, name: name)))
@@ -69,6 +70,7 @@ extension Parser {
         }
         entry.set("total", .bool(total))
         try p.expect("=", "\"=\" and the \(clause)'s pipeline, as in \(clause) \"Title\" = visits | count")
+        p.skipNewlines()  // a long pipeline may start on the next line
         entry.set("value", .function(try p.reportFunction(parameters, name: clause)))
       case "suppress":
         guard p.isIdentifier("under") else {
@@ -94,7 +96,7 @@ extension Parser {
           "a report has no \"\(clause)\" line", at: at,
           hint: closestMatch(to: clause, in: ["title", "table", "chart", "text", "suppress", "let"]).map {
             "did you mean \"\($0)\"?"
-          } ?? "a report's lines are title, table, chart, text and suppress")
+          } ?? "a report's lines are title, table, chart, text, suppress and let")
       }
       return entry
     }
