@@ -10,6 +10,7 @@ public final class Session {
   /// A session on a store, or on the language alone when `store` is nil.
   public init(store: RecordStore?, options: InterpreterOptions) {
     interpreter = Interpreter(options: options)
+    ReportLibrary.register(in: interpreter)
     if let store {
       let bridge = RecordBridge(store: store)
       Lifecycle.register(in: interpreter, bridge: bridge)

@@ -29,6 +29,7 @@ struct Peer: ParsableCommand {
     subcommands: [
       Repl.self, Run.self, Check.self, TestCommand.self, Init.self, Demo.self, Import.self, Export.self,
       FormCommand.self,
+      ReportCommand.self,
     ],
     defaultSubcommand: Repl.self
   )

@@ -474,10 +474,14 @@ extension VM {
         return (a + 1, nargs)
       }
     case .host(let h):
-      // A host value's methods are fields holding functions (`referral.submit(answers)`).
+      // A host value's methods are fields holding functions (`quarterly.run(q)`).
       if case .string(let s) = name, let f = try h.field(s.value) {
-        base[a + 1] = f
-        return (a + 1, nargs)
+        switch f {
+        case .closure, .native:
+          base[a + 1] = f
+          return (a + 1, nargs)
+        default: break
+        }
       }
     default: break
     }

@@ -17,7 +17,8 @@ extension Parser {
   /// The declaration keywords and their grammars. A keyword is contextual: it starts a
   /// declaration only when a name follows it.
   nonisolated(unsafe) static var declarationGrammars: [String: DeclarationGrammar] = [
-    "form": { parser, decl in try parser.formBody(decl) }
+    "form": { parser, decl in try parser.formBody(decl) },
+    "report": { p, d in try p.reportGrammar(d) }
   ]
 
   /// Whether the current token starts a declaration (`form referral ...`).

@@ -1,0 +1,44 @@
+/// Reports for spreadsheets. One table is a plain CSV file (a header line, then the rows); a
+/// report with several tables gives each a line with its title before it and a blank line after.
+struct CSVRenderer {
+  func render(_ result: ReportResult) -> String {
+    let tables = result.sections.compactMap { section -> ReportTable? in
+      switch section {
+      case .table(let t): return t
+      case .chart(let c): return c.table
+      case .text: return nil
+      }
+    }
+    if tables.count == 1 { return table(tables[0]) }
+    return tables.map { field($0.title) + "\n" + table($0) }.joined(separator: "\n")
+  }
+
+  func table(_ t: ReportTable) -> String {
+    var out = t.columns.map(field).joined(separator: ",") + "\n"
+    for row in t.rows + (t.total.map { [$0] } ?? []) {
+      out += row.map { field($0.text) }.joined(separator: ",") + "\n"
+    }
+    return out
+  }
+
+  /// Quoted when it holds a comma, quote or line break; a leading = + - @ is prefixed with a
+  /// quote mark so that a spreadsheet does not run it as a formula.
+  func field(_ s: String) -> String {
+    var s = s
+    if let first = s.first, "=+-@".contains(first), Double(s) == nil { s = "'" + s }
+    if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+      return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
+    }
+    return s
+  }
+}
+
+extension String {
+  func replacingAll(_ target: Character, with replacement: String) -> String {
+    var out = ""
+    for c in self {
+      if c == target { out += replacement } else { out.append(c) }
+    }
+    return out
+  }
+}

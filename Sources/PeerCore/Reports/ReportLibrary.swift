@@ -1,0 +1,118 @@
+import PeerScript
+
+/// The report built-ins: `|declare_report` behind `report NAME { }`, and for any pipeline result
+/// at the REPL `save(x, "file.csv")`, `chart(x, "bar")` and `count_by_month(items, period, f)`.
+enum ReportLibrary {
+  static func register(in interpreter: Interpreter) {
+    let running = RunningReport()
+    interpreter.define("|declare_report", arity: 1...1, doc: "") { args in
+      try Report.declare(args[0], running: running)
+    }
+    // Every figure interpolated into a report's text: a small count is shown as "<N" while a
+    // report with `suppress under N` runs.
+    interpreter.define("|report_figure", arity: 1...1, doc: "") { args in
+      if let under = running.suppressUnder, case .int(let n) = args[0], n >= 1, n < under {
+        return .text("<\(under)")
+      }
+      return args[0]
+    }
+
+    interpreter.define(
+      "save", arity: 2...2,
+      doc:
+        "save(x, \"file.csv\") - write a report or any table to a file; .csv, .json, .md, .html or .txt by its name"
+    ) { args in
+      let path = try args.string(1)
+      guard let format = ReportFormat.from(fileName: path) else {
+        throw RuntimeError(
+          "save cannot tell which format \"\(path)\" should be",
+          hint: "end the file name with .csv, .json, .md, .html or .txt")
+      }
+      let result = try asResult(args[0], title: baseName(path))
+      try ReportFile.write(format.render(result), to: path)
+      return .text(path)
+    }
+
+    interpreter.define(
+      "chart", arity: 1...3,
+      doc:
+        "chart(x, \"bar\", \"Title\") - draw a table as a chart: \"bar\", \"stacked\" or \"line\"; save it as .html"
+    ) { args in
+      let styleName = args.count > 1 ? try args.string(1) : "bar"
+      guard let style = ChartStyle(rawValue: styleName == "stacked bar" ? "stacked" : styleName) else {
+        throw RuntimeError(
+          "there is no \"\(styleName)\" chart", hint: "the charts are \"bar\", \"stacked\" and \"line\"")
+      }
+      let title = args.count > 2 ? try args.string(2) : "Chart"
+      let table = try ReportTable.from(args[0], title: title)
+      guard table.columns.count >= 2 else {
+        throw RuntimeError(
+          "a chart needs a label and at least one figure per row, got the one column \(table.columns.first ?? "")",
+          hint: "chart a table such as visits | group .kind | count")
+      }
+      var result = ReportResult(name: "chart", title: title)
+      result.sections = [.chart(ReportChart(style: style, table: table))]
+      return .host(ReportValue(result))
+    }
+
+    interpreter.define(
+      "count_by_month", arity: 3...3,
+      doc:
+        "count_by_month(items, period, f) - how many items have f(item) in each month of the period, empty months as 0"
+    ) { args in
+      guard case .range(let period) = args[1], case .date(let first) = period.lower,
+        case .date(let last) = period.upper
+      else { throw args.typeError(1, expected: "a period of dates, such as this_quarter") }
+      let f = try args.function(2)
+      let start = CivilDate(days: first)
+      var monthStarts: [Int32] = []
+      var m = CivilDate(year: start.year, month: start.month, day: 1)
+      while m.days <= last {
+        monthStarts.append(m.days)
+        m = m.addingMonths(1)
+      }
+      var counts = [Int](repeating: 0, count: monthStarts.count)
+      let items: ContiguousArray<Value>
+      switch args[0] {
+      case .list(let l): items = l.items
+      case .host(let h): items = try h.items() ?? []
+      default: throw args.typeError(0, expected: "a list or records")
+      }
+      for item in items {
+        guard case .date(let d) = try args.call(f, item), d >= first, d <= last else { continue }
+        let c = CivilDate(days: d)
+        let index = (c.year - start.year) * 12 + (c.month - start.month)
+        if index >= 0 && index < counts.count { counts[index] += 1 }
+      }
+      return .list(
+        zip(monthStarts, counts).map { day, n in
+          let c = CivilDate(days: day)
+          let label = "\(String(monthNames[c.month - 1].prefix(3))) \(c.year)"
+          return Value.map(MapObject([.text("month"): .text(label), .text("count"): .int(n)]))
+        })
+    }
+  }
+
+  /// What the report being worked out asks of its texts (nil between runs).
+  final class RunningReport {
+    var suppressUnder: Int?
+  }
+
+  static let monthNames = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December",
+  ]
+
+  static func asResult(_ value: Value, title: String) throws -> ReportResult {
+    if case .host(let h) = value, let r = h as? ReportValue { return r.result }
+    var result = ReportResult(name: title, title: title)
+    result.sections = [.table(try ReportTable.from(value, title: title))]
+    return result
+  }
+
+  static func baseName(_ path: String) -> String {
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    guard let dot = name.lastIndex(of: ".") else { return name }
+    return String(name[..<dot])
+  }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// `peer report`: listing, parameters as Peer script or text, every format, --out, and the
+/// messages for a wrong name, parameter or format.
+@Suite("report command")
+struct ReportCommandTests {
+  func project() throws -> (TemporaryFolder, String) {
+    let folder = try TemporaryFolder()
+    let p = folder.path("p")
+    #expect(try PeerProcess.run(["init", p]).status == 0)
+    try """
+    let visits_seen = [
+      {site: "Bristol", kind: "home", on: 2026-07-02},
+      {site: "Bristol", kind: "phone", on: 2026-08-10},
+      {site: "Leeds", kind: "home", on: 2026-10-01},
+    ]
+    report seen(q = this_quarter, site = "Bristol") {
+      title "Visits in {site}, {q}"
+      table "By kind" with total = visits_seen | where .on in q and .site == site | group .kind | count as visits
+    }
+    """.write(toFile: p + "/scripts/seen.peer", atomically: true, encoding: .utf8)
+    return (folder, p)
+  }
+
+  @Test func runsAReportInEachFormat() throws {
+    let (folder, p) = try project()
+    let list = try PeerProcess.run(["report", "--project", p])
+    #expect(list.stdout == "seen(q, site)\n")
+    let table = try PeerProcess.run([
+      "report", "seen", "--project", p, "--q", "quarter(2026-07-01)", "--site", "Bristol",
+    ])
+    #expect(table.status == 0, "\(table.stderr)")
+    #expect(table.stdout.hasPrefix("Visits in Bristol, Q2 2026/27\n"))
+    #expect(table.stdout.contains("home        1"))
+    let csv = try PeerProcess.run([
+      "report", "seen", "--project", p, "--q=quarter(2026-07-01)", "--format", "csv",
+    ])
+    #expect(csv.stdout == "kind,visits\nhome,1\nphone,1\nTotal,2\n")
+    // A bare word is text; a name the project knows is Peer script.
+    let leeds = try PeerProcess.run([
+      "report", "seen", "--project", p, "--q", "between(2026-09-01, 2026-12-31)", "--site", "Leeds",
+      "--format", "json",
+    ])
+    #expect(leeds.stdout.contains("\"title\": \"Visits in Leeds, 2026-09-01 to 2026-12-31\""))
+    let out = folder.path("seen.html")
+    let html = try PeerProcess.run(["report", "seen", "--project", p, "--today", "2026-08-01", "--out", out])
+    #expect(html.status == 0, "\(html.stderr)")
+    #expect(
+      try String(contentsOfFile: out, encoding: .utf8).contains("<h1>Visits in Bristol, Q2 2026/27</h1>"))
+    let md = try PeerProcess.run([
+      "report", "seen", "--project", p, "--today", "2026-08-01", "--format", "md",
+    ])
+    #expect(md.stdout.contains("| **Total** | **2** |"))
+  }
+
+  @Test func mistakesAreExplained() throws {
+    let (folder, p) = try project()
+    defer { withExtendedLifetime(folder) {} }
+    let name = try PeerProcess.run(["report", "sen", "--project", p])
+    #expect(name.status == 1)
+    #expect(name.stderr == "peer: there is no report called \"sen\"\n  hint: did you mean \"seen\"?\n")
+    let parameter = try PeerProcess.run(["report", "seen", "--project", p, "--quarter", "1"])
+    #expect(parameter.status == 1)
+    #expect(
+      parameter.stderr
+        == "peer: the report seen has no parameter \"quarter\"\n  hint: its parameters are --q, --site\n")
+    let format = try PeerProcess.run(["report", "seen", "--project", p, "--format", "pdf"])
+    #expect(format.status == 1)
+    #expect(format.stderr.contains("the formats are table, csv, json, md and html"))
+    let bad = try PeerProcess.run(["report", "seen", "--project", p, "--q", "2026-07-01"])
+    #expect(bad.status == 1)
+    #expect(
+      bad.stderr.contains("cannot look for date in a date") || bad.stderr.contains("cannot look inside date"))
+  }
+}

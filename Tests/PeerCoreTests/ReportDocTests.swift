@@ -1,0 +1,58 @@
+import PeerScript
+import Testing
+
+@testable import PeerCore
+
+/// Every ```peer block of docs/reports.md runs, and prints exactly its `# expect:` lines.
+@Suite("docs/reports.md")
+struct ReportDocTests {
+  struct Example: Sendable, CustomTestStringConvertible {
+    let line: Int
+    let source: String
+    var testDescription: String { "docs/reports.md:\(line)" }
+  }
+
+  static let examples: [Example] = {
+    let text = (try? FileSystem.read(ReportFixture.repository + "/docs/reports.md")) ?? ""
+    var found: [Example] = []
+    var current: [Substring]?
+    var start = 0
+    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      if current == nil {
+        if line == "```peer" {
+          current = []
+          start = i + 1
+        }
+      } else if line == "```" {
+        found.append(Example(line: start, source: current!.joined(separator: "\n") + "\n"))
+        current = nil
+      } else {
+        current!.append(line)
+      }
+    }
+    return found
+  }()
+
+  @Test func theExamplesAreFound() { #expect(Self.examples.count >= 5) }
+
+  @Test(arguments: Self.examples)
+  func example(_ example: Example) throws {
+    final class Printed: @unchecked Sendable { var lines: [String] = [] }
+    let printed = Printed()
+    var options = ReportFixture.options()
+    options.output = { text in
+      printed.lines += text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+    let session = Session(store: nil, options: options)
+    try session.run(example.source, file: "docs/reports.md:\(example.line)")
+    let marker = "# expect:"
+    let expected = example.source.split(separator: "\n", omittingEmptySubsequences: false).compactMap {
+      line -> String? in
+      guard line.hasPrefix(marker) else { return nil }
+      let rest = line.dropFirst(marker.count)
+      return String(rest.hasPrefix(" ") ? rest.dropFirst() : rest)
+    }
+    #expect(!expected.isEmpty)
+    #expect(printed.lines == expected)
+  }
+}
