@@ -139,11 +139,3 @@ public enum FormDocument {
     return out
   }
 }
-
-extension String {
-  func replacingAll(_ a: Character, with b: String) -> String {
-    var out = ""
-    for c in self { if c == a { out += b } else { out.append(c) } }
-    return out
-  }
-}

@@ -32,13 +32,3 @@ struct CSVRenderer {
     return s
   }
 }
-
-extension String {
-  func replacingAll(_ target: Character, with replacement: String) -> String {
-    var out = ""
-    for c in self {
-      if c == target { out += replacement } else { out.append(c) }
-    }
-    return out
-  }
-}
