@@ -2,7 +2,7 @@ import PeerScript
 
 /// A project's `match score(m, v) { ... }`: hard requirements that rule a pair out, and criteria
 /// that each give points with a reason. Built by `|declare_match` from the declaration's map;
-/// the REPL shows it, and `score.explain(m, v)` / `score.points(m, v)` use it on one pair.
+/// the REPL shows it, and `explain(m, v)` uses it on one pair.
 final class MatchScore: HostObject {
   /// Which of the two records a test reads, so work that depends on one only is done once.
   struct Dependence: OptionSet {
@@ -58,37 +58,11 @@ final class MatchScore: HostObject {
     case "title": return title.map { .text($0) } ?? .null
     case "criteria": return .int(criteria.count)
     case "requirements": return .int(requirements.count)
-    case "explain":
-      return .native(
-        NativeFunction(
-          "explain", arity: 2...2,
-          doc:
-            "score.explain(mother, volunteer) - each criterion's points and reason, and any requirement she fails"
-        ) { args in
-          let (m, v) = (
-            try Matching.recordArgument(args, 0, .mother), try Matching.recordArgument(args, 1, .volunteer)
-          )
-          return try self.explanationRows(m, v, vm: args.vm)
-        })
-    case "points":
-      return .native(
-        NativeFunction(
-          "points", arity: 2...2,
-          doc: "score.points(mother, volunteer) - the total, or nil when a requirement rules the pair out"
-        ) { args in
-          let (m, v) = (
-            try Matching.recordArgument(args, 0, .mother), try Matching.recordArgument(args, 1, .volunteer)
-          )
-          guard try self.failures(m, v, vm: args.vm).isEmpty else { return .null }
-          var total = 0.0
-          for c in self.criteria { total += try self.points(c, m, v, vm: args.vm) }
-          return Matching.number(total)
-        })
     default: return nil
     }
   }
 
-  override var fieldNames: [String] { ["name", "title", "criteria", "requirements", "explain", "points"] }
+  override var fieldNames: [String] { ["name", "title", "criteria", "requirements"] }
 
   // MARK: - One pair
 
@@ -189,7 +163,7 @@ final class MatchScore: HostObject {
     return (count, measured)
   }
 
-  /// `score.explain(m, v)`: one row per criterion that applies, then one per failed requirement.
+  /// `explain(m, v)`: one row per criterion that applies, then one per failed requirement.
   func explanationRows(_ m: Value, _ v: Value, vm: VM) throws -> Value {
     var rows = ContiguousArray<Value>()
     var total = 0.0

@@ -75,6 +75,16 @@ enum Matching {
     }
 
     interpreter.define(
+      "explain", arity: 2...3,
+      doc:
+        "explain(mother, volunteer) - each criterion's points and reason for the pair, any requirement it fails, and the total"
+    ) { args in
+      let m = try recordArgument(args, 0, .mother)
+      let v = try recordArgument(args, 1, .volunteer)
+      return try score(args, from: 2).explanationRows(m, v, vm: args.vm)
+    }
+
+    interpreter.define(
       "accept", arity: 1...1,
       doc:
         "accept(suggestions) - make the matches of a plan from suggest_all, or of one row (or a list of rows) of suggest"
