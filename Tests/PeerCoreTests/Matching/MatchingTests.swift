@@ -1,3 +1,4 @@
+import Foundation
 import PeerCore
 import PeerScript
 import PeerStore
@@ -109,6 +110,20 @@ struct MatchingTests {
     #expect(plan.contains("2 matches proposed for 2 waiting mothers, total score 9"))
     #expect(plan.contains("Greedy (best pair first) would make 1 with total 5"))
     #expect(plan.contains("1 more mother matched, +4 points (+80%)"))
+  }
+
+  /// docs/matching.md shows this suite's score and its `suggest(M-0002)` for this data.
+  @Test func theDocsShowWhatRuns() throws {
+    let root = "\(#filePath)".components(separatedBy: "/Tests/")[0]
+    let doc = try FileSystem.read(root + "/docs/matching.md")
+    let blocks = doc.components(separatedBy: "```\n")
+    #expect(blocks[1].trimmingCharacters(in: .whitespacesAndNewlines) == Self.score)
+    let p = try project()
+    for why in try text(p, "suggest(M-0002) | map .why | join(\"|\")").split(separator: "|") {
+      #expect(doc.contains(" " + why + "\n"), "the docs' suggest table lacks \(why)")
+    }
+    try p.run(blocks[5])
+    #expect(try text(p, "distance(\"LS6 1AA\", \"BD8 1AA\")") != "nil")
   }
 
   @Test func theMatchBuiltInStillWorks() throws {
