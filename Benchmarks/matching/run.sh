@@ -17,7 +17,7 @@ cd "$DIR/project"
 cp "$HERE/score.peer" scripts/score.peer
 seconds() { local s=$(date +%s.%N); "$@" >"$DIR/out.txt"; local e=$(date +%s.%N); echo "$e - $s" | bc; }
 peer_time=$(seconds "$PEER" run "$HERE/plan.peer"); peer_out=$(cat "$DIR/out.txt")
-py_time=$(seconds /usr/bin/python3 "$HERE/suggest_all.py" "$DIR"); py_out=$(cat "$DIR/out.txt")
+py_time=$(seconds python3 "$HERE/suggest_all.py" "$DIR"); py_out=$(cat "$DIR/out.txt")
 echo "peer:  $peer_out  ${peer_time}s"
 echo "scipy: $py_out  ${py_time}s"
 echo "ratio peer/scipy: $(echo "scale=2; $peer_time / $py_time" | bc)"

@@ -76,38 +76,29 @@ struct AssignmentProblem {
     }
     let places = min(n, capacity.reduce(0) { $0 + max(0, $1) })
     let unmatchedCost = Double(places + 1) * (best - worst + 1) + 1
-    @inline(__always) func cost(_ row: Int, _ column: Int) -> Double {
-      column == nobody ? unmatchedCost : -scores[row * columns + column]
-    }
 
-    var rowPotential = [Double](repeating: 0, count: n)
-    var columnPotential = [Double](repeating: 0, count: width)
+    // Plain buffers: this loop runs rows x visited x columns times, and arrays captured by a
+    // nested function would be boxed and checked on every access.
+    let rowPotential = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(n, 1))
+    let columnPotential = UnsafeMutableBufferPointer<Double>.allocate(capacity: width)
+    let distance = UnsafeMutableBufferPointer<Double>.allocate(capacity: width)
+    let previousRow = UnsafeMutableBufferPointer<Int>.allocate(capacity: width)
+    let settled = UnsafeMutableBufferPointer<Bool>.allocate(capacity: width)
+    defer {
+      for buffer in [rowPotential, columnPotential, distance] { buffer.deallocate() }
+      previousRow.deallocate()
+      settled.deallocate()
+    }
+    rowPotential.initialize(repeating: 0)
+    columnPotential.initialize(repeating: 0)
+    settled.initialize(repeating: false)
     var columnOf = [Int](repeating: -1, count: n)
     var members = [[Int]](repeating: [], count: width)
     var room = capacity.map { max(0, $0) } + [Int.max]
-
-    var distance = [Double](repeating: .infinity, count: width)
-    var previousRow = [Int](repeating: -1, count: width)
-    var settled = [Bool](repeating: false, count: width)
     var settledColumns: [Int] = []
     var visitedRows: [(row: Int, distance: Double)] = []
 
-    for start in 0..<n {
-      // Potential that makes every reduced cost out of the new row non-negative.
-      var potential = -Double.infinity
-      for column in 0..<width where column == nobody || scores[start * columns + column] > -.infinity {
-        potential = max(potential, columnPotential[column] - cost(start, column))
-      }
-      rowPotential[start] = potential
-
-      for column in settledColumns { settled[column] = false }
-      settledColumns.removeAll(keepingCapacity: true)
-      for column in 0..<width {
-        distance[column] = .infinity
-        previousRow[column] = -1
-      }
-      visitedRows.removeAll(keepingCapacity: true)
-
+    scores.withUnsafeBufferPointer { scores in
       func relax(_ row: Int, _ d: Double) {
         visitedRows.append((row, d))
         let base = row * columns
@@ -130,45 +121,62 @@ struct AssignmentProblem {
         }
       }
 
-      relax(start, 0)
-      var end = -1
-      while true {
-        var next = -1
-        var nearest = Double.infinity
-        for column in 0..<width where !settled[column] && distance[column] < nearest {
-          nearest = distance[column]
-          next = column
+      for start in 0..<n {
+        // Potential that makes every reduced cost out of the new row non-negative.
+        var potential = columnPotential[nobody] - unmatchedCost
+        for column in 0..<columns where scores[start * columns + column] > -.infinity {
+          potential = max(potential, columnPotential[column] + scores[start * columns + column])
         }
-        guard next >= 0 else { break }  // cannot happen: "nobody" is always reachable
-        settled[next] = true
-        settledColumns.append(next)
-        if room[next] > 0 {
-          end = next
-          break
-        }
-        // A full volunteer: any of her mothers could move elsewhere at no extra reduced cost.
-        for row in members[next] { relax(row, nearest) }
-      }
-      guard end >= 0 else { continue }
+        rowPotential[start] = potential
 
-      let reach = distance[end]
-      for (row, d) in visitedRows { rowPotential[row] += d - reach }
-      for column in settledColumns { columnPotential[column] += distance[column] - reach }
-
-      // Shift the mothers along the path, each to the volunteer that reached her.
-      var column = end
-      while true {
-        let row = previousRow[column]
-        let old = columnOf[row]
-        columnOf[row] = column
-        members[column].append(row)
-        room[column] -= 1
-        if old >= 0 {
-          members[old].removeAll { $0 == row }
-          room[old] += 1
+        for column in settledColumns { settled[column] = false }
+        settledColumns.removeAll(keepingCapacity: true)
+        for column in 0..<width {
+          distance[column] = .infinity
+          previousRow[column] = -1
         }
-        if row == start { break }
-        column = old
+        visitedRows.removeAll(keepingCapacity: true)
+
+        relax(start, 0)
+        var end = -1
+        while true {
+          var next = -1
+          var nearest = Double.infinity
+          for column in 0..<width where !settled[column] && distance[column] < nearest {
+            nearest = distance[column]
+            next = column
+          }
+          guard next >= 0 else { break }  // cannot happen: "nobody" is always reachable
+          settled[next] = true
+          settledColumns.append(next)
+          if room[next] > 0 {
+            end = next
+            break
+          }
+          // A full volunteer: any of her mothers could move elsewhere at no extra reduced cost.
+          for row in members[next] { relax(row, nearest) }
+        }
+        guard end >= 0 else { continue }
+
+        let reach = distance[end]
+        for (row, d) in visitedRows { rowPotential[row] += d - reach }
+        for column in settledColumns { columnPotential[column] += distance[column] - reach }
+
+        // Shift the mothers along the path, each to the volunteer that reached her.
+        var column = end
+        while true {
+          let row = previousRow[column]
+          let old = columnOf[row]
+          columnOf[row] = column
+          members[column].append(row)
+          room[column] -= 1
+          if old >= 0 {
+            members[old].removeAll { $0 == row }
+            room[old] += 1
+          }
+          if row == start { break }
+          column = old
+        }
       }
     }
     return Solution(columnOf: columnOf.map { $0 == nobody || $0 < 0 ? nil : $0 })

@@ -80,7 +80,8 @@ struct MatchingTests {
     try p.run("let plan = suggest_all()")
     #expect(try text(p, "plan.total") == "6")
     #expect(try text(p, "plan.matches") == "2")
-    #expect(try text(p, "plan | map \"{.mother.id} {.volunteer.id}\"") == "[\"M-0001 V-0001\", \"M-0002 V-0002\"]")
+    #expect(
+      try text(p, "plan | map \"{.mother.id} {.volunteer.id}\"") == "[\"M-0001 V-0001\", \"M-0002 V-0002\"]")
     #expect(try p.count(.match) == 0)  // nothing is matched until accepted
     try p.run("accept(plan)")
     #expect(try p.count(.match) == 2)
@@ -149,7 +150,8 @@ struct MatchingTests {
     #expect(try text(p, "suggest(M-0001) | map .name") == "[\"Ann\"]")
     #expect(
       try text(p, "suggest(M-0001)[0].why")
-        == "speaks Gujarati +3, has been there too: young mum +2, per 3 km apart (4.9 km) -1, has room for more than one +1")
+        == "speaks Gujarati +3, has been there too: young mum +2, per 3 km apart (4.9 km) -1, has room for more than one +1"
+    )
     try p.run("suggest_all() | accept")
     #expect(try p.count(.match) == 1)
   }
