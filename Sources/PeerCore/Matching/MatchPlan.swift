@@ -30,7 +30,7 @@ final class MatchPlan: HostObject, ShownAsTable {
   override var description: String {
     func n(_ x: Double) -> String { Matching.number(x).description }
     var text =
-      "\(rows.count) matches proposed for \(mothers) waiting mother\(mothers == 1 ? "" : "s")"
+      "\(rows.count) match\(rows.count == 1 ? "" : "es") proposed for \(mothers) waiting mother\(mothers == 1 ? "" : "s")"
       + (waiting.isEmpty ? "" : " (\(waiting.count) left waiting)") + ", total score \(n(total)). "
     text += "Greedy (best pair first) would make \(greedyMatches) with total \(n(greedyTotal))"
     let moreMatches = rows.count - greedyMatches

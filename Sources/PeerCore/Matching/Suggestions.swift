@@ -69,7 +69,7 @@ enum Suggestions {
     for entry in shown {
       let v = pool.volunteers[entry.volunteer]
       var cells: [(String, Value)] = [
-        ("volunteer", v), ("name", field(v, "name")), ("score", Matching.number(entry.total)),
+        ("volunteer", field(v, "id")), ("name", field(v, "name")), ("score", Matching.number(entry.total)),
       ]
       for (ci, label) in labels.enumerated() {
         let points = entry.parts.first { $0.criterion == ci }?.points
@@ -77,7 +77,7 @@ enum Suggestions {
       }
       cells.append(("room", .int(pool.room[entry.volunteer])))
       cells.append(("why", .text(why(entry.parts.map { ($0.points, $0.reason) }))))
-      cells.append(("mother", m))
+      cells.append(("mother", field(m, "id")))
       rows.append(Matching.row(cells))
     }
     return .list(ListObject(rows))
@@ -91,6 +91,8 @@ enum Suggestions {
     }.joined(separator: ", ")
   }
 
+  /// A row names records by their ids ("V-0012"), which read well in a table; `accept` hands
+  /// them to `match`, which looks them up.
   static func field(_ record: Value, _ name: String) -> Value {
     if case .record(let r) = record { return r[name] ?? .null }
     return .null
@@ -118,7 +120,8 @@ enum Suggestions {
       }
       rows.append(
         Matching.row([
-          ("mother", m), ("mother_name", field(m, "name")), ("volunteer", v), ("name", field(v, "name")),
+          ("mother", field(m, "id")), ("mother_name", field(m, "name")), ("volunteer", field(v, "id")),
+          ("name", field(v, "name")),
           ("score", Matching.number(problem[i, column])), ("why", .text(why(parts))),
         ]))
     }
