@@ -156,6 +156,29 @@ struct MatchingTests {
     #expect(try p.count(.match) == 1)
   }
 
+  @Test func theBefriendingExampleKeepsMatchesClose() throws {
+    let p = try TestProject()
+    let root = "\(#filePath)".components(separatedBy: "/Tests/")[0]
+    try p.session.run(
+      try FileSystem.read(root + "/Examples/matching/befriending.peer"), file: "befriending.peer")
+    try p.run(
+      """
+      create("volunteer", {name: "Near", postcode: "E8 1AA", area: "Dalston", capacity: 1, status: "active",
+        languages: ["English", "Turkish"], experiences: ["young mum"], dbs_checked_on: 2025-01-01})
+      create("volunteer", {name: "Far", postcode: "BS5 1AA", area: "Lawrence Hill", capacity: 1, status: "active",
+        languages: ["Turkish"], dbs_checked_on: 2025-01-01})
+      refer({name: "Elif", postcode: "E5 2BB", area: "Clapton", language: "Turkish",
+        vulnerabilities: ["young parent"], status: "waiting"})
+      """)
+    #expect(try text(p, "suggest(M-0001, befriending) | map .volunteer") == "[\"V-0001\"]")
+    // E5 and E8 are 1.9 km apart: not a whole 2 km, so no points off.
+    #expect(try text(p, "distance(M-0001, V-0001)") == "1.9")
+    #expect(try text(p, "suggest(M-0001)[0].why") == "speaks Turkish +4, was a young mum too +1")
+    #expect(
+      try text(p, "explain(M-0001, V-0002) | where .points == \"ruled out\" | map .reason")
+        == "[\"Far lives more than 10 km away (or too far to tell)\"]")
+  }
+
   // MARK: - Load-time errors
 
   func error(_ source: String) throws -> String {
