@@ -15,6 +15,7 @@ public final class Session {
       let bridge = RecordBridge(store: store)
       Lifecycle.register(in: interpreter, bridge: bridge)
       FormLoader.register(in: interpreter)
+      Matching.register(in: interpreter, bridge: bridge)
       self.bridge = bridge
     } else {
       bridge = nil

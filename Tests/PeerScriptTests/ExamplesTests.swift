@@ -9,12 +9,11 @@ struct ExamplesTests {
     let root = ConformanceScripts.packageRoot.appendingPathComponent("Examples").standardizedFileURL.path
     var found: [ScriptFile] = []
     if let walker = FileManager.default.enumerator(atPath: root) {
+      // These examples need a project's records: PeerCoreTests run them on a store (forms,
+      // reports on the demo, matching scores, workflows).
+      let needStore = ConformanceScripts.needingRecords + ["reports/", "matching/", "workflows/"]
       for case let relative as String in walker
-      where relative.hasSuffix(".peer")
-        && !ConformanceScripts.needingRecords.contains(where: { relative.hasPrefix($0) })
-        // Examples/reports need the records: PeerCoreTests' ReportFigureTests run them on the demo.
-        && !relative.hasPrefix("reports/")
-      {
+      where relative.hasSuffix(".peer") && !needStore.contains(where: { relative.hasPrefix($0) }) {
         found.append(ScriptFile(name: "Examples/" + relative, path: root + "/" + relative))
       }
     }

@@ -12,6 +12,9 @@ public final class RecordBridge: RecordHost {
   var loaded: [RecordKind: [Int64: RecordObject]] = [:]
   private(set) var types: [RecordKind: RecordType] = [:]
   private var kindsByType: [ObjectIdentifier: RecordKind] = [:]
+  /// Each kind's core fields, with the kind a reference names (nil for a plain field): read on
+  /// every field access, so kept here rather than rebuilt from `RecordKind.fields`.
+  private var coreFields: [RecordKind: [String: RecordKind?]] = [:]
 
   /// The slot holding a record's own fields (a map): not a field itself, its entries are shown
   /// as fields after the core ones.
@@ -26,6 +29,15 @@ public final class RecordBridge: RecordHost {
       type.spread = [Self.extraSlot]
       types[kind] = type
       kindsByType[ObjectIdentifier(type)] = kind
+      var fields: [String: RecordKind?] = [:]
+      for spec in kind.fields {
+        if case .reference(let target) = spec.type {
+          fields[spec.name] = target
+        } else {
+          fields[spec.name] = .some(nil)
+        }
+      }
+      coreFields[kind] = fields
     }
   }
 
@@ -126,7 +138,10 @@ public final class RecordBridge: RecordHost {
   // MARK: - RecordHost
 
   public func field(of record: RecordObject, _ name: String) throws -> Value? {
-    guard let kind = kind(of: record), let id = id(of: record) else { return nil }
+    guard let kind = kind(of: record) else { return nil }
+    // A plain core field reads its own slot (the common case, so answered first).
+    if case .some(.none) = coreFields[kind]?[name] { return nil }
+    guard let id = id(of: record) else { return nil }
     // References read as the record they name.
     if let spec = kind.field(name), case .reference(let target) = spec.type {
       guard case .int(let ref) = record.values[kind.fields.firstIndex(of: spec)! + 1] else { return .null }

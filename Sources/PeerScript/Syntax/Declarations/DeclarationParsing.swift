@@ -18,7 +18,8 @@ extension Parser {
   /// declaration only when a name follows it.
   nonisolated(unsafe) static var declarationGrammars: [String: DeclarationGrammar] = [
     "form": { parser, decl in try parser.formBody(decl) },
-    "report": { p, d in try p.reportGrammar(d) }
+    "report": { p, d in try p.reportGrammar(d) },
+    "match": Parser.scoreGrammar
   ]
 
   /// Whether the current token starts a declaration (`form referral ...`).
