@@ -13,6 +13,7 @@ public final class Session {
     if let store {
       let bridge = RecordBridge(store: store)
       Lifecycle.register(in: interpreter, bridge: bridge)
+      Workflows.register(in: interpreter, bridge: bridge)
       self.bridge = bridge
     } else {
       bridge = nil

@@ -16,7 +16,9 @@ extension Parser {
 
   /// The declaration keywords and their grammars. A keyword is contextual: it starts a
   /// declaration only when a name follows it.
-  nonisolated(unsafe) static var declarationGrammars: [String: DeclarationGrammar] = [:]
+  nonisolated(unsafe) static var declarationGrammars: [String: DeclarationGrammar] = [
+    "workflow": Parser.workflowGrammar
+  ]
 
   /// Whether the current token starts a declaration (`form referral ...`).
   var atDeclaration: Bool {
