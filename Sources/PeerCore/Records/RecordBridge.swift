@@ -13,6 +13,8 @@ public final class RecordBridge: RecordHost {
   private(set) var types: [RecordKind: RecordType] = [:]
   /// The workflows the project's scripts declared, by the kind of record they govern.
   var workflows: [RecordKind: Workflow] = [:]
+  /// The daily rules' run in progress, which `task` and `flag` add to.
+  var ruleRun: RuleRun?
   private var kindsByType: [ObjectIdentifier: RecordKind] = [:]
 
   /// The slot holding a record's own fields (a map); not shown as a field.

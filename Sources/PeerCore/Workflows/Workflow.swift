@@ -20,6 +20,8 @@ final class Workflow: HostObject {
   private(set) var guards: [String: [Requirement]] = [:]
   private(set) var onEnter: [String: [Value]] = [:]
   private(set) var onLeave: [String: [Value]] = [:]
+  /// `every day "name" { ... }`, in the order declared.
+  private(set) var rules: [ScheduledRule] = []
   unowned let interpreter: Interpreter
   unowned let bridge: RecordBridge
 
@@ -84,6 +86,17 @@ final class Workflow: HostObject {
       throw RuntimeError.declaration(
         "workflow \(name.value) has no steps", at: declaration,
         hint: "add a line such as: referred -> assessed")
+    }
+    for entry in entries.items {
+      guard case .map(let e) = entry, e["clause"]?.textValue == "rule", let rule = e["name"]?.textValue,
+        let action = e["action"]
+      else { continue }
+      if rule.isEmpty || workflow.rules.contains(where: { $0.name == rule }) {
+        throw RuntimeError.declaration(
+          rule.isEmpty ? "a rule needs a name" : "there are two rules called \"\(rule)\"", at: entry,
+          hint: "each rule's name identifies the tasks it makes, so it must be unique")
+      }
+      workflow.rules.append(ScheduledRule(name: rule, workflow: name.value, action: action))
     }
     for entry in entries.items {
       guard case .map(let e) = entry, let clause = e["clause"]?.textValue, clause == "guard" || clause == "on"
@@ -188,11 +201,12 @@ final class Workflow: HostObject {
     case "steps":
       return .list(statuses.flatMap { a in next[a, default: []].map { Value.text("\(a) -> \($0)") } })
     case "strays": return .list(try strays())
+    case "rules": return .list(rules.map { Value.text($0.name) })
     default: return nil
     }
   }
 
-  override var fieldNames: [String] { ["name", "kind", "statuses", "steps", "strays"] }
+  override var fieldNames: [String] { ["name", "kind", "statuses", "steps", "strays", "rules"] }
 
   /// Records in a status this workflow does not have (it was changed since they got it):
   /// kept as they are, listed here so a coordinator can move them on.

@@ -23,7 +23,8 @@ enum Schema {
   /// Each also sets `PRAGMA user_version` to its number, so that an older peer can say which
   /// schema a newer file has.
   static let migrations: [(identifier: String, apply: @Sendable (Database) throws -> Void)] = [
-    ("v1: records and audit", createRecordsAndAudit)
+    ("v1: records and audit", createRecordsAndAudit),
+    ("v2: tasks and flags", createWorkItems),
   ]
 
   /// The newest schema this peer understands.

@@ -10,12 +10,15 @@
 ///   }
 ///   on enter matched(m) { m.matched_on = today }  # actions when a record enters/leaves a status
 ///   on leave waiting(m) { ... }
+///   every day "first contact" {                 # a scheduled rule: tasks and flags
+///     for x in matches | where ... { task(x, "Call {x.mother.name}", x.started_on + 7 days) }
+///   }
 /// }
 /// ```
 ///
 /// Entries the host receives: `{clause: "of", kind}`, `{clause: "steps", steps: [[from...], [to...], ...]}`,
 /// `{clause: "guard", status, entries: [{clause: "require", condition, message}]}` and
-/// `{clause: "on", event: "enter"|"leave", status, action}`. Conditions, messages and actions
+/// `{clause: "on", event: "enter"|"leave", status, action}`, `{clause: "rule", name, action}`. Conditions, messages and actions
 /// are functions of the record.
 extension Parser {
   static func workflowGrammar(_ parser: inout Parser, _ decl: Declaration) throws {
@@ -65,6 +68,15 @@ extension Parser {
       entry.set("status", .text(status))
       entry.set(
         "action", .function(try blockFunction(parameters: [parameter], name: "on \(event) \(status)")))
+      return entry
+    }
+    if isIdentifier("every"), p + 1 < tokens.count, case .identifier("day") = tokens[p + 1].kind {
+      _ = advance()
+      _ = advance()
+      var entry = DeclarationEntry(clause: "rule", position: at.position, length: 5)
+      let rule = try text("the rule's name")
+      entry.set("name", .text(rule))
+      entry.set("action", .function(try blockFunction(parameters: [], name: "every day \"\(rule)\"")))
       return entry
     }
     // A line of steps: `a, b -> c -> d`.
