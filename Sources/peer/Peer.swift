@@ -27,7 +27,7 @@ struct Peer: ParsableCommand {
       """,
     version: "peer \(Peer.version)",
     subcommands: [
-      Repl.self, Run.self, Check.self, TestCommand.self, Init.self, Demo.self, Import.self, Export.self,
+      Repl.self, Run.self, Check.self, TestCommand.self, Init.self, Demo.self, Import.self, Export.self, Batch.self,
     ],
     defaultSubcommand: Repl.self
   )

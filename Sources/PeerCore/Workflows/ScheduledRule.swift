@@ -25,6 +25,7 @@ public struct RuleSummary: Equatable {
   /// Items that were already open and still hold.
   public var unchanged = 0
   public var errors = 0
+  public init() {}
 }
 
 /// One day's run of every scheduled rule, in the current transaction. `task` and `flag` record

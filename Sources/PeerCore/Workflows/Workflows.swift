@@ -121,15 +121,17 @@ extension Value {
 }
 
 extension Session {
-  /// Runs the daily rules as on `day` (today unless replaying) in one transaction: all that
-  /// they create and close is kept, or, if a rule fails or `dryRun` is set, nothing.
-  public func runRules(on day: CivilDate, dryRun: Bool, report: @escaping (RuleEvent) -> Void) throws
-    -> RuleSummary
-  {
+  /// Runs the daily rules as on `day` (today unless replaying) in one transaction, after `job`
+  /// (a batch file's own statements): all they create and close is kept, or, if anything fails
+  /// or `dryRun` is set, nothing.
+  public func runRules(
+    on day: CivilDate, dryRun: Bool, job: (() throws -> Void)? = nil, report: @escaping (RuleEvent) -> Void
+  ) throws -> RuleSummary {
     guard let bridge else { throw RuntimeError("the daily rules need a project") }
     var summary = RuleSummary()
     do {
       try bridge.inTransaction {
+        try job?()
         summary = try Workflows.runRules(
           bridge: bridge, interpreter: interpreter, day: day.days, report: report)
         if dryRun { throw RollBack() }

@@ -33,9 +33,9 @@ extension Parser {
       entry.set("kind", .text(try identifier("the kind of record (mother, match or volunteer)")))
       return entry
     }
-    if isIdentifier("guard"), p + 1 < tokens.count, case .identifier = tokens[p + 1].kind {
+    if isIdentifier("guard"), p + 1 < tokens.count, tokens[p + 1].isNameOrText {
       _ = advance()
-      let status = try identifier("the status the guard protects")
+      let status = try statusName()
       let parameter = try recordParameter()
       var entry = DeclarationEntry(clause: "guard", position: at.position, length: 5)
       entry.set("status", .text(status))
@@ -61,7 +61,7 @@ extension Parser {
       guard event == "enter" || event == "leave" else {
         throw error("expected \"enter\" or \"leave\" after \"on\", found \(event)", at: et)
       }
-      let status = try identifier("the status")
+      let status = try statusName()
       let parameter = try recordParameter()
       var entry = DeclarationEntry(clause: "on", position: at.position, length: 2)
       entry.set("event", .text(event))
@@ -84,7 +84,7 @@ extension Parser {
     repeat {
       var group: [DeclarationValue] = []
       repeat {
-        group.append(.text(try identifier("a status name")))
+        group.append(.text(try statusName()))
       } while accept(",")
       steps.append(.list(group))
     } while accept("->")
@@ -94,6 +94,12 @@ extension Parser {
     var entry = DeclarationEntry(clause: "steps", position: at.position, length: 1)
     entry.set("steps", .list(steps))
     return entry
+  }
+
+  /// A status: a word, or text in quotes for one with a space (`"in training"`).
+  mutating func statusName() throws -> String {
+    if case .text = token.kind { return try text("a status") }
+    return try identifier("a status name")
   }
 
   /// `(m)` after a guard's or action's status: the name the record goes by in its body.
@@ -114,5 +120,14 @@ extension Parser {
     let e = try orExpr()
     f.body = [Stmt(.expression(e), e.position, length: e.length)]
     return f
+  }
+}
+
+extension Token {
+  fileprivate var isNameOrText: Bool {
+    switch kind {
+    case .identifier, .text: return true
+    default: return false
+    }
   }
 }
