@@ -45,12 +45,10 @@ enum Workflows {
     interpreter.define(
       "done", arity: 1...1, doc: "done(task) - marks a task (or flag) done: done(tasks[0]) or done(12)"
     ) { args in
-      var id: Int64
+      let id: Int64
       switch args[0] {
       case .int(let n): id = Int64(n)
-      case .map(let m) where m["id"] != nil:
-        guard case .int(let n)? = m["id"] else { fallthrough }
-        id = Int64(n)
+      case .map(let m): id = Int64(m["id"]?.intValue ?? -1)
       default: throw args.typeError(0, expected: "a task or its number")
       }
       guard let store = try bridge.writer() as? any WorkItemStore, let item = try store.item(id: id) else {
@@ -114,6 +112,10 @@ enum Workflows {
 }
 
 extension Value {
+  fileprivate var intValue: Int? {
+    if case .int(let n) = self { return n }
+    return nil
+  }
   fileprivate var recordCode: String? {
     if case .record(let r) = self { return r.values[0].textValue }
     return nil
