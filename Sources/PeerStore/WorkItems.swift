@@ -40,4 +40,6 @@ public protocol WorkItemStore {
   func item(id: Int64) throws -> WorkItem?
   func insert(_ item: WorkItem) throws -> Int64
   func close(id: Int64, on day: Int32, how: String) throws
+  /// How many records of a kind have each status (to report those a workflow no longer has).
+  func statusCounts(_ kind: RecordKind) throws -> [String: Int]
 }

@@ -120,6 +120,11 @@ struct Batch: ParsableCommand {
             log.event("error", ["rule": .text(rule), "message": .text(message)])
           }
         })
+      // Records in a status a workflow no longer has: reported, never changed.
+      for s in (try? session.strayStatuses()) ?? [] {
+        log.event(
+          "stray", ["workflow": .text(s.workflow), "status": .text(s.status), "count": .int(s.count)])
+      }
       end(summary)
     } catch {
       // A failing rule was logged by its event; anything else (the job file) is logged here.

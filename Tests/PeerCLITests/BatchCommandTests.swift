@@ -104,6 +104,29 @@ struct BatchCommandTests {
       ).status == 2)
   }
 
+  @Test func recordsInAStatusTheWorkflowNoLongerHasAreReported() throws {
+    let folder = try TemporaryFolder()
+    let project = try demo(folder)
+    // A workflow without "assessed" and "declined": the demo's mothers in them are reported.
+    let narrow = try folder.write(
+      "narrow.peer", "workflow narrow {\n  referred -> waiting -> matched -> active -> ending -> closed\n}\n")
+    try FileManager.default.removeItem(atPath: project + "/scripts/nightly.peer")
+    let run = try PeerProcess.run(
+      ["batch", narrow, "--as-of", "2026-11-26"], directory: URL(fileURLWithPath: project))
+    #expect(run.status == 0, "\(run.stdout)")
+    let strays = try events(run.stdout).filter { $0["event"] as? String == "stray" }
+    #expect(Set(strays.compactMap { $0["status"] as? String }).isSubset(of: ["assessed", "declined"]))
+    #expect(
+      !strays.isEmpty
+        && strays.allSatisfy { ($0["count"] as? Int ?? 0) > 0 && $0["workflow"] as? String == "narrow" })
+    let check = try PeerProcess.run(
+      ["--user", "x"], input: "print(len(mothers | where .status in [\"assessed\", \"declined\"]))\n",
+      directory: URL(fileURLWithPath: project))
+    #expect(
+      check.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        == "\(strays.reduce(0) { $0 + ($1["count"] as! Int) })")
+  }
+
   @Test func theLogFileAndTheLock() throws {
     let folder = try TemporaryFolder()
     let project = try demo(folder)

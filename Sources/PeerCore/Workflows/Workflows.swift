@@ -123,6 +123,24 @@ extension Value {
 }
 
 extension Session {
+  /// For each workflow, the statuses its records hold that it no longer has, with how many
+  /// records hold each: kept as they are, reported so a coordinator can move them on.
+  public func strayStatuses() throws -> [(workflow: String, status: String, count: Int)] {
+    guard let bridge else { return [] }
+    return try bridge.inTransaction {
+      guard let store = try bridge.writer() as? any WorkItemStore else { return [] }
+      var found: [(String, String, Int)] = []
+      for kind in [RecordKind.mother, .match, .volunteer] {
+        guard let workflow = bridge.workflows[kind] else { continue }
+        for (status, n) in try store.statusCounts(kind).sorted(by: { $0.key < $1.key })
+        where !workflow.statuses.contains(status) {
+          found.append((workflow.name, status, n))
+        }
+      }
+      return found
+    }
+  }
+
   /// Runs the daily rules as on `day` (today unless replaying) in one transaction, after `job`
   /// (a batch file's own statements): all they create and close is kept, or, if anything fails
   /// or `dryRun` is set, nothing.

@@ -78,6 +78,14 @@ extension SQLiteAccess: WorkItemStore {
     ])
   }
 
+  func statusCounts(_ kind: RecordKind) throws -> [String: Int] {
+    var counts: [String: Int] = [:]
+    for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM \(kind.table) GROUP BY status") {
+      counts[row[0] ?? ""] = row[1]
+    }
+    return counts
+  }
+
   static func json(_ item: WorkItem) -> String {
     var fields: [String: FieldValue] = [
       "id": .int(Int(item.id)), "kind": .text(item.kind.rawValue), "rule": .text(item.rule),
