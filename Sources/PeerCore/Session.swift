@@ -16,6 +16,7 @@ public final class Session {
       Lifecycle.register(in: interpreter, bridge: bridge)
       FormLoader.register(in: interpreter)
       Matching.register(in: interpreter, bridge: bridge)
+      Workflows.register(in: interpreter, bridge: bridge)
       self.bridge = bridge
     } else {
       bridge = nil

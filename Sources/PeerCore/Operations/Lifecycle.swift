@@ -46,8 +46,19 @@ enum Lifecycle {
       }
       let w = try bridge.writer()
       try Rules.check(record, in: w, isNew: true)
+      let workflow = bridge.workflows[kind]
+      let status = record.fields["status"]?.text
+      if let workflow, let status, !workflow.statuses.contains(status) {
+        throw RuntimeError(
+          "a new \(kind.rawValue) cannot start as \"\(status)\": workflow \(workflow.name) has no such status",
+          hint: "its statuses are " + workflow.statuses.joined(separator: ", "))
+      }
       record.id = try w.insert(record)
-      return bridge.value(record)
+      let value = bridge.value(record)
+      if let workflow, let status, case .record(let r) = value {
+        try workflow.afterChange(r, from: nil, to: status)
+      }
+      return value
     }
 
     func kindArgument(_ args: Arguments, _ i: Int) throws -> RecordKind {

@@ -11,6 +11,10 @@ public final class RecordBridge: RecordHost {
   /// Records already loaded in this transaction, so `x.mother` twice is one record.
   var loaded: [RecordKind: [Int64: RecordObject]] = [:]
   private(set) var types: [RecordKind: RecordType] = [:]
+  /// The workflows the project's scripts declared, by the kind of record they govern.
+  var workflows: [RecordKind: Workflow] = [:]
+  /// The daily rules' run in progress, which `task` and `flag` add to.
+  var ruleRun: RuleRun?
   private var kindsByType: [ObjectIdentifier: RecordKind] = [:]
   /// Each kind's core fields, with the kind a reference names (nil for a plain field): read on
   /// every field access, so kept here rather than rebuilt from `RecordKind.fields`.
@@ -169,6 +173,12 @@ public final class RecordBridge: RecordHost {
       throw RuntimeError("\(kind.rawValue).\(name) is worked out from other records and cannot be set")
     }
     var stored = try stored(record)
+    // Every status change passes through the kind's workflow, whoever makes it.
+    let workflow = name == "status" ? workflows[kind] : nil
+    let oldStatus = stored.fields["status"]?.text
+    if let workflow, case .string(let s) = value, s.value != oldStatus {
+      try workflow.check(record, from: oldStatus, to: s.value)
+    }
     if let spec = kind.field(name) {
       stored.fields[name] = try FieldConversion.field(value, for: spec, kind: kind)
     } else {
@@ -176,6 +186,11 @@ public final class RecordBridge: RecordHost {
       if case .map(let extra) = record.values[kind.fields.count + 1] { extra[name] = value }
     }
     try writer().update(stored)
+    if let workflow, case .string(let s) = value, s.value != oldStatus {
+      // The actions see (and may change) the record in its new status.
+      if let i = record.type.fields.firstIndex(of: name) { record.values[i] = value }
+      try workflow.afterChange(record, from: oldStatus, to: s.value)
+    }
   }
 
   public func extraFieldNames(of record: RecordObject) -> [String] {

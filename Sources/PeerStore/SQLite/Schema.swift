@@ -25,6 +25,7 @@ enum Schema {
   static let migrations: [(identifier: String, apply: @Sendable (Database) throws -> Void)] = [
     ("v1: records and audit", createRecordsAndAudit),
     ("v2: audit of bulk creations by id range", auditRanges),
+    ("v3: tasks and flags", createWorkItems),
   ]
 
   /// The newest schema this peer understands.

@@ -19,7 +19,8 @@ extension Parser {
   nonisolated(unsafe) static var declarationGrammars: [String: DeclarationGrammar] = [
     "form": { parser, decl in try parser.formBody(decl) },
     "report": { p, d in try p.reportGrammar(d) },
-    "match": Parser.scoreGrammar
+    "match": Parser.scoreGrammar,
+    "workflow": Parser.workflowGrammar
   ]
 
   /// Whether the current token starts a declaration (`form referral ...`).

@@ -1,0 +1,99 @@
+import GRDB
+
+extension Schema {
+  /// v2: the tasks and flags of scheduled rules. One row per rule, record and due date.
+  static func createWorkItems(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE tasks (
+          id INTEGER PRIMARY KEY, kind TEXT NOT NULL, rule TEXT NOT NULL, record TEXT NOT NULL,
+          title TEXT NOT NULL, due TEXT NOT NULL, created_on TEXT NOT NULL, closed_on TEXT, closed_how TEXT,
+          UNIQUE (rule, record, due));
+        CREATE INDEX tasks_open ON tasks(closed_on, due);
+        """)
+  }
+}
+
+extension SQLiteAccess: WorkItemStore {
+  static let itemColumns = "id, kind, rule, record, title, due, created_on, closed_on, closed_how"
+
+  func decodeItem(_ row: Row) -> WorkItem {
+    var item = WorkItem(
+      kind: WorkItem.Kind(rawValue: row[1]) ?? .task, rule: row[2], record: row[3], title: row[4],
+      due: ISODate.days(row[5]) ?? 0, createdOn: ISODate.days(row[6]) ?? 0)
+    item.id = row[0]
+    item.closedOn = (row[7] as String?).flatMap(ISODate.days)
+    item.closedHow = row[8]
+    return item
+  }
+
+  func openItems(rule: String?) throws -> [WorkItem] {
+    let sql = "SELECT \(Self.itemColumns) FROM tasks WHERE closed_on IS NULL"
+    if let rule {
+      return try Row.fetchAll(db, sql: sql + " AND rule = ? ORDER BY due, id", arguments: [rule]).map(
+        decodeItem)
+    }
+    return try Row.fetchAll(db, sql: sql + " ORDER BY due, id").map(decodeItem)
+  }
+
+  func item(rule: String, record: String, due: Int32) throws -> WorkItem? {
+    try Row.fetchOne(
+      try db.cachedStatement(
+        sql: "SELECT \(Self.itemColumns) FROM tasks WHERE rule = ? AND record = ? AND due = ?"),
+      arguments: [rule, record, ISODate.text(due)]
+    ).map(decodeItem)
+  }
+
+  func item(id: Int64) throws -> WorkItem? {
+    try Row.fetchOne(db, sql: "SELECT \(Self.itemColumns) FROM tasks WHERE id = ?", arguments: [id]).map(
+      decodeItem)
+  }
+
+  func insert(_ item: WorkItem) throws -> Int64 {
+    try db.cachedStatement(
+      sql: "INSERT INTO tasks (kind, rule, record, title, due, created_on) VALUES (?, ?, ?, ?, ?, ?)"
+    ).execute(arguments: [
+      item.kind.rawValue, item.rule, item.record, item.title, ISODate.text(item.due),
+      ISODate.text(item.createdOn),
+    ])
+    let id = db.lastInsertedRowID
+    var stored = item
+    stored.id = id
+    try auditStatement().execute(arguments: [
+      SQLiteAccess.timestamp(), user, "task", id, "insert", "", Self.json(stored),
+    ])
+    return id
+  }
+
+  func close(id: Int64, on day: Int32, how: String) throws {
+    guard let before = try item(id: id), before.isOpen else { return }
+    try db.execute(
+      sql: "UPDATE tasks SET closed_on = ?, closed_how = ? WHERE id = ?",
+      arguments: [ISODate.text(day), how, id])
+    var after = before
+    after.closedOn = day
+    after.closedHow = how
+    try auditStatement().execute(arguments: [
+      SQLiteAccess.timestamp(), user, "task", id, "update", Self.json(before), Self.json(after),
+    ])
+  }
+
+  func statusCounts(_ kind: RecordKind) throws -> [String: Int] {
+    var counts: [String: Int] = [:]
+    for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM \(kind.table) GROUP BY status") {
+      counts[row[0] ?? ""] = row[1]
+    }
+    return counts
+  }
+
+  static func json(_ item: WorkItem) -> String {
+    var fields: [String: FieldValue] = [
+      "id": .int(Int(item.id)), "kind": .text(item.kind.rawValue), "rule": .text(item.rule),
+      "record": .text(item.record), "title": .text(item.title), "due": .text(ISODate.text(item.due)),
+      "created_on": .text(ISODate.text(item.createdOn)),
+    ]
+    if let c = item.closedOn { fields["closed_on"] = .text(ISODate.text(c)) }
+    if let h = item.closedHow { fields["closed_how"] = .text(h) }
+    return JSONText.encode(fields)
+  }
+}

@@ -1,0 +1,213 @@
+import ArgumentParser
+import CReadline
+import PeerCore
+import PeerScript
+import PeerStore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `peer batch FILE [--as-of DATE] [--dry-run] [--log FILE]`: a job for cron. It loads the
+/// project's scripts, runs FILE, then every workflow's daily rules as on the day, all in one
+/// transaction, and writes one JSON object per line per event. Exit status 1 on any error.
+/// A lock file in the project keeps two runs from overlapping.
+struct Batch: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run a job without a terminal: the project's daily rules, logged as JSON lines.",
+    discussion: """
+      Events, one JSON object a line: start, task, flag, resolved, output, error, end (with \
+      counts and duration). Everything the job changes is kept, or nothing if anything fails.
+      """
+  )
+
+  @OptionGroup var budget: BudgetOptions
+  @OptionGroup var projectOptions: ProjectOptions
+
+  @Option(
+    name: .customLong("as-of"),
+    help: ArgumentHelp("Run as on this day (YYYY-MM-DD), to replay or test the rules.", valueName: "DATE"))
+  var asOf: String?
+
+  @Flag(name: .customLong("dry-run"), help: "Log what would be created and closed, and keep nothing.")
+  var dryRun = false
+
+  @Option(
+    name: .customLong("log"),
+    help: ArgumentHelp("Append the events to FILE instead of stdout.", valueName: "FILE"))
+  var logFile: String?
+
+  @Argument(help: "The job (a .peer file), e.g. scripts/nightly.peer.")
+  var file: String
+
+  func validate() throws {
+    if let asOf, CivilDate.parseISO(asOf) == nil {
+      throw ValidationError("--as-of expects a date such as 2026-11-26, got \"\(asOf)\"")
+    }
+  }
+
+  func run() throws {
+    let log = try BatchLog(path: logFile)
+    let day = asOf.flatMap(CivilDate.parseISO) ?? CivilDate.today()
+    let started = BatchLog.monotonicSeconds()
+    var errors = 0
+    func fail(_ message: String) {
+      errors += 1
+      log.event("error", ["message": .text(message)])
+    }
+    func end(_ summary: RuleSummary) -> Never {
+      log.event(
+        "end",
+        [
+          "ok": .bool(errors == 0), "rules": .int(summary.rules), "tasks": .int(summary.tasks),
+          "flags": .int(summary.flags), "resolved": .int(summary.resolved),
+          "unchanged": .int(summary.unchanged),
+          "errors": .int(errors), "kept": .bool(errors == 0 && !dryRun),
+          "duration_ms": .int(Int((BatchLog.monotonicSeconds() - started) * 1000)),
+        ])
+      log.close()
+      Console.exitProcess(errors == 0 ? 0 : 1)
+    }
+
+    log.event("start", ["file": .text(file), "as_of": .text(day.iso), "dry_run": .bool(dryRun)])
+    guard let project = try projectOptions.findProject() else {
+      fail("peer batch needs a project: run it in a project folder or give --project DIR")
+      end(RuleSummary())
+    }
+    let lock = BatchLock(path: project.folder + "/.peer-batch.lock")
+    guard lock.acquire() else {
+      fail("another peer batch is running on this project (\(project.folder)); this one did nothing")
+      end(RuleSummary())
+    }
+    defer { lock.release() }
+
+    var options = budget.interpreterOptions(arguments: [])
+    options.today = day
+    options.output = { log.event("output", ["text": .text($0)]) }
+    let source: String
+    let session: Session
+    do {
+      source = try FileSystem.read(file)
+      let store = try SQLiteStore(path: project.databasePath, user: projectOptions.userName)
+      session = Session(store: store, options: options)
+      // The job file may be one of the project's scripts (scripts/nightly.peer): loaded once.
+      let job = BatchLock.realPath(file)
+      for path in project.scripts() where BatchLock.realPath(path) != job {
+        try session.run(try FileSystem.read(path), file: path)
+      }
+    } catch {
+      fail(Console.render(error, color: false))
+      end(RuleSummary())
+    }
+    do {
+      let summary = try session.runRules(
+        on: day, dryRun: dryRun, job: { try session.interpreter.run(source, file: file) },
+        report: { event in
+          switch event {
+          case .created(let item), .resolved(let item):
+            var fields: [String: FieldValue] = [
+              "id": .int(Int(item.id)), "rule": .text(item.rule), "record": .text(item.record),
+              "title": .text(item.title), "due": .text(CivilDate(days: item.due).iso),
+            ]
+            if case .resolved = event { fields["kind"] = .text(item.kind.rawValue) }
+            log.event(
+              { if case .resolved = event { return "resolved" } else { return item.kind.rawValue } }(), fields
+            )
+          case .failed(let rule, let message):
+            errors += 1
+            log.event("error", ["rule": .text(rule), "message": .text(message)])
+          }
+        })
+      // Records in a status a workflow no longer has: reported, never changed.
+      for s in (try? session.strayStatuses()) ?? [] {
+        log.event(
+          "stray", ["workflow": .text(s.workflow), "status": .text(s.status), "count": .int(s.count)])
+      }
+      end(summary)
+    } catch {
+      // A failing rule was logged by its event; anything else (the job file) is logged here.
+      if errors == 0 { fail(Console.render(error, color: false)) }
+      end(RuleSummary())
+    }
+  }
+}
+
+/// One JSON object a line, flushed at once so a killed job leaves whole lines.
+final class BatchLog {
+  let file: UnsafeMutablePointer<FILE>
+  let owned: Bool
+
+  init(path: String?) throws {
+    if let path {
+      guard let f = fopen(path, "a") else {
+        Console.writeError("peer: cannot write the log file \(path)\n")
+        throw ExitCode(1)
+      }
+      file = f
+      owned = true
+    } else {
+      file = peer_stdout()
+      owned = false
+    }
+  }
+
+  func event(_ name: String, _ fields: [String: FieldValue]) {
+    var line = "{\"event\":" + JSONText.quote(name)
+    for key in fields.keys.sorted() {
+      line += "," + JSONText.quote(key) + ":"
+      switch fields[key]! {
+      case .int(let n): line += String(n)
+      case .bool(let b): line += b ? "true" : "false"
+      case .text(let s): line += JSONText.quote(s)
+      default: line += "null"
+      }
+    }
+    fputs(line + "}\n", file)
+    fflush(file)
+  }
+
+  func close() {
+    if owned { fclose(file) } else { fflush(file) }
+  }
+
+  static func monotonicSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+  }
+}
+
+/// An advisory lock (flock) on a file in the project, released when the process ends however
+/// it ends, so a crashed run never blocks the next night's.
+final class BatchLock {
+  let path: String
+  var fd: Int32 = -1
+
+  init(path: String) { self.path = path }
+
+  func acquire() -> Bool {
+    fd = open(path, O_CREAT | O_RDWR, 0o600)
+    guard fd >= 0 else { return false }
+    if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+      Glibc.close(fd)
+      fd = -1
+      return false
+    }
+    return true
+  }
+
+  func release() {
+    if fd >= 0 {
+      flock(fd, LOCK_UN)
+      Glibc.close(fd)
+    }
+  }
+
+  static func realPath(_ path: String) -> String {
+    guard let p = realpath(path, nil) else { return path }
+    defer { free(p) }
+    return String(cString: p)
+  }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import PeerScript
+import Testing
+
+/// Every ```peer block of docs/workflows.md runs on an empty project (today 2026-11-26):
+/// it prints its `# expect:` texts in order and, with `# error:`, stops with that error.
+@Suite("docs/workflows.md")
+struct WorkflowDocTests {
+  struct Example: Sendable, CustomTestStringConvertible {
+    let line: Int
+    let source: String
+    var testDescription: String { "docs/workflows.md:\(line)" }
+  }
+
+  static let examples: [Example] = {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("docs/workflows.md").path
+    let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    var found: [Example] = []
+    var current: [Substring]?
+    var start = 0
+    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      if current == nil {
+        if line.trimmingCharacters(in: .whitespaces) == "```peer" {
+          current = []
+          start = i + 1
+        }
+      } else if line.trimmingCharacters(in: .whitespaces) == "```" {
+        found.append(Example(line: start, source: current!.joined(separator: "\n") + "\n"))
+        current = nil
+      } else {
+        current!.append(line)
+      }
+    }
+    return found
+  }()
+
+  static func annotations(_ key: String, in source: String) -> [String] {
+    source.split(separator: "\n").compactMap { line in
+      guard let r = line.range(of: "# \(key): ") else { return nil }
+      return String(line[r.upperBound...]).trimmingCharacters(in: .whitespaces)
+    }
+  }
+
+  @Test func theExamplesAreFound() {
+    #expect(Self.examples.count >= 4)
+  }
+
+  @Test("example", arguments: Self.examples)
+  func run(_ example: Example) throws {
+    let p = try TestProject()
+    let expectedError = Self.annotations("error", in: example.source).first
+    do {
+      try p.run(example.source)
+      if let expectedError { Issue.record("expected the error \(expectedError)") }
+    } catch {
+      if let expectedError {
+        #expect("\(error)".contains(expectedError), "\(error)")
+      } else {
+        Issue.record("\(error)")
+      }
+    }
+    #expect(p.sink.lines == Self.annotations("expect", in: example.source))
+  }
+}
