@@ -17,7 +17,19 @@ final class TmuxSession {
     var command = "env"
     for (key, value) in environment { command += " \(key)=\(Self.quote(value))" }
     command += " " + ([PeerProcess.binary] + arguments).map(Self.quote).joined(separator: " ")
-    try tmux(["new-session", "-d", "-s", name, "-x", "100", "-y", "30", command])
+    // Tests run in parallel on one tmux server: a session started while another client is
+    // starting the server can fail, so try again briefly before giving up.
+    var attempt = 0
+    while true {
+      do {
+        try tmux(["new-session", "-d", "-s", name, "-x", "100", "-y", "30", command])
+        return
+      } catch {
+        attempt += 1
+        if attempt == 5 { throw error }
+        usleep(200_000)
+      }
+    }
   }
 
   deinit { _ = try? tmux(["kill-session", "-t", name]) }
