@@ -83,7 +83,9 @@ enum Stages {
       }
       return .list(ListObject(out))
     }
-    lib.internal("|group", 3) { args in
+    // Arguments: items, key function, key name, and for `group by` a yes flag and the
+    // optional `over` period (see PeriodGroups.swift).
+    lib.internal("|group", 3...5) { args in
       let f = args[1]
       let name = try args.string(2)
       var index: [Value: Int] = [:]
@@ -99,7 +101,9 @@ enum Stages {
           members.append([x])
         }
       }
-      return .groups(GroupsObject(keyName: name, keys: keys, members: members))
+      let groups = GroupsObject(keyName: name, keys: keys, members: members)
+      if args.count > 3 { return .groups(try fillPeriods(groups, over: args.count > 4 ? args[4] : nil)) }
+      return .groups(groups)
     }
     lib.internal("|sort", 3) { args in
       let keyFns = try args.list(1).items

@@ -434,6 +434,11 @@ public struct Parser {
         }
         break
       }
+      // `group by month(.date)`: `by` is a keyword only here, right after `group`.
+      if name == "group" && isIdentifier("by") {
+        _ = advance()
+        stage.byPeriod = true
+      }
       repeat {
         let parenthesised = isSymbol("(") && ["sum", "avg", "min", "max", "median"].contains(name)
         let key = try implicitFunction(name: name)
@@ -449,6 +454,10 @@ public struct Parser {
         _ = parenthesised
         stage.keys.append((key, descending, nil))
       } while name == "sort" && accept(",")
+      if stage.byPeriod && isIdentifier("over") {
+        _ = advance()
+        stage.arguments.append(try orExpr())
+      }
     case "take", "skip", "first", "last":
       if !endsStage(self) { stage.arguments.append(try orExpr()) }
     case "count":
