@@ -54,6 +54,10 @@ public protocol StoreReader {
   /// Records whose core field `field` equals `value` (references compare by id, as `.int`).
   func find(_ kind: RecordKind, where field: String, equals value: FieldValue) throws -> [StoredRecord]
   func count(_ kind: RecordKind) throws -> Int
+  /// The records of a kind that meet a condition, in id order (a pipeline's `where`).
+  func select(_ kind: RecordKind, where condition: RecordCondition) throws -> [StoredRecord]
+  /// How many records of a kind meet a condition.
+  func count(_ kind: RecordKind, where condition: RecordCondition) throws -> Int
   /// The audit trail of one record, oldest first.
   func history(_ kind: RecordKind, id: Int64) throws -> [AuditEntry]
 }

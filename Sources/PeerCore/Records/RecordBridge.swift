@@ -12,6 +12,11 @@ public final class RecordBridge: RecordHost {
   var loaded: [RecordKind: [Int64: RecordObject]] = [:]
   private(set) var types: [RecordKind: RecordType] = [:]
   private var kindsByType: [ObjectIdentifier: RecordKind] = [:]
+  /// Whether simple `where` stages over stored records run in the store (PushedFilter).
+  /// Turned off only to check that both paths give the same answers.
+  public var pushdown = true
+  /// How many `where` stages the store has taken (the tests check the fast path is used).
+  public internal(set) var pushedFilters = 0
 
   /// The slot holding a record's own fields (a map); not shown as a field.
   static let extraSlot = "extra"

@@ -849,6 +849,18 @@ final class Compiler {
         if let key = stage.keys.first {
           function(key.0, into: allocateRegister())
           argc += 1
+          // A simple `where` also hands over its query shape and constants, so a stored
+          // collection can filter in its database (QueryShape.swift); lists ignore them.
+          if builtin == "|where", let query = QueryShape.analyse(key.0) {
+            emit(.loadK, Int32(allocateRegister()), constant(query.shape), at: stage.position)
+            let first = state.freeRegister
+            for c in query.constants { expression(c, into: allocateRegister()) }
+            let values = allocateRegister()
+            emit(.newList, Int32(values), Int32(first), Int32(query.constants.count), at: stage.position)
+            emit(.move, Int32(base + 4), Int32(values), at: stage.position)
+            state.freeRegister = base + 5
+            argc = 4
+          }
           if builtin == "|group" {
             let label = stage.byPeriod ? periodLabel(key.0) : keyLabel(key.0)
             emit(.loadK, Int32(allocateRegister()), constant(.text(label)), at: stage.position)

@@ -36,8 +36,14 @@ enum Stages {
   }
 
   static func register(in lib: Library) {
-    lib.internal("|where", 2) { args in
+    // Arguments: items, condition, and for a simple condition its query shape and constants.
+    lib.internal("|where", 2...4) { args in
       let f = args[1]
+      if args.count == 4, case .host(let h) = args[0],
+        let done = try h.filtered(by: args[2], constants: try args.list(3).items)
+      {
+        return done
+      }
       var out = ContiguousArray<Value>()
       for x in try items(args[0], "where") where try args.call(f, x).isTruthy { out.append(x) }
       return .list(ListObject(out))
@@ -157,6 +163,10 @@ enum Stages {
           rows.append(.map(m))
         }
         return .list(ListObject(rows))
+      }
+      // `collection | count`: the host may count without loading (a database's count(*)).
+      if names == ["count"], fns[0].isNull, case .host(let h) = args[0], let n = try h.count() {
+        return .int(n)
       }
       let xs = try items(args[0], names[0])
       if names.count == 1 { return try aggregate(names[0], fns[0], xs, args) }
