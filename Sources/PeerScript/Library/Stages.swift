@@ -154,10 +154,17 @@ enum Stages {
       let labels = try args.list(3).items
       if case .groups(let g) = args[0] {
         var rows = ContiguousArray<Value>()
+        // `share`: each group's part of all the items, in per cent to one decimal place.
+        let total = g.members.reduce(0) { $0 + $1.count }
         for (key, members) in zip(g.keys, g.members) {
           let m = MapObject()
           m.entries[.text(g.keyName)] = key
           for j in names.indices {
+            if names[j] == "share" {
+              let percent = total == 0 ? 0 : Double(members.count) * 100 / Double(total)
+              m.entries[labels[j]] = .float((percent * 10).rounded() / 10)
+              continue
+            }
             m.entries[labels[j]] = try aggregate(names[j], fns[j], members, args)
           }
           rows.append(.map(m))
@@ -206,6 +213,9 @@ enum Stages {
         if (name == "min" && c == .less) || (name == "max" && c == .greater) { best = v }
       }
       return best
+    case "share":
+      throw RuntimeError(
+        "share needs groups to share out", hint: "group first: visits | group .kind | count, share")
     case "median":
       var present = Array(values.filter { !$0.isNull })
       if present.isEmpty { return .null }
