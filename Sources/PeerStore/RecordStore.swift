@@ -61,6 +61,10 @@ public protocol StoreReader {
   /// records hold only those core fields (and no own fields). `body` returns false to stop.
   func forEach(
     _ kind: RecordKind, fields: [String]?, batchSize: Int, _ body: ([StoredRecord]) throws -> Bool) throws
+  /// The records of a kind that meet a condition, in id order (a pipeline's `where`).
+  func select(_ kind: RecordKind, where condition: RecordCondition) throws -> [StoredRecord]
+  /// How many records of a kind meet a condition.
+  func count(_ kind: RecordKind, where condition: RecordCondition) throws -> Int
   /// The audit trail of one record, oldest first.
   func history(_ kind: RecordKind, id: Int64) throws -> [AuditEntry]
 }

@@ -72,6 +72,18 @@ final class ImportReader: StoreReader {
     try base.all(kind) + (kind == self.kind ? pending : [])
   }
 
+  // The rules never query the kind being imported by condition; rows not yet written could
+  // not be seen by the store's query, so that is refused rather than answered wrongly.
+  func select(_ kind: RecordKind, where condition: RecordCondition) throws -> [StoredRecord] {
+    guard kind != self.kind else { throw StoreError("\(kind.plural) cannot be queried during their import") }
+    return try base.select(kind, where: condition)
+  }
+
+  func count(_ kind: RecordKind, where condition: RecordCondition) throws -> Int {
+    guard kind != self.kind else { throw StoreError("\(kind.plural) cannot be counted during their import") }
+    return try base.count(kind, where: condition)
+  }
+
   func find(_ kind: RecordKind, where field: String, equals value: FieldValue) throws -> [StoredRecord] {
     if kind == self.kind {
       var found = try base.find(kind, where: field, equals: value)

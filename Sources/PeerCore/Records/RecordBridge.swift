@@ -19,6 +19,11 @@ public final class RecordBridge: RecordHost {
   /// Each kind's core fields, with the kind a reference names (nil for a plain field): read on
   /// every field access, so kept here rather than rebuilt from `RecordKind.fields`.
   private var coreFields: [RecordKind: [String: RecordKind?]] = [:]
+  /// Whether simple `where` stages over stored records run in the store (PushedFilter).
+  /// Turned off only to check that both paths give the same answers.
+  public var pushdown = true
+  /// How many `where` stages the store has taken (the tests check the fast path is used).
+  public internal(set) var pushedFilters = 0
 
   /// The slot holding a record's own fields (a map): not a field itself, its entries are shown
   /// as fields after the core ones.

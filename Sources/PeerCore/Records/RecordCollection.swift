@@ -1,14 +1,19 @@
 import PeerScript
 import PeerStore
 
-/// `mothers`, `visits`...: every record of a kind, as a sequence for loops and pipelines.
+/// `mothers`, `visits`...: the records of a kind, as a sequence for loops and pipelines.
+/// A simple `where` on it becomes a narrower collection whose condition the store runs
+/// (PushedFilter.swift); nothing is loaded until the items are used.
 final class RecordCollection: HostObject {
   let kind: RecordKind
   unowned let bridge: RecordBridge
+  /// The `where` stages taken so far, run by the store; nil for every record.
+  let condition: RecordCondition?
 
-  init(kind: RecordKind, bridge: RecordBridge) {
+  init(kind: RecordKind, bridge: RecordBridge, condition: RecordCondition? = nil) {
     self.kind = kind
     self.bridge = bridge
+    self.condition = condition
   }
 
   override var typeName: String { kind.plural }
@@ -19,10 +24,23 @@ final class RecordCollection: HostObject {
   }
 
   override func items() throws -> ContiguousArray<Value>? {
-    ContiguousArray(try bridge.writer().all(kind).map(bridge.value))
+    let store = try bridge.writer()
+    let stored = try condition.map { try store.select(kind, where: $0) } ?? store.all(kind)
+    return ContiguousArray(stored.map(bridge.value))
   }
 
-  override func count() throws -> Int? { try bridge.writer().count(kind) }
+  override func count() throws -> Int? {
+    let store = try bridge.writer()
+    return try condition.map { try store.count(kind, where: $0) } ?? store.count(kind)
+  }
+
+  override func filtered(by shape: Value, constants: ContiguousArray<Value>) throws -> Value? {
+    guard bridge.pushdown, let c = PushedFilter.condition(shape, constants: constants, kind: kind) else {
+      return nil
+    }
+    bridge.pushedFilters += 1
+    return .host(RecordCollection(kind: kind, bridge: bridge, condition: condition.map { .and($0, c) } ?? c))
+  }
 
   override func field(_ name: String) throws -> Value? {
     switch name {

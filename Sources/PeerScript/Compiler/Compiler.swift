@@ -849,9 +849,27 @@ final class Compiler {
         if let key = stage.keys.first {
           function(key.0, into: allocateRegister())
           argc += 1
+          // A simple `where` also hands over its query shape and constants, so a stored
+          // collection can filter in its database (QueryShape.swift); lists ignore them.
+          if builtin == "|where", let query = QueryShape.analyse(key.0) {
+            emit(.loadK, Int32(allocateRegister()), constant(query.shape), at: stage.position)
+            let first = state.freeRegister
+            for c in query.constants { expression(c, into: allocateRegister()) }
+            let values = allocateRegister()
+            emit(.newList, Int32(values), Int32(first), Int32(query.constants.count), at: stage.position)
+            emit(.move, Int32(base + 4), Int32(values), at: stage.position)
+            state.freeRegister = base + 5
+            argc = 4
+          }
           if builtin == "|group" {
-            emit(.loadK, Int32(allocateRegister()), constant(.text(keyLabel(key.0))), at: stage.position)
+            let label = stage.byPeriod ? periodLabel(key.0) : keyLabel(key.0)
+            emit(.loadK, Int32(allocateRegister()), constant(.text(label)), at: stage.position)
             argc += 1
+            // `group by`: a yes flag, then the optional `over` period (compiled below).
+            if stage.byPeriod {
+              emit(.loadBool, Int32(allocateRegister()), 1, at: stage.position)
+              argc += 1
+            }
           }
         } else if builtin == "|distinct" {
           emit(.loadNil, Int32(allocateRegister()), at: stage.position)
@@ -869,8 +887,19 @@ final class Compiler {
 
   /// The column name of a per-item expression: the last field it reads (`.match.kind` → kind).
   func keyLabel(_ decl: FunctionDecl) -> String {
-    if case .expression(let e)? = decl.body.first?.kind, case .field(_, let name) = e.kind { return name }
+    guard case .expression(let e)? = decl.body.first?.kind else { return "key" }
+    if case .field(_, let name) = e.kind { return name }
     return "key"
+  }
+
+  /// `group by month(.date)` names its column after the period function: month.
+  func periodLabel(_ decl: FunctionDecl) -> String {
+    if case .expression(let e)? = decl.body.first?.kind, case .call(let callee, _) = e.kind,
+      case .name(let name) = callee.kind
+    {
+      return name
+    }
+    return "period"
   }
 
   func columnLabel(_ stage: Stage) -> String {

@@ -79,6 +79,29 @@ extension Library {
     define("weeks_between", 2, "weeks_between(a, b) - whole weeks from date a to date b") { args in
       .int(Int(try args.date(1) - args.date(0)) / 7)
     }
+    // Age-like durations for funders' questions. Both take nil (an unknown date) and give nil,
+    // so a pipeline over mothers with no due date recorded does not stop.
+    define(
+      "weeks_pregnant", 2,
+      "weeks_pregnant(due_date, on) - whole weeks of pregnancy on a date, counted from the due date (40 weeks)"
+    ) { args in
+      if args[0].isNull || args[1].isNull { return .null }
+      let daysToDue = Int(try args.date(0) - args.date(1))
+      return .int((280 - daysToDue) / 7)
+    }
+    define(
+      "age_in_weeks", 2,
+      "age_in_weeks(birth_date, on) - a baby's age in whole weeks on a date (nil if unknown)"
+    ) { args in
+      if args[0].isNull || args[1].isNull { return .null }
+      let days = Int(try args.date(1) - args.date(0))
+      guard days >= 0 else {
+        throw RuntimeError(
+          "age_in_weeks: the date \(args[1]) is before the birth date \(args[0])",
+          hint: "give the birth date first: age_in_weeks(.birth_date, .date)")
+      }
+      return .int(days / 7)
+    }
     define("days_between", 2, "days_between(a, b) - days from date a to date b") { args in
       .int(Int(try args.date(1) - args.date(0)))
     }

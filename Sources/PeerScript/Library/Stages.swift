@@ -36,8 +36,14 @@ enum Stages {
   }
 
   static func register(in lib: Library) {
-    lib.internal("|where", 2) { args in
+    // Arguments: items, condition, and for a simple condition its query shape and constants.
+    lib.internal("|where", 2...4) { args in
       let f = args[1]
+      if args.count == 4, case .host(let h) = args[0],
+        let done = try h.filtered(by: args[2], constants: try args.list(3).items)
+      {
+        return done
+      }
       var out = ContiguousArray<Value>()
       for x in try items(args[0], "where") where try args.call(f, x).isTruthy { out.append(x) }
       return .list(ListObject(out))
@@ -83,7 +89,9 @@ enum Stages {
       }
       return .list(ListObject(out))
     }
-    lib.internal("|group", 3) { args in
+    // Arguments: items, key function, key name, and for `group by` a yes flag and the
+    // optional `over` period (see PeriodGroups.swift).
+    lib.internal("|group", 3...5) { args in
       let f = args[1]
       let name = try args.string(2)
       var index: [Value: Int] = [:]
@@ -99,7 +107,9 @@ enum Stages {
           members.append([x])
         }
       }
-      return .groups(GroupsObject(keyName: name, keys: keys, members: members))
+      let groups = GroupsObject(keyName: name, keys: keys, members: members)
+      if args.count > 3 { return .groups(try fillPeriods(groups, over: args.count > 4 ? args[4] : nil)) }
+      return .groups(groups)
     }
     lib.internal("|sort", 3) { args in
       let keyFns = try args.list(1).items
@@ -144,15 +154,26 @@ enum Stages {
       let labels = try args.list(3).items
       if case .groups(let g) = args[0] {
         var rows = ContiguousArray<Value>()
+        // `share`: each group's part of all the items, in per cent to one decimal place.
+        let total = g.members.reduce(0) { $0 + $1.count }
         for (key, members) in zip(g.keys, g.members) {
           let m = MapObject()
           m.entries[.text(g.keyName)] = key
           for j in names.indices {
+            if names[j] == "share" {
+              let percent = total == 0 ? 0 : Double(members.count) * 100 / Double(total)
+              m.entries[labels[j]] = .float((percent * 10).rounded() / 10)
+              continue
+            }
             m.entries[labels[j]] = try aggregate(names[j], fns[j], members, args)
           }
           rows.append(.map(m))
         }
         return .list(ListObject(rows))
+      }
+      // `collection | count`: the host may count without loading (a database's count(*)).
+      if names == ["count"], fns[0].isNull, case .host(let h) = args[0], let n = try h.count() {
+        return .int(n)
       }
       let xs = try items(args[0], names[0])
       if names.count == 1 { return try aggregate(names[0], fns[0], xs, args) }
@@ -192,6 +213,9 @@ enum Stages {
         if (name == "min" && c == .less) || (name == "max" && c == .greater) { best = v }
       }
       return best
+    case "share":
+      throw RuntimeError(
+        "share needs groups to share out", hint: "group first: visits | group .kind | count, share")
     case "median":
       var present = Array(values.filter { !$0.isNull })
       if present.isEmpty { return .null }

@@ -47,6 +47,9 @@ public struct Stage {
   public var arguments: [Expr]
   /// Further aggregates written after a comma: `count, sum(.minutes)`.
   public var more: [Stage]
+  /// `group by month(.date) [over PERIOD]`: the keys are periods and the empty ones between
+  /// (or across PERIOD, the stage's one argument) are kept, so counts show zero.
+  public var byPeriod = false
 }
 
 public final class FunctionDecl {

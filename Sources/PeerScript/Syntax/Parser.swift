@@ -16,7 +16,9 @@ public struct Parser {
   static let durationUnits: [String: Int] = [
     "day": 0, "days": 0, "week": 1, "weeks": 1, "month": 2, "months": 2, "year": 3, "years": 3,
   ]
-  static let aggregates: Set<String> = ["count", "sum", "avg", "min", "max", "median", "first", "last"]
+  static let aggregates: Set<String> = [
+    "count", "sum", "avg", "min", "max", "median", "first", "last", "share",
+  ]
 
   struct Failure: Error {}
 
@@ -418,7 +420,7 @@ public struct Parser {
       throw error(
         "expected a pipeline stage after \"|\", found \(describe(t))",
         hint:
-          "stages are where, sort, take, skip, map, each, distinct, group, count, sum, avg, min, max, median, first, last"
+          "stages are where, sort, take, skip, map, each, distinct, group, count, sum, avg, min, max, median, share, first, last"
       )
     }
     var stage = Stage(name: name, position: t.position, keys: [], arguments: [], more: [])
@@ -433,6 +435,11 @@ public struct Parser {
           throw error("\"\(name)\" needs an expression, such as \(name) .field")
         }
         break
+      }
+      // `group by month(.date)`: `by` is a keyword only here, right after `group`.
+      if name == "group" && isIdentifier("by") {
+        _ = advance()
+        stage.byPeriod = true
       }
       repeat {
         let parenthesised = isSymbol("(") && ["sum", "avg", "min", "max", "median"].contains(name)
@@ -449,9 +456,13 @@ public struct Parser {
         _ = parenthesised
         stage.keys.append((key, descending, nil))
       } while name == "sort" && accept(",")
+      if stage.byPeriod && isIdentifier("over") {
+        _ = advance()
+        stage.arguments.append(try orExpr())
+      }
     case "take", "skip", "first", "last":
       if !endsStage(self) { stage.arguments.append(try orExpr()) }
-    case "count":
+    case "count", "share":
       break
     default:
       if accept("(") {

@@ -19,6 +19,11 @@ open class HostObject {
   open func field(_ name: String) throws -> Value? { nil }
 
   open var fieldNames: [String] { [] }
+
+  /// A `where` stage the host may do itself (a database query, say): `shape` describes the
+  /// condition (see `QueryShape`), `constants` are its values computed once. Return the
+  /// filtered items, or nil to refuse; then the stage runs the condition on every item.
+  open func filtered(by shape: Value, constants: ContiguousArray<Value>) throws -> Value? { nil }
 }
 
 /// Lets the host give records of one kind fields that are not stored in the record itself

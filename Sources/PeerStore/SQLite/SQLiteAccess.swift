@@ -121,6 +121,19 @@ struct SQLiteAccess: StoreWriter {
         """)
   }
 
+  func select(_ kind: RecordKind, where condition: RecordCondition) throws -> [StoredRecord] {
+    let c = try ConditionSQL(condition, kind)
+    let sql = "SELECT \(SQLiteAccess.selectList(kind)) FROM \(kind.table) WHERE \(c.sql) ORDER BY id"
+    return try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: StatementArguments(c.arguments))
+      .map { try decode($0, kind) }
+  }
+
+  func count(_ kind: RecordKind, where condition: RecordCondition) throws -> Int {
+    let c = try ConditionSQL(condition, kind)
+    let sql = "SELECT count(*) FROM \(kind.table) WHERE \(c.sql)"
+    return try Int.fetchOne(try db.cachedStatement(sql: sql), arguments: StatementArguments(c.arguments)) ?? 0
+  }
+
   func count(_ kind: RecordKind) throws -> Int {
     try Int.fetchOne(db, sql: "SELECT count(*) FROM \(kind.table)") ?? 0
   }

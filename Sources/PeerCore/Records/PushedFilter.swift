@@ -1,0 +1,98 @@
+import PeerScript
+import PeerStore
+
+/// Turns a `where` stage's query shape (see PeerScript's QueryShape) into a condition the
+/// store can run, or refuses (nil) so the stage runs its closure on every record instead.
+/// It accepts only what gives exactly the language's answer:
+/// - core fields of the collection's own kind (not references, lists or the project's own
+///   fields yet), compared with a constant of the field's own type;
+/// - `==` and `!=` on text, whole-number, yes/no and date fields (nil allowed);
+/// - `<`, `<=`, `>`, `>=` on required whole-number and date fields (the language stops on
+///   nil there, so a field that may be empty stays in the VM to give that error);
+/// - `in` a period (date fields) or a list of constants of the field's type;
+/// - `and`, `or`, `not` of these.
+enum PushedFilter {
+  static func condition(_ shape: Value, constants: ContiguousArray<Value>, kind: RecordKind)
+    -> RecordCondition?
+  {
+    guard case .list(let node) = shape, case .string(let op)? = node.items.first else { return nil }
+    let parts = node.items
+    switch op.value {
+    case "and", "or":
+      guard parts.count == 3, let a = condition(parts[1], constants: constants, kind: kind),
+        let b = condition(parts[2], constants: constants, kind: kind)
+      else { return nil }
+      return op.value == "and" ? .and(a, b) : .or(a, b)
+    case "not":
+      guard parts.count == 2, let a = condition(parts[1], constants: constants, kind: kind) else {
+        return nil
+      }
+      return .not(a)
+    case "compare":
+      guard parts.count == 4, case .string(let cmp) = parts[1],
+        let comparison = RecordCondition.Comparison(rawValue: cmp.value),
+        let spec = field(parts[2], kind), let value = constant(parts[3], constants)
+      else { return nil }
+      switch comparison {
+      case .equal, .notEqual:
+        if value.isNull { return .compare(field: spec.name, comparison, .null) }
+        guard let v = fieldValue(value, spec) else { return nil }
+        return .compare(field: spec.name, comparison, v)
+      default:
+        guard spec.required, spec.type == .int || spec.type == .date, let v = fieldValue(value, spec) else {
+          return nil
+        }
+        return .compare(field: spec.name, comparison, v)
+      }
+    case "in":
+      guard parts.count == 3, let spec = field(parts[1], kind), let value = constant(parts[2], constants)
+      else {
+        return nil
+      }
+      switch value {
+      case .range(let r) where r.isPeriod && spec.type == .date:
+        guard case .date(let lo) = r.lower, case .date(let hi) = r.upper else { return nil }
+        return .between(field: spec.name, .date(lo), .date(hi))
+      case .list(let l):
+        var values: [FieldValue] = []
+        for item in l.items {
+          guard let v = fieldValue(item, spec) else { return nil }
+          values.append(v)
+        }
+        return .oneOf(field: spec.name, values)
+      default:
+        return nil
+      }
+    default:
+      return nil
+    }
+  }
+
+  /// A one-step path naming a core field of a plain type.
+  static func field(_ path: Value, _ kind: RecordKind) -> FieldSpec? {
+    guard case .list(let names) = path, names.items.count == 1, case .string(let name) = names.items[0],
+      let spec = kind.field(name.value)
+    else { return nil }
+    switch spec.type {
+    case .text, .int, .bool, .date: return spec
+    default: return nil
+    }
+  }
+
+  static func constant(_ index: Value, _ constants: ContiguousArray<Value>) -> Value? {
+    guard case .int(let i) = index, constants.indices.contains(i) else { return nil }
+    return constants[i]
+  }
+
+  /// The constant as a value of the field's type, or nil when the types differ (then the
+  /// language's own rules for mixed comparisons apply, in the VM).
+  static func fieldValue(_ v: Value, _ spec: FieldSpec) -> FieldValue? {
+    switch (spec.type, v) {
+    case (.text, .string(let s)): return .text(s.value)
+    case (.int, .int(let i)): return .int(i)
+    case (.bool, .bool(let b)): return .bool(b)
+    case (.date, .date(let d)): return .date(d)
+    default: return nil
+    }
+  }
+}

@@ -1,0 +1,19 @@
+/// A condition on the core fields of one kind of record, for `StoreReader.select`: what a
+/// pipeline's `where` becomes when the store can do it. Every condition is true or false for
+/// every record (never unknown), so `not` means exactly "the others", as in the language.
+public indirect enum RecordCondition: Sendable, Equatable {
+  public enum Comparison: String, Sendable {
+    case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+  }
+
+  /// `field op value`. A missing value (nil) equals only nil; ordering is only asked of
+  /// required fields, which always have a value.
+  case compare(field: String, Comparison, FieldValue)
+  /// `lower <= field <= upper`; false when the field is empty.
+  case between(field: String, FieldValue, FieldValue)
+  /// The field equals one of the values; false when the field is empty.
+  case oneOf(field: String, [FieldValue])
+  case and(RecordCondition, RecordCondition)
+  case or(RecordCondition, RecordCondition)
+  case not(RecordCondition)
+}

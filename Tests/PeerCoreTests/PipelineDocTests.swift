@@ -1,0 +1,52 @@
+import Foundation
+import PeerCore
+import PeerScript
+import PeerStore
+import Testing
+
+/// Every ```peer-records block of docs/pipelines.md runs over the demo project twice, with the
+/// store doing what it can and with everything in the VM; both must print the same, without error.
+@Suite("docs/pipelines.md")
+struct PipelineDocTests {
+  static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("docs/pipelines.md").path
+
+  static func blocks() throws -> [(line: Int, source: String)] {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    var found: [(Int, String)] = []
+    var current: [Substring]?
+    var start = 0
+    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      if current == nil {
+        if line.trimmingCharacters(in: .whitespaces) == "```peer-records" {
+          current = []
+          start = i + 1
+        }
+      } else if line.trimmingCharacters(in: .whitespaces) == "```" {
+        found.append((start, current!.joined(separator: "\n") + "\n"))
+        current = nil
+      } else {
+        current!.append(line)
+      }
+    }
+    return found
+  }
+
+  @Test func examplesGiveTheSameOutputBothWays() throws {
+    let blocks = try Self.blocks()
+    #expect(blocks.count >= 2, "too few ```peer-records blocks in \(Self.path)")
+    let p = try TestProject()
+    try DemoProject.generate(into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 42)
+    for (line, source) in blocks {
+      var outputs: [[String]] = []
+      for pushdown in [true, false] {
+        p.session.bridge!.pushdown = pushdown
+        p.sink.lines = []
+        do { try p.run(source) } catch { Issue.record("docs/pipelines.md:\(line): \(error)") }
+        outputs.append(p.sink.lines)
+      }
+      #expect(!outputs[0].isEmpty, "docs/pipelines.md:\(line) prints nothing")
+      #expect(outputs[0] == outputs[1], "docs/pipelines.md:\(line): the two paths differ")
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import PeerCore
+import PeerScript
+import PeerStore
+import Testing
+
+/// The `where` stages the store runs (PushedFilter) must give exactly what the VM gives:
+/// many generated conditions are run both ways over the demo project and compared,
+/// errors included.
+@Suite("Pipelines pushed into the store")
+struct PushdownTests {
+  /// A small deterministic generator (SplitMix64), so a failure can be replayed.
+  struct Generator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+    mutating func pick<T>(_ xs: [T]) -> T { xs[Int(next() % UInt64(xs.count))] }
+  }
+
+  static let kinds: [RecordKind] = [.mother, .volunteer, .match, .visit, .ending, .service]
+
+  /// Constants worth comparing a field with: its choices, values from the data, nil, and
+  /// values of the wrong type (which the store must refuse, leaving the VM's answer).
+  static func constants(for spec: FieldSpec, samples: [StoredRecord]) -> [String] {
+    var out = ["nil"]
+    switch spec.type {
+    case .text:
+      out += spec.choices.prefix(4).map { "\"\($0)\"" } + ["\"\"", "3"]
+      for r in samples.prefix(3) { if case .text(let t)? = r.fields[spec.name] { out.append("\"\(t)\"") } }
+    case .int: out += ["0", "1", "2", "3", "30", "60", "2.5", "\"2\""]
+    case .bool: out += ["true", "false", "1"]
+    case .date:
+      out += [
+        "today", "today - 21 days", "2026-04-01", "this_quarter.start", "date(2025, 12, 31)",
+        "\"2026-04-01\"",
+      ]
+      for r in samples.prefix(2) {
+        if case .date(let d)? = r.fields[spec.name] { out.append(CivilDate(days: d).iso) }
+      }
+    default: break
+    }
+    return out
+  }
+
+  static func condition(
+    _ g: inout Generator, _ kind: RecordKind, _ samples: [StoredRecord], depth: Int = 0
+  ) -> String {
+    let plain = kind.fields.filter { [.text, .int, .bool, .date].contains($0.type) }
+    let roll = g.next() % 10
+    if depth < 2 && roll < 3 {
+      let a = condition(&g, kind, samples, depth: depth + 1)
+      let b = condition(&g, kind, samples, depth: depth + 1)
+      return "(\(a)) \(g.pick(["and", "or"])) (\(b))"
+    }
+    if depth < 2 && roll == 3 { return "not (\(condition(&g, kind, samples, depth: depth + 1)))" }
+    let spec = g.pick(plain)
+    let field = "." + spec.name
+    if roll == 4 && spec.type == .date {
+      return
+        "\(field) in \(g.pick(["this_quarter", "last_month", "financial_year(2026)", "between(2026-01-01, 2026-06-30)"]))"
+    }
+    if roll == 5 {
+      let values = constants(for: spec, samples: samples).filter { $0 != "nil" }
+      return "\(field) in [\(g.pick(values)), \(g.pick(values))]"
+    }
+    let op = g.pick(["==", "!=", "<", "<=", ">", ">="])
+    let value = g.pick(constants(for: spec, samples: samples))
+    // Both orders: the shape flips `constant < .field`.
+    return g.next() % 4 == 0 ? "\(value) \(op) \(field)" : "\(field) \(op) \(value)"
+  }
+
+  static func outcome(_ p: TestProject, _ source: String, pushdown: Bool) -> String {
+    p.session.bridge!.pushdown = pushdown
+    do { return try p.run(source).map { "\($0)" } ?? "nil" } catch { return "error: \(error)" }
+  }
+
+  @Test func generatedConditionsGiveTheSameRecordsBothWays() throws {
+    let p = try TestProject()
+    try DemoProject.generate(
+      into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 11)
+    var g = Generator(state: 2026)
+    var pushed = 0
+    for round in 0..<72 {
+      let kind = Self.kinds[round % Self.kinds.count]
+      let samples = try p.store.read { try Array($0.all(kind).prefix(5)) }
+      let cond = Self.condition(&g, kind, samples)
+      // `count` uses the store's count(*), `map .id` its select; a second `where` narrows.
+      let tail = g.pick(["| count", "| map .id", "| where .id != nil | count", "| take 5 | map .id"])
+      let source = "\(kind.plural) | where \(cond) \(tail)"
+      let before = p.session.bridge!.pushedFilters
+      let fast = Self.outcome(p, source, pushdown: true)
+      if p.session.bridge!.pushedFilters > before { pushed += 1 }
+      let slow = Self.outcome(p, source, pushdown: false)
+      #expect(fast == slow, "\(source)")
+    }
+    // The comparison means something only if the store took a good share of them.
+    #expect(pushed >= 18, "only \(pushed) of 72 conditions were run by the store")
+  }
+
+  @Test func periodsAndListsRunInTheStore() throws {
+    let p = try TestProject()
+    try DemoProject.generate(
+      into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 3)
+    let sources = [
+      "visits | where .date in this_quarter | count",
+      "visits | where .date in financial_year(2026) and .kind == \"phone\" | count",
+      "mothers | where .status in [\"active\", \"waiting\"] | count",
+      "matches | where .status == \"active\" and not (.started_on < today - 90 days) | map .id",
+    ]
+    for source in sources {
+      let before = p.session.bridge!.pushedFilters
+      let fast = Self.outcome(p, source, pushdown: true)
+      #expect(p.session.bridge!.pushedFilters > before, "not pushed: \(source)")
+      #expect(fast == Self.outcome(p, source, pushdown: false), "\(source)")
+      #expect(!fast.hasPrefix("error"), "\(source): \(fast)")
+    }
+  }
+
+  @Test func conditionsTheStoreCannotRunStayInTheVM() throws {
+    let p = try TestProject()
+    try DemoProject.generate(
+      into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 5)
+    // A reference, a function call on the item, an ordering on a field that may be empty.
+    for source in [
+      "visits | where .match.status == \"active\" | count",
+      "mothers | where len(.name) > 5 | count",
+      "mothers | where .due_date < today | count",
+    ] {
+      let before = p.session.bridge!.pushedFilters
+      _ = Self.outcome(p, source, pushdown: true)
+      #expect(p.session.bridge!.pushedFilters == before, "pushed: \(source)")
+    }
+  }
+}
