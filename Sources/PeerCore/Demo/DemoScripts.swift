@@ -4,5 +4,487 @@
 /// project, text). A test checks that they match the files in Examples/.
 public enum DemoScripts {
   public static let files: [(source: String, path: String, text: String)] = [
+    (
+      "Examples/forms/referral.peer", "scripts/referral.peer",
+      ####"""
+      # The project's front door: what a midwife, a health visitor or a mother herself is asked when
+      # she is referred. `peer form referral` asks it question by question; `peer form referral --print`
+      # prints it blank for referrers; `peer import mothers --form referral referrals.csv` brings in
+      # a spreadsheet of referrals with the same rules.
+      form referral "Referral to Bump Buddies" {
+        creates mother
+        section "About her" {
+          name        text      required  help "Her name as she likes to be called"
+          phone       phone     help "A number she is happy for us to call or text"
+          email       email
+          postcode    postcode  required  help "So we can find a volunteer near her"
+          language    choice("English", "Polish", "Romanian", "Urdu", "Bengali", "Arabic", "Somali", "Portuguese") default "English" help "The language she is most comfortable in"
+          interpreter yesno     required  when .language != "English" help "Would she like an interpreter at the first visit?"
+        }
+        section "Her pregnancy" {
+          due_date    date      required  check it > today - 4 weeks "That due date is too far in the past: we support mothers until the baby is a few weeks old" check it < today + 42 weeks "That due date is more than 42 weeks away"
+          first_baby  yesno     required
+          children    repeat "Her other children" when not .first_baby {
+            child_name text     required
+            born       date     required  check it < today "A child's date of birth is in the past"
+          }
+        }
+        section "The referral" {
+          referrer       choice("midwife", "health visitor", "GP", "social worker", "family support", "self", "other") required
+          referrer_other text   required  when .referrer == "other" help "Who is referring her?"
+          referrer_phone phone  when .referrer != "self"
+          vulnerabilities choices("isolation", "mental health", "housing", "domestic abuse", "refugee or asylum seeker", "young parent", "disability") help "Anything she has told you that we should know"
+          notes       long text
+          consent     yesno     required  check it "We need her consent to share her details with the project"
+        }
+        weeks_pregnant = 40 - weeks(.due_date - today)
+      }
+
+      test "a complete referral becomes a mother waiting to be assessed" {
+        let m = referral.submit({name: "Ama", postcode: "e1 6an", language: "English", due_date: today + 12 weeks,
+          first_baby: true, referrer: "midwife", consent: true, vulnerabilities: ["isolation"]})
+        assert(m.status == "referred", "a new referral is referred")
+        assert(m.postcode == "E1 6AN", "the postcode is tidied")
+        assert(m.weeks_pregnant == 28, "weeks pregnant are worked out")
+      }
+
+      test "a referral without consent or a far-away due date is refused, naming each question" {
+        let before = len(mothers)
+        let problems = referral.submit({name: "Ama", postcode: "E1 6AN", due_date: today - 8 weeks,
+          first_baby: true, referrer: "self", consent: false})
+        assert(problems | map .field == ["due_date", "consent"], "both problems are named")
+        assert(len(mothers) == before, "nothing was saved")
+      }
+
+      test "an interpreter and her other children are asked only when they apply" {
+        let problems = referral.check({name: "Ama", postcode: "E1 6AN", due_date: today + 12 weeks,
+          language: "Polish", first_baby: false, children: [{child_name: "Jan"}], referrer: "GP", consent: true})
+        assert(problems | map .field == ["interpreter", "children[1].born"], "both are asked")
+      }
+      """####
+    ),
+    (
+      "Examples/forms/visit_log.peer", "scripts/visit_log.peer",
+      ####"""
+      # A volunteer's record of one contact with the mother she supports: what kind of contact, how
+      # long, what support it gave, where she was signposted and any concern (which needs a note).
+      form visit_log "Visit log" {
+        creates visit
+        match      choice(matches | where .status == "active") required help "The mother and volunteer (by match id)"
+        date       date      required  check it <= today "A visit is logged after it happens"
+        kind       choice("home", "phone", "text", "video", "group", "accompanied appointment") required
+        minutes    number 0..600 required help "How long it took, in minutes"
+        support    choices("listening", "information", "signposting", "practical") required
+        services   choices(services) when "signposting" in .support help "Where she was signposted to"
+        concern    yesno     required  help "Is there anything the coordinator should know about?"
+        notes      long text required  when .concern help "What happened, and what was done"
+      }
+
+      test "a visit is logged against an active match" {
+        let v1 = create("volunteer", {name: "Vera", status: "active"})
+        let m1 = refer({name: "Mo"})
+        # Assessed and waiting first, as a project's workflow may require before matching.
+        m1.status = "assessed"
+        m1.status = "waiting"
+        let x = match(m1, v1)
+        create("service", {name: "Food bank"})
+        let visit = visit_log.submit({match: x.id, date: today, kind: "home", minutes: "60",
+          support: "listening; signposting", services: "food bank", concern: false})
+        assert(visit.match == x, "it belongs to the match")
+        assert(visit.services == ["Food bank"], "the service is named as in the directory")
+      }
+
+      test "a concern demands a note" {
+        let problems = visit_log.check({date: today, kind: "phone", minutes: 20, support: ["listening"], concern: true})
+        assert(problems | map .field == ["match", "notes"], "the match and the note are missing")
+      }
+      """####
+    ),
+    (
+      "Examples/forms/volunteer_application.peer", "scripts/volunteer_application.peer",
+      ####"""
+      # Someone who wants to volunteer: who she is, where, which languages and experiences she brings,
+      # and the two references the project asks for.
+      form volunteer_application "Volunteer application" {
+        creates volunteer
+        section "About you" {
+          name        text      required
+          phone       phone     required
+          email       email     required
+          postcode    postcode  required
+          languages   choices("English", "Polish", "Romanian", "Urdu", "Bengali", "Arabic", "Somali", "Portuguese") required
+          experiences choices("first-time mother", "twins", "premature baby", "postnatal depression", "breastfeeding", "migration") help "Experiences you would be glad to share"
+        }
+        section "Volunteering" {
+          capacity    number 1..3 default 1 help "How many mothers you could support at once"
+          hours_per_week number 1..20 required
+          why         long text required check len(it) >= 20 "Please tell us a little more (a sentence or two)"
+        }
+        section "References" {
+          references  repeat "References" {
+            referee   text  required
+            contact   email required
+          }
+        }
+        consent_to_dbs yesno required check it "Every volunteer needs a DBS check"
+      }
+
+      test "an application makes an applicant with her own fields" {
+        let v = volunteer_application.submit({name: "Ann", phone: "07700 900123", email: "ann@example.org",
+          postcode: "n1 9gu", languages: "English, Polish", hours_per_week: 4,
+          why: "I had a hard first year and would like to help someone else through theirs.",
+          references: [{referee: "Bea", contact: "bea@example.org"}], consent_to_dbs: true})
+        assert(v.status == "applicant" and v.capacity == 1, "an applicant supporting one mother")
+        assert(v.languages == ["English", "Polish"] and v.hours_per_week == 4, "core and own fields")
+        assert(v.references == ["referee: Bea; contact: bea@example.org"], "references kept one a line")
+      }
+
+      test "a short reason is refused with the form's message" {
+        let problems = volunteer_application.check({name: "Ann", phone: "07700 900123", email: "ann@example.org",
+          postcode: "N1 9GU", languages: "English", hours_per_week: 4, why: "to help", consent_to_dbs: true})
+        assert(problems[0].message == "Please tell us a little more (a sentence or two)", problems[0].message)
+      }
+      """####
+    ),
+    (
+      "Examples/forms/ending.peer", "scripts/ending.peer",
+      ####"""
+      # How a match ended: the reason from the project's list, whether it was planned, whether there
+      # was a final visit, and the mother's feedback score.
+      form ending "End of support" {
+        creates ending
+        match       choice(matches | where .status == "active") required
+        date        date      required  check it <= today "An ending is recorded once it has happened"
+        reason      choice("planned", "mother's choice", "moved away", "lost contact", "handed on to professional services", "volunteer left", "safeguarding") required
+        planned     yesno     required
+        final_visit yesno     required  when .planned
+        feedback    number 1..5 help "How would she score the support, from 1 (poor) to 5 (excellent)?"
+        comments    long text when .feedback != nil and .feedback <= 2 help "What could have been better?"
+      }
+
+      test "an ending is recorded against the match" {
+        # Assessed and waiting first, as a project's workflow may require before matching.
+        let m = refer({name: "Mo"})
+        m.status = "assessed"
+        m.status = "waiting"
+        let x = match(m, create("volunteer", {name: "Vera", status: "active"}))
+        let e = ending.submit({match: x.id, date: today, reason: "planned", planned: "yes", final_visit: "yes", feedback: "5"})
+        assert(e.match == x and e.feedback == 5 and e.final_visit, "saved with its answers")
+      }
+
+      test "a feedback score outside 1 to 5 is refused" {
+        let problems = ending.check({date: today, reason: "planned", planned: false, feedback: 9})
+        assert(problems | map .message == ["an answer is required", "must be between 1 and 5, got 9"], str(problems))
+      }
+      """####
+    ),
+    (
+      "Examples/workflows/nightly.peer", "scripts/nightly.peer",
+      ####"""
+      # The demo project's workflows and daily rules. Loading this file only declares them (the REPL
+      # loads every scripts/*.peer at start); `peer batch scripts/nightly.peer` runs the rules:
+      #   peer batch scripts/nightly.peer --as-of 2026-11-26 --log nightly.log
+
+      workflow support {
+        referred -> assessed -> waiting -> matched -> active -> ending -> closed
+        matched, active -> closed
+        referred, assessed, waiting -> declined
+
+        every day "referral waiting" {
+          for m in mothers | where .status in ["referred", "assessed", "waiting"] and today - .referral_date > 28 days {
+            task(m, "{m.name} was referred on {m.referral_date} and is still {m.status}", m.referral_date + 28 days)
+          }
+        }
+        every day "plan the ending" {
+          for m in mothers | where .status in ["matched", "active"] and .birth_date != nil and today >= .birth_date + 8 weeks {
+            task(m, "Plan the ending with {m.name}: her baby is 10 weeks old on {m.birth_date + 10 weeks}", m.birth_date + 10 weeks)
+          }
+        }
+      }
+
+      workflow matching {
+        of match
+        active -> ended
+
+        every day "first contact" {
+          for x in matches | where .status == "active" and today - .started_on > 7 days and len(.visits) == 0 {
+            task(x, "No first contact with {x.mother.name} 7 days after matching", x.started_on + 7 days)
+          }
+        }
+        every day "no contact" {
+          for x in matches | where .status == "active" {
+            let last = x.visits | map .date | max
+            if last != nil and today - last > 21 days {
+              flag(x, "No contact with {x.mother.name} since {last}", last + 21 days)
+            }
+          }
+        }
+      }
+
+      workflow volunteering {
+        of volunteer
+        applicant -> "in training" -> active -> left
+        active -> paused -> active
+        applicant, "in training", paused -> left
+
+        every day "DBS renewal" {
+          for v in volunteers | where .status == "active" and .dbs_checked_on != nil and .dbs_checked_on + 3 years - today <= 30 days {
+            task(v, "{v.name}'s DBS check expires on {v.dbs_checked_on + 3 years}", v.dbs_checked_on + 3 years)
+          }
+        }
+      }
+      """####
+    ),
+    (
+      "Examples/matching/score.peer", "scripts/score.peer",
+      ####"""
+      # Who suits whom: the project's match score, used by suggest(M-0042) and suggest_all().
+      # Volunteers must be active and have a free place (capacity minus open matches) to be suggested.
+
+      # Mothers' vulnerabilities and volunteers' lived experiences use different words; these pairs
+      # count as "someone like me".
+      let like_me = {
+        "young parent": "young mum",
+        "mental health": "postnatal depression",
+        "domestic abuse": "domestic abuse survivor",
+        "previous loss": "baby loss",
+        "asylum seeker": "migrated to the UK",
+      }
+
+      fn lived(m) {
+        if m.vulnerabilities == nil { return [] }
+        return m.vulnerabilities | map like_me[it] | where it != nil
+      }
+
+      match score "Who suits whom" (m, v) {
+        require v.trained_on != nil, "{v.name} has not finished her training"
+        require v.dbs_checked_on != nil and v.dbs_checked_on > today - 3 years, "{v.name}'s DBS check has expired"
+        require m.site == v.site, "{v.name} works at another site"
+
+        +3 "speaks {m.language}"          if m.language != "English" and m.language in v.languages
+        +2 "has been there too: {tag}"    for each tag in lived(m) & v.experiences
+        +1 "same area"                    if m.area == v.area
+        -1 "per 3 km apart"               per 3 km in distance(m, v)
+        +1 "has room for more than one"   if v.capacity - v.open_matches > 1
+      }
+      """####
+    ),
+    (
+      "Examples/reports/quarterly.peer", "scripts/quarterly.peer",
+      ####"""
+      # Quarterly activity: what most funders ask for every quarter.
+      # peer report quarterly --q "quarter(2026-07-01)" --format html --out quarterly.html
+
+      # Whether a referral was taken on: declined referrals say so, every other one was accepted.
+      fn referral_outcome(m) {
+        if m.status == "declined" { "declined" } else { "accepted" }
+      }
+
+      # Days from a match's start to its first contact (nil before the first contact).
+      fn days_to_first_contact(match) {
+        let first = match.visits | map .date | min
+        if first == nil { nil } else { days_between(match.started_on, first) }
+      }
+
+      report quarterly(q = this_quarter) {
+        title "Quarterly activity, {q}"
+        # One pass over the visits of the financial year so far; the quarter's are taken from them.
+        let year_visits = visits | where .date >= financial_year(q.start).start and .date <= q.end
+        let contacts = year_visits | where .date in q
+        let referred = mothers | where .referral_date in q
+        let begun = matches | where .started_on in q
+        text "{len(referred)} mothers were referred and {len(begun)} matches began; volunteers gave {contacts | sum(.minutes) / 60 | round} hours of support in {len(contacts)} contacts."
+        chart bar "Referrals by source" = referred | group .referrer | count as referrals | sort .referrals desc
+        table "Referrals accepted and declined" with total = referred | map {outcome: referral_outcome(it)} | group .outcome | count as referrals
+        table "Days from referral to match, matches begun this quarter" = begun
+          | map {days: days_between(.mother.referral_date, .started_on)}
+          | count as matches, median .days as median_days, avg .days as average_days
+        table "Days from match to first contact" = begun
+          | map {days: days_to_first_contact(it)}
+          | where .days != nil
+          | count as matches, median .days as median_days, avg .days as average_days
+        table "Contacts by kind" with total = contacts
+          | group .kind
+          | count as contacts, sum(.minutes) as minutes
+          | sort .contacts desc
+        chart line "Contacts by month, this financial year so far" =
+          count_by_month(year_visits, between(financial_year(q.start).start, q.end), fn(v) => v.date)
+        table "Volunteer hours by site" with total = contacts
+          | group .volunteer.site
+          | count as contacts, sum(.minutes) / 60 as hours
+          | sort .site
+        suppress under 5 except median_days, average_days, hours
+      }
+      """####
+    ),
+    (
+      "Examples/reports/reach.peer", "scripts/reach.peer",
+      ####"""
+      # Reach: who the project supports, by language, vulnerability and area.
+      # "Supported" means a mother whose match was active at some point in the period.
+      # peer report reach --period "financial_year(2025)" --format html --out reach.html
+
+      fn reach_mothers(period) {
+        matches
+          | where .started_on <= period.end and (.ending == nil or .ending.date >= period.start)
+          | map .mother
+          | distinct
+      }
+
+      # How many mothers name each vulnerability (a mother can name several, or none).
+      fn reach_vulnerabilities(ms) {
+        var counts = {}
+        for m in ms {
+          for tag in m.vulnerabilities or [] { counts[tag] = get(counts, tag, 0) + 1 }
+        }
+        counts | map {vulnerability: .key, mothers: .value} | sort .mothers desc
+      }
+
+      report reach(period = this_quarter) {
+        title "Reach, {period}"
+        text "{reach_mothers(period) | count} mothers were supported."
+        table "Mothers supported by first language" with total = reach_mothers(period) | group .language | count as mothers | sort .mothers desc
+        chart bar "Mothers supported by vulnerability" = reach_vulnerabilities(reach_mothers(period))
+        table "Mothers supported by area" with total = reach_mothers(period) | group .area | count as mothers | sort .area
+        suppress under 5
+      }
+      """####
+    ),
+    (
+      "Examples/reports/support_given.peer", "scripts/support_given.peer",
+      ####"""
+      # Support given: the elements of support in each contact, and where mothers were signposted.
+      # peer report support_given --period "quarter(2026-07-01)" --format html --out support_given.html
+
+      # How many contacts gave each element of support (a contact can give several).
+      fn support_elements(vs) {
+        var counts = {}
+        for v in vs {
+          for element in v.support or [] { counts[element] = get(counts, element, 0) + 1 }
+        }
+        counts | map {element: .key, contacts: .value} | sort .contacts desc
+      }
+
+      # How many times mothers were signposted to a service of each category.
+      fn support_signposting(vs) {
+        var category = {}
+        for s in services { category[s.name] = s.category }
+        var counts = {}
+        for v in vs {
+          for name in v.services or [] {
+            let c = get(category, name, "other")
+            counts[c] = get(counts, c, 0) + 1
+          }
+        }
+        counts | map {category: .key, signposts: .value} | sort .signposts desc
+      }
+
+      report support_given(period = this_quarter) {
+        title "Support given, {period}"
+        text "{visits | where .date in period | count} contacts; a contact can give several kinds of support."
+        chart bar "Contacts by element of support" = support_elements(visits | where .date in period)
+        table "Signposting by service category" with total = support_signposting(visits | where .date in period)
+        suppress under 5
+      }
+      """####
+    ),
+    (
+      "Examples/reports/endings_summary.peer", "scripts/endings_summary.peer",
+      ####"""
+      # Endings: why matches ended, how many endings were planned, how long support lasted and how
+      # many contacts a match had.
+      # peer report endings_summary --period "financial_year(2025)" --format html --out endings_summary.html
+
+      fn endings_share_planned(period) {
+        let ended = endings | where .date in period
+        if len(ended) == 0 { "no" } else { "{round(100 * (ended | where .planned | count) / len(ended))}%" }
+      }
+
+      fn endings_kind(e) {
+        if e.planned { "planned" } else { "unplanned" }
+      }
+
+      fn endings_kind(e) {
+        if e.planned { "planned" } else { "unplanned" }
+      }
+
+      report endings_summary(period = this_quarter) {
+        title "Endings, {period}"
+        text "{endings | where .date in period | count} matches ended; {endings_share_planned(period)} of endings were planned."
+        chart bar "Endings by reason" = endings | where .date in period | group .reason | count as endings | sort .endings desc
+        table "Planned and unplanned endings" with total = endings | where .date in period | map {ending: endings_kind(it)} | group .ending | count as endings
+        table "Length of support and contacts per match" = endings | where .date in period | count as matches, median(weeks_between(.match.started_on, .date)) as median_weeks, avg(weeks_between(.match.started_on, .date)) as average_weeks, avg(len(.match.visits)) as contacts_per_match
+        suppress under 5 except median_weeks, average_weeks, contacts_per_match
+      }
+      """####
+    ),
+    (
+      "Examples/reports/workforce.peer", "scripts/workforce.peer",
+      ####"""
+      # Volunteer workforce: how many volunteers, trained, and whose DBS check is due for renewal.
+      # A DBS check is renewed every 3 years; "expiring" means within 90 days of the report's date.
+      # peer report workforce --on 2026-11-20 --format html --out workforce.html
+
+      fn workforce_dbs_expiry(v) {
+        if v.dbs_checked_on == nil { nil } else { v.dbs_checked_on + 3 years }
+      }
+
+      fn workforce_by_site(on) {
+        volunteers
+          | where .joined_on == nil or .joined_on <= on
+          | group .site
+          | map {
+            site: .site,
+            active: .items | where .status == "active" | count,
+            "in training": .items | where .status == "in training" | count,
+            paused: .items | where .status == "paused" | count,
+          }
+          | sort .site
+      }
+
+      fn workforce_active(on) {
+        let active = volunteers | where .status == "active"
+        {
+          active: len(active),
+          trained: active | where .trained_on != nil and .trained_on <= on | count,
+          dbs_in_date: active | where workforce_dbs_expiry(it) != nil and workforce_dbs_expiry(it) >= on | count,
+        }
+      }
+
+      fn workforce_active(on) {
+        let active = volunteers | where .status == "active"
+        {
+          active: len(active),
+          trained: active | where .trained_on != nil and .trained_on <= on | count,
+          dbs_in_date: active | where workforce_dbs_expiry(it) != nil and workforce_dbs_expiry(it) >= on | count,
+        }
+      }
+
+      report workforce(on = today) {
+        title "Volunteer workforce on {on}"
+        table "Volunteers by status" with total = volunteers | group .status | count as volunteers
+        table "Active volunteers" = workforce_active(on)
+        chart stacked bar "Volunteers by site" = workforce_by_site(on)
+        table "DBS checks expired or expiring within 90 days" = volunteers | where .status == "active" and workforce_dbs_expiry(it) != nil and workforce_dbs_expiry(it) <= on + 90 days | sort workforce_dbs_expiry(it) | map {volunteer: .id, name: .name, site: .site, expires: workforce_dbs_expiry(it)}
+      }
+      """####
+    ),
+    (
+      "Examples/reports/caseloads.peer", "scripts/caseloads.peer",
+      ####"""
+      # Caseload per volunteer: the mothers each active volunteer supports now, against her capacity.
+      # peer report caseloads --site Bristol
+
+      fn caseload_title(site) {
+        if site == nil { "Caseload per volunteer" } else { "Caseload per volunteer, {site}" }
+      }
+
+      report caseloads(site = nil) {
+        title caseload_title(site)
+        chart stacked bar "Caseload and free places by site" = volunteers | where .status == "active" and (site == nil or .site == site) | group .site | map {site: .site, mothers: .items | sum .open_matches, "free places": .items | sum(.capacity - .open_matches)} | sort .site
+        table "Active volunteers, fullest first" = volunteers | where .status == "active" and (site == nil or .site == site) | map {volunteer: .id, name: .name, site: .site, mothers: .open_matches, capacity: .capacity} | sort .mothers desc, .name
+      }
+      """####
+    ),
   ]
 }
