@@ -23,6 +23,13 @@ public final class Session {
     }
   }
 
+  /// The statuses the project's workflow for `kind` allows, if its scripts declare one: what an
+  /// import must check each new record against.
+  public func workflowStatuses(for kind: RecordKind) -> WorkflowStatuses? {
+    guard let workflow = bridge?.workflows[kind] else { return nil }
+    return WorkflowStatuses(workflow: workflow.name, names: workflow.statuses)
+  }
+
   /// Compiles and runs a script in one transaction; returns its last expression's value.
   @discardableResult
   public func run(_ source: String, file: String) throws -> Value? {

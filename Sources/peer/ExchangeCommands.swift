@@ -63,11 +63,17 @@ struct Import: ParsableCommand {
       mapping[String(m[..<eq])] = String(m[m.index(after: eq)...])
     }
     let store = try Import.openStore(projectOptions)
+    // Records with a status must start in one the project's workflow has: its scripts say which.
+    var statuses: WorkflowStatuses?
+    if recordKind.field("status") != nil {
+      statuses = try projectOptions.session(options: budget.interpreterOptions(arguments: []))
+        .workflowStatuses(for: recordKind)
+    }
     let bar = ProgressBar(enabled: isatty(STDERR_FILENO) != 0)
     do {
       let report = try Importer.importCSV(
         kind: recordKind, path: file, store: store, mapping: mapping, skipBad: skipBad, rejectPath: reject,
-        progress: bar.update)
+        statuses: statuses, progress: bar.update)
       bar.finish()
       Console.writeLine("imported \(report.imported) \(recordKind.plural) from \(file)")
       if report.rejected > 0 {

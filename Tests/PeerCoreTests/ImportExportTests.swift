@@ -261,6 +261,28 @@ struct ImportExportTests {
     #expect(readFile(folder + "/visits-rejects.csv") == nil)
   }
 
+  @Test func importedRecordsMustStartInAStatusOfTheWorkflow() throws {
+    let folder = makeTempFolder()
+    defer { removeTree(folder) }
+    let path = folder + "/mothers.csv"
+    writeFile(path, "name,status,referral_date\nAmina,waiting,2026-10-01\nBeth,closed,2026-10-02\n")
+    let store = try makeStore()
+    let statuses = WorkflowStatuses(workflow: "intake", names: ["referred", "waiting", "declined"])
+    do {
+      _ = try Importer.importCSV(kind: .mother, path: path, store: store, statuses: statuses)
+      Issue.record("the import should have failed")
+    } catch let e as ImportError {
+      #expect(
+        e.problems == [
+          "mothers.csv:3:status: \"closed\" is not a status of workflow intake; its statuses are referred, waiting, declined"
+        ])
+    }
+    #expect(try store.read { try $0.count(.mother) } == 0)
+    // Without a workflow the store's own list of statuses is the only rule.
+    let report = try Importer.importCSV(kind: .mother, path: path, store: store)
+    #expect(report.imported == 2)
+  }
+
   @Test func skipBadImportsTheGoodRowsAndWritesTheRejects() throws {
     let folder = makeTempFolder()
     defer { removeTree(folder) }

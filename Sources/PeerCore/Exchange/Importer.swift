@@ -21,7 +21,8 @@ public enum Importer {
   /// Imports `path` (UTF-8 CSV with a header row) as records of `kind`, all or nothing unless `skipBad` (then bad rows go to `rejectPath`, default `FILE-rejects.csv`).
   public static func importCSV(
     kind: RecordKind, path: String, store: RecordStore, mapping: [String: String] = [:],
-    skipBad: Bool = false, rejectPath: String? = nil, progress: Progress? = nil
+    skipBad: Bool = false, rejectPath: String? = nil, statuses: WorkflowStatuses? = nil,
+    progress: Progress? = nil
   ) throws -> ImportReport {
     let scanner = try CSVScanner(path: path)
     let fileName = path.split(separator: "/").last.map(String.init) ?? path
@@ -38,7 +39,7 @@ public enum Importer {
     return try write { w in
       var run = try ImportRun(
         kind: kind, plan: plan, scanner: scanner, fileName: fileName, writer: w, header: header,
-        rejectPath: rejects, skipBad: skipBad)
+        rejectPath: rejects, skipBad: skipBad, statuses: statuses)
       return try run.go(progress: progress)
     }
   }
@@ -125,6 +126,22 @@ struct ColumnPlan {
   }
 }
 
+/// The statuses a project's workflow allows for the kind being imported: a new record must
+/// start in one of them, as it must when a script creates it (`create` checks the same).
+public struct WorkflowStatuses: Sendable {
+  public var workflow: String
+  public var names: [String]
+
+  public init(workflow: String, names: [String]) {
+    self.workflow = workflow
+    self.names = names
+  }
+
+  func problem(_ status: String) -> String {
+    "\"\(status)\" is not a status of workflow \(workflow); its statuses are \(names.joined(separator: ", "))"
+  }
+}
+
 /// One import in its transaction.
 struct ImportRun {
   let kind: RecordKind
@@ -135,6 +152,7 @@ struct ImportRun {
   let header: [String]
   let rejectPath: String?
   let skipBad: Bool
+  let statuses: WorkflowStatuses?
 
   private let reader: ImportReader
   private var problems: [String] = []
@@ -148,8 +166,9 @@ struct ImportRun {
 
   init(
     kind: RecordKind, plan: ColumnPlan, scanner: CSVScanner, fileName: String, writer: any StoreWriter,
-    header: [String], rejectPath: String?, skipBad: Bool
+    header: [String], rejectPath: String?, skipBad: Bool, statuses: WorkflowStatuses? = nil
   ) throws {
+    self.statuses = statuses
     self.kind = kind
     self.plan = plan
     self.scanner = scanner
@@ -259,6 +278,9 @@ struct ImportRun {
             try Rules.validate(record, in: reader, isNew: true)
           } catch let v as Rules.Violation {
             errors.append((plan.columnOfField[v.field] ?? -1, message(v.error)))
+          }
+          if let statuses, let status = record.fields["status"]?.text, !statuses.names.contains(status) {
+            errors.append((plan.columnOfField["status"] ?? -1, statuses.problem(status)))
           }
         }
         if errors.isEmpty {
