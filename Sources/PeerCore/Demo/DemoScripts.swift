@@ -34,6 +34,7 @@ public enum DemoScripts {
           referrer_other text   required  when .referrer == "other" help "Who is referring her?"
           referrer_phone phone  when .referrer != "self"
           vulnerabilities choices("isolation", "mental health", "housing", "domestic abuse", "refugee or asylum seeker", "young parent", "disability") help "Anything she has told you that we should know"
+          best_times  choices("weekday mornings", "weekday afternoons", "evenings", "weekends") help "When a volunteer could best visit or call her"
           notes       long text
           consent     yesno     required  check it "We need her consent to share her details with the project"
         }
@@ -118,6 +119,7 @@ public enum DemoScripts {
         section "Volunteering" {
           capacity    number 1..3 default 1 help "How many mothers you could support at once"
           hours_per_week number 1..20 required
+          available   choices("weekday mornings", "weekday afternoons", "evenings", "weekends") help "When you could usually visit or call"
           why         long text required check len(it) >= 20 "Please tell us a little more (a sentence or two)"
         }
         section "References" {
@@ -256,6 +258,10 @@ public enum DemoScripts {
         return m.vulnerabilities | map like_me[it] | where it != nil
       }
 
+      # When she would like visits and when a volunteer is free: the own fields `best_times` (the
+      # referral form) and `available` (the volunteer application); nothing when not asked yet.
+      fn times(answer) = answer or []
+
       match score "Who suits whom" (m, v) {
         require v.trained_on != nil, "{v.name} has not finished her training"
         require v.dbs_checked_on != nil and v.dbs_checked_on > today - 3 years, "{v.name}'s DBS check has expired"
@@ -265,6 +271,7 @@ public enum DemoScripts {
         +2 "has been there too: {tag}"    for each tag in lived(m) & v.experiences
         +1 "same area"                    if m.area == v.area
         -1 "per 3 km apart"               per 3 km in distance(m, v)
+        +2 "free {slot}"                  for each slot in times(m.best_times) & times(v.available)
         +1 "has room for more than one"   if v.capacity - v.open_matches > 1
       }
       """####

@@ -141,16 +141,16 @@ struct MatchingTests {
       """
       create("volunteer", {name: "Ann", postcode: "LE2 1AA", area: "Highfields", site: "Leicester", capacity: 2,
         status: "active", languages: ["English", "Gujarati"], experiences: ["young mum"], trained_on: 2025-01-01,
-        dbs_checked_on: 2025-01-01})
+        dbs_checked_on: 2025-01-01, available: ["evenings", "weekends"]})
       create("volunteer", {name: "Bo", postcode: "LE2 1AB", area: "Highfields", site: "Bristol", capacity: 2,
         status: "active", languages: ["Gujarati"], trained_on: 2025-01-01, dbs_checked_on: 2025-01-01})
       refer({name: "Hetal", postcode: "LE3 2BB", area: "Braunstone", site: "Leicester", language: "Gujarati",
-        vulnerabilities: ["young parent"], status: "waiting"})
+        vulnerabilities: ["young parent"], status: "waiting", best_times: ["weekends"]})
       """)
     #expect(try text(p, "suggest(M-0001) | map .name") == "[\"Ann\"]")
     #expect(
       try text(p, "suggest(M-0001)[0].why")
-        == "speaks Gujarati +3, has been there too: young mum +2, per 3 km apart (4.9 km) -1, has room for more than one +1"
+        == "speaks Gujarati +3, has been there too: young mum +2, per 3 km apart (4.9 km) -1, free weekends +2, has room for more than one +1"
     )
     try p.run("suggest_all() | accept")
     #expect(try p.count(.match) == 1)
