@@ -93,6 +93,34 @@ struct WorkflowTests {
     #expect(try p.count(.match) == 0)
   }
 
+  @Test func aWorkflowMayNameStatusesOfItsOwn() throws {
+    let p = try TestProject()
+    try p.run(
+      """
+      workflow doula {
+        referred -> antenatal -> postnatal -> closed
+      }
+      create("mother", {name: "Amy", status: "antenatal"})
+      M-0001.status = "postnatal"
+      """)
+    #expect(try p.run("M-0001.status")?.description == "postnatal")
+    #expect(message(p, "M-0001.status = \"antenatl\"").contains("workflow doula has no such status"))
+    // One letter from a standard status is taken for a typo of it.
+    let typo = message(p, "workflow other {\n  referred -> wating\n}")
+    #expect(
+      typo.contains("mothers cannot have the status \"wating\"") && typo.contains("did you mean \"waiting\"?")
+    )
+    // Imports start records in the workflow's statuses too.
+    let folder = makeTempFolder()
+    defer { removeTree(folder) }
+    let path = folder + "/mothers.csv"
+    writeFile(path, "name,status,referral_date\nBea,antenatal,2026-10-01\n")
+    let statuses = p.session.workflowStatuses(for: .mother)
+    #expect(statuses?.names == ["referred", "antenatal", "postnatal", "closed"])
+    let report = try Importer.importCSV(kind: .mother, path: path, store: p.store, statuses: statuses)
+    #expect(report.imported == 1)
+  }
+
   @Test func anUnknownStatusIsNamed() throws {
     let p = try TestProject()
     try p.run("workflow short {\n  referred -> waiting\n}\nrefer({name: \"Amy\"})")

@@ -182,7 +182,11 @@ struct ImportRun {
   }
 
   mutating func go(progress: Importer.Progress?) throws -> ImportReport {
-    let fields = kind.fields
+    var fields = kind.fields
+    // A workflow's statuses replace the standard ones; they are checked below with its name.
+    if statuses != nil, let i = fields.firstIndex(where: { $0.name == "status" }) {
+      fields[i].choices = []
+    }
     var rows = 0
     var errors: [(column: Int, message: String)] = []
     let columns = plan.targets.count
@@ -275,7 +279,7 @@ struct ImportRun {
           }
           record.extra = extra
           do {
-            try Rules.validate(record, in: reader, isNew: true)
+            try Rules.validate(record, in: reader, isNew: true, workflowChecksStatus: statuses != nil)
           } catch let v as Rules.Violation {
             errors.append((plan.columnOfField[v.field] ?? -1, message(v.error)))
           }

@@ -32,8 +32,10 @@ enum Lifecycle {
         let name = k.value
         if name == "id" { throw RuntimeError("a new record gets its id by itself; leave \"id\" out") }
         if let spec = kind.field(name) {
+          // A workflow's statuses replace the standard ones (it checks them itself below).
+          let choices = name == "status" && bridge.workflows[kind] != nil ? [] : spec.choices
           record.fields[name] = try FieldConversion.field(
-            v, for: FieldSpec(name, spec.type, choices: spec.choices), kind: kind)
+            v, for: FieldSpec(name, spec.type, choices: choices), kind: kind)
         } else if let hint = typoOfCoreField(name, kind) {
           // A name this close to a core field is taken for a typo, not a project's own field.
           throw RuntimeError("\(kind.rawValue) has no field \"\(name)\"", hint: "did you mean \"\(hint)\"?")
@@ -45,8 +47,8 @@ enum Lifecycle {
         record.fields[name] = value
       }
       let w = try bridge.writer()
-      try Rules.check(record, in: w, isNew: true)
       let workflow = bridge.workflows[kind]
+      try Rules.check(record, in: w, isNew: true, workflowChecksStatus: workflow != nil)
       let status = record.fields["status"]?.text
       if let workflow, let status, !workflow.statuses.contains(status) {
         throw RuntimeError(

@@ -14,12 +14,22 @@ enum Rules {
     }
   }
 
-  static func check(_ record: StoredRecord, in store: any StoreReader, isNew: Bool) throws {
-    do { try validate(record, in: store, isNew: isNew) } catch let v as Violation { throw v.error }
+  /// `workflowChecksStatus`: the project's workflow for the kind checks the status (its statuses
+  /// replace the standard ones, and its messages name the workflow), so it is not checked here.
+  static func check(
+    _ record: StoredRecord, in store: any StoreReader, isNew: Bool, workflowChecksStatus: Bool = false
+  ) throws {
+    do {
+      try validate(record, in: store, isNew: isNew, workflowChecksStatus: workflowChecksStatus)
+    } catch let v as Violation {
+      throw v.error
+    }
   }
 
   /// As `check`, but throws a `Violation` naming the field.
-  static func validate(_ record: StoredRecord, in store: any StoreReader, isNew: Bool) throws {
+  static func validate(
+    _ record: StoredRecord, in store: any StoreReader, isNew: Bool, workflowChecksStatus: Bool = false
+  ) throws {
     let kind = record.kind
     let fields = kind.fields
     for spec in fields where spec.required {
@@ -27,7 +37,8 @@ enum Rules {
         throw Violation(spec.name, RuntimeError("\(kind.rawValue).\(spec.name) is required"))
       }
     }
-    for spec in fields {
+    for var spec in fields {
+      if spec.name == "status", workflowChecksStatus { spec.choices = [] }
       if case .text(let s) = record[spec.name], !spec.choices.isEmpty, !spec.choices.contains(s) {
         throw Violation(
           spec.name,

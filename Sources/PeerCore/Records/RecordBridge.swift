@@ -184,7 +184,9 @@ public final class RecordBridge: RecordHost {
     if let workflow, case .string(let s) = value, s.value != oldStatus {
       try workflow.check(record, from: oldStatus, to: s.value)
     }
-    if let spec = kind.field(name) {
+    if var spec = kind.field(name) {
+      // A workflow's statuses replace the standard ones (`check` above has passed the change).
+      if workflow != nil { spec.choices = [] }
       stored.fields[name] = try FieldConversion.field(value, for: spec, kind: kind)
     } else {
       stored.extra[name] = try FieldConversion.extra(value, name: "\(kind.rawValue).\(name)")

@@ -61,15 +61,17 @@ final class Workflow: HostObject {
         guard case .list(let l) = g else { return [] }
         return l.items.compactMap(\.textValue)
       }
-      // The store still knows a fixed set of statuses per kind (see docs/workflows.md).
+      // A workflow may name statuses of its own ("antenatal"); one a letter or two from a
+      // standard status is taken for a typo of it.
       let known = kind.field("status")?.choices ?? []
       for group in groups {
         for s in group {
-          if !known.isEmpty, !known.contains(s) {
+          if !known.contains(s), let near = closestMatch(to: s, in: known) {
             throw RuntimeError.declaration(
               "\(kind.plural) cannot have the status \"\(s)\"", at: entry,
-              hint: closestMatch(to: s, in: known).map { "did you mean \"\($0)\"?" }
-                ?? "the statuses of \(kind.plural) are " + known.joined(separator: ", "))
+              hint:
+                "did you mean \"\(near)\"? (a status of the project's own needs a name further from the standard ones)"
+            )
           }
           workflow.add(s)
         }
