@@ -125,17 +125,5 @@ public enum FormDocument {
     return names.isEmpty ? "in some cases" : "depending on the answer to " + names.joined(separator: " and ")
   }
 
-  static func escape(_ s: String) -> String {
-    var out = ""
-    for c in s {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      default: out.append(c)
-      }
-    }
-    return out
-  }
+  static func escape(_ s: String) -> String { SVGWriter.escape(s) }
 }

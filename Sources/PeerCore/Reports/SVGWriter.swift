@@ -79,6 +79,7 @@ struct SVGWriter {
     return r == r.rounded() ? String(Int(r)) : String(r)
   }
 
+  /// Text made safe inside HTML or SVG, in an element or a quoted attribute (also the forms' HTML).
   static func escape(_ s: String) -> String {
     var out = ""
     for c in s {
