@@ -35,23 +35,7 @@ enum RecordScripts {
   static func examples(in page: String) -> [(line: Int, source: String)] {
     let text =
       (try? String(contentsOfFile: packageRoot.appendingPathComponent(page).path, encoding: .utf8)) ?? ""
-    var found: [(Int, String)] = []
-    var current: [Substring]?
-    var start = 0
-    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      if current == nil {
-        if String(line).trimmed == "```peer" {
-          current = []
-          start = i + 1
-        }
-      } else if String(line).trimmed == "```" {
-        found.append((start, current!.joined(separator: "\n") + "\n"))
-        current = nil
-      } else {
-        current!.append(line)
-      }
-    }
-    return found
+    return markdownBlocks(text)
   }
 }
 

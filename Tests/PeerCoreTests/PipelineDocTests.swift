@@ -13,30 +13,15 @@ struct PipelineDocTests {
 
   static func blocks() throws -> [(line: Int, source: String)] {
     let text = try String(contentsOfFile: path, encoding: .utf8)
-    var found: [(Int, String)] = []
-    var current: [Substring]?
-    var start = 0
-    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      if current == nil {
-        if line.trimmingCharacters(in: .whitespaces) == "```peer-records" {
-          current = []
-          start = i + 1
-        }
-      } else if line.trimmingCharacters(in: .whitespaces) == "```" {
-        found.append((start, current!.joined(separator: "\n") + "\n"))
-        current = nil
-      } else {
-        current!.append(line)
-      }
-    }
-    return found
+    return markdownBlocks(text, info: "peer-records")
   }
 
   @Test func examplesGiveTheSameOutputBothWays() throws {
     let blocks = try Self.blocks()
     #expect(blocks.count >= 2, "too few ```peer-records blocks in \(Self.path)")
     let p = try TestProject()
-    try DemoProject.generate(into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 42)
+    try DemoProject.generate(
+      into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 42)
     for (line, source) in blocks {
       var outputs: [[String]] = []
       for pushdown in [true, false] {

@@ -14,23 +14,7 @@ struct ReportDocTests {
 
   static let examples: [Example] = {
     let text = (try? FileSystem.read(ReportFixture.repository + "/docs/reports.md")) ?? ""
-    var found: [Example] = []
-    var current: [Substring]?
-    var start = 0
-    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      if current == nil {
-        if line == "```peer" {
-          current = []
-          start = i + 1
-        }
-      } else if line == "```" {
-        found.append(Example(line: start, source: current!.joined(separator: "\n") + "\n"))
-        current = nil
-      } else {
-        current!.append(line)
-      }
-    }
-    return found
+    return markdownBlocks(text).map { Example(line: $0.line, source: $0.source) }
   }()
 
   @Test func theExamplesAreFound() { #expect(Self.examples.count >= 5) }

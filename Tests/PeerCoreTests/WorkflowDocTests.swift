@@ -16,23 +16,7 @@ struct WorkflowDocTests {
     let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("docs/workflows.md").path
     let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-    var found: [Example] = []
-    var current: [Substring]?
-    var start = 0
-    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      if current == nil {
-        if line.trimmingCharacters(in: .whitespaces) == "```peer" {
-          current = []
-          start = i + 1
-        }
-      } else if line.trimmingCharacters(in: .whitespaces) == "```" {
-        found.append(Example(line: start, source: current!.joined(separator: "\n") + "\n"))
-        current = nil
-      } else {
-        current!.append(line)
-      }
-    }
-    return found
+    return markdownBlocks(text).map { Example(line: $0.line, source: $0.source) }
   }()
 
   static func annotations(_ key: String, in source: String) -> [String] {

@@ -18,23 +18,7 @@ enum LanguageDoc {
   /// Every fenced block whose info string is `peer`. Positions in `# error:` annotations count
   /// from the block's first line.
   static let examples: [DocExample] = {
-    var found: [DocExample] = []
-    var current: [Substring]?
-    var start = 0
-    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      if current == nil {
-        if line.trimmingCharacters(in: .whitespaces) == "```peer" {
-          current = []
-          start = i + 1
-        }
-      } else if line.trimmingCharacters(in: .whitespaces) == "```" {
-        found.append(DocExample(line: start, source: current!.joined(separator: "\n") + "\n"))
-        current = nil
-      } else {
-        current!.append(line)
-      }
-    }
-    return found
+    return markdownBlocks(text).map { DocExample(line: $0.line, source: $0.source) }
   }()
 
   /// How a built-in's one-line doc appears in the reference: "- `sig` — description".

@@ -269,3 +269,26 @@ struct ScriptCheck {
     return ""
   }
 }
+
+/// The fenced blocks of a Markdown text whose info string is `info` (```peer), each with the line
+/// its code starts on: how every page of docs/ has its examples run.
+func markdownBlocks(_ text: String, info: String = "peer") -> [(line: Int, source: String)] {
+  var found: [(line: Int, source: String)] = []
+  var current: [Substring]?
+  var start = 0
+  for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    let bare = line.drop(while: { $0 == " " })
+    if current == nil {
+      if bare == "```" + info {
+        current = []
+        start = i + 1
+      }
+    } else if bare == "```" {
+      found.append((start, current!.joined(separator: "\n") + "\n"))
+      current = nil
+    } else {
+      current!.append(line)
+    }
+  }
+  return found
+}
