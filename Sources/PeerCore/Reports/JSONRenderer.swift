@@ -1,3 +1,5 @@
+import PeerStore
+
 /// Reports for other tools: `{name, title, suppressed_under, sections: [...]}`; each table's rows
 /// are objects keyed by column. Figures are JSON numbers; suppressed ones are the text "<5".
 struct JSONRenderer {
@@ -42,24 +44,6 @@ struct JSONRenderer {
     }
   }
 
-  func string(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if u.value < 0x20 {
-          let hex = String(u.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(u)
-        }
-      }
-    }
-    return out + "\""
-  }
+  /// A JSON string, quoted as the store writes its own JSON.
+  func string(_ s: String) -> String { JSONText.quote(s) }
 }
