@@ -13,6 +13,9 @@ public indirect enum RecordCondition: Sendable, Equatable {
   case between(field: String, FieldValue, FieldValue)
   /// The field equals one of the values; false when the field is empty.
   case oneOf(field: String, [FieldValue])
+  /// How many records of `kind` name this one in their reference field `via` (and meet
+  /// `condition`), compared with `count`: `(.visits | where .date > d | count) == 0` on matches.
+  case related(kind: RecordKind, via: String, RecordCondition?, Comparison, Int)
   case and(RecordCondition, RecordCondition)
   case or(RecordCondition, RecordCondition)
   case not(RecordCondition)

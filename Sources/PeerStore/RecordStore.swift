@@ -65,6 +65,14 @@ public protocol StoreReader {
   func select(_ kind: RecordKind, where condition: RecordCondition) throws -> [StoredRecord]
   /// How many records of a kind meet a condition.
   func count(_ kind: RecordKind, where condition: RecordCondition) throws -> Int
+  /// Reads the `columns` of every record of `kind` that meets `condition`, in id order, one
+  /// row at a time and without building records (reports over a million visits). A column is
+  /// a path: a core field, or reference fields and then a core field of the record they lead
+  /// to (`["match", "mother", "site"]` from a visit); `["id"]` is the record's own id.
+  func scan(
+    _ kind: RecordKind, where condition: RecordCondition?, columns: [[String]],
+    _ body: (ScanRow) throws -> Void
+  ) throws
   /// The audit trail of one record, oldest first.
   func history(_ kind: RecordKind, id: Int64) throws -> [AuditEntry]
 }

@@ -104,7 +104,9 @@ final class ReplSession {
   }
 
   static func display(_ value: Value, width: Int) -> String {
-    if case .host(let h as ShownAsTable) = value, let rows = TableRenderer.rows(of: .list(ListObject(ContiguousArray(h.rows)))) {
+    if case .host(let h as ShownAsTable) = value,
+      let rows = TableRenderer.rows(of: .list(ListObject(ContiguousArray(h.rows))))
+    {
       return h.description + "\n" + TableRenderer.render(rows, width: width)
     }
     if let rows = TableRenderer.rows(of: value) { return TableRenderer.render(rows, width: width) }

@@ -84,6 +84,14 @@ final class ImportReader: StoreReader {
     return try base.count(kind, where: condition)
   }
 
+  func scan(
+    _ kind: RecordKind, where condition: RecordCondition?, columns: [[String]],
+    _ body: (ScanRow) throws -> Void
+  ) throws {
+    guard kind != self.kind else { throw StoreError("\(kind.plural) cannot be read during their import") }
+    try base.scan(kind, where: condition, columns: columns, body)
+  }
+
   func find(_ kind: RecordKind, where field: String, equals value: FieldValue) throws -> [StoredRecord] {
     if kind == self.kind {
       var found = try base.find(kind, where: field, equals: value)

@@ -31,8 +31,13 @@ enum PushedFilter {
     case "compare":
       guard parts.count == 4, case .string(let cmp) = parts[1],
         let comparison = RecordCondition.Comparison(rawValue: cmp.value),
-        let spec = field(parts[2], kind), let value = constant(parts[3], constants)
+        let value = constant(parts[3], constants)
       else { return nil }
+      if let related = relatedCount(parts[2], constants: constants, kind: kind) {
+        guard case .int(let n) = value else { return nil }
+        return .related(kind: related.kind, via: related.via, related.condition, comparison, n)
+      }
+      guard let spec = field(parts[2], kind) else { return nil }
       switch comparison {
       case .equal, .notEqual:
         if value.isNull { return .compare(field: spec.name, comparison, .null) }
@@ -66,6 +71,28 @@ enum PushedFilter {
     default:
       return nil
     }
+  }
+
+  /// The records that name a record of `kind` (`m.visits` of a match: the visits whose
+  /// `match` is it), as the bridge's relations give them.
+  static let relatedRecords: [RecordKind: [String: (kind: RecordKind, via: String)]] = [
+    .match: ["visits": (.visit, "match")],
+    .mother: ["matches": (.match, "mother")],
+    .volunteer: ["matches": (.match, "volunteer")],
+  ]
+
+  /// `(.visits | where C | count)`: the related kind, its reference field and the condition
+  /// (which the store must be able to run too).
+  static func relatedCount(_ shape: Value, constants: ContiguousArray<Value>, kind: RecordKind)
+    -> (kind: RecordKind, via: String, condition: RecordCondition?)?
+  {
+    guard case .list(let node) = shape, node.items.count == 3, case .string(let tag) = node.items[0],
+      tag.value == "#count", case .list(let path) = node.items[1], path.items.count == 1,
+      case .string(let name) = path.items[0], let related = relatedRecords[kind]?[name.value]
+    else { return nil }
+    if node.items[2].isNull { return (related.kind, related.via, nil) }
+    guard let c = condition(node.items[2], constants: constants, kind: related.kind) else { return nil }
+    return (related.kind, related.via, c)
   }
 
   /// A one-step path naming a core field of a plain type.

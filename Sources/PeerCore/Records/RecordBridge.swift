@@ -24,6 +24,8 @@ public final class RecordBridge: RecordHost {
   public var pushdown = true
   /// How many `where` stages the store has taken (the tests check the fast path is used).
   public internal(set) var pushedFilters = 0
+  /// How many `group ... | aggregate` stages the store's scan has answered (AggregateScan).
+  public internal(set) var pushedAggregates = 0
 
   /// The slot holding a record's own fields (a map): not a field itself, its entries are shown
   /// as fields after the core ones.

@@ -42,6 +42,13 @@ final class RecordCollection: HostObject {
     return .host(RecordCollection(kind: kind, bridge: bridge, condition: condition.map { .and($0, c) } ?? c))
   }
 
+  override func aggregate(_ request: AggregateRequest) throws -> AggregateAnswer? {
+    guard bridge.pushdown else { return nil }
+    let answer = try AggregateScan.run(request, on: kind, where: condition, store: try bridge.writer())
+    if answer != nil { bridge.pushedAggregates += 1 }
+    return answer
+  }
+
   override func field(_ name: String) throws -> Value? {
     switch name {
     case "count": return .int(try count() ?? 0)

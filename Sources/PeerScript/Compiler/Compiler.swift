@@ -771,7 +771,7 @@ final class Compiler {
   /// input as its first argument.
   func pipeline(_ input: Expr, _ stages: [Stage], into dst: Int) {
     expression(input, into: dst)
-    for stage in stages {
+    for (stageIndex, stage) in stages.enumerated() {
       let save = state.freeRegister
       defer { state.freeRegister = save }
       let base = allocateRegister()
@@ -840,11 +840,39 @@ final class Compiler {
         }
         let labels = allocateRegister()
         emit(.newList, Int32(labels), Int32(labelBase), Int32(all.count), at: stage.position)
+        // The query shapes of the expressions, when each has one, so that a host can
+        // aggregate itself (Library/HostAggregation.swift).
+        var shapes: [Value] = []
+        var shapeConstants: [Expr] = []
+        for s in all {
+          guard let key = s.keys.first, key.0.isImplicit else {
+            shapes.append(.null)
+            continue
+          }
+          guard let shape = QueryShape.analyseValue(key.0, into: &shapeConstants) else { break }
+          shapes.append(shape)
+        }
+        let shapesRegister = shapes.count == all.count ? allocateRegister() : -1
+        var constantsRegister = -1
+        if shapesRegister >= 0 {
+          emit(.loadK, Int32(shapesRegister), constant(.list(shapes)), at: stage.position)
+          let first = state.freeRegister
+          for c in shapeConstants { expression(c, into: allocateRegister()) }
+          constantsRegister = allocateRegister()
+          emit(
+            .newList, Int32(constantsRegister), Int32(first), Int32(shapeConstants.count), at: stage.position)
+        }
         emit(.move, Int32(base + 2), Int32(names), at: stage.position)
         emit(.move, Int32(base + 3), Int32(fns), at: stage.position)
         emit(.move, Int32(base + 4), Int32(labels), at: stage.position)
         state.freeRegister = base + 5
         argc = 4
+        if shapesRegister >= 0 {
+          emit(.move, Int32(base + 5), Int32(shapesRegister), at: stage.position)
+          emit(.move, Int32(base + 6), Int32(constantsRegister), at: stage.position)
+          state.freeRegister = base + 7
+          argc = 6
+        }
       default:
         if let key = stage.keys.first {
           function(key.0, into: allocateRegister())
@@ -865,6 +893,28 @@ final class Compiler {
             let label = stage.byPeriod ? periodLabel(key.0) : keyLabel(key.0)
             emit(.loadK, Int32(allocateRegister()), constant(.text(label)), at: stage.position)
             argc += 1
+            // Followed by an aggregate, a key with a query shape lets a host do both stages:
+            // the flag, the period or nil, the shape and its constants (HostAggregation.swift).
+            let next = stageIndex + 1 < stages.count ? stages[stageIndex + 1].name : ""
+            if Parser.aggregates.contains(next), let query = QueryShape.analyseValue(key.0) {
+              emit(.loadBool, Int32(allocateRegister()), stage.byPeriod ? 1 : 0, at: stage.position)
+              let over = allocateRegister()
+              if let period = stage.arguments.first {
+                expression(period, into: over)
+              } else {
+                emit(.loadNil, Int32(over), at: stage.position)
+              }
+              emit(.loadK, Int32(allocateRegister()), constant(query.shape), at: stage.position)
+              let first = state.freeRegister
+              for c in query.constants { expression(c, into: allocateRegister()) }
+              let values = allocateRegister()
+              emit(.newList, Int32(values), Int32(first), Int32(query.constants.count), at: stage.position)
+              emit(.move, Int32(base + 7), Int32(values), at: stage.position)
+              state.freeRegister = base + 8
+              emit(.call, Int32(base), 7, at: stage.position)
+              emit(.move, Int32(dst), Int32(base), at: stage.position)
+              continue
+            }
             // `group by`: a yes flag, then the optional `over` period (compiled below).
             if stage.byPeriod {
               emit(.loadBool, Int32(allocateRegister()), 1, at: stage.position)

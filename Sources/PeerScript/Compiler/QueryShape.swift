@@ -46,9 +46,89 @@ struct QueryShape {
       guard let p = path(a), isConstant(b) else { return nil }
       return list([.text("in"), p, add(b)])
     case .binary(let op, let a, let b) where flipped[op] != nil:
-      if let p = path(a), isConstant(b) { return list([.text("compare"), .text(op), p, add(b)]) }
-      if let p = path(b), isConstant(a) { return list([.text("compare"), .text(flipped[op]!), p, add(a)]) }
+      if isConstant(b), let p = value(a, &constants) {
+        return list([.text("compare"), .text(op), p, add(b)])
+      }
+      if isConstant(a), let p = value(b, &constants) {
+        return list([.text("compare"), .text(flipped[op]!), p, add(a)])
+      }
       return nil
+    default:
+      return nil
+    }
+  }
+
+  /// The shape of a per-item value (a `group` key, an aggregate's expression), or nil.
+  static func analyseValue(_ decl: FunctionDecl) -> QueryShape? {
+    var constants: [Expr] = []
+    guard let shape = analyseValue(decl, into: &constants) else { return nil }
+    return QueryShape(shape: shape, constants: constants)
+  }
+
+  /// `analyseValue` adding its constants to a list several shapes share.
+  static func analyseValue(_ decl: FunctionDecl, into constants: inout [Expr]) -> Value? {
+    guard decl.isImplicit, decl.body.count == 1, case .expression(let e) = decl.body[0].kind else {
+      return nil
+    }
+    let before = constants.count
+    guard let shape = value(e, &constants) else {
+      constants.removeSubrange(before...)
+      return nil
+    }
+    return shape
+  }
+
+  /// A value worked out from the item, for a host to read itself:
+  ///   ["a", "b"]                      `.a.b` (a path, as in conditions)
+  ///   ["#k", k]                       a constant
+  ///   ["#period", name, s, k]         `month(s)`, `quarter(s)`, `financial_year(s)`; constant
+  ///                                   k is the function itself, so the host can check that
+  ///                                   the name still means the built-in
+  ///   ["#arith", op, s1, s2]          `s1 op s2` for + - * / // %
+  ///   ["#list", s1, s2...]            `[s1, s2]` (a key of several parts)
+  ///   ["#count", path, condition]     `(.visits | where C | count)`; condition nil for all
+  static func value(_ e: Expr, _ constants: inout [Expr]) -> Value? {
+    func list(_ xs: [Value]) -> Value { .list(ListObject(ContiguousArray(xs))) }
+    func add(_ c: Expr) -> Value {
+      constants.append(c)
+      return .int(constants.count - 1)
+    }
+    if let p = path(e) { return p }
+    switch e.kind {
+    case .list(let xs):
+      var parts: [Value] = [.text("#list")]
+      for x in xs {
+        guard let s = value(x, &constants) else { return nil }
+        parts.append(s)
+      }
+      return list(parts)
+    case .call(let callee, let args):
+      guard case .name(let n) = callee.kind, ["month", "quarter", "financial_year"].contains(n),
+        args.count == 1,
+        let s = value(args[0], &constants)
+      else { return nil }
+      return list([.text("#period"), .text(n), s, add(callee)])
+    case .binary(let op, let a, let b) where ["+", "-", "*", "/", "//", "%"].contains(op):
+      func side(_ x: Expr) -> Value? {
+        if isConstant(x) { return list([.text("#k"), add(x)]) }
+        return value(x, &constants)
+      }
+      guard let l = side(a), let r = side(b) else { return nil }
+      return list([.text("#arith"), .text(op), l, r])
+    case .pipeline(let input, let stages):
+      guard let p = path(input), let last = stages.last, last.name == "count", last.keys.isEmpty,
+        last.more.isEmpty, last.arguments.isEmpty
+      else { return nil }
+      var filter: Value = .null
+      for stage in stages.dropLast() {
+        guard stage.name == "where", stage.keys.count == 1, stage.arguments.isEmpty,
+          stage.keys[0].0.isImplicit, stage.keys[0].0.body.count == 1,
+          case .expression(let c) = stage.keys[0].0.body[0].kind,
+          let s = condition(c, &constants)
+        else { return nil }
+        filter = filter.isNull ? s : list([.text("and"), filter, s])
+      }
+      return list([.text("#count"), p, filter])
     default:
       return nil
     }

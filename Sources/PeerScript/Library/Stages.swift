@@ -90,26 +90,19 @@ enum Stages {
       return .list(ListObject(out))
     }
     // Arguments: items, key function, key name, and for `group by` a yes flag and the
-    // optional `over` period (see PeriodGroups.swift).
-    lib.internal("|group", 3...5) { args in
-      let f = args[1]
-      let name = try args.string(2)
-      var index: [Value: Int] = [:]
-      var keys = ContiguousArray<Value>()
-      var members = ContiguousArray<ContiguousArray<Value>>()
-      for x in try items(args[0], "group") {
-        let key = try args.call(f, x)
-        if let i = index[key] {
-          members[i].append(x)
-        } else {
-          index[key] = keys.count
-          keys.append(key)
-          members.append([x])
-        }
+    // optional `over` period (see PeriodGroups.swift). When an aggregate follows, the compiler
+    // also passes the flag, the period (or nil), the key's query shape and its constants: a
+    // host may then group itself (HostAggregation.swift).
+    lib.internal("|group", 3...7) { args in
+      let byPeriod = args.count > 3 && args[3].isTruthy
+      let over = args.count > 4 && !args[4].isNull ? args[4] : nil
+      if args.count == 7, case .host(let h) = args[0] {
+        return .host(
+          PendingGroups(
+            source: h, keyFunction: args[1], keyName: try args.string(2), byPeriod: byPeriod, over: over,
+            keyShape: args[5], keyConstants: try args.list(6).items))
       }
-      let groups = GroupsObject(keyName: name, keys: keys, members: members)
-      if args.count > 3 { return .groups(try fillPeriods(groups, over: args.count > 4 ? args[4] : nil)) }
-      return .groups(groups)
+      return try group(args[0], args[1], keyName: try args.string(2), byPeriod: byPeriod, over: over, args)
     }
     lib.internal("|sort", 3) { args in
       let keyFns = try args.list(1).items
@@ -148,11 +141,18 @@ enum Stages {
       for i in order { out.append(input[i]) }
       return .list(ListObject(out))
     }
-    lib.internal("|aggregate", 4) { args in
+    // Arguments: items, names, functions (nil for none), column labels, and when the
+    // compiler could describe them, the functions' query shapes and their constants.
+    lib.internal("|aggregate", 4...6) { args in
       let names = try args.list(1).items.map { $0.description }
       let fns = try args.list(2).items
       let labels = try args.list(3).items
-      if case .groups(let g) = args[0] {
+      var input = args[0]
+      if case .host(let h) = input {
+        if let done = try hostAggregate(h, names: names, fns: fns, labels: labels, args) { return done }
+        if let pending = h as? PendingGroups { input = try pending.grouped(args) }
+      }
+      if case .groups(let g) = input {
         var rows = ContiguousArray<Value>()
         // `share`: each group's part of all the items, in per cent to one decimal place.
         let total = g.members.reduce(0) { $0 + $1.count }
@@ -161,8 +161,7 @@ enum Stages {
           m.entries[.text(g.keyName)] = key
           for j in names.indices {
             if names[j] == "share" {
-              let percent = total == 0 ? 0 : Double(members.count) * 100 / Double(total)
-              m.entries[labels[j]] = .float((percent * 10).rounded() / 10)
+              m.entries[labels[j]] = share(members.count, of: total)
               continue
             }
             m.entries[labels[j]] = try aggregate(names[j], fns[j], members, args)
@@ -172,10 +171,10 @@ enum Stages {
         return .list(ListObject(rows))
       }
       // `collection | count`: the host may count without loading (a database's count(*)).
-      if names == ["count"], fns[0].isNull, case .host(let h) = args[0], let n = try h.count() {
+      if names == ["count"], fns[0].isNull, case .host(let h) = input, let n = try h.count() {
         return .int(n)
       }
-      let xs = try items(args[0], names[0])
+      let xs = try items(input, names[0])
       if names.count == 1 { return try aggregate(names[0], fns[0], xs, args) }
       let m = MapObject()
       for j in names.indices { m.entries[labels[j]] = try aggregate(names[j], fns[j], xs, args) }
@@ -183,51 +182,45 @@ enum Stages {
     }
   }
 
+  /// A group's part of all the items, in per cent to one decimal place.
+  static func share(_ count: Int, of total: Int) -> Value {
+    let percent = total == 0 ? 0 : Double(count) * 100 / Double(total)
+    return .float((percent * 10).rounded() / 10)
+  }
+
+  /// `xs | group f`: groups in the order their first item comes; for `group by`, with the
+  /// empty periods filled in.
+  static func group(
+    _ input: Value, _ f: Value, keyName: String, byPeriod: Bool, over: Value?, _ args: Arguments
+  ) throws -> Value {
+    var index: [Value: Int] = [:]
+    var keys = ContiguousArray<Value>()
+    var members = ContiguousArray<ContiguousArray<Value>>()
+    for x in try items(input, "group") {
+      let key = try args.call(f, x)
+      if let i = index[key] {
+        members[i].append(x)
+      } else {
+        index[key] = keys.count
+        keys.append(key)
+        members.append([x])
+      }
+    }
+    let groups = GroupsObject(keyName: keyName, keys: keys, members: members)
+    if byPeriod { return .groups(try fillPeriods(groups, over: over)) }
+    return .groups(groups)
+  }
+
   static func aggregate(_ name: String, _ f: Value, _ xs: ContiguousArray<Value>, _ args: Arguments) throws
     -> Value
   {
+    // Every value first, then the aggregate: an error in the expression comes before one in
+    // the aggregate, whichever item it is on.
     var values = ContiguousArray<Value>()
     values.reserveCapacity(xs.count)
     for x in xs { values.append(f.isNull ? x : try args.call(f, x)) }
-    switch name {
-    case "count":
-      return .int(f.isNull ? xs.count : values.filter { $0.isTruthy }.count)
-    case "first": return values.first ?? .null
-    case "last": return values.last ?? .null
-    case "sum": return try Library.sum(values, what: "sum")
-    case "avg":
-      let present = values.filter { !$0.isNull }
-      if present.isEmpty { return .null }
-      let total = try Library.sum(present, what: "avg")
-      return try Operations.divide(total, .int(present.count))
-    case "min", "max":
-      var best: Value = .null
-      for v in values where !v.isNull {
-        if best.isNull {
-          best = v
-          continue
-        }
-        guard let c = Value.compare(v, best) else {
-          throw RuntimeError("\(name) cannot compare \(v.typeName) and \(best.typeName)")
-        }
-        if (name == "min" && c == .less) || (name == "max" && c == .greater) { best = v }
-      }
-      return best
-    case "share":
-      throw RuntimeError(
-        "share needs groups to share out", hint: "group first: visits | group .kind | count, share")
-    case "median":
-      var present = Array(values.filter { !$0.isNull })
-      if present.isEmpty { return .null }
-      for v in present where v.asDouble == nil {
-        throw RuntimeError("median needs numbers, got \(v.typeName) \(v.shortDescription)")
-      }
-      present.sort { ($0.asDouble ?? 0) < ($1.asDouble ?? 0) }
-      let n = present.count
-      if n % 2 == 1 { return present[n / 2] }
-      return .float(((present[n / 2 - 1].asDouble ?? 0) + (present[n / 2].asDouble ?? 0)) / 2)
-    default:
-      throw RuntimeError("unknown aggregate \(name)")
-    }
+    var a = try Aggregation(name, countsEveryItem: f.isNull)
+    for v in values { try a.add(v) }
+    return try a.result()
   }
 }

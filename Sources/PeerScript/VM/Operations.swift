@@ -59,20 +59,8 @@ enum Operations {
   }
 
   static func multiply(_ a: Value, _ b: Value, vm: VM) throws -> Value {
+    if let product = try multiplyNumbers(a, b) { return product }
     switch (a, b) {
-    case (.int(let x), .int(let y)):
-      let (r, o) = x.multipliedReportingOverflow(by: y)
-      if o { throw overflow(a, "*", b) }
-      return .int(r)
-    case (.float(let x), .float(let y)): return .float(x * y)
-    case (.int(let x), .float(let y)): return .float(Double(x) * y)
-    case (.float(let x), .int(let y)): return .float(x * Double(y))
-    case (.duration(let d), .int(let n)), (.int(let n), .duration(let d)):
-      guard let n32 = Int32(exactly: n) else { throw overflow(a, "*", b) }
-      let (m, o1) = d.months.multipliedReportingOverflow(by: n32)
-      let (dd, o2) = d.days.multipliedReportingOverflow(by: n32)
-      if o1 || o2 { throw overflow(a, "*", b) }
-      return .duration(Duration(months: m, days: dd))
     case (.list(let l), .int(let n)), (.int(let n), .list(let l)):
       guard n >= 0 else { throw RuntimeError("cannot repeat a list a negative number of times (\(n))") }
       let (total, o) = l.items.count.multipliedReportingOverflow(by: n)
@@ -89,6 +77,26 @@ enum Operations {
       try vm.checkMemory(adding: total)
       return .string(StringObject(String(repeating: s.value, count: n)))
     default: throw mismatch("multiply", a, "*", b)
+    }
+  }
+
+  /// `a * b` for numbers and durations; nil for anything else (repeating texts and lists).
+  static func multiplyNumbers(_ a: Value, _ b: Value) throws -> Value? {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+      let (r, o) = x.multipliedReportingOverflow(by: y)
+      if o { throw overflow(a, "*", b) }
+      return .int(r)
+    case (.float(let x), .float(let y)): return .float(x * y)
+    case (.int(let x), .float(let y)): return .float(Double(x) * y)
+    case (.float(let x), .int(let y)): return .float(x * Double(y))
+    case (.duration(let d), .int(let n)), (.int(let n), .duration(let d)):
+      guard let n32 = Int32(exactly: n) else { throw overflow(a, "*", b) }
+      let (m, o1) = d.months.multipliedReportingOverflow(by: n32)
+      let (dd, o2) = d.days.multipliedReportingOverflow(by: n32)
+      if o1 || o2 { throw overflow(a, "*", b) }
+      return .duration(Duration(months: m, days: dd))
+    default: return nil
     }
   }
 

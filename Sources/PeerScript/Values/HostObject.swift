@@ -24,6 +24,37 @@ open class HostObject {
   /// condition (see `QueryShape`), `constants` are its values computed once. Return the
   /// filtered items, or nil to refuse; then the stage runs the condition on every item.
   open func filtered(by shape: Value, constants: ContiguousArray<Value>) throws -> Value? { nil }
+
+  /// A `group KEY | count, sum(...)` (or, with no key, an aggregate of every item) the host
+  /// may work out itself. Return nil to refuse; then the stages run in the VM.
+  open func aggregate(_ request: AggregateRequest) throws -> AggregateAnswer? { nil }
+}
+
+/// What `HostObject.aggregate` is asked: shapes as in `QueryShape.value`, each indexing its
+/// own list of constants.
+public struct AggregateRequest {
+  /// The `group` key's shape; nil for one answer over every item.
+  public var key: Value?
+  public var keyConstants: ContiguousArray<Value>
+  /// Each aggregate's name and the shape of its expression (nil: the item itself, for
+  /// `count` and `share`).
+  public var aggregates: [(name: String, shape: Value?)]
+  public var constants: ContiguousArray<Value>
+}
+
+/// The host's answer: the groups in the order their first item comes (id order for stored
+/// records), how many items each has, and each aggregate's value per group (`share` is
+/// left to the stage, which works it out from the counts). With no key, one group.
+public struct AggregateAnswer {
+  public var keys: ContiguousArray<Value>
+  public var counts: [Int]
+  public var values: [[Value]]
+
+  public init(keys: ContiguousArray<Value>, counts: [Int], values: [[Value]]) {
+    self.keys = keys
+    self.counts = counts
+    self.values = values
+  }
 }
 
 /// Lets the host give records of one kind fields that are not stored in the record itself

@@ -316,7 +316,12 @@ enum ISODate {
 
   /// Days since 1970-01-01 for `YYYY-MM-DD`, or nil.
   static func days(_ s: String) -> Int32? {
-    let u = Array(s.utf8)
+    var s = s
+    return s.withUTF8 { days(bytes: $0) }
+  }
+
+  /// `days(_:)` for UTF-8 bytes (a column read straight from SQLite).
+  static func days(bytes u: UnsafeBufferPointer<UInt8>) -> Int32? {
     guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
     func num(_ r: Range<Int>) -> Int? {
       var n = 0

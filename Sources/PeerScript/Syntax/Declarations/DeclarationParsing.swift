@@ -20,7 +20,7 @@ extension Parser {
     "form": { parser, decl in try parser.formBody(decl) },
     "report": { p, d in try p.reportGrammar(d) },
     "match": Parser.scoreGrammar,
-    "workflow": Parser.workflowGrammar
+    "workflow": Parser.workflowGrammar,
   ]
 
   /// Whether the current token starts a declaration (`form referral ...`).

@@ -1,0 +1,103 @@
+/// One aggregate (`count`, `sum`, `avg`, `min`, `max`, `median`, `first`, `last`) worked out
+/// one value at a time. The pipeline stage feeds it the values of a list; a host that runs a
+/// `group ... | count, sum(...)` itself (a database scan) feeds it the values it reads, so
+/// both paths give the same answer and the same errors.
+public struct Aggregation {
+  public let name: String
+  /// `count` with no expression counts every item; with one, the items whose value is true.
+  let countsEveryItem: Bool
+  private var count = 0
+  private var total: Value = .int(0)
+  private var present = 0
+  private var best: Value = .null
+  private var firstValue: Value?
+  private var lastValue: Value = .null
+  private var numbers: [Value] = []
+
+  /// `countsEveryItem`: the aggregate has no expression (`count` alone).
+  public init(_ name: String, countsEveryItem: Bool) throws {
+    guard ["count", "first", "last", "sum", "avg", "min", "max", "median", "share"].contains(name) else {
+      throw RuntimeError("unknown aggregate \(name)")
+    }
+    self.name = name
+    self.countsEveryItem = countsEveryItem
+  }
+
+  public mutating func add(_ v: Value) throws {
+    switch name {
+    case "count":
+      if countsEveryItem || v.isTruthy { count += 1 }
+    case "first":
+      if firstValue == nil { firstValue = v }
+    case "last":
+      lastValue = v
+    case "sum", "avg":
+      if v.isNull { return }
+      switch v {
+      case .int, .float, .duration:
+        if present == 0, case .duration = v { total = v } else { total = try Operations.add(total, v) }
+        present += 1
+      default:
+        throw RuntimeError("\(name) needs numbers, got \(v.typeName) \(v.shortDescription)")
+      }
+    case "min", "max":
+      if v.isNull { return }
+      if best.isNull {
+        best = v
+        return
+      }
+      guard let c = Value.compare(v, best) else {
+        throw RuntimeError("\(name) cannot compare \(v.typeName) and \(best.typeName)")
+      }
+      if (name == "min" && c == .less) || (name == "max" && c == .greater) { best = v }
+    case "median":
+      if !v.isNull { numbers.append(v) }
+    default:
+      throw RuntimeError(
+        "share needs groups to share out", hint: "group first: visits | group .kind | count, share")
+    }
+  }
+
+  public func result() throws -> Value {
+    switch name {
+    case "count": return .int(count)
+    case "first": return firstValue ?? .null
+    case "last": return lastValue
+    case "sum": return total
+    case "avg": return present == 0 ? .null : try Operations.divide(total, .int(present))
+    case "min", "max": return best
+    case "median":
+      if numbers.isEmpty { return .null }
+      for v in numbers where v.asDouble == nil {
+        throw RuntimeError("median needs numbers, got \(v.typeName) \(v.shortDescription)")
+      }
+      let sorted = numbers.sorted { ($0.asDouble ?? 0) < ($1.asDouble ?? 0) }
+      let n = sorted.count
+      if n % 2 == 1 { return sorted[n / 2] }
+      return .float(((sorted[n / 2 - 1].asDouble ?? 0) + (sorted[n / 2].asDouble ?? 0)) / 2)
+    default:
+      throw RuntimeError(
+        "share needs groups to share out", hint: "group first: visits | group .kind | count, share")
+    }
+  }
+}
+
+extension Library {
+  /// `a op b` for + - * / // % with the VM's meaning, for a host working out per-item values
+  /// itself (`sum(.minutes / 60)`). Repeating texts and lists is left to the VM: it throws.
+  public static func arithmetic(_ op: String, _ a: Value, _ b: Value) throws -> Value {
+    switch op {
+    case "+": return try Operations.add(a, b)
+    case "-": return try Operations.subtract(a, b)
+    case "*":
+      guard let product = try Operations.multiplyNumbers(a, b) else {
+        throw RuntimeError("repeating is left to the VM")
+      }
+      return product
+    case "/": return try Operations.divide(a, b)
+    case "//": return try Operations.floorDivide(a, b)
+    case "%": return try Operations.modulo(a, b)
+    default: throw RuntimeError("unknown operator \(op)")
+    }
+  }
+}

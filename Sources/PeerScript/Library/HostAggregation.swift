@@ -1,0 +1,102 @@
+/// `group KEY | count, sum(...)` over a host's collection (stored records): the host may work
+/// the whole thing out itself, reading only the fields it needs, instead of the VM building
+/// every item and calling the key and aggregate functions on each. The compiler hands both
+/// stages the query shapes of their functions (QueryShape.value); `|group` on a host then
+/// only notes what was asked (PendingGroups), and `|aggregate` asks the host. If the host
+/// refuses, the stages run as usual, so the answers are the same either way.
+final class PendingGroups: HostObject {
+  let source: HostObject
+  let keyFunction: Value
+  let keyName: String
+  let byPeriod: Bool
+  let over: Value?
+  let keyShape: Value
+  let keyConstants: ContiguousArray<Value>
+
+  init(
+    source: HostObject, keyFunction: Value, keyName: String, byPeriod: Bool, over: Value?, keyShape: Value,
+    keyConstants: ContiguousArray<Value>
+  ) {
+    self.source = source
+    self.keyFunction = keyFunction
+    self.keyName = keyName
+    self.byPeriod = byPeriod
+    self.over = over
+    self.keyShape = keyShape
+    self.keyConstants = keyConstants
+  }
+
+  override var typeName: String { "groups" }
+
+  /// The groups as the VM makes them (when the host will not aggregate).
+  func grouped(_ args: Arguments) throws -> Value {
+    try Stages.group(.host(source), keyFunction, keyName: keyName, byPeriod: byPeriod, over: over, args)
+  }
+}
+
+extension Stages {
+  /// The aggregate stage's answer from the host, or nil when the host cannot give it (or the
+  /// compiler could not describe an aggregate's expression).
+  static func hostAggregate(
+    _ host: HostObject, names: [String], fns: ContiguousArray<Value>, labels: ContiguousArray<Value>,
+    _ args: Arguments
+  ) throws -> Value? {
+    guard args.count == 6 else { return nil }
+    let shapes = try args.list(4).items
+    var aggregates: [(name: String, shape: Value?)] = []
+    for j in names.indices {
+      if fns[j].isNull {
+        aggregates.append((names[j], nil))
+      } else {
+        guard !shapes[j].isNull else { return nil }
+        aggregates.append((names[j], shapes[j]))
+      }
+    }
+    let constants = try args.list(5).items
+    let pending = host as? PendingGroups
+    let request = AggregateRequest(
+      key: pending?.keyShape, keyConstants: pending?.keyConstants ?? [], aggregates: aggregates,
+      constants: constants)
+    guard let answer = try (pending?.source ?? host).aggregate(request) else { return nil }
+    func emptyValue(_ j: Int) throws -> Value {
+      var a = try Aggregation(names[j], countsEveryItem: fns[j].isNull)
+      return try a.result()
+    }
+    guard let pending else {
+      // One answer over every item, as `xs | sum(.minutes)` or `xs | count, avg(.x)` give it.
+      guard answer.values.count == 1 else { return nil }
+      if names.count == 1 { return answer.values[0][0] }
+      let m = MapObject()
+      for j in names.indices { m.entries[labels[j]] = answer.values[0][j] }
+      return .map(m)
+    }
+    var keys = answer.keys
+    if pending.byPeriod {
+      // The periods in time order with the empty ones between, exactly as for a list.
+      let members = ContiguousArray(repeating: ContiguousArray<Value>(), count: keys.count)
+      keys = try fillPeriods(
+        GroupsObject(keyName: pending.keyName, keys: keys, members: members), over: pending.over
+      )
+      .keys
+    }
+    var index: [Value: Int] = [:]
+    for (i, key) in answer.keys.enumerated() { index[key] = i }
+    let total = answer.counts.reduce(0, +)
+    var rows = ContiguousArray<Value>()
+    rows.reserveCapacity(keys.count)
+    for key in keys {
+      let m = MapObject()
+      m.entries[.text(pending.keyName)] = key
+      let i = index[key]
+      for j in names.indices {
+        if names[j] == "share" {
+          m.entries[labels[j]] = share(i.map { answer.counts[$0] } ?? 0, of: total)
+        } else {
+          m.entries[labels[j]] = try i.map { answer.values[$0][j] } ?? emptyValue(j)
+        }
+      }
+      rows.append(.map(m))
+    }
+    return .list(ListObject(rows))
+  }
+}

@@ -1,0 +1,98 @@
+import GRDB
+import GRDBSQLite
+
+/// One row of `StoreReader.scan`, read in place from SQLite's statement: valid only inside
+/// the scan's body.
+public struct ScanRow {
+  let statement: OpaquePointer
+
+  public func isNull(_ column: Int) -> Bool { sqlite3_column_type(statement, Int32(column)) == SQLITE_NULL }
+
+  public func int(_ column: Int) -> Int64 { sqlite3_column_int64(statement, Int32(column)) }
+
+  public func text(_ column: Int) -> String {
+    guard let bytes = sqlite3_column_text(statement, Int32(column)) else { return "" }
+    let count = Int(sqlite3_column_bytes(statement, Int32(column)))
+    return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+  }
+
+  /// Days since 1970-01-01 of a `YYYY-MM-DD` text, or nil for anything else.
+  public func date(_ column: Int) -> Int32? {
+    guard sqlite3_column_type(statement, Int32(column)) == SQLITE_TEXT,
+      let bytes = sqlite3_column_text(statement, Int32(column))
+    else { return nil }
+    let count = Int(sqlite3_column_bytes(statement, Int32(column)))
+    return ISODate.days(bytes: UnsafeBufferPointer(start: bytes, count: count))
+  }
+
+  /// Whether the column holds text (a date or a choice), as SQLite stored it.
+  public func isText(_ column: Int) -> Bool { sqlite3_column_type(statement, Int32(column)) == SQLITE_TEXT }
+
+  /// Whether the column holds a whole number (a count, a yes/no, a reference).
+  public func isInteger(_ column: Int) -> Bool {
+    sqlite3_column_type(statement, Int32(column)) == SQLITE_INTEGER
+  }
+}
+
+extension SQLiteAccess {
+  /// One SELECT with a LEFT JOIN per reference followed (each once, however many columns
+  /// go through it) and the condition on the scanned table.
+  func scan(
+    _ kind: RecordKind, where condition: RecordCondition?, columns: [[String]],
+    _ body: (ScanRow) throws -> Void
+  ) throws {
+    var joins: [String] = []
+    var aliases: [[String]: (alias: String, kind: RecordKind)] = [[]: ("t0", kind)]
+    var selected: [String] = []
+    for path in columns {
+      guard let last = path.last else { throw StoreError("an empty column path") }
+      if path == ["id"] {
+        selected.append("t0.id")
+        continue
+      }
+      var prefix: [String] = []
+      var (alias, current) = aliases[[]]!
+      for name in path.dropLast() {
+        guard let spec = current.field(name), case .reference(let target) = spec.type else {
+          throw StoreError("\(current.rawValue) has no reference \"\(name)\"")
+        }
+        prefix.append(name)
+        if let known = aliases[prefix] {
+          (alias, current) = known
+          continue
+        }
+        let next = "t\(aliases.count)"
+        joins.append("LEFT JOIN \(target.table) \(next) ON \(next).id = \(alias).\(Schema.column(spec))")
+        aliases[prefix] = (next, target)
+        (alias, current) = (next, target)
+      }
+      guard let spec = current.field(last) else {
+        throw StoreError("\(current.rawValue) has no field \"\(last)\"")
+      }
+      selected.append("\(alias).\(Schema.column(spec))")
+    }
+    var sql = "SELECT \(selected.isEmpty ? "1" : selected.joined(separator: ", ")) FROM \(kind.table) t0"
+    if !joins.isEmpty { sql += " " + joins.joined(separator: " ") }
+    var arguments: [DatabaseValue] = []
+    if let condition {
+      let c = try ConditionSQL(condition, kind, alias: "t0")
+      sql += " WHERE \(c.sql)"
+      arguments = c.arguments
+    }
+    sql += " ORDER BY t0.id"
+    let statement = try db.cachedStatement(sql: sql)
+    try statement.setArguments(StatementArguments(arguments))
+    let raw = statement.sqliteStatement
+    defer { sqlite3_reset(raw) }
+    let row = ScanRow(statement: raw)
+    while true {
+      let code = sqlite3_step(raw)
+      if code == SQLITE_DONE { break }
+      guard code == SQLITE_ROW else {
+        throw StoreError(
+          "reading \(kind.plural) failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+      }
+      try body(row)
+    }
+  }
+}
