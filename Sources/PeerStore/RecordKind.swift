@@ -66,8 +66,30 @@ public enum RecordKind: String, CaseIterable, Hashable, Sendable {
     "volunteer left", "safeguarding",
   ]
 
-  /// The core fields, in column order (the id is not listed: every record has one).
-  public var fields: [FieldSpec] {
+  /// The core fields, in column order (the id is not listed: every record has one). Built
+  /// once: records read them for every field of every row.
+  public var fields: [FieldSpec] { Self.fieldTable[ordinal] }
+
+  public func field(_ name: String) -> FieldSpec? { Self.fieldsByName[ordinal][name] }
+
+  /// The kind's place in `allCases`.
+  public var ordinal: Int {
+    switch self {
+    case .volunteer: return 0
+    case .mother: return 1
+    case .match: return 2
+    case .visit: return 3
+    case .ending: return 4
+    case .service: return 5
+    }
+  }
+
+  private static let fieldTable: [[FieldSpec]] = allCases.map(\.declaredFields)
+  private static let fieldsByName: [[String: FieldSpec]] = fieldTable.map { specs in
+    Dictionary(uniqueKeysWithValues: specs.map { ($0.name, $0) })
+  }
+
+  private var declaredFields: [FieldSpec] {
     switch self {
     case .volunteer:
       return [
@@ -117,7 +139,6 @@ public enum RecordKind: String, CaseIterable, Hashable, Sendable {
     }
   }
 
-  public func field(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
 
   /// `M-0042` for id 42.
   public func code(for id: Int64) -> String {

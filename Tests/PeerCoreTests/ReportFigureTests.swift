@@ -72,7 +72,7 @@ struct ReportFigureTests {
     let byMonth = try #require(r.table("Contacts by month, this financial year so far"))
     #expect(
       byMonth.rows.map { $0[0].text } == [
-        "Apr 2026", "May 2026", "Jun 2026", "Jul 2026", "Aug 2026", "Sep 2026",
+        "April 2026", "May 2026", "June 2026", "July 2026", "August 2026", "September 2026",
       ])
     #expect(byMonth.rows.map { $0[1].number! } == months)
 

@@ -314,8 +314,9 @@ public enum DemoScripts {
           | group .kind
           | count as contacts, sum(.minutes) as minutes
           | sort .contacts desc
-        chart line "Contacts by month, this financial year so far" =
-          count_by_month(year_visits, between(financial_year(q.start).start, q.end), fn(v) => v.date)
+        chart line "Contacts by month, this financial year so far" = year_visits
+          | group by month(.date) over between(financial_year(q.start).start, q.end)
+          | count as contacts
         table "Volunteer hours by site" with total = contacts
           | group .volunteer.site
           | count as contacts, sum(.minutes) / 60 as hours

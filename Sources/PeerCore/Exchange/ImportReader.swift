@@ -142,17 +142,3 @@ final class ImportReader: StoreReader {
     try base.history(kind, id: id)
   }
 }
-
-extension RecordKind {
-  /// The kind's place in `allCases`.
-  var ordinal: Int {
-    switch self {
-    case .volunteer: return 0
-    case .mother: return 1
-    case .match: return 2
-    case .visit: return 3
-    case .ending: return 4
-    case .service: return 5
-    }
-  }
-}
