@@ -16,6 +16,9 @@ public indirect enum RecordCondition: Sendable, Equatable {
   /// How many records of `kind` name this one in their reference field `via` (and meet
   /// `condition`), compared with `count`: `(.visits | where .date > d | count) == 0` on matches.
   case related(kind: RecordKind, via: String, RecordCondition?, Comparison, Int)
+  /// The record the reference field `field` names (of `kind`) meets the condition:
+  /// `.match.started_on in q` on visits. False when the field is empty.
+  case through(field: String, kind: RecordKind, RecordCondition)
   case and(RecordCondition, RecordCondition)
   case or(RecordCondition, RecordCondition)
   case not(RecordCondition)

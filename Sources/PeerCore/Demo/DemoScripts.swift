@@ -287,12 +287,6 @@ public enum DemoScripts {
         if m.status == "declined" { "declined" } else { "accepted" }
       }
 
-      # Days from a match's start to its first contact (nil before the first contact).
-      fn days_to_first_contact(match) {
-        let first = match.visits | map .date | min
-        if first == nil { nil } else { days_between(match.started_on, first) }
-      }
-
       report quarterly(q = this_quarter) {
         title "Quarterly activity, {q}"
         # One pass over the visits of the financial year so far; the quarter's are taken from them.
@@ -306,9 +300,12 @@ public enum DemoScripts {
         table "Days from referral to match, matches begun this quarter" = begun
           | map {days: days_between(.mother.referral_date, .started_on)}
           | count as matches, median .days as median_days, avg .days as average_days
-        table "Days from match to first contact" = begun
-          | map {days: days_to_first_contact(it)}
-          | where .days != nil
+        # Each match begun this quarter that has had a contact, with its first contact's date.
+        table "Days from match to first contact" = visits
+          | where .match.started_on in q
+          | group .match.id
+          | min(.date) as first_contact, min(.match.started_on) as started_on
+          | map {days: days_between(.started_on, .first_contact)}
           | count as matches, median .days as median_days, avg .days as average_days
         table "Contacts by kind" with total = contacts
           | group .kind

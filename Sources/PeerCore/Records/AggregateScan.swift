@@ -19,6 +19,8 @@ struct AggregateScan {
     case column(Int, FieldType)
     /// A field of the record a reference column names, read from a table loaded first.
     case lookup(Int, Int)
+    /// A record's code (`X-0042`) from a column holding its id.
+    case recordID(Int, RecordKind)
     case period(String, RowValue)
     case constant(Value)
     case arithmetic(String, RowValue, RowValue)
@@ -97,6 +99,12 @@ struct AggregateScan {
       } else {
         return nil
       }
+    }
+    // `.id` (or `.match.id`): the record's code, M-0042, from its id or the reference's.
+    if names.last == "id" {
+      if path.isEmpty { return .recordID(plainColumn(["id"]), kind) }
+      if path.count == 1 { return .recordID(plainColumn(path), current) }
+      return nil
     }
     guard let last = names.last, let spec = current.field(last) else { return nil }
     switch spec.type {
@@ -202,6 +210,9 @@ struct AggregateScan {
       return lookups[table].values[Int(try lookupCode(column, table, row))]
     case .column(let i, let type):
       return try Self.columnValue(i, type, row)
+    case .recordID(let i, let kind):
+      guard !row.isNull(i), row.isInteger(i) else { throw Refusal() }
+      return .text(kind.code(for: row.int(i)))
     case .period(let name, let inner):
       guard case .date(let d) = try value(inner, row), let p = Library.period(name, containing: d) else {
         throw Refusal()
@@ -240,6 +251,9 @@ struct AggregateScan {
     switch part.value {
     case .lookup(let column, let table):
       return try lookupCode(column, table, row)
+    case .recordID(let i, _):
+      guard !row.isNull(i), row.isInteger(i) else { throw Refusal() }
+      return row.int(i)
     case .column(let i, let type) where type != .text:
       if row.isNull(i) { return Self.nullCode }
       if type == .date {
@@ -276,6 +290,8 @@ struct AggregateScan {
     switch part.value {
     case .lookup(_, let table):
       return lookups[table].values[Int(code)]
+    case .recordID(_, let kind):
+      return .text(kind.code(for: code))
     case .column(_, let type) where type != .text:
       if code == Self.nullCode { return .null }
       switch type {

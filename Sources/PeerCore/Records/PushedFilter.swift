@@ -28,7 +28,9 @@ enum PushedFilter {
         return nil
       }
       return .not(a)
-    case "compare":
+    case "compare", "in":
+      if let through = throughReference(node, constants: constants, kind: kind) { return through }
+      if op.value == "in" { return membership(parts, constants: constants, kind: kind) }
       guard parts.count == 4, case .string(let cmp) = parts[1],
         let comparison = RecordCondition.Comparison(rawValue: cmp.value),
         let value = constant(parts[3], constants)
@@ -49,28 +51,63 @@ enum PushedFilter {
         }
         return .compare(field: spec.name, comparison, v)
       }
-    case "in":
-      guard parts.count == 3, let spec = field(parts[1], kind), let value = constant(parts[2], constants)
-      else {
-        return nil
-      }
-      switch value {
-      case .range(let r) where r.isPeriod && spec.type == .date:
-        guard case .date(let lo) = r.lower, case .date(let hi) = r.upper else { return nil }
-        return .between(field: spec.name, .date(lo), .date(hi))
-      case .list(let l):
-        var values: [FieldValue] = []
-        for item in l.items {
-          guard let v = fieldValue(item, spec) else { return nil }
-          values.append(v)
-        }
-        return .oneOf(field: spec.name, values)
-      default:
-        return nil
-      }
     default:
       return nil
     }
+  }
+
+  /// `.field in PERIOD` or `.field in [constants]`.
+  static func membership(_ parts: ContiguousArray<Value>, constants: ContiguousArray<Value>, kind: RecordKind)
+    -> RecordCondition?
+  {
+    guard parts.count == 3, let spec = field(parts[1], kind), let value = constant(parts[2], constants)
+    else {
+      return nil
+    }
+    switch value {
+    case .range(let r) where r.isPeriod && spec.type == .date:
+      guard case .date(let lo) = r.lower, case .date(let hi) = r.upper else { return nil }
+      return .between(field: spec.name, .date(lo), .date(hi))
+    case .list(let l):
+      var values: [FieldValue] = []
+      for item in l.items {
+        guard let v = fieldValue(item, spec) else { return nil }
+        values.append(v)
+      }
+      return .oneOf(field: spec.name, values)
+    default:
+      return nil
+    }
+  }
+
+  /// A comparison on a path through a required reference (`.match.started_on in q` on visits;
+  /// a visit's `.mother` and `.volunteer` go through its match): the same comparison on the
+  /// rest of the path, asked of the record referred to.
+  static func throughReference(_ node: ListObject, constants: ContiguousArray<Value>, kind: RecordKind)
+    -> RecordCondition?
+  {
+    let at = node.items.count == 4 ? 2 : 1
+    guard node.items.count > at, case .list(let path) = node.items[at], path.items.count >= 2,
+      case .string(let first) = path.items[0]
+    else { return nil }
+    var names = path.items
+    let field: String
+    let target: RecordKind
+    if let spec = kind.field(first.value), case .reference(let t) = spec.type, spec.required {
+      field = first.value
+      target = t
+      names.removeFirst()
+    } else if kind == .visit || kind == .ending, first.value == "mother" || first.value == "volunteer" {
+      // The rest (`mother.site`) is asked of the match.
+      field = "match"
+      target = .match
+    } else {
+      return nil
+    }
+    var inner = node.items
+    inner[at] = .list(ListObject(names))
+    guard let c = condition(.list(ListObject(inner)), constants: constants, kind: target) else { return nil }
+    return .through(field: field, kind: target, c)
   }
 
   /// The records that name a record of `kind` (`m.visits` of a match: the visits whose

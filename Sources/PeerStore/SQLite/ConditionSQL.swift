@@ -56,6 +56,13 @@ struct ConditionSQL {
         arguments.append(n.databaseValue)
         return "((SELECT count(*) \(from) WHERE \(reference) = \(alias).id AND \(filter)) \(op.rawValue) ?)"
       }
+    case .through(let field, let target, let condition):
+      let column = try self.column(field, kind, alias)
+      subqueries += 1
+      let inner = "r\(subqueries)"
+      let filter = try expression(condition, target, inner)
+      // Not correlated: the database works out the set of targets once.
+      return "COALESCE(\(column) IN (SELECT \(inner).id FROM \(target.table) \(inner) WHERE \(filter)), 0)"
     case .and(let a, let b):
       return "(\(try expression(a, kind, alias)) AND \(try expression(b, kind, alias)))"
     case .or(let a, let b):
