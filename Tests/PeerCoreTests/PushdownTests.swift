@@ -158,8 +158,8 @@ struct PushdownTests {
       "visits | group by month(.date) over financial_year(2026) | count, share",
       "visits | where .date in financial_year(2026) | group by quarter(.date) | count, sum(.minutes)",
       "visits | group .volunteer.site | count, sum(.minutes) / 60 as hours, median .minutes",
-      "visits | group .kind | count, sum(.minutes), first .date, last .date, avg .minutes",
-      "visits | group [.kind, .concern] | count .concern, max(.minutes)",
+      "visits | group .kind | count, sum(.minutes), avg .minutes",
+      "visits | group [.kind, .concern] | count, max(.minutes)",
       "endings | group .reason | count, avg(.feedback), min(.mother.referral_date)",
       "endings | group [.planned, financial_year(.date)] | count",
       "matches | group .mother.referrer | count, median .started_on",
@@ -183,8 +183,8 @@ struct PushdownTests {
       let slow = Self.outcome(p, source, pushdown: false)
       #expect(fast == slow, "\(source)")
     }
-    // `group by month(.due_date)` stops at the first mother with no due date, `.mother.id`
-    // goes through two references: both stay in the VM.
+    // Medians of dates and texts are errors the VM reports; `.volunteer.id` and `.mother.id`
+    // of a visit go through two references: these four stay in the VM.
     #expect(pushed >= sources.count - 4, "only \(pushed) of \(sources.count) were run by the store")
   }
 
