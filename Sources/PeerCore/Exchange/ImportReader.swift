@@ -85,11 +85,11 @@ final class ImportReader: StoreReader {
   }
 
   func scan(
-    _ kind: RecordKind, where condition: RecordCondition?, columns: [[String]],
+    _ kind: RecordKind, where condition: RecordCondition?, columns: [[String]], inIDOrder: Bool,
     _ body: (ScanRow) throws -> Void
   ) throws {
     guard kind != self.kind else { throw StoreError("\(kind.plural) cannot be read during their import") }
-    try base.scan(kind, where: condition, columns: columns, body)
+    try base.scan(kind, where: condition, columns: columns, inIDOrder: inIDOrder, body)
   }
 
   func find(_ kind: RecordKind, where field: String, equals value: FieldValue) throws -> [StoredRecord] {

@@ -122,6 +122,9 @@ struct AggregateScan {
     return .lookup(reference, lookupSpecs.count - 1)
   }
 
+  /// The column of the record's own id.
+  mutating func idColumn() -> Int { plainColumn(["id"]) }
+
   private mutating func plainColumn(_ path: [String]) -> Int {
     if let i = columnIndex[path] { return i }
     columnIndex[path] = columns.count
@@ -135,7 +138,7 @@ struct AggregateScan {
     for spec in lookupSpecs {
       let table = Lookup()
       var known: [Value: Int64] = [:]
-      try store.scan(spec.kind, where: nil, columns: [["id"], spec.path]) { row in
+      try store.scan(spec.kind, where: nil, columns: [["id"], spec.path], inIDOrder: false) { row in
         let id = Int(row.int(0))
         guard id >= 0 else { throw Refusal() }
         let v = try Self.columnValue(1, spec.type, row)
@@ -360,9 +363,19 @@ struct AggregateScan {
     } catch is Refusal {
       return nil
     }
+    // The rows may come in any order (the database then uses the best index) unless an
+    // answer depends on it: `first`, `last`, and sums of fractions (rounding). The groups are
+    // put back in the order of their first record either way.
+    let inIDOrder = request.aggregates.indices.contains { j in
+      if ["first", "last"].contains(request.aggregates[j].name) { return true }
+      if case .arithmetic? = inputs[j] { return true }
+      return false
+    }
+    let idColumn = plan.idColumn()
+    var firstIDs: [Int64] = keyParts.isEmpty ? [0] : []
     let ready = plan
     do {
-      try store.scan(kind, where: condition, columns: ready.columns) { row in
+      try store.scan(kind, where: condition, columns: ready.columns, inIDOrder: inIDOrder) { row in
         var g = 0
         if !keyParts.isEmpty {
           var key = GroupKey()
@@ -374,8 +387,10 @@ struct AggregateScan {
             index[key] = g
             keys.append(key)
             counts.append(0)
+            firstIDs.append(.max)
             states += blank
           }
+          firstIDs[g] = min(firstIDs[g], row.int(idColumn))
         }
         counts[g] += 1
         let base = g * accumulated.count
@@ -394,6 +409,12 @@ struct AggregateScan {
       try ready.finish(&answer, keys, keyParts, keyIsList, request, inputs, states, accumulated.count)
     } catch is RuntimeError {
       return nil
+    }
+    if !inIDOrder {
+      let order = answer.keys.indices.sorted { firstIDs[$0] < firstIDs[$1] }
+      answer.keys = ContiguousArray(order.map { answer.keys[$0] })
+      answer.counts = order.map { answer.counts[$0] }
+      answer.values = order.map { answer.values[$0] }
     }
     return answer
   }

@@ -148,6 +148,12 @@ enum Stages {
       let fns = try args.list(2).items
       let labels = try args.list(3).items
       var input = args[0]
+      // `collection | count`: the host may count without loading (a database's count(*)).
+      if names == ["count"], fns[0].isNull, case .host(let h) = input, !(h is PendingGroups),
+        let n = try h.count()
+      {
+        return .int(n)
+      }
       if case .host(let h) = input {
         if let done = try hostAggregate(h, names: names, fns: fns, labels: labels, args) { return done }
         if let pending = h as? PendingGroups { input = try pending.grouped(args) }
@@ -169,10 +175,6 @@ enum Stages {
           rows.append(.map(m))
         }
         return .list(ListObject(rows))
-      }
-      // `collection | count`: the host may count without loading (a database's count(*)).
-      if names == ["count"], fns[0].isNull, case .host(let h) = input, let n = try h.count() {
-        return .int(n)
       }
       let xs = try items(input, names[0])
       if names.count == 1 { return try aggregate(names[0], fns[0], xs, args) }

@@ -61,8 +61,10 @@ struct ConditionSQL {
       subqueries += 1
       let inner = "r\(subqueries)"
       let filter = try expression(condition, target, inner)
-      // Not correlated: the database works out the set of targets once.
-      return "COALESCE(\(column) IN (SELECT \(inner).id FROM \(target.table) \(inner) WHERE \(filter)), 0)"
+      // Not correlated: the database works out the set of targets once, and can then look
+      // the records up by the reference's index.
+      return
+        "(\(column) IN (SELECT \(inner).id FROM \(target.table) \(inner) WHERE \(filter)) AND \(column) IS NOT NULL)"
     case .and(let a, let b):
       return "(\(try expression(a, kind, alias)) AND \(try expression(b, kind, alias)))"
     case .or(let a, let b):

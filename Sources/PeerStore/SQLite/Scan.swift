@@ -38,7 +38,7 @@ extension SQLiteAccess {
   /// One SELECT with a LEFT JOIN per reference followed (each once, however many columns
   /// go through it) and the condition on the scanned table.
   func scan(
-    _ kind: RecordKind, where condition: RecordCondition?, columns: [[String]],
+    _ kind: RecordKind, where condition: RecordCondition?, columns: [[String]], inIDOrder: Bool,
     _ body: (ScanRow) throws -> Void
   ) throws {
     var joins: [String] = []
@@ -79,7 +79,7 @@ extension SQLiteAccess {
       sql += " WHERE \(c.sql)"
       arguments = c.arguments
     }
-    sql += " ORDER BY t0.id"
+    if inIDOrder { sql += " ORDER BY t0.id" }
     let statement = try db.cachedStatement(sql: sql)
     try statement.setArguments(StatementArguments(arguments))
     let raw = statement.sqliteStatement
