@@ -139,7 +139,6 @@ public enum RecordKind: String, CaseIterable, Hashable, Sendable {
     }
   }
 
-
   /// `M-0042` for id 42.
   public func code(for id: Int64) -> String {
     let digits = String(id)

@@ -161,6 +161,19 @@ struct ReportOutputTests {
     #expect(html.contains("<title>Apr, a: &lt;5</title>"))
   }
 
+  @Test func monthsAreShortUnderATimeAxisAndWholeInTheirTooltips() throws {
+    let r = try run(
+      """
+      report months {
+        chart line "By month" = [{month: month(2026-08-01), n: 7}, {month: month(2026-09-01), n: 9}]
+      }
+      """, "months.run()")
+    let html = ReportFormat.html.render(r)
+    #expect(html.contains(">Sep 2026</text>"))
+    #expect(html.contains("<title>September 2026, n: 9</title>"))
+    #expect(!html.contains(">September 2026</text>"))
+  }
+
   @Test func emptyPeriodsShowAsZero() throws {
     let r = try run(
       """

@@ -61,6 +61,19 @@ struct ChartDrawing {
     return svg.svg(label: chart.title)
   }
 
+  static let monthNames = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December",
+  ]
+
+  /// A month's name shortened under a time axis ("September 2026" as "Sep 2026"), so that
+  /// twelve of them fit; the point's tooltip keeps the whole label.
+  static func axisLabel(_ category: String) -> String {
+    let words = category.split(separator: " ", maxSplits: 1)
+    guard let first = words.first, monthNames.contains(String(first)) else { return category }
+    return ([String(first.prefix(3))] + words.dropFirst().map(String.init)).joined(separator: " ")
+  }
+
   /// Lines over time: the categories are the points, in the table's order.
   func lines() -> String {
     let categories = chart.categories
@@ -92,7 +105,7 @@ struct ChartDrawing {
     }
     let every = max(1, Int((Double(categories.count) / 12).rounded(.up)))
     for (i, category) in categories.enumerated() where i % every == 0 {
-      svg.text(clip(category), x: x(i), y: height - bottom + 18, anchor: "middle", size: 11)
+      svg.text(clip(Self.axisLabel(category)), x: x(i), y: height - bottom + 18, anchor: "middle", size: 11)
     }
     for (j, s) in series.enumerated() {
       let colour = ChartDrawing.palette[j % ChartDrawing.palette.count]
