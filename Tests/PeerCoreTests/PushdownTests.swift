@@ -201,6 +201,7 @@ struct PushdownTests {
       { op, n in "matches | where (.visits | count) \(op) \(n) | map .id" },
       { op, n in "mothers | where (.matches | where .status == \"ended\" | count) \(op) \(n) | count" },
       { op, n in "volunteers | where not ((.matches | count) \(op) \(n)) | count" },
+      { op, n in "matches | where (.endings | where .date < 2026-04-01 | count) \(op) \(n) | count" },
     ]
     var round = 0
     for op in ["==", "!=", "<", "<=", ">", ">="] {

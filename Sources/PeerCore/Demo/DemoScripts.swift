@@ -331,7 +331,7 @@ public enum DemoScripts {
 
       fn reach_mothers(period) {
         matches
-          | where .started_on <= period.end and (.ending == nil or .ending.date >= period.start)
+          | where .started_on <= period.end and (.endings | where .date < period.start | count) == 0
           | map .mother
           | distinct
       }
@@ -347,10 +347,11 @@ public enum DemoScripts {
 
       report reach(period = this_quarter) {
         title "Reach, {period}"
-        text "{reach_mothers(period) | count} mothers were supported."
-        table "Mothers supported by first language" with total = reach_mothers(period) | group .language | count as mothers | sort .mothers desc
-        chart bar "Mothers supported by vulnerability" = reach_vulnerabilities(reach_mothers(period))
-        table "Mothers supported by area" with total = reach_mothers(period) | group .area | count as mothers | sort .area
+        let supported = reach_mothers(period)
+        text "{supported | count} mothers were supported."
+        table "Mothers supported by first language" with total = supported | group .language | count as mothers | sort .mothers desc
+        chart bar "Mothers supported by vulnerability" = reach_vulnerabilities(supported)
+        table "Mothers supported by area" with total = supported | group .area | count as mothers | sort .area
         suppress under 5
       }
       """####

@@ -113,7 +113,7 @@ enum PushedFilter {
   /// The records that name a record of `kind` (`m.visits` of a match: the visits whose
   /// `match` is it), as the bridge's relations give them.
   static let relatedRecords: [RecordKind: [String: (kind: RecordKind, via: String)]] = [
-    .match: ["visits": (.visit, "match")],
+    .match: ["visits": (.visit, "match"), "endings": (.ending, "match")],
     .mother: ["matches": (.match, "mother")],
     .volunteer: ["matches": (.match, "volunteer")],
   ]

@@ -7,7 +7,7 @@ enum Relations {
     switch kind {
     case .mother: return ["matches", "match", "volunteer", "visits", "endings"]
     case .volunteer: return ["matches", "open_matches", "mothers"]
-    case .match: return ["visits", "ending"]
+    case .match: return ["visits", "ending", "endings"]
     case .visit, .ending: return ["mother", "volunteer"]
     case .service: return []
     }
@@ -53,6 +53,8 @@ enum Relations {
       return .list(ListObject(out))
     case (.match, "visits"):
       return try bridge.records(.visit, where: "match", equals: id)
+    case (.match, "endings"):
+      return try bridge.records(.ending, where: "match", equals: id)
     case (.match, "ending"):
       return items(try bridge.records(.ending, where: "match", equals: id)).last ?? .null
     case (.visit, "mother"), (.visit, "volunteer"), (.ending, "mother"), (.ending, "volunteer"):
