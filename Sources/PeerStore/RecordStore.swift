@@ -68,7 +68,8 @@ public protocol StoreReader {
   /// Reads the `columns` of every record of `kind` that meets `condition`, in id order, one
   /// row at a time and without building records (reports over a million visits). A column is
   /// a path: a core field, or reference fields and then a core field of the record they lead
-  /// to (`["match", "mother", "site"]` from a visit); `["id"]` is the record's own id. Without
+  /// to (`["match", "mother", "site"]` from a visit); `["id"]` is the record's own id and
+  /// `["extra"]` its own fields (read with `ScanRow.ownFields`). Without
   /// `inIDOrder` the rows come in whatever order the database finds cheapest (by an index on
   /// the condition's field, say).
   func scan(

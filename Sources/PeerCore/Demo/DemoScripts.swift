@@ -410,16 +410,12 @@ public enum DemoScripts {
         if e.planned { "planned" } else { "unplanned" }
       }
 
-      fn endings_kind(e) {
-        if e.planned { "planned" } else { "unplanned" }
-      }
-
       report endings_summary(period = this_quarter) {
         title "Endings, {period}"
         text "{endings | where .date in period | count} matches ended; {endings_share_planned(period)} of endings were planned."
         chart bar "Endings by reason" = endings | where .date in period | group .reason | count as endings | sort .endings desc
         table "Planned and unplanned endings" with total = endings | where .date in period | map {ending: endings_kind(it)} | group .ending | count as endings
-        table "Length of support and contacts per match" = endings | where .date in period | count as matches, median(weeks_between(.match.started_on, .date)) as median_weeks, avg(weeks_between(.match.started_on, .date)) as average_weeks, avg(len(.match.visits)) as contacts_per_match
+        table "Length of support and contacts per match" = endings | where .date in period | count as matches, median(weeks_between(.match.started_on, .date)) as median_weeks, avg(weeks_between(.match.started_on, .date)) as average_weeks, avg(.match.visits | count) as contacts_per_match
         suppress under 5 except median_weeks, average_weeks, contacts_per_match
       }
       """####

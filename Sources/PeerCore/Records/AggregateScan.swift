@@ -24,6 +24,11 @@ struct AggregateScan {
     case period(String, RowValue)
     case constant(Value)
     case arithmetic(String, RowValue, RowValue)
+    /// One of the language's date functions (`days_between`...) of two values.
+    case dateFunction(String, RowValue, RowValue)
+    /// How many related records name the record whose id is in the column (`.visits | count`
+    /// of a match, `.match.visits | count` of an ending), from a table counted first.
+    case relatedCount(Int, Int)
   }
 
   /// Stops the scan: the VM will answer instead.
@@ -79,6 +84,9 @@ struct AggregateScan {
   private var lookupIndex: [[String]: Int] = [:]
   /// Filled by `run` before the scan.
   private(set) var lookups: [Lookup] = []
+  private(set) var relatedSpecs: [(kind: RecordKind, via: String, condition: RecordCondition?)] = []
+  /// By id: how many related records name it. Filled by `run` before the scan.
+  private(set) var relatedCounts: [[Int32]] = []
 
   init(kind: RecordKind) { self.kind = kind }
 
@@ -130,6 +138,24 @@ struct AggregateScan {
     columnIndex[path] = columns.count
     columns.append(path)
     return columns.count - 1
+  }
+
+  /// Counts each related kind by the record it names: one scan each.
+  mutating func countRelated(_ store: any StoreReader) throws {
+    relatedCounts = []
+    for spec in relatedSpecs {
+      var counts: [Int32] = []
+      try store.scan(spec.kind, where: spec.condition, columns: [[spec.via]], inIDOrder: false) { row in
+        guard !row.isNull(0), row.isInteger(0) else { return }
+        let id = Int(row.int(0))
+        guard id >= 0 else { return }
+        if id >= counts.count {
+          counts.append(contentsOf: repeatElement(0, count: id - counts.count + 1 + id / 8))
+        }
+        counts[id] += 1
+      }
+      relatedCounts.append(counts)
+    }
   }
 
   /// Reads each lookup's table: one scan per referenced kind and field.
@@ -194,6 +220,41 @@ struct AggregateScan {
         f.name == name.value, let inner = rowValue(parts[2], constants)
       else { return nil }
       return .period(name.value, inner)
+    case "#count":
+      // `(.visits | where C | count)`: the related kind counted once per record referred to.
+      guard parts.count == 3, case .list(let path) = parts[1] else { return nil }
+      var names: [String] = []
+      for p in path.items {
+        guard case .string(let n) = p else { return nil }
+        names.append(n.value)
+      }
+      var column = plainColumn(["id"])
+      var owner = kind
+      if names.count == 2 {
+        guard let spec = kind.field(names[0]), case .reference(let target) = spec.type, spec.required else {
+          return nil
+        }
+        column = plainColumn([names[0]])
+        owner = target
+      } else if names.count != 1 {
+        return nil
+      }
+      guard let related = PushedFilter.relatedRecords[owner]?[names.last!] else { return nil }
+      var condition: RecordCondition?
+      if !parts[2].isNull {
+        guard let c = PushedFilter.condition(parts[2], constants: constants, kind: related.kind) else {
+          return nil
+        }
+        condition = c
+      }
+      relatedSpecs.append((related.kind, related.via, condition))
+      return .relatedCount(column, relatedSpecs.count - 1)
+    case "#call":
+      guard parts.count == 4, case .string(let name) = parts[1], case .native(let f)? = constant(parts[3]),
+        f.name == name.value, case .list(let args) = parts[2], args.items.count == 2,
+        let a = rowValue(args.items[0], constants), let b = rowValue(args.items[1], constants)
+      else { return nil }
+      return .dateFunction(name.value, a, b)
     case "#arith":
       guard parts.count == 4, case .string(let op) = parts[1], let a = rowValue(parts[2], constants),
         let b = rowValue(parts[3], constants)
@@ -225,6 +286,13 @@ struct AggregateScan {
       return c
     case .arithmetic(let op, let a, let b):
       return try Library.arithmetic(op, try value(a, row), try value(b, row))
+    case .dateFunction(let name, let a, let b):
+      return try Library.dateFunction(name, try value(a, row), try value(b, row))
+    case .relatedCount(let column, let table):
+      guard !row.isNull(column), row.isInteger(column) else { throw Refusal() }
+      let id = Int(row.int(column))
+      let counts = relatedCounts[table]
+      return .int(id >= 0 && id < counts.count ? Int(counts[id]) : 0)
     }
   }
 
@@ -360,6 +428,7 @@ struct AggregateScan {
     }
     do {
       try plan.loadLookups(store)
+      try plan.countRelated(store)
     } catch is Refusal {
       return nil
     }

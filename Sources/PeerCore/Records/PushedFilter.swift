@@ -28,6 +28,12 @@ enum PushedFilter {
         return nil
       }
       return .not(a)
+    case "truthy":
+      if let through = throughReference(node, constants: constants, kind: kind) { return through }
+      // Only a yes/no field: its value is true exactly when it is neither empty nor 0.
+      guard parts.count == 2, let spec = field(parts[1], kind), spec.type == .bool else { return nil }
+      return .and(
+        .compare(field: spec.name, .notEqual, .null), .compare(field: spec.name, .notEqual, .bool(false)))
     case "compare", "in":
       if let through = throughReference(node, constants: constants, kind: kind) { return through }
       if op.value == "in" { return membership(parts, constants: constants, kind: kind) }

@@ -94,6 +94,36 @@ public final class RecordBridge: RecordHost {
     return .record(r)
   }
 
+  /// The columns `value(row:)` reads: the id, each core field, the own fields.
+  static func recordColumns(_ kind: RecordKind) -> [[String]] {
+    [["id"]] + kind.fields.map { [$0.name] } + [["extra"]]
+  }
+
+  /// A record value straight from a scanned row of `recordColumns` (no `StoredRecord` in
+  /// between: a pipeline over a quarter's visits builds only the values it hands on).
+  func value(row: ScanRow, kind: RecordKind) throws -> Value {
+    let id = row.int(0)
+    let specs = kind.fields
+    if let r = loaded[kind]?[id] {
+      for (i, spec) in specs.enumerated() {
+        r.values[i + 1] = FieldConversion.value(row.field(i + 1, spec.type))
+      }
+      return .record(r)
+    }
+    let type = types[kind]!
+    var values = ContiguousArray<Value>()
+    values.reserveCapacity(type.fields.count)
+    values.append(.text(kind.code(for: id)))
+    for (i, spec) in specs.enumerated() { values.append(FieldConversion.value(row.field(i + 1, spec.type))) }
+    let extra = MapObject()
+    let own = try row.ownFields(specs.count + 1, of: kind, code: kind.code(for: id))
+    for (k, v) in own.sorted(by: { $0.key < $1.key }) { extra[k] = FieldConversion.value(v) }
+    values.append(.map(extra))
+    let r = RecordObject(type: type, values: values)
+    loaded[kind, default: [:]][id] = r
+    return .record(r)
+  }
+
   private func refresh(_ r: RecordObject, from stored: StoredRecord) {
     for (i, spec) in stored.kind.fields.enumerated() {
       r.values[i + 1] = FieldConversion.value(stored.fields[spec.name] ?? .null)

@@ -24,9 +24,13 @@ final class RecordCollection: HostObject {
   }
 
   override func items() throws -> ContiguousArray<Value>? {
-    let store = try bridge.writer()
-    let stored = try condition.map { try store.select(kind, where: $0) } ?? store.all(kind)
-    return ContiguousArray(stored.map(bridge.value))
+    var out = ContiguousArray<Value>()
+    try bridge.writer().scan(
+      kind, where: condition, columns: RecordBridge.recordColumns(kind), inIDOrder: true
+    ) { row in
+      out.append(try bridge.value(row: row, kind: kind))
+    }
+    return out
   }
 
   override func count() throws -> Int? {

@@ -6,6 +6,7 @@
 /// A shape is a plain value, stored as a constant of the compiled code:
 ///   ["compare", op, path, k]   `.a.b op constant`   (op: == != < <= > >=; path: ["a", "b"])
 ///   ["in", path, k]            `.date in PERIOD` or `.status in ["a", "b"]`
+///   ["truthy", path]           `.planned` alone
 ///   ["and", s1, s2], ["or", s1, s2], ["not", s]
 /// where k is the index of a constant: an expression without `it` that the stage evaluates
 /// once, before the call. Only expressions that cannot run user code are taken as constants
@@ -54,6 +55,8 @@ struct QueryShape {
       }
       return nil
     default:
+      // `where .planned`: the field is true (for yes/no fields; the host checks).
+      if let p = path(e) { return list([.text("truthy"), p]) }
       return nil
     }
   }
@@ -84,6 +87,8 @@ struct QueryShape {
   ///   ["#period", name, s, k]         `month(s)`, `quarter(s)`, `financial_year(s)`; constant
   ///                                   k is the function itself, so the host can check that
   ///                                   the name still means the built-in
+  ///   ["#call", name, [s1, s2], k]    `days_between(s1, s2)` and the other date functions
+  ///                                   of `Library.dateFunctions` (k: the function, checked)
   ///   ["#arith", op, s1, s2]          `s1 op s2` for + - * / // %
   ///   ["#list", s1, s2...]            `[s1, s2]` (a key of several parts)
   ///   ["#count", path, condition]     `(.visits | where C | count)`; condition nil for all
@@ -103,8 +108,20 @@ struct QueryShape {
       }
       return list(parts)
     case .call(let callee, let args):
-      guard case .name(let n) = callee.kind, ["month", "quarter", "financial_year"].contains(n),
-        args.count == 1,
+      guard case .name(let n) = callee.kind else { return nil }
+      if Library.dateFunctions.contains(n), args.count == 2 {
+        var shapes: [Value] = []
+        for a in args {
+          if isConstant(a) {
+            shapes.append(list([.text("#k"), add(a)]))
+          } else {
+            guard let s = value(a, &constants) else { return nil }
+            shapes.append(s)
+          }
+        }
+        return list([.text("#call"), .text(n), list(shapes), add(callee)])
+      }
+      guard ["month", "quarter", "financial_year"].contains(n), args.count == 1,
         let s = value(args[0], &constants)
       else { return nil }
       return list([.text("#period"), .text(n), s, add(callee)])

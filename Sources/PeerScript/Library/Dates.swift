@@ -77,7 +77,7 @@ extension Library {
       return try Operations.makeDuration(.int(try args.int(0)), unit: 3)
     }
     define("weeks_between", 2, "weeks_between(a, b) - whole weeks from date a to date b") { args in
-      .int(Int(try args.date(1) - args.date(0)) / 7)
+      Library.weeksBetween(try args.date(0), try args.date(1))
     }
     // Age-like durations for funders' questions. Both take nil (an unknown date) and give nil,
     // so a pipeline over mothers with no due date recorded does not stop.
@@ -86,24 +86,17 @@ extension Library {
       "weeks_pregnant(due_date, on) - whole weeks of pregnancy on a date, counted from the due date (40 weeks)"
     ) { args in
       if args[0].isNull || args[1].isNull { return .null }
-      let daysToDue = Int(try args.date(0) - args.date(1))
-      return .int((280 - daysToDue) / 7)
+      return Library.weeksPregnant(try args.date(0), try args.date(1))
     }
     define(
       "age_in_weeks", 2,
       "age_in_weeks(birth_date, on) - a baby's age in whole weeks on a date (nil if unknown)"
     ) { args in
       if args[0].isNull || args[1].isNull { return .null }
-      let days = Int(try args.date(1) - args.date(0))
-      guard days >= 0 else {
-        throw RuntimeError(
-          "age_in_weeks: the date \(args[1]) is before the birth date \(args[0])",
-          hint: "give the birth date first: age_in_weeks(.birth_date, .date)")
-      }
-      return .int(days / 7)
+      return try Library.ageInWeeks(try args.date(0), try args.date(1))
     }
     define("days_between", 2, "days_between(a, b) - days from date a to date b") { args in
-      .int(Int(try args.date(1) - args.date(0)))
+      Library.daysBetween(try args.date(0), try args.date(1))
     }
     define("add_months", 2, "add_months(date, n) - the same day n months later (clamped to the month's end)")
     { args in
@@ -188,5 +181,44 @@ extension Library {
       RangeObject(
         lower: .date(start.days), upper: .date(start.addingMonths(1).days - 1),
         label: "\(monthNames[c.month - 1]) \(c.year)"))
+  }
+}
+
+// The date functions a host may work out per item itself (they read nothing but their
+// arguments): the built-ins above and `dateFunction` share these.
+extension Library {
+  static func daysBetween(_ a: Int32, _ b: Int32) -> Value { .int(Int(b - a)) }
+  static func weeksBetween(_ a: Int32, _ b: Int32) -> Value { .int(Int(b - a) / 7) }
+  static func weeksPregnant(_ due: Int32, _ on: Int32) -> Value { .int((280 - Int(due - on)) / 7) }
+
+  static func ageInWeeks(_ birth: Int32, _ on: Int32) throws -> Value {
+    let days = Int(on - birth)
+    guard days >= 0 else {
+      throw RuntimeError(
+        "age_in_weeks: the date \(Value.date(on)) is before the birth date \(Value.date(birth))",
+        hint: "give the birth date first: age_in_weeks(.birth_date, .date)")
+    }
+    return .int(days / 7)
+  }
+
+  /// The functions `dateFunction` knows.
+  public static let dateFunctions: Set<String> = [
+    "days_between", "weeks_between", "weeks_pregnant", "age_in_weeks",
+  ]
+
+  /// `name(a, b)` for one of `dateFunctions`, as the built-in gives it; it throws where the
+  /// built-in would stop (then the VM says so, with its own message).
+  public static func dateFunction(_ name: String, _ a: Value, _ b: Value) throws -> Value {
+    if name == "weeks_pregnant" || name == "age_in_weeks", a.isNull || b.isNull { return .null }
+    guard case .date(let x) = a, case .date(let y) = b else {
+      throw RuntimeError("\(name) needs two dates")
+    }
+    switch name {
+    case "days_between": return daysBetween(x, y)
+    case "weeks_between": return weeksBetween(x, y)
+    case "weeks_pregnant": return weeksPregnant(x, y)
+    case "age_in_weeks": return try ageInWeeks(x, y)
+    default: throw RuntimeError("unknown date function \(name)")
+    }
   }
 }

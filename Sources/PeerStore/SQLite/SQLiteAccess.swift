@@ -18,6 +18,10 @@ struct SQLiteAccess: StoreWriter {
     (["id"] + kind.fields.map(Schema.column) + ["extra"]).joined(separator: ", ")
   }
 
+  static func unreadableOwnFields(_ kind: RecordKind, _ code: String) -> String {
+    "\(kind.rawValue) \(code) has own fields peer cannot read (its extra column is not a JSON object of texts, numbers, booleans and lists of texts)"
+  }
+
   func decode(_ row: Row, _ kind: RecordKind) throws -> StoredRecord {
     var record = StoredRecord(kind: kind, id: row[0])
     for (i, spec) in kind.fields.enumerated() {
@@ -28,9 +32,7 @@ struct SQLiteAccess: StoreWriter {
     if extra != "{}" {
       // Refuse rather than read it as empty: the next update would write the loss back.
       guard let fields = JSONText.decodeObject(extra) else {
-        throw StoreError(
-          "\(kind.rawValue) \(record.code) has own fields peer cannot read (its extra column is not a JSON object of texts, numbers, booleans and lists of texts)"
-        )
+        throw StoreError(Self.unreadableOwnFields(kind, record.code))
       }
       record.extra = fields
     }

@@ -25,6 +25,48 @@ public struct ScanRow {
     return ISODate.days(bytes: UnsafeBufferPointer(start: bytes, count: count))
   }
 
+  /// The column as a field of `type`, exactly as `StoreReader.select` reads it.
+  public func field(_ column: Int, _ type: FieldType) -> FieldValue {
+    let c = Int32(column)
+    switch sqlite3_column_type(statement, c) {
+    case SQLITE_NULL: return .null
+    case SQLITE_INTEGER:
+      let i = sqlite3_column_int64(statement, c)
+      switch type {
+      case .bool: return .bool(i != 0)
+      case .double: return .double(Double(i))
+      default: return .int(Int(i))
+      }
+    case SQLITE_FLOAT: return .double(sqlite3_column_double(statement, c))
+    case SQLITE_TEXT:
+      if type == .date, let d = date(column) { return .date(d) }
+      let s = text(column)
+      if type == .list { return .list(JSONText.decodeList(s) ?? [s]) }
+      return .text(s)
+    default: return .null
+    }
+  }
+
+  /// The project's own fields of record `code` from the `extra` column, as `select` reads
+  /// them (an error naming the record when they cannot be read).
+  public func ownFields(_ column: Int, of kind: RecordKind, code: @autoclosure () -> String) throws
+    -> [String: FieldValue]
+  {
+    guard isText(column) else { return [:] }
+    let c = Int32(column)
+    // "{}" (no own fields) is the common case: no String is made for it.
+    if sqlite3_column_bytes(statement, c) == 2, let bytes = sqlite3_column_text(statement, c),
+      bytes[0] == 123,
+      bytes[1] == 125
+    {
+      return [:]
+    }
+    guard let fields = JSONText.decodeObject(text(column)) else {
+      throw StoreError(SQLiteAccess.unreadableOwnFields(kind, code()))
+    }
+    return fields
+  }
+
   /// Whether the column holds text (a date or a choice), as SQLite stored it.
   public func isText(_ column: Int) -> Bool { sqlite3_column_type(statement, Int32(column)) == SQLITE_TEXT }
 
@@ -46,8 +88,8 @@ extension SQLiteAccess {
     var selected: [String] = []
     for path in columns {
       guard let last = path.last else { throw StoreError("an empty column path") }
-      if path == ["id"] {
-        selected.append("t0.id")
+      if path == ["id"] || path == ["extra"] {
+        selected.append("t0.\(last)")
         continue
       }
       var prefix: [String] = []
