@@ -115,6 +115,10 @@ struct PushdownTests {
       "visits | where .mother.site == \"Hackney\" and not (.volunteer.status in [\"left\", \"paused\"]) | count",
       "endings | where .match.mother.referrer != \"GP\" | map .id",
       "matches | where .mother.due_date == nil | count",
+      // An ordering on a field that may be empty, once the condition has made sure it is not.
+      "mothers | where .birth_date != nil and .birth_date <= today - 8 weeks | count",
+      "mothers | where .due_date == nil or .due_date > today | count",
+      "mothers | where not (.birth_date != nil and (.birth_date < 2026-01-01 or .birth_date > today)) | count",
       // A yes/no field alone is its own condition.
       "endings | where .planned | count",
       "visits | where not .concern and .date in this_quarter | count",

@@ -193,12 +193,12 @@ public enum DemoScripts {
         referred, assessed, waiting -> declined
 
         every day "referral waiting" {
-          for m in mothers | where .status in ["referred", "assessed", "waiting"] and today - .referral_date > 28 days {
+          for m in mothers | where .status in ["referred", "assessed", "waiting"] and .referral_date < today - 28 days {
             task(m, "{m.name} was referred on {m.referral_date} and is still {m.status}", m.referral_date + 28 days)
           }
         }
         every day "plan the ending" {
-          for m in mothers | where .status in ["matched", "active"] and .birth_date != nil and today >= .birth_date + 8 weeks {
+          for m in mothers | where .status in ["matched", "active"] and .birth_date != nil and .birth_date <= today - 8 weeks {
             task(m, "Plan the ending with {m.name}: her baby is 10 weeks old on {m.birth_date + 10 weeks}", m.birth_date + 10 weeks)
           }
         }
@@ -209,16 +209,15 @@ public enum DemoScripts {
         active -> ended
 
         every day "first contact" {
-          for x in matches | where .status == "active" and today - .started_on > 7 days and len(.visits) == 0 {
+          for x in matches | where .status == "active" and .started_on < today - 7 days and (.visits | count) == 0 {
             task(x, "No first contact with {x.mother.name} 7 days after matching", x.started_on + 7 days)
           }
         }
         every day "no contact" {
-          for x in matches | where .status == "active" {
+          # Matches with contacts but none in the last 21 days (counted by the database).
+          for x in matches | where .status == "active" and (.visits | count) > 0 and (.visits | where .date >= today - 21 days | count) == 0 {
             let last = x.visits | map .date | max
-            if last != nil and today - last > 21 days {
-              flag(x, "No contact with {x.mother.name} since {last}", last + 21 days)
-            }
+            flag(x, "No contact with {x.mother.name} since {last}", last + 21 days)
           }
         }
       }

@@ -12,19 +12,29 @@ import PeerStore
 /// - `in` a period (date fields) or a list of constants of the field's type;
 /// - `and`, `or`, `not` of these.
 enum PushedFilter {
-  static func condition(_ shape: Value, constants: ContiguousArray<Value>, kind: RecordKind)
-    -> RecordCondition?
-  {
+  /// `nonNull`: fields an enclosing `and` or `or` has already found not nil (`.birth_date != nil
+  /// and .birth_date < d`): the language never compares them while empty, so an ordering on
+  /// them is exact too.
+  static func condition(
+    _ shape: Value, constants: ContiguousArray<Value>, kind: RecordKind, nonNull: Set<String> = []
+  ) -> RecordCondition? {
     guard case .list(let node) = shape, case .string(let op)? = node.items.first else { return nil }
     let parts = node.items
     switch op.value {
     case "and", "or":
-      guard parts.count == 3, let a = condition(parts[1], constants: constants, kind: kind),
-        let b = condition(parts[2], constants: constants, kind: kind)
+      guard parts.count == 3, let a = condition(parts[1], constants: constants, kind: kind, nonNull: nonNull)
       else { return nil }
+      var checked = nonNull
+      // `x != nil and ...` and `x == nil or ...` reach their right side only when x has a value.
+      if op.value == "and", case .compare(let field, .notEqual, .null) = a { checked.insert(field) }
+      if op.value == "or", case .compare(let field, .equal, .null) = a { checked.insert(field) }
+      guard let b = condition(parts[2], constants: constants, kind: kind, nonNull: checked) else {
+        return nil
+      }
       return op.value == "and" ? .and(a, b) : .or(a, b)
     case "not":
-      guard parts.count == 2, let a = condition(parts[1], constants: constants, kind: kind) else {
+      guard parts.count == 2, let a = condition(parts[1], constants: constants, kind: kind, nonNull: nonNull)
+      else {
         return nil
       }
       return .not(a)
@@ -52,7 +62,9 @@ enum PushedFilter {
         guard let v = fieldValue(value, spec) else { return nil }
         return .compare(field: spec.name, comparison, v)
       default:
-        guard spec.required, spec.type == .int || spec.type == .date, let v = fieldValue(value, spec) else {
+        guard spec.required || nonNull.contains(spec.name), spec.type == .int || spec.type == .date,
+          let v = fieldValue(value, spec)
+        else {
           return nil
         }
         return .compare(field: spec.name, comparison, v)
