@@ -166,7 +166,7 @@ struct PushdownTests {
       "visits | group by month(.date) over financial_year(2026) | count, share",
       "visits | where .date in financial_year(2026) | group by quarter(.date) | count, sum(.minutes)",
       "visits | group .volunteer.site | count, sum(.minutes) / 60 as hours, median .minutes",
-      "visits | group .kind | count, sum(.minutes), avg .minutes",
+      "visits | group .kind | count, sum(.minutes), avg .minutes, first .date, last .minutes, count .concern",
       "visits | group [.kind, .concern] | count, max(.minutes)",
       "endings | group .reason | count, avg(.feedback), min(.mother.referral_date)",
       "endings | group [.planned, financial_year(.date)] | count",

@@ -778,6 +778,9 @@ final class Compiler {
       var argc = 1
       let builtin: String
       switch stage.name {
+      case let n where (n == "first" || n == "last") && (!stage.keys.isEmpty || !stage.more.isEmpty):
+        // `first .date` and `first .date, count` are aggregates; `first 3` takes items.
+        builtin = "|aggregate"
       case "where", "map", "each", "group", "distinct", "take", "skip", "first", "last":
         builtin = "|" + stage.name
       case "sort": builtin = "|sort"

@@ -460,6 +460,10 @@ public struct Parser {
         _ = advance()
         stage.arguments.append(try orExpr())
       }
+    case let n where ["first", "last", "count"].contains(n) && isSymbol("."):
+      // `first .date`, `count .concern`: an aggregate of a per-item expression (the first
+      // value; how many items have a true value), not `first 3`.
+      stage.keys.append((try implicitFunction(name: name), false, nil))
     case "take", "skip", "first", "last":
       if !endsStage(self) { stage.arguments.append(try orExpr()) }
     case "count", "share":
