@@ -160,6 +160,7 @@ struct PushdownTests {
       "visits | group [.match.mother.site, month(.date)] | count, sum(.minutes)",
       "mothers | group [.status, .referrer] | count",
       "mothers | group .referrer | count as referrals | sort .referrals desc",
+      "mothers | group .referrer as source | count, share",
       "mothers | where .referral_date in financial_year(2025) | group .language | count, share",
       "visits | where .date in this_quarter | sum(.minutes / 60)",
       "visits | where .date in this_quarter | count, sum(.minutes), avg(.minutes), min(.date), max(.date), median .minutes",

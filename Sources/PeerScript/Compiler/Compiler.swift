@@ -893,7 +893,7 @@ final class Compiler {
             argc = 4
           }
           if builtin == "|group" {
-            let label = stage.byPeriod ? periodLabel(key.0) : keyLabel(key.0)
+            let label = key.label ?? (stage.byPeriod ? periodLabel(key.0) : keyLabel(key.0))
             emit(.loadK, Int32(allocateRegister()), constant(.text(label)), at: stage.position)
             argc += 1
             // Followed by an aggregate, a key with a query shape lets a host do both stages:

@@ -456,9 +456,18 @@ public struct Parser {
         _ = parenthesised
         stage.keys.append((key, descending, nil))
       } while name == "sort" && accept(",")
+      // `group .referrer as source`: the key's column name (before or after `over`).
+      if name == "group" && isIdentifier("as") {
+        _ = advance()
+        stage.keys[0].label = try identifier("a column name after \"as\"")
+      }
       if stage.byPeriod && isIdentifier("over") {
         _ = advance()
         stage.arguments.append(try orExpr())
+      }
+      if name == "group" && stage.keys[0].label == nil && isIdentifier("as") {
+        _ = advance()
+        stage.keys[0].label = try identifier("a column name after \"as\"")
       }
     case let n where ["first", "last", "count"].contains(n) && isSymbol("."):
       // `first .date`, `count .concern`: an aggregate of a per-item expression (the first
