@@ -4,7 +4,7 @@ import PeerScript
 import Testing
 
 /// Scripts that need a project's records, each run on a fresh store with the same annotations as
-/// the language's conformance scripts: Tests/Scripts/forms/, Examples/forms/ and the ```peer
+/// the language's conformance scripts: Tests/Scripts/forms/ and declarations/, Examples/forms/ and the ```peer
 /// blocks of docs/forms.md.
 enum RecordScripts {
   static let packageRoot = URL(fileURLWithPath: #filePath)
@@ -21,7 +21,9 @@ enum RecordScripts {
     return found.sorted { $0.name < $1.name }
   }
 
-  static let all = files(under: "Tests/Scripts/forms") + files(under: "Examples/forms")
+  static let all =
+    files(under: "Tests/Scripts/forms") + files(under: "Tests/Scripts/declarations")
+    + files(under: "Examples/forms")
 
   /// A session on a new, empty store.
   static func host(_ options: InterpreterOptions) -> ScriptHost {

@@ -164,10 +164,10 @@ struct ReportOutputTests {
   @Test func monthsAreShortUnderATimeAxisAndWholeInTheirTooltips() throws {
     let r = try run(
       """
-      report months {
+      report by_month {
         chart line "By month" = [{month: month(2026-08-01), n: 7}, {month: month(2026-09-01), n: 9}]
       }
-      """, "months.run()")
+      """, "by_month.run()")
     let html = ReportFormat.html.render(r)
     #expect(html.contains(">Sep 2026</text>"))
     #expect(html.contains("<title>September 2026, n: 9</title>"))
@@ -178,11 +178,11 @@ struct ReportOutputTests {
     let r = try run(
       """
       let items = [{on: 2026-04-03}, {on: 2026-04-20}, {on: 2026-07-01}, {on: 2027-05-01}]
-      report months(p = financial_year(2026)) {
+      report by_month(p = financial_year(2026)) {
         chart line "By month" = count_by_month(items, between(p.start, p.start + 5 months - 1 day), fn(i) => i.on)
         table "Nothing" with total = items | where .on < 2020-01-01
       }
-      """, "months.run()")
+      """, "by_month.run()")
     let t = try #require(r.table("By month"))
     #expect(t.rows.map { $0[0].text } == ["Apr 2026", "May 2026", "Jun 2026", "Jul 2026", "Aug 2026"])
     #expect(t.rows.map { $0[1] } == [.int(2), .int(0), .int(0), .int(1), .int(0)])

@@ -18,7 +18,7 @@ enum ConformanceScripts {
   static let directory = packageRoot.appendingPathComponent("Tests/Scripts")
 
   /// Folders of scripts that need a project's records; PeerCoreTests runs them on a store.
-  static let needingRecords = ["forms/"]
+  static let needingRecords = ["forms/", "declarations/"]
 
   /// Every `*.peer` under Tests/Scripts, sorted by path.
   static let all: [ScriptFile] = {

@@ -6,7 +6,8 @@ import PeerStore
 /// found by a coordinator halfway through a referral.
 enum FormLoader {
   static func register(in interpreter: Interpreter) {
-    interpreter.define("|declare_form", arity: 1...1, doc: "") { args in
+    interpreter.define("|declare_form", arity: 1...1, doc: "") { [unowned interpreter] args in
+      try DeclaredNames.check(args[0], in: interpreter)
       guard case .map(let decl) = args[0] else { return .null }
       let createFunction = interpreter.global("create") ?? .null
       return .host(

@@ -18,7 +18,8 @@ enum Matching {
     // The lifecycle's own `match`, kept even if a script later uses the name for something else.
     let matchOperation = interpreter.global("match") ?? .null
 
-    interpreter.define("|declare_match", arity: 1...1, doc: "") { args in
+    interpreter.define("|declare_match", arity: 1...1, doc: "") { [unowned interpreter] args in
+      try DeclaredNames.check(args[0], in: interpreter)
       let score = try MatchScore.make(from: try args.map(0))
       state.score = score
       return .host(score)

@@ -5,8 +5,9 @@ import PeerScript
 enum ReportLibrary {
   static func register(in interpreter: Interpreter) {
     let running = RunningReport()
-    interpreter.define("|declare_report", arity: 1...1, doc: "") { args in
-      try Report.declare(args[0], running: running)
+    interpreter.define("|declare_report", arity: 1...1, doc: "") { [unowned interpreter] args in
+      try DeclaredNames.check(args[0], in: interpreter)
+      return try Report.declare(args[0], running: running)
     }
     // Every figure interpolated into a report's text: a small count is shown as "<N" while a
     // report with `suppress under N` runs.

@@ -11,6 +11,7 @@ enum Workflows {
     }
 
     interpreter.define("|declare_workflow", arity: 1...1, doc: "") { [unowned interpreter] args in
+      try DeclaredNames.check(args[0], in: interpreter)
       let workflow = try Workflow.declared(args[0], interpreter: interpreter, bridge: bridge)
       // A later declaration for the same kind replaces the earlier one (the script was reloaded).
       bridge.workflows[workflow.kind] = workflow
