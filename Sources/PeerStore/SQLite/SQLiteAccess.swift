@@ -238,9 +238,10 @@ struct SQLiteAccess: StoreWriter {
     guard let kind = records.first?.kind else { return [] }
     let columns = kind.fields.map(Schema.column) + ["extra"]
     let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-    // A statement of its own (not GRDB's cache): it is bound by hand below. A null id is the
-    // next free one.
-    let insert = try db.makeStatement(
+    // Prepared once per connection (a form creating records one by one reuses it) and bound
+    // by hand below, every parameter each row; nothing else binds it. A null id is the next
+    // free one.
+    let insert = try db.cachedStatement(
       sql: "INSERT INTO \(kind.table) (id, \(columns.joined(separator: ", "))) VALUES (?, \(placeholders))")
     var ids: [Int64] = []
     ids.reserveCapacity(records.count)
