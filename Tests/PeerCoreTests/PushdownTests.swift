@@ -78,6 +78,15 @@ struct PushdownTests {
     do { return try p.run(source).map { "\($0)" } ?? "nil" } catch { return "error: \(error)" }
   }
 
+  /// The store took the `where` stages of `source`, and the answer is the VM's (not an error).
+  static func expectPushedAndTheSame(_ p: TestProject, _ source: String) {
+    let before = p.session.bridge!.pushedFilters
+    let fast = outcome(p, source, pushdown: true)
+    #expect(p.session.bridge!.pushedFilters > before, "not pushed: \(source)")
+    #expect(fast == outcome(p, source, pushdown: false), "\(source)")
+    #expect(!fast.hasPrefix("error"), "\(source): \(fast)")
+  }
+
   @Test func generatedConditionsGiveTheSameRecordsBothWays() throws {
     let p = try TestProject()
     try DemoProject.generate(
@@ -124,13 +133,7 @@ struct PushdownTests {
       "visits | where not .concern and .date in this_quarter | count",
       "endings | where .match.mother.consent | map .id",
     ]
-    for source in sources {
-      let before = p.session.bridge!.pushedFilters
-      let fast = Self.outcome(p, source, pushdown: true)
-      #expect(p.session.bridge!.pushedFilters > before, "not pushed: \(source)")
-      #expect(fast == Self.outcome(p, source, pushdown: false), "\(source)")
-      #expect(!fast.hasPrefix("error"), "\(source): \(fast)")
-    }
+    for source in sources { Self.expectPushedAndTheSame(p, source) }
   }
 
   @Test func conditionsTheStoreCannotRunStayInTheVM() throws {
@@ -223,14 +226,7 @@ struct PushdownTests {
       for n in [0, 1, 3] {
         // Each comparison once, the forms in turn (the VM's side of some is slow).
         round += 1
-        do {
-          let source = forms[round % forms.count](op, n)
-          let before = p.session.bridge!.pushedFilters
-          let fast = Self.outcome(p, source, pushdown: true)
-          #expect(p.session.bridge!.pushedFilters > before, "not pushed: \(source)")
-          #expect(fast == Self.outcome(p, source, pushdown: false), "\(source)")
-          #expect(!fast.hasPrefix("error"), "\(source): \(fast)")
-        }
+        Self.expectPushedAndTheSame(p, forms[round % forms.count](op, n))
       }
     }
   }

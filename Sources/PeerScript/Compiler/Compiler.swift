@@ -859,11 +859,7 @@ final class Compiler {
         var constantsRegister = -1
         if shapesRegister >= 0 {
           emit(.loadK, Int32(shapesRegister), constant(.list(shapes)), at: stage.position)
-          let first = state.freeRegister
-          for c in shapeConstants { expression(c, into: allocateRegister()) }
-          constantsRegister = allocateRegister()
-          emit(
-            .newList, Int32(constantsRegister), Int32(first), Int32(shapeConstants.count), at: stage.position)
+          constantsRegister = constantList(shapeConstants, at: stage.position)
         }
         emit(.move, Int32(base + 2), Int32(names), at: stage.position)
         emit(.move, Int32(base + 3), Int32(fns), at: stage.position)
@@ -884,10 +880,7 @@ final class Compiler {
           // collection can filter in its database (QueryShape.swift); lists ignore them.
           if builtin == "|where", let query = QueryShape.analyse(key.0) {
             emit(.loadK, Int32(allocateRegister()), constant(query.shape), at: stage.position)
-            let first = state.freeRegister
-            for c in query.constants { expression(c, into: allocateRegister()) }
-            let values = allocateRegister()
-            emit(.newList, Int32(values), Int32(first), Int32(query.constants.count), at: stage.position)
+            let values = constantList(query.constants, at: stage.position)
             emit(.move, Int32(base + 4), Int32(values), at: stage.position)
             state.freeRegister = base + 5
             argc = 4
@@ -908,10 +901,7 @@ final class Compiler {
                 emit(.loadNil, Int32(over), at: stage.position)
               }
               emit(.loadK, Int32(allocateRegister()), constant(query.shape), at: stage.position)
-              let first = state.freeRegister
-              for c in query.constants { expression(c, into: allocateRegister()) }
-              let values = allocateRegister()
-              emit(.newList, Int32(values), Int32(first), Int32(query.constants.count), at: stage.position)
+              let values = constantList(query.constants, at: stage.position)
               emit(.move, Int32(base + 7), Int32(values), at: stage.position)
               state.freeRegister = base + 8
               emit(.call, Int32(base), 7, at: stage.position)
@@ -936,6 +926,16 @@ final class Compiler {
       emit(.call, Int32(base), Int32(argc), at: stage.position)
       emit(.move, Int32(dst), Int32(base), at: stage.position)
     }
+  }
+
+  /// A query shape's constants (QueryShape.swift) evaluated into a new list, once per call of
+  /// the stage; returns the list's register.
+  func constantList(_ constants: [Expr], at pos: SourcePosition) -> Int {
+    let first = state.freeRegister
+    for c in constants { expression(c, into: allocateRegister()) }
+    let list = allocateRegister()
+    emit(.newList, Int32(list), Int32(first), Int32(constants.count), at: pos)
+    return list
   }
 
   /// The column name of a per-item expression: the last field it reads (`.match.kind` → kind).
