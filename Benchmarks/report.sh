@@ -6,7 +6,7 @@
 #   Benchmarks/report.sh [--no-build]
 #
 # Environment:
-#   SCALE=30          demo scale (30: about 90,000 mothers and 930,000 visits)
+#   SCALE=30          demo scale (30: 100,020 mothers and 1,049,076 visits)
 #   RUNS=3            timed runs of each (the median is reported)
 #   DEMO=DIR          where the demo project is kept between runs (default /tmp/peer-report-bench-SCALE)
 #
