@@ -1,4 +1,5 @@
-/// One aggregate (`count`, `sum`, `avg`, `min`, `max`, `median`, `first`, `last`) worked out
+/// One aggregate (`count`, `count distinct`, `sum`, `avg`, `min`, `max`, `median`, `first`,
+/// `last`) worked out
 /// one value at a time. The pipeline stage feeds it the values of a list; a host that runs a
 /// `group ... | count, sum(...)` itself (a database scan) feeds it the values it reads, so
 /// both paths give the same answer and the same errors.
@@ -13,10 +14,14 @@ public struct Aggregation {
   private var firstValue: Value?
   private var lastValue: Value = .null
   private var numbers: [Value] = []
+  private var seen: Set<Value> = []
 
   /// `countsEveryItem`: the aggregate has no expression (`count` alone).
   public init(_ name: String, countsEveryItem: Bool) throws {
-    guard ["count", "first", "last", "sum", "avg", "min", "max", "median", "share"].contains(name) else {
+    guard
+      ["count", "count_distinct", "first", "last", "sum", "avg", "min", "max", "median", "share"].contains(
+        name)
+    else {
       throw RuntimeError("unknown aggregate \(name)")
     }
     self.name = name
@@ -27,6 +32,9 @@ public struct Aggregation {
     switch name {
     case "count":
       if countsEveryItem || v.isTruthy { count += 1 }
+    case "count_distinct":
+      // `count distinct .mother`: how many different values (nil is not a value).
+      if !v.isNull { seen.insert(v) }
     case "first":
       if firstValue == nil { firstValue = v }
     case "last":
@@ -61,6 +69,7 @@ public struct Aggregation {
   public func result() throws -> Value {
     switch name {
     case "count": return .int(count)
+    case "count_distinct": return .int(seen.count)
     case "first": return firstValue ?? .null
     case "last": return lastValue
     case "sum": return total

@@ -17,7 +17,7 @@ public struct Parser {
     "day": 0, "days": 0, "week": 1, "weeks": 1, "month": 2, "months": 2, "year": 3, "years": 3,
   ]
   static let aggregates: Set<String> = [
-    "count", "sum", "avg", "min", "max", "median", "first", "last", "share",
+    "count", "count_distinct", "sum", "avg", "min", "max", "median", "first", "last", "share",
   ]
 
   struct Failure: Error {}
@@ -469,6 +469,14 @@ public struct Parser {
         _ = advance()
         stage.keys[0].label = try identifier("a column name after \"as\"")
       }
+    case "count" where isIdentifier("distinct"):
+      // `count distinct .mother`: how many different values.
+      _ = advance()
+      stage.name = "count_distinct"
+      if endsStage(self) {
+        throw error("\"count distinct\" needs an expression, such as count distinct .mother")
+      }
+      stage.keys.append((try implicitFunction(name: stage.name), false, nil))
     case let n where ["first", "last", "count"].contains(n) && isSymbol("."):
       // `first .date`, `count .concern`: an aggregate of a per-item expression (the first
       // value; how many items have a true value), not `first 3`.
