@@ -33,6 +33,13 @@ struct Repl: ParsableCommand {
       return nil
     }
     Console.writeLine(ReplSession.banner)
+    // Records a workflow no longer has a status for are kept; say so once, where the
+    // coordinator will see it, rather than only in the nightly log.
+    for s in (try? project.strayStatuses()) ?? [] {
+      Console.writeLine(
+        "note: \(s.count) \(s.kind) \(s.count == 1 ? "is" : "are") \"\(s.status)\", a status workflow \(s.workflow) no longer has (\(s.workflow).strays lists them)"
+      )
+    }
     loop: while true {
       switch editor.read(prompt: session.currentPrompt) {
       case .endOfInput:

@@ -164,4 +164,25 @@ struct ReplTests {
     let kept = session.waitFor { TmuxSession.lines($0).contains("2") }
     #expect(kept.ok, "screen:\n\(kept.screen)")
   }
+
+  /// Records left in a status the project's workflow no longer has are announced when the
+  /// REPL starts (the nightly log says it too, but coordinators read the REPL).
+  @Test func straysAreAnnouncedAtTheStart() throws {
+    let folder = try TemporaryFolder()
+    let p = folder.path("p")
+    #expect(try PeerProcess.run(["init", p]).status == 0)
+    try "refer({name: \"Ann\"})\n".write(toFile: folder.path("refer.peer"), atomically: true, encoding: .utf8)
+    let made = try PeerProcess.run(["run", "--project", p, folder.path("refer.peer")])
+    #expect(made.status == 0, "\(made.stderr)")
+    try "workflow support {\n  waiting -> matched -> active\n}\n".write(
+      toFile: p + "/scripts/flow.peer", atomically: true, encoding: .utf8)
+    let session = try TmuxSession(
+      environment: ["PEER_HISTORY": folder.path("history")], arguments: ["--project", p])
+    let start = session.waitFor { TmuxSession.lines($0).contains { $0.hasPrefix("peer>") } }
+    #expect(start.ok, "screen:\n\(start.screen)")
+    #expect(
+      start.screen.contains(
+        "note: 1 mother is \"referred\", a status workflow support no longer has (support.strays lists them)"),
+      "screen:\n\(start.screen)")
+  }
 }

@@ -126,16 +126,16 @@ extension Value {
 extension Session {
   /// For each workflow, the statuses its records hold that it no longer has, with how many
   /// records hold each: kept as they are, reported so a coordinator can move them on.
-  public func strayStatuses() throws -> [(workflow: String, status: String, count: Int)] {
+  public func strayStatuses() throws -> [(workflow: String, kind: String, status: String, count: Int)] {
     guard let bridge else { return [] }
     return try bridge.inTransaction {
       guard let store = try bridge.writer() as? any WorkItemStore else { return [] }
-      var found: [(String, String, Int)] = []
+      var found: [(String, String, String, Int)] = []
       for kind in [RecordKind.mother, .match, .volunteer] {
         guard let workflow = bridge.workflows[kind] else { continue }
         for (status, n) in try store.statusCounts(kind).sorted(by: { $0.key < $1.key })
         where !workflow.statuses.contains(status) {
-          found.append((workflow.name, status, n))
+          found.append((workflow.name, n == 1 ? kind.rawValue : kind.plural, status, n))
         }
       }
       return found
