@@ -273,6 +273,10 @@ struct ReportOutputTests {
     try s.run("save(rows | where .mothers > 5, \"\(folder)/rows.csv\")", file: "save")
     #expect(
       try FileSystem.read("\(folder)/rows.csv") == "site,mothers,median_days\nBristol,12,3\nYork,7,2\n")
+    // `save X to FILE` is the same call, and gives the path.
+    let path = try s.run("save rows | where .mothers > 5 to \"\(folder)/rows2.csv\"", file: "save")
+    #expect(path.map { "\($0)" } == "\(folder)/rows2.csv")
+    #expect(try FileSystem.read("\(folder)/rows2.csv") == FileSystem.read("\(folder)/rows.csv"))
     #expect(FileSystem.list(folder).allSatisfy { !$0.contains(".part-") })
     do {
       try s.run("save(rows, \"\(folder)/rows.xlsx\")", file: "save")

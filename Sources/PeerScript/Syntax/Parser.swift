@@ -228,6 +228,7 @@ public struct Parser {
   mutating func statement() throws -> Stmt {
     let t = token
     if atDeclaration { return try declaration() }
+    if atSaveStatement { return try saveStatement() }
     if case .keyword(let k) = t.kind {
       switch k {
       case "let", "var":
@@ -857,5 +858,34 @@ public struct Parser {
       }
     }
     return Expr(.interpolation(out), t.position, length: t.length)
+  }
+}
+
+extension Parser {
+  /// `save EXPR to FILE` (`save _ to "visits.csv"` at the REPL): `save` followed by the start
+  /// of a value rather than `(`, so `save(x, "f.csv")` and a variable named save still work.
+  var atSaveStatement: Bool {
+    guard case .identifier("save") = token.kind, p + 1 < tokens.count else { return false }
+    switch tokens[p + 1].kind {
+    case .identifier, .int, .float, .date, .text, .recordID: return true
+    case .symbol(let s): return s == "[" || s == "{"
+    default: return false
+    }
+  }
+
+  /// The statement as the call `save(EXPR, FILE)`.
+  mutating func saveStatement() throws -> Stmt {
+    let start = advance()
+    let value = try expression()
+    guard isIdentifier("to") else {
+      throw error(
+        "expected \"to\" and a file name after the value to save, found \(describe(token))",
+        hint: "for example: save _ to \"visits.csv\"")
+    }
+    _ = advance()
+    let file = try expression()
+    let call = Expr(
+      .call(Expr(.name("save"), start.position, length: 4), [value, file]), start.position, length: 4)
+    return Stmt(.expression(call), start.position, length: 4)
   }
 }
