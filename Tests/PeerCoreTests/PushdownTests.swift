@@ -186,6 +186,7 @@ struct PushdownTests {
       "visits | group .volunteer.id | count",
       "matches | group .id | count",
       "visits | group .mother.id | count",
+      "volunteers | where .status == \"active\" | group .site | sum .open_matches, sum(.capacity - .open_matches)",
       "visits | group .kind | count, count distinct .match.id as matches, count distinct .volunteer.site",
       "endings | count, median(weeks_between(.match.started_on, .date)), avg(.match.visits | count)",
       "matches | group .status | avg(.visits | where .kind == \"home\" | count), max(.endings | count)",

@@ -480,10 +480,26 @@ public enum DemoScripts {
         if site == nil { "Caseload per volunteer" } else { "Caseload per volunteer, {site}" }
       }
 
+      # The active volunteers, of one site or of all.
+      fn active_volunteers(site) {
+        if site == nil {
+          volunteers | where .status == "active"
+        } else {
+          volunteers | where .status == "active" and .site == site
+        }
+      }
+
       report caseloads(site = nil) {
         title caseload_title(site)
-        chart stacked bar "Caseload and free places by site" = volunteers | where .status == "active" and (site == nil or .site == site) | group .site | map {site: .site, mothers: .items | sum .open_matches, "free places": .items | sum(.capacity - .open_matches)} | sort .site
-        table "Active volunteers, fullest first" = volunteers | where .status == "active" and (site == nil or .site == site) | map {volunteer: .id, name: .name, site: .site, mothers: .open_matches, capacity: .capacity} | sort .mothers desc, .name
+        chart stacked bar "Caseload and free places by site" = active_volunteers(site)
+          | group .site
+          | sum .open_matches as mothers, sum(.capacity - .open_matches) as free
+          | map {site: .site, mothers: .mothers, "free places": .free}
+          | sort .site
+        table "Active volunteers, fullest first" = active_volunteers(site)
+          | group .id as volunteer
+          | first .name as name, first .site as site, sum .open_matches as mothers, sum .capacity as capacity
+          | sort .mothers desc, .name
       }
       """####
     ),

@@ -205,7 +205,14 @@ struct AggregateScan {
       if names.count == 1, s.value.hasPrefix("#") { break }
     }
     guard let tag = names.first else { return nil }
-    if !tag.hasPrefix("#") { return column(names) }
+    if !tag.hasPrefix("#") {
+      // A volunteer's `open_matches`: her active matches, counted (Relations.swift).
+      if kind == .volunteer, names == ["open_matches"] {
+        relatedSpecs.append((.match, "volunteer", .compare(field: "status", .equal, .text("active"))))
+        return .relatedCount(plainColumn(["id"]), relatedSpecs.count - 1)
+      }
+      return column(names)
+    }
     func constant(_ v: Value) -> Value? {
       guard case .int(let i) = v, constants.indices.contains(i) else { return nil }
       return constants[i]
