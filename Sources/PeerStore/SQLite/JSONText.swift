@@ -275,7 +275,8 @@ public enum JSONText {
 
 /// Dates as ISO text (`2027-03-14`), the form SQLite sorts and compares correctly.
 enum ISODate {
-  static func text(_ days: Int32) -> String {
+  /// Year, month and day of a count of days since 1970-01-01 (proleptic Gregorian).
+  static func civil(_ days: Int32) -> (year: Int, month: Int, day: Int) {
     let z = Int(days) + 719_468
     let era = (z >= 0 ? z : z - 146_096) / 146_097
     let doe = z - era * 146_097
@@ -284,7 +285,11 @@ enum ISODate {
     let mp = (5 * doy + 2) / 153
     let d = doy - (153 * mp + 2) / 5 + 1
     let m = mp < 10 ? mp + 3 : mp - 9
-    let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+  }
+
+  static func text(_ days: Int32) -> String {
+    let (y, m, d) = civil(days)
     func pad(_ n: Int, _ w: Int) -> String {
       let s = String(n)
       return String(repeating: "0", count: max(0, w - s.count)) + s
@@ -294,15 +299,7 @@ enum ISODate {
 
   /// `text(days)` appended as bytes.
   static func append(_ days: Int32, to out: inout [UInt8]) {
-    let z = Int(days) + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+    let (y, m, d) = civil(days)
     guard (0...9999).contains(y) else {
       out.append(contentsOf: text(days).utf8)
       return
