@@ -4,6 +4,17 @@
 public indirect enum RecordCondition: Sendable, Equatable {
   public enum Comparison: String, Sendable {
     case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+
+    /// The comparison with its sides swapped: `a < b` is `b > a`.
+    public var flipped: Comparison {
+      switch self {
+      case .equal, .notEqual: return self
+      case .less: return .greater
+      case .lessOrEqual: return .greaterOrEqual
+      case .greater: return .less
+      case .greaterOrEqual: return .lessOrEqual
+      }
+    }
   }
 
   /// `field op value`. A missing value (nil) equals only nil; ordering is only asked of

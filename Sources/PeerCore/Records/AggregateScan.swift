@@ -229,7 +229,10 @@ struct AggregateScan {
       return .period(name.value, inner)
     case "#count":
       // `(.visits | where C | count)`: the related kind counted once per record referred to.
-      guard parts.count == 3, case .list(let path) = parts[1] else { return nil }
+      guard parts.count == 3 || PushedFilter.isBuiltInLen(l, constants), case .list(let path) = parts[1]
+      else {
+        return nil
+      }
       var names: [String] = []
       for p in path.items {
         guard case .string(let n) = p else { return nil }

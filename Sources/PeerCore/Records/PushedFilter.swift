@@ -44,6 +44,9 @@ enum PushedFilter {
       guard parts.count == 2, let spec = field(parts[1], kind), spec.type == .bool else { return nil }
       return .and(
         .compare(field: spec.name, .notEqual, .null), .compare(field: spec.name, .notEqual, .bool(false)))
+    case "offset":
+      if let through = throughReference(node, constants: constants, kind: kind) { return through }
+      return offset(parts, constants: constants, kind: kind, nonNull: nonNull)
     case "compare", "in":
       if let through = throughReference(node, constants: constants, kind: kind) { return through }
       if op.value == "in" { return membership(parts, constants: constants, kind: kind) }
@@ -72,6 +75,37 @@ enum PushedFilter {
     default:
       return nil
     }
+  }
+
+  /// A date field moved by whole days and compared with a constant, as the comparison of the
+  /// field itself with the constant moved back: `today - .referral_date > 28 days` is
+  /// `.referral_date < today - 28 days`. Only durations without months (weeks and days move a
+  /// date by a fixed number of days; months do not), and only where the field has a value
+  /// (the language stops on `today - nil`).
+  static func offset(
+    _ parts: ContiguousArray<Value>, constants: ContiguousArray<Value>, kind: RecordKind, nonNull: Set<String>
+  ) -> RecordCondition? {
+    guard parts.count == 6, case .string(let cmp) = parts[1],
+      var comparison = RecordCondition.Comparison(rawValue: cmp.value), case .string(let form) = parts[3],
+      let spec = field(parts[2], kind), spec.type == .date, spec.required || nonNull.contains(spec.name),
+      let k = constant(parts[4], constants), let other = constant(parts[5], constants)
+    else { return nil }
+    let bound: Int32
+    switch (form.value, k, other) {
+    case ("k-f", .date(let day), .duration(let d)) where d.months == 0:
+      // K - f op D  is  f (op flipped) K - D
+      bound = day - d.days
+      comparison = comparison.flipped
+    case ("f+k", .duration(let d), .date(let day)) where d.months == 0:
+      bound = day - d.days
+    case ("f-k", .duration(let d), .date(let day)) where d.months == 0:
+      bound = day + d.days
+    case ("f-k", .date(let day), .duration(let d)) where d.months == 0:
+      bound = day + d.days
+    default:
+      return nil
+    }
+    return .compare(field: spec.name, comparison, .date(bound))
   }
 
   /// `.field in PERIOD` or `.field in [constants]`.
@@ -104,7 +138,9 @@ enum PushedFilter {
   static func throughReference(_ node: ListObject, constants: ContiguousArray<Value>, kind: RecordKind)
     -> RecordCondition?
   {
-    let at = node.items.count == 4 ? 2 : 1
+    // The path's place: after the operator in "compare" and "offset", first in "in" and "truthy".
+    guard case .string(let op)? = node.items.first else { return nil }
+    let at = op.value == "compare" || op.value == "offset" ? 2 : 1
     guard node.items.count > at, case .list(let path) = node.items[at], path.items.count >= 2,
       case .string(let first) = path.items[0]
     else { return nil }
@@ -141,13 +177,22 @@ enum PushedFilter {
   static func relatedCount(_ shape: Value, constants: ContiguousArray<Value>, kind: RecordKind)
     -> (kind: RecordKind, via: String, condition: RecordCondition?)?
   {
-    guard case .list(let node) = shape, node.items.count == 3, case .string(let tag) = node.items[0],
-      tag.value == "#count", case .list(let path) = node.items[1], path.items.count == 1,
-      case .string(let name) = path.items[0], let related = relatedRecords[kind]?[name.value]
+    guard case .list(let node) = shape, node.items.count == 3 || isBuiltInLen(node, constants),
+      case .string(let tag) = node.items[0], tag.value == "#count", case .list(let path) = node.items[1],
+      path.items.count == 1, case .string(let name) = path.items[0],
+      let related = relatedRecords[kind]?[name.value]
     else { return nil }
     if node.items[2].isNull { return (related.kind, related.via, nil) }
     guard let c = condition(node.items[2], constants: constants, kind: related.kind) else { return nil }
     return (related.kind, related.via, c)
+  }
+
+  /// A `["#count", path, nil, k]` shape from `len(path)` whose `len` is still the built-in.
+  static func isBuiltInLen(_ node: ListObject, _ constants: ContiguousArray<Value>) -> Bool {
+    guard node.items.count == 4, case .native(let f)? = constant(node.items[3], constants) else {
+      return false
+    }
+    return f.name == "len"
   }
 
   /// A one-step path naming a core field of a plain type.

@@ -6,6 +6,9 @@
 /// A shape is a plain value, stored as a constant of the compiled code:
 ///   ["compare", op, path, k]   `.a.b op constant`   (op: == != < <= > >=; path: ["a", "b"])
 ///   ["in", path, k]            `.date in PERIOD` or `.status in ["a", "b"]`
+///   ["offset", op, path, form, k1, k2]
+///                              `k1 - .f op k2` (form "k-f"), `.f + k1 op k2` ("f+k"),
+///                              `.f - k1 op k2` ("f-k"): date arithmetic the host may undo
 ///   ["truthy", path]           `.planned` alone
 ///   ["and", s1, s2], ["or", s1, s2], ["not", s]
 /// where k is the index of a constant: an expression without `it` that the stage evaluates
@@ -47,6 +50,13 @@ struct QueryShape {
       guard let p = path(a), isConstant(b) else { return nil }
       return list([.text("in"), p, add(b)])
     case .binary(let op, let a, let b) where flipped[op] != nil:
+      // `today - .referral_date > 28 days`: a field moved by a constant, compared with one.
+      if isConstant(b), let (p, form, k) = offset(a, &constants) {
+        return list([.text("offset"), .text(op), p, .text(form), k, add(b)])
+      }
+      if isConstant(a), let (p, form, k) = offset(b, &constants) {
+        return list([.text("offset"), .text(flipped[op]!), p, .text(form), k, add(a)])
+      }
       if isConstant(b), let p = value(a, &constants) {
         return list([.text("compare"), .text(op), p, add(b)])
       }
@@ -59,6 +69,19 @@ struct QueryShape {
       if let p = path(e) { return list([.text("truthy"), p]) }
       return nil
     }
+  }
+
+  /// `K - .f`, `.f + K`, `K + .f` and `.f - K` with K constant: the path, which of the forms
+  /// ("k-f", "f+k" or "f-k") and K's index.
+  static func offset(_ e: Expr, _ constants: inout [Expr]) -> (Value, String, Value)? {
+    guard case .binary(let op, let a, let b) = e.kind, op == "+" || op == "-" else { return nil }
+    func add(_ c: Expr) -> Value {
+      constants.append(c)
+      return .int(constants.count - 1)
+    }
+    if let p = path(a), isConstant(b) { return (p, op == "+" ? "f+k" : "f-k", add(b)) }
+    if isConstant(a), let p = path(b) { return (p, op == "+" ? "f+k" : "k-f", add(a)) }
+    return nil
   }
 
   /// The shape of a per-item value (a `group` key, an aggregate's expression), or nil.
@@ -92,6 +115,7 @@ struct QueryShape {
   ///   ["#arith", op, s1, s2]          `s1 op s2` for + - * / // %
   ///   ["#list", s1, s2...]            `[s1, s2]` (a key of several parts)
   ///   ["#count", path, condition]     `(.visits | where C | count)`; condition nil for all
+  ///   ["#count", path, nil, k]        `len(.visits)` (k: the function, checked)
   static func value(_ e: Expr, _ constants: inout [Expr]) -> Value? {
     func list(_ xs: [Value]) -> Value { .list(ListObject(ContiguousArray(xs))) }
     func add(_ c: Expr) -> Value {
@@ -109,6 +133,10 @@ struct QueryShape {
       return list(parts)
     case .call(let callee, let args):
       guard case .name(let n) = callee.kind else { return nil }
+      // `len(.visits)`: counting the related records, as `(.visits | count)` does.
+      if n == "len", args.count == 1, let p = path(args[0]) {
+        return list([.text("#count"), p, .null, add(callee)])
+      }
       if Library.dateFunctions.contains(n), args.count == 2 {
         var shapes: [Value] = []
         for a in args {
