@@ -12,11 +12,14 @@ final class TestProject {
   let store: SQLiteStore
   let session: Session
   var output: [String] = []
+  /// The database file (for another program to change behind peer's back).
+  let path: String
 
   init() throws {
     var template = Array("/tmp/peer-core-test-XXXXXX".utf8CString)
     let folder = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-    store = try SQLiteStore(path: folder + "/peer.db", user: "tester", create: true)
+    path = folder + "/peer.db"
+    store = try SQLiteStore(path: path, user: "tester", create: true)
     var options = InterpreterOptions()
     options.today = CivilDate(year: 2026, month: 11, day: 26)
     let sink = Sink()
