@@ -228,7 +228,8 @@ public struct Parser {
   mutating func statement() throws -> Stmt {
     let t = token
     if atDeclaration { return try declaration() }
-    if atSaveStatement { return try saveStatement() }
+    if atCommand("save") { return try saveStatement() }
+    if atCommand("suggest") { return try suggestStatement() }
     if case .keyword(let k) = t.kind {
       switch k {
       case "let", "var":
@@ -862,10 +863,12 @@ public struct Parser {
 }
 
 extension Parser {
-  /// `save EXPR to FILE` (`save _ to "visits.csv"` at the REPL): `save` followed by the start
-  /// of a value rather than `(`, so `save(x, "f.csv")` and a variable named save still work.
-  var atSaveStatement: Bool {
-    guard case .identifier("save") = token.kind, p + 1 < tokens.count else { return false }
+  /// The two command-like statements a coordinator types at the REPL, `save _ to "f.csv"` and
+  /// `suggest M-0042`: the word followed by the start of a value rather than `(`, so the plain
+  /// calls `save(x, "f.csv")` and `suggest(m)` and variables of those names still work. Each is
+  /// the call of the project's function of that name.
+  func atCommand(_ word: String) -> Bool {
+    guard case .identifier(let w) = token.kind, w == word, p + 1 < tokens.count else { return false }
     switch tokens[p + 1].kind {
     case .identifier, .int, .float, .date, .text, .recordID: return true
     case .symbol(let s): return s == "[" || s == "{"
@@ -887,5 +890,22 @@ extension Parser {
     let call = Expr(
       .call(Expr(.name("save"), start.position, length: 4), [value, file]), start.position, length: 4)
     return Stmt(.expression(call), start.position, length: 4)
+  }
+
+  /// `suggest M-0042` is `suggest(M-0042)`; `suggest all` is `suggest_all()` (the whole waiting
+  /// list).
+  mutating func suggestStatement() throws -> Stmt {
+    let start = advance()
+    let call: Expr
+    if isIdentifier("all"), p + 1 < tokens.count, tokens[p + 1].kind == .newline || tokens[p + 1].kind == .end
+    {
+      _ = advance()
+      call = Expr(.call(Expr(.name("suggest_all"), start.position, length: 7), []), start.position, length: 7)
+    } else {
+      let mother = try expression()
+      call = Expr(
+        .call(Expr(.name("suggest"), start.position, length: 7), [mother]), start.position, length: 7)
+    }
+    return Stmt(.expression(call), start.position, length: 7)
   }
 }

@@ -71,6 +71,10 @@ struct MatchingTests {
     #expect(try text(p, "suggest(M-0002, 1) | map .name") == "[\"Ann\"]")
     #expect(rows.contains("\"speaks Urdu\": 3"))
     #expect(rows.contains("why: \"speaks Urdu +3, shared: young parent +2, per 2 km apart (3.4 km) -1\""))
+    // As typed at the REPL: `suggest M-0002` is the same call; `suggest all` is suggest_all().
+    #expect(try text(p, "suggest M-0002") == rows)
+    #expect(try text(p, "let nell = M-0002\nsuggest nell") == rows)
+    #expect(try text(p, "suggest all") == text(p, "suggest_all()"))
   }
 
   @Test func suggestAllBeatsGreedyAndAcceptMatchesThroughTheRules() throws {
