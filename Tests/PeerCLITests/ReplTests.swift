@@ -184,5 +184,39 @@ struct ReplTests {
       start.screen.contains(
         "note: 1 mother is \"referred\", a status workflow support no longer has (support.strays lists them)"),
       "screen:\n\(start.screen)")
+    // Nothing to do yet: no line about tasks.
+    #expect(!start.screen.contains("open task"), "screen:\n\(start.screen)")
+  }
+
+  /// The open tasks and flags are counted when the REPL starts, the overdue ones apart.
+  @Test func openWorkIsCountedAtTheStart() throws {
+    let folder = try TemporaryFolder()
+    let p = folder.path("p")
+    #expect(try PeerProcess.run(["init", p]).status == 0)
+    try """
+    workflow support {
+      referred -> assessed
+      every day "waiting" {
+        for m in mothers | where .status == "referred" { task(m, "Call {m.name}", m.referral_date + 7 days) }
+        for m in mothers | where .phone == nil and .name == "Ann" { flag(m, "No phone number") }
+      }
+    }
+    """.write(toFile: p + "/scripts/flow.peer", atomically: true, encoding: .utf8)
+    try """
+    refer({name: "Ann", referral_date: 2026-11-01})
+    refer({name: "Bo", referral_date: 2026-11-25, phone: "07700 900123"})
+    run_rules()
+    """.write(toFile: folder.path("setup.peer"), atomically: true, encoding: .utf8)
+    let made = try PeerProcess.run([
+      "run", "--project", p, "--today", "2026-11-26", folder.path("setup.peer"),
+    ])
+    #expect(made.status == 0, "\(made.stderr)")
+    let session = try TmuxSession(
+      environment: ["PEER_HISTORY": folder.path("history")],
+      arguments: ["--project", p, "--today", "2026-11-26"])
+    let start = session.waitFor { TmuxSession.lines($0).contains { $0.hasPrefix("peer>") } }
+    #expect(
+      start.screen.contains("2 open tasks (1 overdue) and 1 open flag: see tasks, overdue and flags"),
+      "screen:\n\(start.screen)")
   }
 }

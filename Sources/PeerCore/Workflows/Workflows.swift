@@ -124,6 +124,27 @@ extension Value {
 }
 
 extension Session {
+  /// How many tasks are open (and of those, overdue) and how many flags: what a coordinator
+  /// wants to know when she starts the day.
+  public func openWork() throws -> (tasks: Int, overdue: Int, flags: Int) {
+    guard let bridge else { return (0, 0, 0) }
+    let day: Int32
+    if case .date(let d)? = interpreter.global("today") { day = d } else { day = CivilDate.today().days }
+    return try bridge.inTransaction {
+      guard let store = try bridge.writer() as? any WorkItemStore else { return (0, 0, 0) }
+      var counts = (tasks: 0, overdue: 0, flags: 0)
+      for item in try store.openItems(rule: nil) {
+        if item.kind == .flag {
+          counts.flags += 1
+        } else {
+          counts.tasks += 1
+          if item.due < day { counts.overdue += 1 }
+        }
+      }
+      return counts
+    }
+  }
+
   /// For each workflow, the statuses its records hold that it no longer has, with how many
   /// records hold each: kept as they are, reported so a coordinator can move them on.
   public func strayStatuses() throws -> [(workflow: String, kind: String, status: String, count: Int)] {
