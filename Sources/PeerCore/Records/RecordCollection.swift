@@ -3,7 +3,8 @@ import PeerStore
 
 /// `mothers`, `visits`...: the records of a kind, as a sequence for loops and pipelines.
 /// A simple `where` on it becomes a narrower collection whose condition the store runs
-/// (PushedFilter.swift); nothing is loaded until the items are used.
+/// (Pushdown/PushedFilter.swift), and a `group` with aggregates one scan of the store
+/// (Pushdown/AggregateScan.swift); nothing is loaded until the items are used.
 final class RecordCollection: HostObject {
   let kind: RecordKind
   unowned let bridge: RecordBridge
