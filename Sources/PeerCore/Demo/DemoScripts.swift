@@ -335,21 +335,13 @@ public enum DemoScripts {
           | distinct
       }
 
-      # How many mothers name each vulnerability (a mother can name several, or none).
-      fn reach_vulnerabilities(ms) {
-        var counts = {}
-        for m in ms {
-          for tag in m.vulnerabilities or [] { counts[tag] = get(counts, tag, 0) + 1 }
-        }
-        counts | map {vulnerability: .key, mothers: .value} | sort .mothers desc
-      }
-
       report reach(period = this_quarter) {
         title "Reach, {period}"
         let supported = reach_mothers(period)
         text "{supported | count} mothers were supported."
         table "Mothers supported by first language" with total = supported | group .language | count as mothers | sort .mothers desc
-        chart bar "Mothers supported by vulnerability" = reach_vulnerabilities(supported)
+        # A mother can name several vulnerabilities, or none.
+        chart bar "Mothers supported by vulnerability" = supported | group each .vulnerabilities as vulnerability | count as mothers | sort .mothers desc
         table "Mothers supported by area" with total = supported | group .area | count as mothers | sort .area
         suppress under 5
       }
@@ -361,34 +353,23 @@ public enum DemoScripts {
       # Support given: the elements of support in each contact, and where mothers were signposted.
       # peer report support_given --period "quarter(2026-07-01)" --format html --out support_given.html
 
-      # How many contacts gave each element of support (a contact can give several).
-      fn support_elements(vs) {
-        var counts = {}
-        for v in vs {
-          for element in v.support or [] { counts[element] = get(counts, element, 0) + 1 }
-        }
-        counts | map {element: .key, contacts: .value} | sort .contacts desc
-      }
-
-      # How many times mothers were signposted to a service of each category.
-      fn support_signposting(vs) {
+      # How many times mothers were signposted to a service of each category (a service the
+      # project's list does not have counts as "other").
+      fn support_signposting(contacts) {
         var category = {}
         for s in services { category[s.name] = s.category }
-        var counts = {}
-        for v in vs {
-          for name in v.services or [] {
-            let c = get(category, name, "other")
-            counts[c] = get(counts, c, 0) + 1
-          }
-        }
-        counts | map {category: .key, signposts: .value} | sort .signposts desc
+        contacts
+          | group each .services as service | count as signposts
+          | group get(category, .service, "other") as category | sum .signposts as signposts
+          | sort .signposts desc
       }
 
       report support_given(period = this_quarter) {
         title "Support given, {period}"
-        text "{visits | where .date in period | count} contacts; a contact can give several kinds of support."
-        chart bar "Contacts by element of support" = support_elements(visits | where .date in period)
-        table "Signposting by service category" with total = support_signposting(visits | where .date in period)
+        let contacts = visits | where .date in period
+        text "{contacts | count} contacts; a contact can give several kinds of support."
+        chart bar "Contacts by element of support" = contacts | group each .support as element | count as contacts | sort .contacts desc
+        table "Signposting by service category" with total = support_signposting(contacts)
         suppress under 5
       }
       """####

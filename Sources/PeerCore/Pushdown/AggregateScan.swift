@@ -48,7 +48,13 @@ enum AggregateScan {
     var plan = ScanPlan(kind: kind)
     var keyParts: [KeyPart] = []
     var keyIsList = false
-    if let key = request.key {
+    // `group each .tags`: the list column whose elements are the keys.
+    var eachColumn: Int?
+    if request.keyEach {
+      guard let key = request.key, let c = plan.listColumn(key) else { return nil }
+      eachColumn = c
+      keyParts = [KeyPart(.column(c, .text))]
+    } else if let key = request.key {
       var shapes = [key]
       if case .list(let l) = key, case .string(let tag)? = l.items.first, tag.value == "#list" {
         shapes = Array(l.items.dropFirst())
@@ -94,37 +100,59 @@ enum AggregateScan {
     // The rows may come in any order (the database then uses the best index) unless an
     // answer depends on it: `first`, `last`, and sums of fractions (rounding). The groups are
     // put back in the order of their first record either way.
-    let inIDOrder = request.aggregates.indices.contains { j in
-      if ["first", "last"].contains(request.aggregates[j].name) { return true }
-      if case .arithmetic? = inputs[j] { return true }
-      return false
-    }
+    // (`group each` too: one row starts several groups, whose order is the list's.)
+    let inIDOrder =
+      request.keyEach
+      || request.aggregates.indices.contains { j in
+        if ["first", "last"].contains(request.aggregates[j].name) { return true }
+        if case .arithmetic? = inputs[j] { return true }
+        return false
+      }
     let idColumn = plan.idColumn()
     var firstIDs: [Int64] = keyParts.isEmpty ? [0] : []
     let ready = plan
     do {
       try store.scan(kind, where: condition, columns: ready.columns, inIDOrder: inIDOrder) { row in
+        func group(_ key: GroupKey) -> Int {
+          if let known = index[key] { return known }
+          index[key] = keys.count
+          keys.append(key)
+          counts.append(0)
+          firstIDs.append(.max)
+          states += blank
+          return keys.count - 1
+        }
+        func feed(_ g: Int) throws {
+          counts[g] += 1
+          let base = g * accumulated.count
+          for (slot, j) in accumulated.enumerated() {
+            try states[base + slot].add(try ready.value(inputs[j]!, row))
+          }
+        }
+        if let c = eachColumn {
+          // The row counts once in the group of each different element.
+          switch row.field(c, .list) {
+          case .null: return
+          case .list(let elements):
+            var seen = Set<String>()
+            let part = keyParts[0]
+            for element in elements where seen.insert(element).inserted {
+              let g = group(GroupKey(a: ready.textCode(element, part)))
+              firstIDs[g] = min(firstIDs[g], row.int(idColumn))
+              try feed(g)
+            }
+          default: throw ScanPlan.Refusal()
+          }
+          return
+        }
         var g = 0
         if !keyParts.isEmpty {
           var key = GroupKey()
           for (i, part) in keyParts.enumerated() { key[i] = try ready.code(part, row) }
-          if let known = index[key] {
-            g = known
-          } else {
-            g = keys.count
-            index[key] = g
-            keys.append(key)
-            counts.append(0)
-            firstIDs.append(.max)
-            states += blank
-          }
+          g = group(key)
           firstIDs[g] = min(firstIDs[g], row.int(idColumn))
         }
-        counts[g] += 1
-        let base = g * accumulated.count
-        for (slot, j) in accumulated.enumerated() {
-          try states[base + slot].add(try ready.value(inputs[j]!, row))
-        }
+        try feed(g)
       }
     } catch is ScanPlan.Refusal {
       return nil
@@ -200,11 +228,7 @@ extension ScanPlan {
     case .column(let i, _):
       if row.isNull(i) { return AggregateScan.nullCode }
       guard row.isText(i) else { throw Refusal() }
-      let s = row.text(i)
-      if let c = part.texts[s] { return c }
-      part.texts[s] = Int64(part.textList.count)
-      part.textList.append(s)
-      return Int64(part.textList.count - 1)
+      return textCode(row.text(i), part)
     case .period(let name, .column(let i, .date)):
       if row.isNull(i) { throw Refusal() }
       guard let d = row.date(i), let start = Library.periodStart(name, containing: d) else { throw Refusal() }
@@ -216,6 +240,14 @@ extension ScanPlan {
       part.valueList.append(v)
       return Int64(part.valueList.count - 1)
     }
+  }
+
+  /// The number standing for a text in a key part (each text once in its table).
+  func textCode(_ s: String, _ part: AggregateScan.KeyPart) -> Int64 {
+    if let c = part.texts[s] { return c }
+    part.texts[s] = Int64(part.textList.count)
+    part.textList.append(s)
+    return Int64(part.textList.count - 1)
   }
 
   /// The value a code stands for.

@@ -97,6 +97,14 @@ struct ScanPlan {
     return .lookup(reference, lookupSpecs.count - 1)
   }
 
+  /// The column of a list field of the kind itself (`group each .vulnerabilities`), or nil.
+  mutating func listColumn(_ shape: Value) -> Int? {
+    guard case .list(let l) = shape, l.items.count == 1, case .string(let name) = l.items[0],
+      let spec = kind.field(name.value), spec.type == .list
+    else { return nil }
+    return plainColumn([name.value])
+  }
+
   /// The column of the record's own id.
   mutating func idColumn() -> Int { plainColumn(["id"]) }
 

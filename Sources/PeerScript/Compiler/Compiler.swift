@@ -893,7 +893,7 @@ final class Compiler {
             // the flag, the period or nil, the shape and its constants (HostAggregation.swift).
             let next = stageIndex + 1 < stages.count ? stages[stageIndex + 1].name : ""
             if Parser.aggregates.contains(next), let query = QueryShape.analyseValue(key.0) {
-              emit(.loadBool, Int32(allocateRegister()), stage.byPeriod ? 1 : 0, at: stage.position)
+              emitGroupMode(stage)
               let over = allocateRegister()
               if let period = stage.arguments.first {
                 expression(period, into: over)
@@ -908,9 +908,9 @@ final class Compiler {
               emit(.move, Int32(dst), Int32(base), at: stage.position)
               continue
             }
-            // `group by`: a yes flag, then the optional `over` period (compiled below).
-            if stage.byPeriod {
-              emit(.loadBool, Int32(allocateRegister()), 1, at: stage.position)
+            // `group by` / `group each`: the mode, then the optional `over` period (compiled below).
+            if stage.byPeriod || stage.eachElement {
+              emitGroupMode(stage)
               argc += 1
             }
           }
@@ -925,6 +925,17 @@ final class Compiler {
       }
       emit(.call, Int32(base), Int32(argc), at: stage.position)
       emit(.move, Int32(dst), Int32(base), at: stage.position)
+    }
+  }
+
+  /// `|group`'s mode argument: yes for `group by` (periods), "each" for `group each`, no for
+  /// a plain `group`.
+  func emitGroupMode(_ stage: Stage) {
+    let r = allocateRegister()
+    if stage.eachElement {
+      emit(.loadK, Int32(r), constant(.text("each")), at: stage.position)
+    } else {
+      emit(.loadBool, Int32(r), stage.byPeriod ? 1 : 0, at: stage.position)
     }
   }
 

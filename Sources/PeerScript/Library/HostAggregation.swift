@@ -9,18 +9,20 @@ final class PendingGroups: HostObject {
   let keyFunction: Value
   let keyName: String
   let byPeriod: Bool
+  let each: Bool
   let over: Value?
   let keyShape: Value
   let keyConstants: ContiguousArray<Value>
 
   init(
-    source: HostObject, keyFunction: Value, keyName: String, byPeriod: Bool, over: Value?, keyShape: Value,
-    keyConstants: ContiguousArray<Value>
+    source: HostObject, keyFunction: Value, keyName: String, byPeriod: Bool, each: Bool, over: Value?,
+    keyShape: Value, keyConstants: ContiguousArray<Value>
   ) {
     self.source = source
     self.keyFunction = keyFunction
     self.keyName = keyName
     self.byPeriod = byPeriod
+    self.each = each
     self.over = over
     self.keyShape = keyShape
     self.keyConstants = keyConstants
@@ -30,7 +32,8 @@ final class PendingGroups: HostObject {
 
   /// The groups as the VM makes them (when the host will not aggregate).
   func grouped(_ args: Arguments) throws -> Value {
-    try Stages.group(.host(source), keyFunction, keyName: keyName, byPeriod: byPeriod, over: over, args)
+    try Stages.group(
+      .host(source), keyFunction, keyName: keyName, byPeriod: byPeriod, each: each, over: over, args)
   }
 }
 
@@ -55,8 +58,8 @@ extension Stages {
     let constants = try args.list(5).items
     let pending = host as? PendingGroups
     let request = AggregateRequest(
-      key: pending?.keyShape, keyConstants: pending?.keyConstants ?? [], aggregates: aggregates,
-      constants: constants)
+      key: pending?.keyShape, keyEach: pending?.each ?? false, keyConstants: pending?.keyConstants ?? [],
+      aggregates: aggregates, constants: constants)
     guard let answer = try (pending?.source ?? host).aggregate(request) else { return nil }
     func emptyValue(_ j: Int) throws -> Value {
       var a = try Aggregation(names[j], countsEveryItem: fns[j].isNull)

@@ -94,15 +94,18 @@ enum Stages {
     // also passes the flag, the period (or nil), the key's query shape and its constants: a
     // host may then group itself (HostAggregation.swift).
     lib.internal("|group", 3...7) { args in
-      let byPeriod = args.count > 3 && args[3].isTruthy
+      // The mode: yes for `group by`, "each" for `group each`.
+      let each = args.count > 3 && args[3] == .text("each")
+      let byPeriod = args.count > 3 && !each && args[3].isTruthy
       let over = args.count > 4 && !args[4].isNull ? args[4] : nil
       if args.count == 7, case .host(let h) = args[0] {
         return .host(
           PendingGroups(
-            source: h, keyFunction: args[1], keyName: try args.string(2), byPeriod: byPeriod, over: over,
-            keyShape: args[5], keyConstants: try args.list(6).items))
+            source: h, keyFunction: args[1], keyName: try args.string(2), byPeriod: byPeriod, each: each,
+            over: over, keyShape: args[5], keyConstants: try args.list(6).items))
       }
-      return try group(args[0], args[1], keyName: try args.string(2), byPeriod: byPeriod, over: over, args)
+      return try group(
+        args[0], args[1], keyName: try args.string(2), byPeriod: byPeriod, each: each, over: over, args)
     }
     lib.internal("|sort", 3) { args in
       let keyFns = try args.list(1).items
@@ -193,19 +196,38 @@ enum Stages {
   /// `xs | group f`: groups in the order their first item comes; for `group by`, with the
   /// empty periods filled in.
   static func group(
-    _ input: Value, _ f: Value, keyName: String, byPeriod: Bool, over: Value?, _ args: Arguments
+    _ input: Value, _ f: Value, keyName: String, byPeriod: Bool, each: Bool = false, over: Value?,
+    _ args: Arguments
   ) throws -> Value {
     var index: [Value: Int] = [:]
     var keys = ContiguousArray<Value>()
     var members = ContiguousArray<ContiguousArray<Value>>()
-    for x in try items(input, "group") {
-      let key = try args.call(f, x)
+    func add(_ x: Value, to key: Value) {
       if let i = index[key] {
         members[i].append(x)
       } else {
         index[key] = keys.count
         keys.append(key)
         members.append([x])
+      }
+    }
+    for x in try items(input, "group") {
+      let key = try args.call(f, x)
+      guard each else {
+        add(x, to: key)
+        continue
+      }
+      // `group each .tags`: the item joins the group of each different element; an item
+      // with no list (nil) joins none.
+      switch key {
+      case .null: continue
+      case .list(let l):
+        var seen = Set<Value>()
+        for element in l.items where seen.insert(element).inserted { add(x, to: element) }
+      default:
+        throw RuntimeError(
+          "group each needs a list for each item, got \(key.typeName) \(key.shortDescription)",
+          hint: "group each .vulnerabilities groups by every element of a list; for one value use group")
       }
     }
     let groups = GroupsObject(keyName: keyName, keys: keys, members: members)

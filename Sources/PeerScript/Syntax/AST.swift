@@ -50,6 +50,9 @@ public struct Stage {
   /// `group by month(.date) [over PERIOD]`: the keys are periods and the empty ones between
   /// (or across PERIOD, the stage's one argument) are kept, so counts show zero.
   public var byPeriod = false
+  /// `group each .tags`: the key is a list, and each item goes into the group of every
+  /// element (once each).
+  public var eachElement = false
 }
 
 public final class FunctionDecl {

@@ -442,6 +442,9 @@ public struct Parser {
       if name == "group" && isIdentifier("by") {
         _ = advance()
         stage.byPeriod = true
+      } else if name == "group" && isIdentifier("each") {
+        _ = advance()
+        stage.eachElement = true
       }
       repeat {
         let parenthesised = isSymbol("(") && ["sum", "avg", "min", "max", "median"].contains(name)

@@ -35,6 +35,9 @@ open class HostObject {
 public struct AggregateRequest {
   /// The `group` key's shape; nil for one answer over every item.
   public var key: Value?
+  /// `group each`: the key is a list and each item counts in the group of every different
+  /// element (none when the list is nil).
+  public var keyEach: Bool
   public var keyConstants: ContiguousArray<Value>
   /// Each aggregate's name and the shape of its expression (nil: the item itself, for
   /// `count` and `share`).
