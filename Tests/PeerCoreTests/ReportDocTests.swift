@@ -6,21 +6,15 @@ import Testing
 /// Every ```peer block of docs/reports.md runs, and prints exactly its `# expect:` lines.
 @Suite("docs/reports.md")
 struct ReportDocTests {
-  struct Example: Sendable, CustomTestStringConvertible {
-    let line: Int
-    let source: String
-    var testDescription: String { "docs/reports.md:\(line)" }
-  }
-
-  static let examples: [Example] = {
+  static let examples: [DocBlock] = {
     let text = (try? FileSystem.read(ReportFixture.repository + "/docs/reports.md")) ?? ""
-    return markdownBlocks(text).map { Example(line: $0.line, source: $0.source) }
+    return DocBlock.all(of: "docs/reports.md", text: text)
   }()
 
   @Test func theExamplesAreFound() { #expect(Self.examples.count >= 5) }
 
   @Test(arguments: Self.examples)
-  func example(_ example: Example) throws {
+  func example(_ example: DocBlock) throws {
     final class Printed: @unchecked Sendable { var lines: [String] = [] }
     let printed = Printed()
     var options = ReportFixture.options()

@@ -6,17 +6,11 @@ import Testing
 /// it prints its `# expect:` texts in order and, with `# error:`, stops with that error.
 @Suite("docs/workflows.md")
 struct WorkflowDocTests {
-  struct Example: Sendable, CustomTestStringConvertible {
-    let line: Int
-    let source: String
-    var testDescription: String { "docs/workflows.md:\(line)" }
-  }
-
-  static let examples: [Example] = {
+  static let examples: [DocBlock] = {
     let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("docs/workflows.md").path
     let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-    return markdownBlocks(text).map { Example(line: $0.line, source: $0.source) }
+    return DocBlock.all(of: "docs/workflows.md", text: text)
   }()
 
   static func annotations(_ key: String, in source: String) -> [String] {
@@ -31,7 +25,7 @@ struct WorkflowDocTests {
   }
 
   @Test("example", arguments: Self.examples)
-  func run(_ example: Example) throws {
+  func run(_ example: DocBlock) throws {
     let p = try TestProject()
     let expectedError = Self.annotations("error", in: example.source).first
     do {

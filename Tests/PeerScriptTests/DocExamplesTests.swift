@@ -3,23 +3,13 @@ import Testing
 
 @testable import PeerScript
 
-/// One ```peer block of docs/language.md.
-struct DocExample: Sendable, CustomTestStringConvertible {
-  /// Line of the opening fence in docs/language.md.
-  let line: Int
-  let source: String
-  var testDescription: String { "docs/language.md:\(line)" }
-}
-
 enum LanguageDoc {
   static let path = ConformanceScripts.packageRoot.appendingPathComponent("docs/language.md").path
   static let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
 
   /// Every fenced block whose info string is `peer`. Positions in `# error:` annotations count
   /// from the block's first line.
-  static let examples: [DocExample] = {
-    return markdownBlocks(text).map { DocExample(line: $0.line, source: $0.source) }
-  }()
+  static let examples = DocBlock.all(of: "docs/language.md", text: text)
 
   /// How a built-in's one-line doc appears in the reference: "- `sig` — description".
   static func entry(_ doc: String) -> String {
@@ -36,7 +26,7 @@ struct DocExamplesTests {
   }
 
   @Test("example", arguments: LanguageDoc.examples)
-  func run(_ example: DocExample) {
+  func run(_ example: DocBlock) {
     let check = ScriptCheck(source: example.source, file: "example")
     for failure in check.failures {
       Issue.record("docs/language.md, example at line \(example.line): \(failure)")

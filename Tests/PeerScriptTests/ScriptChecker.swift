@@ -1,4 +1,5 @@
 import PeerScript
+import Testing
 
 /// Runs an annotated Peer script and compares what happened with its annotations. Shared by the
 /// conformance runner (Tests/Scripts/**/*.peer) and the documentation examples (docs/language.md).
@@ -267,6 +268,20 @@ struct ScriptCheck {
       if x != y { return "\nfirst difference at output line \(i + 1):\n  expected: \(x)\n  got:      \(y)" }
     }
     return ""
+  }
+}
+
+/// One fenced example of a docs page, named in test output by its page and line.
+struct DocBlock: Sendable, CustomTestStringConvertible {
+  let page: String
+  /// Line of the opening fence.
+  let line: Int
+  let source: String
+  var testDescription: String { "\(page):\(line)" }
+
+  /// The ```peer blocks of `text`, the contents of `page`.
+  static func all(of page: String, text: String) -> [DocBlock] {
+    markdownBlocks(text).map { DocBlock(page: page, line: $0.line, source: $0.source) }
   }
 }
 
