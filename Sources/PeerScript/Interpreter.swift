@@ -25,6 +25,9 @@ public struct TestResult {
 public final class Interpreter {
   public let globals: Globals
   public let vm: VM
+  /// The session's day: `--today`/`--as-of`, or the machine's date when the session started.
+  /// Everything that asks what day it is (forms, lifecycle, workflows, reports) asks this.
+  public let today: CivilDate
   let library: Library
   var recordTypes: [String: RecordType] = [:]
   var sources: [String: Source] = [:]
@@ -39,6 +42,7 @@ public final class Interpreter {
 
   public init(options: InterpreterOptions = .init()) {
     globals = Globals()
+    today = Clock.today(given: options.today)
     vm = VM(
       globals: globals,
       budgets: Budgets(
@@ -49,7 +53,7 @@ public final class Interpreter {
     library.registerLists()
     library.registerText()
     library.registerMaths()
-    library.registerDates(today: options.today ?? CivilDate.today())
+    library.registerDates(today: today)
     Stages.register(in: library)
     library.constant(
       "args", .list(options.arguments.map { Value.text($0) }),

@@ -50,7 +50,7 @@ struct Batch: ParsableCommand {
 
   func run() throws {
     let log = try BatchLog(path: logFile)
-    let day = asOf.flatMap(CivilDate.parseISO) ?? CivilDate.today()
+    let day = Clock.today(given: asOf.flatMap(CivilDate.parseISO))
     let started = BatchLog.monotonicSeconds()
     var errors = 0
     func fail(_ message: String) {

@@ -76,7 +76,7 @@ struct Demo: ParsableCommand {
     let project = try Init.create(folder, user: user)
     do {
       let store = try SQLiteStore(path: project.databasePath, user: "demo")
-      let day = today.flatMap(CivilDate.parseISO) ?? CivilDate.today()
+      let day = Clock.today(given: today.flatMap(CivilDate.parseISO))
       let summary = try DemoProject.generate(into: store, scale: scale, today: day)
       try DemoScripts.install(in: project)
       Console.writeLine(

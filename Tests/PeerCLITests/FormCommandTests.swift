@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 
+/// The day these tests run on: the form's check compares due dates with today.
+private let day = "2026-11-26"
+
 /// A small referral form, in a project of its own for each test.
 private let referralForm = """
   form referral "Referral" {
@@ -20,7 +23,8 @@ private func project() throws -> TemporaryFolder {
 }
 
 private func mothers(_ folder: TemporaryFolder) throws -> String {
-  try PeerProcess.run(["--project", folder.path("p")], input: "print(mothers | map .name)").stdout
+  try PeerProcess.run(["--project", folder.path("p"), "--today", day], input: "print(mothers | map .name)")
+    .stdout
 }
 
 /// `peer form NAME --print`, `peer import KIND --form NAME`, and `peer form NAME` with piped answers.
@@ -28,18 +32,22 @@ private func mothers(_ folder: TemporaryFolder) throws -> String {
 struct FormCommandTests {
   @Test func printsTheBlankFormAsMarkdownAndHTML() throws {
     let folder = try project()
-    let md = try PeerProcess.run(["form", "referral", "--print", "--project", folder.path("p")])
+    let md = try PeerProcess.run([
+      "form", "referral", "--print", "--project", folder.path("p"), "--today", day,
+    ])
     #expect(md.status == 0, "\(md.stderr)")
     #expect(md.stdout.hasPrefix("# Referral\n"))
     #expect(
       md.stdout.contains(
         "3. **Interpreter** (required) - yes or no\n   Only if: depending on the answer to \"Language\""))
     let html = try PeerProcess.run([
-      "form", "referral", "--print", "--format", "html", "--project", folder.path("p"),
+      "form", "referral", "--print", "--format", "html", "--project", folder.path("p"), "--today", day,
     ])
     #expect(html.stdout.hasPrefix("<!DOCTYPE html>"))
     #expect(html.stdout.contains("<li>☐ Polish</li>"))
-    let missing = try PeerProcess.run(["form", "referal", "--print", "--project", folder.path("p")])
+    let missing = try PeerProcess.run([
+      "form", "referal", "--print", "--project", folder.path("p"), "--today", day,
+    ])
     #expect(missing.status == 1)
     #expect(missing.stderr.contains("there is no form called \"referal\"; the forms are: referral"))
   }
@@ -49,7 +57,9 @@ struct FormCommandTests {
     let folder = try project()
     let example = PeerProcess.packageRoot.appendingPathComponent("Examples/forms/referral.peer")
     try folder.write("p/scripts/referral.peer", try String(contentsOf: example, encoding: .utf8))
-    let md = try PeerProcess.run(["form", "referral", "--print", "--project", folder.path("p")])
+    let md = try PeerProcess.run([
+      "form", "referral", "--print", "--project", folder.path("p"), "--today", day,
+    ])
     #expect(md.status == 0, "\(md.stderr)")
     #expect(
       md.stdout.hasPrefix("# Referral to Bump Buddies\n\n## About her\n\n1. **Name** (required) - text\n"))
@@ -66,7 +76,7 @@ struct FormCommandTests {
       "name,language,interpreter,due_date,consent\nAma,English,,2027-03-01,yes\nBea,Welsh,,2020-01-01,no\n,Polish,,2027-01-01,yes\n"
     )
     let result = try PeerProcess.run([
-      "import", "mothers", "--form", "referral", csv, "--project", folder.path("p"),
+      "import", "mothers", "--form", "referral", csv, "--project", folder.path("p"), "--today", day,
     ])
     #expect(result.status == 1)
     #expect(
@@ -82,7 +92,7 @@ struct FormCommandTests {
     #expect(try mothers(folder) == "[]\n")
     let good = try folder.write("ok.csv", "name,due_date,consent\nAma,14/03/2027,Yes\n")
     let ok = try PeerProcess.run([
-      "import", "mothers", "--form", "referral", good, "--project", folder.path("p"),
+      "import", "mothers", "--form", "referral", good, "--project", folder.path("p"), "--today", day,
     ])
     #expect(ok.status == 0, "\(ok.stderr)")
     #expect(ok.stdout == "imported 1 mothers from \(good) through the form referral\n")
@@ -96,7 +106,7 @@ struct FormCommandTests {
       #"[{"name": "Cy", "due_date": "2027-02-01", "consent": true}, {"name": "Di", "consent": false, "nme": 1}]"#
     )
     let result = try PeerProcess.run([
-      "import", "mothers", "--form", "referral", bad, "--project", folder.path("p"),
+      "import", "mothers", "--form", "referral", bad, "--project", folder.path("p"), "--today", day,
     ])
     #expect(result.status == 1)
     #expect(
@@ -109,10 +119,12 @@ struct FormCommandTests {
       #"[{"name": "Cy", "language": "Polish", "interpreter": false, "due_date": "2027-02-01", "consent": true}]"#
     )
     #expect(
-      try PeerProcess.run(["import", "mothers", "--form", "referral", good, "--project", folder.path("p")])
-        .status == 0)
+      try PeerProcess.run([
+        "import", "mothers", "--form", "referral", good, "--project", folder.path("p"), "--today", day,
+      ])
+      .status == 0)
     let check = try PeerProcess.run(
-      ["--project", folder.path("p")], input: "print(M-0001.language, M-0001.interpreter)")
+      ["--project", folder.path("p"), "--today", day], input: "print(M-0001.language, M-0001.interpreter)")
     #expect(check.stdout == "Polish false\n")
   }
 
@@ -120,7 +132,7 @@ struct FormCommandTests {
     let folder = try project()
     let csv = try folder.write("r.csv", "name\nAma\n")
     let result = try PeerProcess.run([
-      "import", "visits", "--form", "referral", csv, "--project", folder.path("p"),
+      "import", "visits", "--form", "referral", csv, "--project", folder.path("p"), "--today", day,
     ])
     #expect(result.status == 1)
     #expect(result.stderr.contains("the form referral creates mothers, not visits"))
@@ -131,21 +143,22 @@ struct FormCommandTests {
     // Ama; Polish by number; interpreter re-asked after "maybe"; a due date too far back is
     // re-asked with the check's message; back once to change it; consent; confirm.
     let answers = "Ama\n2\nmaybe\nyes\n2020-01-01\n2027-03-01\n<\n2027-04-01\nyes\nyes\n"
-    let result = try PeerProcess.run(["form", "referral", "--project", folder.path("p")], input: answers)
+    let result = try PeerProcess.run(
+      ["form", "referral", "--project", folder.path("p"), "--today", day], input: answers)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("! must be yes or no, got \"maybe\""))
     #expect(result.stdout.contains("! That due date is too far in the past"))
     #expect(result.stdout.contains("  Due date: 2027-04-01\n  Consent: yes\n"))
     #expect(result.stdout.hasSuffix("Saved M-0001.\n"))
     let check = try PeerProcess.run(
-      ["--project", folder.path("p")], input: "print(M-0001.due_date, M-0001.interpreter)")
+      ["--project", folder.path("p"), "--today", day], input: "print(M-0001.due_date, M-0001.interpreter)")
     #expect(check.stdout == "2027-04-01 true\n")
   }
 
   @Test func endingTheInputAbandonsTheForm() throws {
     let folder = try project()
     let result = try PeerProcess.run(
-      ["form", "referral", "--project", folder.path("p")], input: "Ama\n1\n2027-03-01\nyes\n")
+      ["form", "referral", "--project", folder.path("p"), "--today", day], input: "Ama\n1\n2027-03-01\nyes\n")
     #expect(result.stdout.hasSuffix("Abandoned: nothing was saved.\n"))
     #expect(try mothers(folder) == "[]\n")
   }
@@ -171,7 +184,7 @@ struct FormTerminalTests {
 
   @Test func questionByQuestionWithReaskSkipAndBack() throws {
     let folder = try project()
-    let s = try TmuxSession(arguments: ["form", "referral", "--project", folder.path("p")])
+    let s = try TmuxSession(arguments: ["form", "referral", "--project", folder.path("p"), "--today", day])
     #expect(s.waitFor { $0.contains("Name (required)") }.ok)
     try answer(s, "", thenSee: "! an answer is required")
     try answer(s, "Ama", thenSee: "1. English")
@@ -193,7 +206,7 @@ struct FormTerminalTests {
 
   @Test func ctrlCAbandonsWithoutWriting() throws {
     let folder = try project()
-    let s = try TmuxSession(arguments: ["form", "referral", "--project", folder.path("p")])
+    let s = try TmuxSession(arguments: ["form", "referral", "--project", folder.path("p"), "--today", day])
     #expect(s.waitFor { $0.contains("Name (required)") }.ok)
     try answer(s, "Ama", thenSee: "1. English")
     try answer(s, "", thenSee: "Due date (required)")
@@ -207,7 +220,7 @@ struct FormTerminalTests {
 
   @Test func fillInTheREPL() throws {
     let folder = try project()
-    let s = try TmuxSession(arguments: ["--project", folder.path("p")])
+    let s = try TmuxSession(arguments: ["--project", folder.path("p"), "--today", day])
     #expect(s.waitFor { TmuxSession.lines($0).contains { $0.hasPrefix("peer>") } }.ok)
     try answer(s, "fill referral", thenSee: "Name (required)")
     try answer(s, "Bea", thenSee: "1. English")

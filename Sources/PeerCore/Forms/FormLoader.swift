@@ -11,14 +11,14 @@ enum FormLoader {
       guard case .map(let decl) = args[0] else { return .null }
       let createFunction = interpreter.global("create") ?? .null
       return .host(
-        try load(decl, vm: args.vm) { kind, fields in
+        try load(decl, vm: args.vm, today: interpreter.today) { kind, fields in
           try args.vm.call(createFunction, [.text(kind.rawValue), .map(fields)])
         })
     }
   }
 
   static func load(
-    _ decl: MapObject, vm: VM, create: @escaping (RecordKind, MapObject) throws -> Value
+    _ decl: MapObject, vm: VM, today: CivilDate, create: @escaping (RecordKind, MapObject) throws -> Value
   ) throws -> Form {
     let name = text(decl["name"]) ?? "form"
     var kind = RecordKind.mother
@@ -35,7 +35,7 @@ enum FormLoader {
     }
     try collect(list(decl["entries"]), section: nil, into: &fields, vm: vm)
     try checkNames(fields, outer: [], kind: kind, topLevel: true)
-    try checkComputed(fields, vm: vm)
+    try checkComputed(fields, vm: vm, today: today)
     return Form(
       name: name, title: text(decl["title"]) ?? name, kind: kind, fields: fields, vm: vm, create: create)
   }
@@ -210,7 +210,7 @@ enum FormLoader {
 
   /// Works out each computed field from sample answers, so a type mismatch (a date where a
   /// number is needed, say) is found when the form loads.
-  private static func checkComputed(_ fields: [FormField], vm: VM) throws {
+  private static func checkComputed(_ fields: [FormField], vm: VM, today: CivilDate) throws {
     let sample = MapObject()
     for f in fields {
       if f.kind == .computed, let compute = f.compute {
@@ -222,17 +222,18 @@ enum FormLoader {
             hint: "it was tried with a sample answer to every question above it")
         }
       } else {
-        sample[f.name] = sampleAnswer(f)
+        sample[f.name] = sampleAnswer(f, today: today)
       }
     }
   }
 
-  private static func sampleAnswer(_ f: FormField) -> Value {
+  /// A plausible answer to `f`; a date question is answered with the session's today.
+  private static func sampleAnswer(_ f: FormField, today: CivilDate) -> Value {
     switch f.kind {
     case .text, .longText: return .text("text")
     case .number: return .int(Int(f.range?.lower ?? 1))
     case .yesno: return .bool(true)
-    case .date: return .date(CivilDate.today().days)
+    case .date: return .date(today.days)
     case .choice: return .text("choice")
     case .choices: return .list([.text("choice")])
     case .phone: return .text("07700 900123")

@@ -6,10 +6,7 @@ import PeerStore
 /// command's transaction, so a failing script leaves nothing behind.
 enum Lifecycle {
   static func register(in interpreter: Interpreter, bridge: RecordBridge) {
-    func today() -> Int32 {
-      if case .date(let d)? = interpreter.global("today") { return d }
-      return CivilDate.today().days
-    }
+    func today() -> Int32 { interpreter.today.days }
 
     /// The core field a project's own field name is a letter away from, by kind and name:
     /// remembered, since a form or an import asks about the same few names for every record.

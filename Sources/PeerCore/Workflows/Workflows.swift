@@ -5,10 +5,7 @@ import PeerStore
 /// `run_rules`, and the REPL's `tasks`, `flags` and `overdue`.
 enum Workflows {
   static func register(in interpreter: Interpreter, bridge: RecordBridge) {
-    func today() -> Int32 {
-      if case .date(let d)? = interpreter.global("today") { return d }
-      return CivilDate.today().days
-    }
+    func today() -> Int32 { interpreter.today.days }
 
     interpreter.define("|declare_workflow", arity: 1...1, doc: "") { [unowned interpreter] args in
       try DeclaredNames.check(args[0], in: interpreter)
@@ -128,8 +125,7 @@ extension Session {
   /// wants to know when she starts the day.
   public func openWork() throws -> (tasks: Int, overdue: Int, flags: Int) {
     guard let bridge else { return (0, 0, 0) }
-    let day: Int32
-    if case .date(let d)? = interpreter.global("today") { day = d } else { day = CivilDate.today().days }
+    let day = interpreter.today.days
     return try bridge.inTransaction {
       guard let store = try bridge.writer() as? any WorkItemStore else { return (0, 0, 0) }
       var counts = (tasks: 0, overdue: 0, flags: 0)

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Calendar arithmetic on days since 1970-01-01, without Foundation (whose Calendar is slow
 /// and whose import costs start-up time). Algorithms from Howard Hinnant's "chrono-compatible
 /// low-level date algorithms".
@@ -88,13 +82,6 @@ public struct CivilDate: Hashable, Sendable {
     return (w < 0 ? w + 7 : w) + 1
   }
 
-  /// Today's date in the machine's local time zone.
-  public static func today() -> CivilDate {
-    var t = time(nil)
-    var parts = tm()
-    localtime_r(&t, &parts)
-    return CivilDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
-  }
 }
 
 /// date + duration: months first, then days (as PostgreSQL does).
