@@ -46,41 +46,49 @@ public final class Session {
 
   /// Compiles, without running, every `scripts/*.peer` of the project, so the names they define
   /// are known to checks.
-  public func declareScripts(of project: Project) {
+  public func declareScripts(of project: Project) throws {
     for path in project.scripts() {
-      guard let source = try? FileSystem.read(path) else { continue }
-      interpreter.declare(source, file: path)
+      interpreter.declare(try FileSystem.read(path), file: path)
     }
   }
 
   /// Runs the registered `test` blocks, each in its own transaction that is always rolled back,
   /// so tests can change records freely.
-  public func runTests(report: (TestResult) -> Void) -> (passed: Int, failed: Int) {
+  /// A store that cannot be opened or written stops the run with its error: "0 passed" would
+  /// say the tests passed when none could run.
+  public func runTests(report: (TestResult) -> Void) throws -> (passed: Int, failed: Int) {
     guard let bridge else { return interpreter.runTests(report: report) }
     var result = (passed: 0, failed: 0)
-    do {
-      try bridge.inTransaction {
-        result = interpreter.runTests(report: report)
-        throw RollBack()
-      }
-    } catch {}
+    try rolledBack(bridge) { result = interpreter.runTests(report: report) }
     return result
   }
 
   /// Runs test files and then every registered `test` block, all in one transaction that is
   /// always rolled back: a project's tests may create and change records without leaving any
-  /// behind. A file that fails to compile or run is reported through `fileFailed` and skipped.
+  /// behind. A file that fails to compile or run is reported through `fileFailed` and counts as
+  /// one failure; so does a file that declares `test` blocks some of which never ran (a block
+  /// inside an `if` or a function nobody called). A store that cannot be used stops the run.
   public func runTestFiles(
     _ files: [(path: String, source: String)], fileFailed: (String, Error) -> Void,
     report: (TestResult) -> Void
-  ) -> (passed: Int, failed: Int) {
+  ) throws -> (passed: Int, failed: Int) {
     var result = (passed: 0, failed: 0)
     func body() {
+      var stopped: Set<String> = []
       for file in files {
         do {
           try interpreter.run(file.source, file: file.path)
         } catch {
           fileFailed(file.path, error)
+          stopped.insert(file.path)
+          result.failed += 1
+        }
+      }
+      for file in files where !stopped.contains(file.path) {
+        let declared = interpreter.testsDeclared(in: file.path)
+        let registered = interpreter.testsRegistered(in: file.path)
+        if registered < declared {
+          fileFailed(file.path, TestsNotRun(declared: declared, ran: registered))
           result.failed += 1
         }
       }
@@ -92,12 +100,30 @@ public final class Session {
       body()
       return result
     }
-    _ = try? bridge.inTransaction {
-      body()
-      throw RollBack()
-    }
+    try rolledBack(bridge, body)
     return result
   }
 
+  /// Runs `body` in a transaction that is always rolled back. Only the roll-back marker is
+  /// caught: any other error (the database is locked, the disk is full) reaches the caller.
+  private func rolledBack(_ bridge: RecordBridge, _ body: () throws -> Void) throws {
+    do {
+      try bridge.inTransaction {
+        try body()
+        throw RollBack()
+      }
+    } catch is RollBack {}
+  }
+
   struct RollBack: Error {}
+}
+
+/// A test file whose `test` blocks did not all register: they sit where the file never got to.
+public struct TestsNotRun: Error, CustomStringConvertible {
+  public let declared: Int
+  public let ran: Int
+  public var description: String {
+    "it declares \(declared) test\(declared == 1 ? "" : "s") but \(ran == 0 ? "none" : "only \(ran)") ran "
+      + "(a test block inside an if, a loop or a function runs only when that code does)"
+  }
 }

@@ -32,6 +32,8 @@ public final class Interpreter {
   var recordTypes: [String: RecordType] = [:]
   var sources: [String: Source] = [:]
   var tests: [(name: String, file: String, line: Int, body: Value)] = []
+  /// How many `test` blocks each file's source holds, as last compiled.
+  var declaredTests: [String: Int] = [:]
 
   public static let keywords = Array(Lexer.keywords).sorted()
   /// Words that mean something after `|`.
@@ -126,7 +128,8 @@ public final class Interpreter {
     } catch let e as CompileError {
       return e.diagnostics
     } catch {
-      return []
+      // compile throws only CompileError; should that change, the problem is still shown.
+      return [Diagnostic(file: file, position: SourcePosition(line: 1, column: 1), message: "\(error)")]
     }
   }
 
@@ -143,6 +146,7 @@ public final class Interpreter {
       throw CompileError(compiler.diagnostics)
     }
     recordTypes = compiler.recordTypes
+    declaredTests[file] = compiler.testsDeclared
     proto.seal()
     return (proto, lastValue)
   }
@@ -161,6 +165,12 @@ public final class Interpreter {
       throw error
     }
   }
+
+  /// How many `test "name" { }` blocks the source of `file` holds, wherever they stand.
+  public func testsDeclared(in file: String) -> Int { declaredTests[file] ?? 0 }
+
+  /// How many `test` blocks running `file` has registered.
+  public func testsRegistered(in file: String) -> Int { tests.reduce(0) { $0 + ($1.file == file ? 1 : 0) } }
 
   /// Runs every `test "name" { }` block registered so far, in order.
   public func runTests(report: (TestResult) -> Void) -> (passed: Int, failed: Int) {

@@ -121,7 +121,7 @@ struct Batch: ParsableCommand {
           }
         })
       // Records in a status a workflow no longer has: reported, never changed.
-      for s in (try? session.strayStatuses()) ?? [] {
+      for s in try session.strayStatuses() {
         log.event(
           "stray", ["workflow": .text(s.workflow), "status": .text(s.status), "count": .int(s.count)])
       }

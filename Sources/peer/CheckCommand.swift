@@ -28,7 +28,7 @@ struct Check: ParsableCommand {
     // define: they are compiled first, not run. (Checked scripts of the project are among them:
     // defining a name again is allowed, so that reports nothing.)
     let session = try projectOptions.session(options: budget.interpreterOptions(), loadScripts: false)
-    if let project = try projectOptions.findProject() { session.declareScripts(of: project) }
+    if let project = try projectOptions.findProject() { try session.declareScripts(of: project) }
     let interpreter = session.interpreter
     for file in files {
       let source: String

@@ -35,13 +35,25 @@ struct Repl: ParsableCommand {
     Console.writeLine(ReplSession.banner)
     // Records a workflow no longer has a status for are kept; say so once, where the
     // coordinator will see it, rather than only in the nightly log.
-    if let work = try? project.openWork(), work.tasks + work.flags > 0 {
+    // A store that cannot answer here (locked, damaged) is said once; the REPL still opens.
+    func warn(_ error: Error) { Console.writeError("peer: cannot count open work: \(error)\n") }
+    let work: (tasks: Int, overdue: Int, flags: Int)
+    do { work = try project.openWork() } catch {
+      warn(error)
+      work = (0, 0, 0)
+    }
+    if work.tasks + work.flags > 0 {
       func count(_ n: Int, _ what: String) -> String { "\(n) \(what)\(n == 1 ? "" : "s")" }
       Console.writeLine(
         "\(count(work.tasks, "open task")) (\(work.overdue) overdue) and \(count(work.flags, "open flag")): see tasks, overdue and flags"
       )
     }
-    for s in (try? project.strayStatuses()) ?? [] {
+    let strays: [(workflow: String, kind: String, status: String, count: Int)]
+    do { strays = try project.strayStatuses() } catch {
+      warn(error)
+      strays = []
+    }
+    for s in strays {
       Console.writeLine(
         "note: \(s.count) \(s.kind) \(s.count == 1 ? "is" : "are") \"\(s.status)\", a status workflow \(s.workflow) no longer has (\(s.workflow).strays lists them)"
       )

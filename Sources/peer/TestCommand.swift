@@ -48,17 +48,19 @@ struct TestCommand: ParsableCommand {
     // not run twice.
     let session = try projectOptions.session(options: budget.interpreterOptions(), loadScripts: false)
     let projectScripts = (try projectOptions.findProject()).map { $0.scripts() } ?? []
-    let loaded = projectScripts.compactMap { path in
-      (try? ScriptFile.read(path)).map { (path: path, source: $0) }
-    }
+    let loaded = try projectScripts.map { path in (path: path, source: try ScriptFile.read(path)) }
     let extra = files.filter { file in
       !projectScripts.contains { $0.hasSuffix("/" + file.path) || $0 == file.path }
     }
-    let counts = session.runTestFiles(
+    let counts = try session.runTestFiles(
       loaded + extra,
       fileFailed: { path, error in
-        Console.writeLine("FAIL \(path): the file stopped with an error")
-        Console.report(error)
+        if let notRun = error as? TestsNotRun {
+          Console.writeLine("FAIL \(path): \(notRun)")
+        } else {
+          Console.writeLine("FAIL \(path): the file stopped with an error")
+          Console.report(error)
+        }
       },
       report: { result in
         if result.passed {
@@ -71,6 +73,13 @@ struct TestCommand: ParsableCommand {
     let passed = counts.passed
     let failed = counts.failed + unreadable
     Console.writeLine("\(passed) passed, \(failed) failed")
+    if passed + failed == 0 {
+      // Nothing ran: not a success (a typo in a file name, or tests that never registered).
+      Console.writeError(
+        "peer: no test ran: the files hold no `test \"name\" { ... }` blocks (\(paths.joined(separator: ", ")))\n"
+      )
+      throw ExitCode(1)
+    }
     if failed > 0 { throw ExitCode(1) }
   }
 

@@ -49,7 +49,7 @@ struct DemoScriptsTests {
         == DemoScripts.files.filter { $0.path.hasPrefix("scripts/") && !$0.path.dropFirst(8).contains("/") }
         .count)
     var failures: [String] = []
-    let counts = session.runTestFiles(
+    let counts = try session.runTestFiles(
       try scripts.map { ($0, try FileSystem.read($0)) },
       fileFailed: { path, error in failures.append("\(path): \(error)") },
       report: { if !$0.passed { failures.append("\($0.name): \($0.message ?? "")") } })

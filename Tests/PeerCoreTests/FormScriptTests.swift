@@ -30,7 +30,7 @@ enum RecordScripts {
     let session = Session(store: try! makeStore(), options: options)
     return ScriptHost(
       run: { source, file in try session.run(source, file: file) },
-      runTests: { session.runTests(report: $0) })
+      runTests: { try session.runTests(report: $0) })
   }
 
   /// The ```peer blocks of a Markdown page, with the line each starts at.

@@ -144,7 +144,7 @@ extension String {
 /// What runs a checked script: the language alone, or (in PeerCoreTests) a session on a store.
 struct ScriptHost {
   var run: (String, String) throws -> Void
-  var runTests: ((TestResult) -> Void) -> (passed: Int, failed: Int)
+  var runTests: ((TestResult) -> Void) throws -> (passed: Int, failed: Int)
 
   static func language(_ options: InterpreterOptions) -> ScriptHost {
     let interpreter = Interpreter(options: options)
@@ -233,8 +233,12 @@ struct ScriptCheck {
       }
       var failed: [String: String] = [:]
       var passed: Set<String> = []
-      _ = host.runTests { result in
-        if result.passed { passed.insert(result.name) } else { failed[result.name] = result.message ?? "" }
+      do {
+        _ = try host.runTests { result in
+          if result.passed { passed.insert(result.name) } else { failed[result.name] = result.message ?? "" }
+        }
+      } catch {
+        failures.append("the tests could not run: \(error)")
       }
       testsRun = passed.count + failed.count
       for (name, message) in failed.sorted(by: { $0.key < $1.key })

@@ -73,6 +73,7 @@ public final class TextOutput {
   }
 
   deinit {
+    // Only reached when a write already failed and its error is on its way: closing is tidying.
     if ownsFile, file != nil { try? close() }
   }
 }

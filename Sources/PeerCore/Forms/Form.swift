@@ -43,8 +43,8 @@ final class Form: HostObject {
     case "title": return .text(title)
     case "creates": return .text(kind.rawValue)
     case "questions": return .list(fields.map { .text($0.name) })
-    case "markdown": return .text(FormDocument.markdown(self))
-    case "html": return .text(FormDocument.html(self))
+    case "markdown": return .text(try FormDocument.markdown(self))
+    case "html": return .text(try FormDocument.html(self))
     case "submit":
       return .native(
         NativeFunction(

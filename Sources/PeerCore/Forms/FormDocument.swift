@@ -6,14 +6,14 @@ public enum FormDocument {
   /// The blank form a script declared as `name`, as Markdown or HTML (`peer form NAME --print`).
   public static func render(formNamed name: String, session: Session, html: Bool) throws -> String {
     guard let form = try FormSubmission.form(named: name, in: session) as? Form else { return "" }
-    return html ? Self.html(form) : markdown(form)
+    return try html ? Self.html(form) : markdown(form)
   }
 
-  static func markdown(_ form: Form) -> String {
+  static func markdown(_ form: Form) throws -> String {
     var out = "# \(form.title)\n"
     var section: String?
     var number = 0
-    func write(_ f: FormField, indent: String) {
+    func write(_ f: FormField, indent: String) throws {
       if f.kind == .computed { return }
       number += indent.isEmpty ? 1 : 0
       let lead = indent.isEmpty ? "\(number). " : "\(indent)- "
@@ -23,7 +23,7 @@ public enum FormDocument {
       if let when = condition(f) { out += "\(more)Only if: \(when)\n" }
       for c in f.checks { out += "\(more)Must hold: \(c.message)\n" }
       if f.isChoice {
-        let labels = choices(f, form.vm).map(\.label)
+        let labels = try choices(f, form.vm).map(\.label)
         if labels.count > longList {
           out +=
             "\(more)Write \(f.kind == .choice ? "one" : "any") of \(labels.count) choices, such as "
@@ -36,21 +36,21 @@ public enum FormDocument {
       }
       if f.kind == .repeated {
         out += "\(more)For each one:\n"
-        for g in f.group { write(g, indent: more) }
+        for g in f.group { try write(g, indent: more) }
       }
     }
     for f in form.fields {
       if f.section != section, let s = f.section { out += "\n## \(s)\n" }
       section = f.section
-      write(f, indent: "")
+      try write(f, indent: "")
     }
     return out
   }
 
-  static func html(_ form: Form) -> String {
+  static func html(_ form: Form) throws -> String {
     var body = ""
     var section: String?
-    func write(_ f: FormField) {
+    func write(_ f: FormField) throws {
       if f.kind == .computed { return }
       body +=
         "<li><p><b>\(escape(question(f)))</b>" + (f.required ? " <em>(required)</em>" : "")
@@ -58,17 +58,16 @@ public enum FormDocument {
       if let help = f.help { body += "<p class=\"help\">\(escape(help))</p>\n" }
       if let when = condition(f) { body += "<p class=\"when\">Only if: \(escape(when))</p>\n" }
       for c in f.checks { body += "<p class=\"check\">Must hold: \(escape(c.message))</p>\n" }
-      if f.isChoice, choices(f, form.vm).count > longList {
-        let labels = choices(f, form.vm).map(\.label)
+      if f.isChoice, try choices(f, form.vm).count > longList {
+        let labels = try choices(f, form.vm).map(\.label)
         body +=
           "<p class=\"help\">Write \(f.kind == .choice ? "one" : "any") of \(labels.count) choices, such as \(escape(FormRules.listed(labels, limit: 5)))</p><div class=\"answer\"></div>\n"
       } else if f.isChoice {
-        body +=
-          "<ul class=\"choices\">" + choices(f, form.vm).map { "<li>☐ \(escape($0.label))</li>" }.joined()
-          + "</ul>\n"
+        let items = try choices(f, form.vm).map { "<li>☐ \(escape($0.label))</li>" }
+        body += "<ul class=\"choices\">" + items.joined() + "</ul>\n"
       } else if f.kind == .repeated {
         body += "<ol>\n"
-        for g in f.group { write(g) }
+        for g in f.group { try write(g) }
         body += "</ol>\n"
       } else {
         body += "<div class=\"answer\"></div>\n"
@@ -84,7 +83,7 @@ public enum FormDocument {
         body += "<ol>\n"
       }
       section = f.section
-      write(f)
+      try write(f)
     }
     body += "</ol>\n"
     return """
@@ -103,8 +102,8 @@ public enum FormDocument {
   static let longList = 30
 
   /// Every choice (before filters), read when the document is made.
-  static func choices(_ f: FormField, _ vm: VM) -> [(label: String, value: Value)] {
-    (try? FormRules.allChoices(f, vm: vm)) ?? []
+  static func choices(_ f: FormField, _ vm: VM) throws -> [(label: String, value: Value)] {
+    try FormRules.allChoices(f, vm: vm)
   }
 
   /// "due date" for due_date.

@@ -66,11 +66,11 @@ public final class FormFiller {
       return m
     }
     for f in fields {
-      if let when = f.when, !((try? vm.call(when, [.map(visible())]).isTruthy) ?? false) { continue }
+      if let when = f.when, !(try vm.call(when, [.map(visible())]).isTruthy) { continue }
       let key = prefix + f.name
       switch f.kind {
       case .computed:
-        if let v = try? vm.call(f.compute!, [.map(visible())]) { answers[f.name] = v }
+        answers[f.name] = try vm.call(f.compute!, [.map(visible())])
       case .repeated:
         guard case .some(let count) = value(key + "#count") else {
           return Question(
@@ -90,15 +90,15 @@ public final class FormFiller {
         }
         answers[f.name] = .list(items)
       default:
-        guard case .some(let v) = value(key) else { return question(f, key: key, answers: visible()) }
+        guard case .some(let v) = value(key) else { return try question(f, key: key, answers: visible()) }
         if let v { answers[f.name] = v }
       }
     }
     return nil
   }
 
-  private func question(_ f: FormField, key: String, answers: MapObject) -> Question {
-    let choices = f.isChoice ? ((try? FormRules.choices(f, answers: answers, vm: vm)) ?? []) : []
+  private func question(_ f: FormField, key: String, answers: MapObject) throws -> Question {
+    let choices = f.isChoice ? try FormRules.choices(f, answers: answers, vm: vm) : []
     var prompt = FormDocument.question(f)
     if key.contains("[") { prompt += " (" + String(key.prefix { $0 != "." }) + ")" }
     return Question(

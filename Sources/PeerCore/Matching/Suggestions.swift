@@ -50,11 +50,14 @@ enum Suggestions {
     let top = shown.first.map { pool.volunteers[$0.volunteer] } ?? .null
     let reserved: Set<String> = ["volunteer", "name", "score", "room", "why", "mother"]
     for c in score.criteria {
-      var label: String
-      if case .each = c.rule {
-        label = (try? vm.call(c.reason, [m, top, .text("…")]).description) ?? "criterion"
+      // With no volunteer to name a reason after, the column is just "criterion"; a reason
+      // that fails for a real volunteer is a script error, shown as one.
+      var label = "criterion"
+      if top == .null {
+      } else if case .each = c.rule {
+        label = try vm.call(c.reason, [m, top, .text("…")]).description
       } else {
-        label = (try? vm.call(c.reason, m, top).description) ?? "criterion"
+        label = try vm.call(c.reason, m, top).description
       }
       var unique = label
       var n = 2

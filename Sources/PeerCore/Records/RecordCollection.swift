@@ -20,8 +20,13 @@ final class RecordCollection: HostObject {
   override var typeName: String { kind.plural }
 
   override var description: String {
-    if let n = try? count() { return "<\(n) \(kind.plural)>" }
-    return "<\(kind.plural)>"
+    // A description cannot throw; a store that cannot count says so instead of hiding it.
+    do {
+      if let n = try count() { return "<\(n) \(kind.plural)>" }
+      return "<\(kind.plural)>"
+    } catch {
+      return "<\(kind.plural): cannot count: \(error)>"
+    }
   }
 
   override func items() throws -> ContiguousArray<Value>? {

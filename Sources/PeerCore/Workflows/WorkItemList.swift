@@ -18,7 +18,8 @@ final class WorkItemList: HostObject {
   override var typeName: String { selection.rawValue }
 
   override var description: String {
-    guard let n = try? count() else { return "<\(selection.rawValue)>" }
+    let n: Int
+    do { n = try selected().count } catch { return "<\(selection.rawValue): cannot count: \(error)>" }
     switch selection {
     case .tasks: return "<\(n) open task\(n == 1 ? "" : "s")>"
     case .flags: return "<\(n) open flag\(n == 1 ? "" : "s")>"

@@ -8,6 +8,8 @@ final class Compiler {
   let source: Source
   let globals: Globals
   var diagnostics: [Diagnostic] = []
+  /// `test` blocks met, at any depth: a test runner checks they all registered.
+  var testsDeclared = 0
   var state: FunctionState!
   /// Record kinds declared by scripts, by name (the constructor needs the shape at compile time).
   var recordTypes: [String: RecordType]
@@ -355,6 +357,7 @@ final class Compiler {
         declareLocal(name, mutable: false, register: r, at: s.position)
       }
     case .test(let name, let decl):
+      testsDeclared += 1
       guard let g = globals.slot(of: "|register_test") else { return }
       let base = allocateRegister()
       emit(.getGlobal, Int32(base), Int32(g), at: s.position)

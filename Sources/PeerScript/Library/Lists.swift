@@ -93,9 +93,9 @@ extension Library {
     }
     define("slice", 2...3, "slice(list, from, to) - the items from position from up to (not including) to") {
       args in
-      let all: [Value] = {
+      let all: [Value] = try {
         if case .string(let s) = args[0] { return s.value.map { Value.text(String($0)) } }
-        return (try? Array(Library.materialize(args[0]))) ?? []
+        return try Array(Library.materialize(args[0]))
       }()
       var lo = try args.int(1)
       var hi = args.count == 3 ? try args.int(2) : all.count

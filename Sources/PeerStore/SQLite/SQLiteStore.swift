@@ -75,12 +75,20 @@ public final class SQLiteStore: RecordStore {
     do {
       return try pool.writeWithoutTransaction { db in
         try db.execute(sql: "PRAGMA foreign_keys = OFF")
-        defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
         var result: T?
-        try db.inTransaction(.immediate) {
-          result = try body(SQLiteAccess(db: db, user: user))
-          return .commit
+        var failure: Error?
+        do {
+          try db.inTransaction(.immediate) {
+            result = try body(SQLiteAccess(db: db, user: user))
+            return .commit
+          }
+        } catch {
+          failure = error
         }
+        // The connection is pooled: it must never go back without its reference checks, and
+        // if they cannot be switched on again that is the error to see.
+        try db.execute(sql: "PRAGMA foreign_keys = ON")
+        if let failure { throw failure }
         return result!
       }
     } catch let e as DatabaseError {
