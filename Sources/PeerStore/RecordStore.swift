@@ -120,7 +120,7 @@ public protocol BulkInsert: AnyObject {
   /// `fields.count` for the project's own fields as a JSON object. Unset fields are null (own
   /// fields: none).
   func set(_ index: Int, _ value: BulkValue)
-  /// Inserts the row (id 0: the next free id) and returns its id; the fields are reset.
+  /// Inserts the row (id 0: the next id never used) and returns its id; the fields are reset.
   func insertRow(id: Int64) throws -> Int64
   /// Inserts a whole record of the kind (its texts copied; an id > 0 is kept) and returns its id.
   func insert(_ record: StoredRecord) throws -> Int64

@@ -48,6 +48,7 @@ final class SQLiteBulkInsert: BulkInsert {
   private let fieldCount: Int
   private var extraSet = false
   private var runs: AuditRuns
+  private var recordIDs: RecordIDs
   /// The indexes dropped until `finish`, as the SQL that makes them.
   private var dropped: [String] = []
   private var finished = false
@@ -64,6 +65,7 @@ final class SQLiteBulkInsert: BulkInsert {
     sql = statement.sqliteStatement
     fieldCount = kind.fields.count
     runs = AuditRuns(kind: kind)
+    recordIDs = RecordIDs(db: db, kind: kind)
     if rebuildIndexes {
       let indexes = try Row.fetchAll(
         db,
@@ -96,7 +98,7 @@ final class SQLiteBulkInsert: BulkInsert {
   }
 
   func insertRow(id: Int64) throws -> Int64 {
-    if id > 0 { sqlite3_bind_int64(sql, 1, id) } else { sqlite3_bind_null(sql, 1) }
+    sqlite3_bind_int64(sql, 1, try recordIDs.assign(id))
     if !extraSet {
       sqlite3_bind_text(
         sql, Int32(fieldCount + 2),

@@ -162,6 +162,11 @@ struct SQLiteAccess: StoreWriter {
         action: text(3),
         before: text(4), after: text(5))
     }
+    // A file from before ids were kept unique may hold an id given again after a deletion:
+    // the entries up to that deletion are the earlier record's, not this one's.
+    if let deletion = entries.lastIndex(where: { $0.action == "delete" }), deletion < entries.count - 1 {
+      entries.removeFirst(deletion + 1)
+    }
     for i in entries.indices where entries[i].action == "create" && entries[i].after.isEmpty {
       if i + 1 < entries.count {
         entries[i].after = entries[i + 1].before
@@ -239,8 +244,8 @@ struct SQLiteAccess: StoreWriter {
     let columns = kind.fields.map(Schema.column) + ["extra"]
     let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
     // Prepared once per connection (a form creating records one by one reuses it) and bound
-    // by hand below, every parameter each row; nothing else binds it. A null id is the next
-    // free one.
+    // by hand below, every parameter each row; nothing else binds it. Ids come from
+    // RecordIDs (never one a deleted record had).
     let insert = try db.cachedStatement(
       sql: "INSERT INTO \(kind.table) (id, \(columns.joined(separator: ", "))) VALUES (?, \(placeholders))")
     var ids: [Int64] = []
@@ -249,9 +254,10 @@ struct SQLiteAccess: StoreWriter {
     // cost more than SQLite itself on large imports.
     let fields = kind.fields
     let sql = insert.sqliteStatement
+    var recordIDs = RecordIDs(db: db, kind: kind)
     for record in records {
       guard record.kind == kind else { throw StoreError("insertMany takes records of one kind") }
-      if record.id > 0 { sqlite3_bind_int64(sql, 1, record.id) } else { sqlite3_bind_null(sql, 1) }
+      sqlite3_bind_int64(sql, 1, try recordIDs.assign(record.id))
       var index: Int32 = 2
       for spec in fields {
         SQLiteAccess.bind(record.fields[spec.name] ?? .null, to: sql, at: index)
