@@ -6,11 +6,13 @@ import PeerStore
 public final class Session {
   public let interpreter: Interpreter
   public let bridge: RecordBridge?
+  /// Whether scripts may write files now (`save`), and where: the one file rule.
+  public let files = ScriptFiles()
 
   /// A session on a store, or on the language alone when `store` is nil.
   public init(store: RecordStore?, options: InterpreterOptions) {
     interpreter = Interpreter(options: options)
-    ReportLibrary.register(in: interpreter)
+    ReportLibrary.register(in: interpreter, files: files)
     if let store {
       let bridge = RecordBridge(store: store)
       Lifecycle.register(in: interpreter, bridge: bridge)
@@ -37,10 +39,19 @@ public final class Session {
     return try bridge.inTransaction { try interpreter.run(source, file: file) }
   }
 
+  /// Runs a script and hands its value to `show` in the same transaction, so what is shown
+  /// (a collection's count, a table of records) is read while the records can be reached.
+  public func run<T>(_ source: String, file: String, show: (Value?) throws -> T) throws -> T {
+    guard let bridge else { return try show(try interpreter.run(source, file: file)) }
+    return try bridge.inTransaction { try show(try interpreter.run(source, file: file)) }
+  }
+
   /// Runs every `scripts/*.peer` of the project, so its functions and settings are defined.
-  public func loadScripts(of project: Project) throws {
-    for path in project.scripts() {
-      try run(try FileSystem.read(path), file: path)
+  public func loadScripts(of project: Project, except skipped: (String) -> Bool = { _ in false }) throws {
+    for path in project.scripts() where !skipped(path) {
+      try files.refusing("scripts write no files while they load at start-up") {
+        try run(try FileSystem.read(path), file: path)
+      }
     }
   }
 
@@ -57,9 +68,14 @@ public final class Session {
   /// A store that cannot be opened or written stops the run with its error: "0 passed" would
   /// say the tests passed when none could run.
   public func runTests(report: (TestResult) -> Void) throws -> (passed: Int, failed: Int) {
-    guard let bridge else { return interpreter.runTests(report: report) }
     var result = (passed: 0, failed: 0)
-    try rolledBack(bridge) { result = interpreter.runTests(report: report) }
+    try files.refusing(Self.testsWriteNoFiles) {
+      if let bridge {
+        try rolledBack(bridge) { result = interpreter.runTests(report: report) }
+      } else {
+        result = interpreter.runTests(report: report)
+      }
+    }
     return result
   }
 
@@ -96,13 +112,13 @@ public final class Session {
       result.passed += counts.passed
       result.failed += counts.failed
     }
-    guard let bridge else {
-      body()
-      return result
+    try self.files.refusing(Self.testsWriteNoFiles) {
+      if let bridge { try rolledBack(bridge, body) } else { body() }
     }
-    try rolledBack(bridge, body)
     return result
   }
+
+  static let testsWriteNoFiles = "tests write no files (they run in a transaction that is rolled back)"
 
   /// Runs `body` in a transaction that is always rolled back. Only the roll-back marker is
   /// caught: any other error (the database is locked, the disk is full) reaches the caller.

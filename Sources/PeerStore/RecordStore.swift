@@ -135,6 +135,11 @@ public protocol RecordStore: AnyObject {
   var user: String { get set }
   func read<T>(_ body: (any StoreReader) throws -> T) throws -> T
   func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T
+  /// A transaction for a command that only reads (a report, a printed form): it never waits
+  /// for a writer, sees one consistent snapshot, and any change tried in it fails with
+  /// "this command only reads the records". The body gets the writer interface so that the
+  /// same code runs in both kinds of transaction.
+  func readingOnly<T>(_ body: (any StoreWriter) throws -> T) throws -> T
   /// `write` for a bulk load whose caller checks every reference itself (an import of visits
   /// checks each visit's match): the database does not check them again row by row.
   func writeCheckingReferencesItself<T>(_ body: (any StoreWriter) throws -> T) throws -> T

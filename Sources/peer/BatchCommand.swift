@@ -68,7 +68,7 @@ struct Batch: ParsableCommand {
           "duration_ms": .int(Int((BatchLog.monotonicSeconds() - started) * 1000)),
         ])
       log.close()
-      Console.exitProcess(errors == 0 ? 0 : 1)
+      Console.exitProcess(errors == 0 && !log.failed ? 0 : 1)
     }
 
     log.event("start", ["file": .text(file), "as_of": .text(day.iso), "dry_run": .bool(dryRun)])
@@ -94,9 +94,8 @@ struct Batch: ParsableCommand {
       session = Session(store: store, options: options)
       // The job file may be one of the project's scripts (scripts/nightly.peer): loaded once.
       let job = BatchLock.realPath(file)
-      for path in project.scripts() where BatchLock.realPath(path) != job {
-        try session.run(try FileSystem.read(path), file: path)
-      }
+      try session.loadScripts(of: project, except: { BatchLock.realPath($0) == job })
+      if dryRun { session.files.permission = .refused("a dry run writes no files") }
     } catch {
       fail(Console.render(error, color: false))
       end(RuleSummary())
@@ -139,10 +138,15 @@ final class BatchLog {
   let file: UnsafeMutablePointer<FILE>
   let owned: Bool
 
+  /// Set when a line could not be written (a full disk): the job then ends with exit 1.
+  private(set) var failed = false
+
   init(path: String?) throws {
     if let path {
-      guard let f = fopen(path, "a") else {
-        Console.writeError("peer: cannot write the log file \(path)\n")
+      // Owner-only whatever the umask (the log names records), appended, never through a link.
+      let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+      guard fd >= 0, let f = fdopen(fd, "a") else {
+        Console.writeError("peer: cannot write the log file \(path): \(String(cString: strerror(errno)))\n")
         throw ExitCode(1)
       }
       file = f
@@ -164,12 +168,18 @@ final class BatchLog {
       default: line += "null"
       }
     }
-    fputs(line + "}\n", file)
-    fflush(file)
+    if fputs(line + "}\n", file) < 0 || fflush(file) != 0, !failed {
+      failed = true
+      Console.writeError("peer: the batch log could not be written: \(String(cString: strerror(errno)))\n")
+    }
   }
 
   func close() {
-    if owned { fclose(file) } else { fflush(file) }
+    if fflush(file) != 0 || ferror(file) != 0, !failed {
+      failed = true
+      Console.writeError("peer: the batch log could not be written: \(String(cString: strerror(errno)))\n")
+    }
+    if owned { fclose(file) }
   }
 
   static func monotonicSeconds() -> Double {

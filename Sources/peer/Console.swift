@@ -9,12 +9,24 @@ import PeerScript
 
 /// All writing to the terminal goes through here, on C stdio, so that script output, REPL
 /// results and readline's own prompt share one buffer and come out in order.
+///
+/// On a terminal, control characters in what is written are shown escaped (`TerminalText`): a
+/// name holding ESC[2J shows as `\x1b[2J` instead of clearing the screen. Written to a file or
+/// a pipe, the text goes out as it is.
 enum Console {
-  static func write(_ text: String) { fputs(text, peer_stdout()) }
+  static let stdoutTerminal = isatty(STDOUT_FILENO) != 0
+  static let stderrTerminal = isatty(STDERR_FILENO) != 0
 
-  static func writeLine(_ text: String) { fputs(text + "\n", peer_stdout()) }
+  static func write(_ text: String) { fputs(stdoutTerminal ? TerminalText.safe(text) : text, peer_stdout()) }
+
+  static func writeLine(_ text: String) { write(text + "\n") }
 
   static func writeError(_ text: String) {
+    writeErrorAsIs(stderrTerminal ? TerminalText.safe(text) : text)
+  }
+
+  /// For text whose escape codes are peer's own (coloured messages, already made safe).
+  static func writeErrorAsIs(_ text: String) {
     fflush(peer_stdout())
     fputs(text, peer_stderr())
   }
@@ -30,7 +42,7 @@ enum Console {
   }
 
   static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) != 0 }
-  static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+  static var stdoutIsTerminal: Bool { stdoutTerminal }
   /// Colour in messages only when a person reads them: stderr is a terminal and NO_COLOR unset.
   static var stderrWantsColor: Bool { isatty(STDERR_FILENO) != 0 && getenv("NO_COLOR") == nil }
 
@@ -44,14 +56,14 @@ enum Console {
 
   /// Prints a compile or runtime error from the core on stderr, in colour when stderr is a tty.
   static func report(_ error: Error) {
-    writeError(render(error, color: stderrWantsColor) + "\n")
+    writeErrorAsIs(render(error, color: stderrWantsColor) + "\n")
   }
 
   static func render(_ error: Error, color: Bool) -> String {
     switch error {
     case let e as CompileError: return e.diagnostics.map { $0.rendered(color: color) }.joined(separator: "\n")
     case let e as RuntimeError: return e.rendered(color: color)
-    default: return "error: \(error)"
+    default: return "error: \(TerminalText.safe("\(error)"))"
     }
   }
 }

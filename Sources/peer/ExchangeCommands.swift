@@ -130,7 +130,8 @@ struct Export: ParsableCommand {
     let store = try Import.openStore(projectOptions)
     Console.flush()
     do {
-      let output = try out.map { try TextOutput.file($0) } ?? TextOutput.standardOutput()
+      let output =
+        try out.map { try TextOutput.file($0) } ?? TextOutput.standardOutput(terminal: Console.stdoutTerminal)
       switch format {
       case .csv: try Exporter.csv(kind: recordKind, store: store, to: output)
       case .json: try Exporter.json(kind: recordKind, store: store, to: output)

@@ -30,7 +30,8 @@ struct FormCommand: ParsableCommand {
   @Option(help: "markdown or html (with --print).") var format: Format = .markdown
 
   func run() throws {
-    let session = try projectOptions.session(options: budget.interpreterOptions(arguments: []))
+    let session = try projectOptions.session(
+      options: budget.interpreterOptions(arguments: []), readsOnly: print)
     guard let bridge = session.bridge else {
       Console.writeError("peer: forms need a project; run peer init, or give --project DIR\n")
       throw ExitCode(1)

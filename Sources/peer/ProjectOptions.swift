@@ -47,11 +47,16 @@ struct ProjectOptions: ParsableArguments {
 
   /// A session on the project (its database open and its scripts loaded), or on the language
   /// alone when there is no project. Problems are one sentence on stderr and exit status 1.
-  func session(options: InterpreterOptions, loadScripts: Bool = true) throws -> Session {
+  /// `readsOnly`: the command only reads records (a report, a printed form), so it never
+  /// waits behind another peer's write.
+  func session(options: InterpreterOptions, loadScripts: Bool = true, readsOnly: Bool = false) throws
+    -> Session
+  {
     guard let project = try findProject() else { return Session(store: nil, options: options) }
     do {
-      let store = try SQLiteStore(path: project.databasePath, user: userName)
+      let store = try SQLiteStore(path: project.databasePath, user: userName, readOnly: readsOnly)
       let session = Session(store: store, options: options)
+      session.bridge?.readsOnly = readsOnly
       if loadScripts { try session.loadScripts(of: project) }
       return session
     } catch let e as StoreError {

@@ -78,10 +78,14 @@ final class ReplSession {
   func evaluate(_ source: String) {
     entryCount += 1
     // One transaction per entry: an entry that fails changes no record.
-    let value = runGuarded { try session.run(source, file: "<repl>") }
-    guard let value = value ?? nil else { return }
-    if case .null = value { return }
-    Console.writeLine(Self.display(value, width: Console.width))
+    let shown = runGuarded {
+      try session.run(source, file: "<repl>") { value -> (Value, String)? in
+        guard let value, value != .null else { return nil }
+        return (value, Self.display(value, width: Console.width))
+      }
+    }
+    guard let (value, text) = shown ?? nil else { return }
+    Console.writeLine(text)
     interpreter.setGlobal("_", value)
   }
 

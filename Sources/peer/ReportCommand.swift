@@ -33,7 +33,8 @@ struct ReportCommand: ParsableCommand {
   var parameters: [String] = []
 
   func run() throws {
-    let session = try projectOptions.session(options: budget.interpreterOptions(arguments: []))
+    let session = try projectOptions.session(
+      options: budget.interpreterOptions(arguments: []), readsOnly: true)
     let reports = session.interpreter.globalNames.filter { reportNamed($0, in: session) != nil }.sorted()
     guard let name else {
       // Each with its parameters, as it is run: quarterly(q) is `peer report quarterly --q ...`.
@@ -69,7 +70,7 @@ struct ReportCommand: ParsableCommand {
       }
       let text = chosen.render(value.result)
       if let out {
-        try ReportFile.write(text, to: out)
+        try OutputFile.write(text, to: out)
       } else {
         Console.write(text.hasSuffix("\n") ? text : text + "\n")
       }

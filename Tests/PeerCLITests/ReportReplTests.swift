@@ -23,7 +23,7 @@ struct ReportReplTests {
     """.write(toFile: p + "/scripts/seen.peer", atomically: true, encoding: .utf8)
     let session = try TmuxSession(
       environment: ["PEER_HISTORY": folder.path("history")],
-      arguments: ["--project", p, "--today", "2026-08-20"])
+      arguments: ["--project", p, "--today", "2026-08-20"], directory: folder.url.path)
     func enter(_ line: String, until condition: @escaping (String) -> Bool) throws -> (
       ok: Bool, screen: String
     ) {
@@ -37,8 +37,9 @@ struct ReportReplTests {
     #expect(shown.ok, "screen:\n\(shown.screen)")
     #expect(shown.screen.contains("Visits, Q2 2026/27"))
 
+    // Scripts and the REPL save inside the current folder (the file rule).
     let csv = folder.path("seen.csv")
-    #expect(try enter("save(_, \"\(csv)\")") { TmuxSession.lines($0).contains("\"\(csv)\"") }.ok)
+    #expect(try enter("save(_, \"seen.csv\")") { TmuxSession.lines($0).contains("\"seen.csv\"") }.ok)
     #expect(try String(contentsOfFile: csv, encoding: .utf8) == "kind,visits\nhome,2\nphone,1\nTotal,3\n")
 
     let charted = try enter("chart(visits_seen | group .kind | count, \"bar\", \"Kinds\")") {
@@ -46,7 +47,7 @@ struct ReportReplTests {
     }
     #expect(charted.ok, "screen:\n\(charted.screen)")
     let html = folder.path("kinds.html")
-    #expect(try enter("save(_, \"\(html)\")") { TmuxSession.lines($0).contains("\"\(html)\"") }.ok)
+    #expect(try enter("save(_, \"kinds.html\")") { TmuxSession.lines($0).contains("\"kinds.html\"") }.ok)
     let page = try String(contentsOfFile: html, encoding: .utf8)
     #expect(page.contains("<svg ") && page.contains("<title>home, count: 2</title>"))
   }

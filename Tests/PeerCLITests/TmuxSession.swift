@@ -12,11 +12,16 @@ final class TmuxSession {
   let socket = "peer-tests-\(getpid())"
   let name = "s\(UUID().uuidString.prefix(8))"
 
-  /// Starts `peer` (with `environment` added) in a 100x30 terminal.
-  init(environment: [String: String] = [:], arguments: [String] = []) throws {
-    var command = "env"
+  /// Starts `peer` (with `environment` added) in a 100x30 terminal; `holdingTheScreen` keeps
+  /// the terminal open after peer ends, so a command's output can be read.
+  init(
+    environment: [String: String] = [:], arguments: [String] = [], directory: String? = nil,
+    holdingTheScreen: Bool = false
+  ) throws {
+    var command = directory.map { "cd \(Self.quote($0)) && env" } ?? "env"
     for (key, value) in environment { command += " \(key)=\(Self.quote(value))" }
     command += " " + ([PeerProcess.binary] + arguments).map(Self.quote).joined(separator: " ")
+    if holdingTheScreen { command += "; sleep 30" }
     // Tests run in parallel on one tmux server: a session started while another client is
     // starting the server can fail, so try again briefly before giving up.
     var attempt = 0

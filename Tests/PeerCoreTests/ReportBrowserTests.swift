@@ -44,7 +44,7 @@ struct ReportBrowserTests {
     let folder = makeTempFolder()
     defer { removeTree(folder) }
     let path = folder + "/quarterly.html"
-    try ReportFile.write(html, to: path)
+    try OutputFile.write(html, to: path)
     let page = try Self.open(path)
     #expect(page.console == [])
     // The browser read every table and chart.

@@ -263,26 +263,28 @@ struct ReportOutputTests {
     let folder = makeTempFolder()
     defer { removeTree(folder) }
     let s = session()
+    // A script's names are relative to the session's folder for files (the current folder).
+    s.files.folder = folder
     try s.run(Self.smallNumbers, file: "r.peer")
     for ext in ["csv", "json", "md", "html", "txt"] {
-      try s.run("save(small.run(), \"\(folder)/r.\(ext)\")", file: "save")
+      try s.run("save(small.run(), \"r.\(ext)\")", file: "save")
       let written = try FileSystem.read("\(folder)/r.\(ext)")
       #expect(
         written == ReportFormat.from(fileName: "r.\(ext)")!.render(try run(Self.smallNumbers, "small.run()")))
     }
-    try s.run("save(rows | where .mothers > 5, \"\(folder)/rows.csv\")", file: "save")
+    try s.run("save(rows | where .mothers > 5, \"rows.csv\")", file: "save")
     #expect(
       try FileSystem.read("\(folder)/rows.csv") == "site,mothers,median_days\nBristol,12,3\nYork,7,2\n")
     // `save X to FILE` is the same call, and gives the path.
-    let path = try s.run("save rows | where .mothers > 5 to \"\(folder)/rows2.csv\"", file: "save")
-    #expect(path.map { "\($0)" } == "\(folder)/rows2.csv")
+    let path = try s.run("save rows | where .mothers > 5 to \"rows2.csv\"", file: "save")
+    #expect(path.map { "\($0)" } == "rows2.csv")
     #expect(try FileSystem.read("\(folder)/rows2.csv") == FileSystem.read("\(folder)/rows.csv"))
     #expect(FileSystem.list(folder).allSatisfy { !$0.contains(".part-") })
     do {
-      try s.run("save(rows, \"\(folder)/rows.xlsx\")", file: "save")
+      try s.run("save(rows, \"rows.xlsx\")", file: "save")
       Issue.record("expected an error")
     } catch let e as RuntimeError {
-      #expect(e.message == "save cannot tell which format \"\(folder)/rows.xlsx\" should be")
+      #expect(e.message == "save cannot tell which format \"rows.xlsx\" should be")
     }
   }
 

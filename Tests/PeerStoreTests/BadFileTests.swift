@@ -69,17 +69,22 @@ struct BadFileTests {
 
   /// Another program's SQLite database is refused, and left exactly as it was.
   @Test func someoneElsesDatabase() throws {
-    guard haveSQLite3 else { return }
+    try #require(haveSQLite3, "sqlite3 is missing: run Scripts/setup --packages-only")
     let path = temporaryFolder() + "/other.db"
     try runSQLite3(path, "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');")
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
     let message = storeError { _ = try SQLiteStore(path: path, user: "t") }
     #expect(message == "\(path) is not a peer database (it holds other tables: recipes)")
+    // Byte for byte: not even switched to WAL mode, and no -wal or -shm made beside it.
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
     #expect(
       try runSQLite3(path, ".tables\n").output.trimmingCharacters(in: .whitespacesAndNewlines) == "recipes")
   }
 
   @Test func aDatabaseFromANewerPeer() throws {
-    guard haveSQLite3 else { return }
+    try #require(haveSQLite3, "sqlite3 is missing: run Scripts/setup --packages-only")
     for change in [
       "INSERT INTO grdb_migrations VALUES ('v\(Schema.version + 1): from the future');",
       "PRAGMA user_version = 7;",
@@ -88,10 +93,12 @@ struct BadFileTests {
       _ = try SQLiteStore(path: path, user: "t", create: true)
       #expect(try runSQLite3(path, change).status == 0)
       let expected = change.hasPrefix("PRAGMA") ? 7 : Schema.version + 1
+      let before = try Data(contentsOf: URL(fileURLWithPath: path))
       #expect(
         storeError { _ = try SQLiteStore(path: path, user: "t") }
           == "\(path) was made by a newer version of peer (schema \(expected)); "
           + "this peer understands up to schema \(Schema.version): update peer to open it")
+      #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "the newer file was changed")
     }
   }
 

@@ -51,8 +51,13 @@ enum CellFormat {
   /// A JSON string literal (the store's JSON writer, so both escape alike).
   static func quoted(_ s: String) -> String { JSONText.quote(s) }
 
-  /// A cell as CSV writes it: quoted when it holds a comma, a quote or a line break.
+  /// A cell as every CSV writer writes it (exports, reports, `save`): a text a spreadsheet
+  /// would run as a formula (starting with = + - @, a tab or a carriage return) is guarded by a
+  /// leading `'`; then quoted when it holds a comma, a quote or a line break. `peer import`
+  /// takes the guard off again (`unguarded`), so an export imports back as it was; JSON
+  /// (`--format json`) carries the raw values.
   static func csvCell(_ s: String) -> String {
+    let s = needsGuard(s.utf8) ? "'" + s : s
     var needsQuotes = false
     for b in s.utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
       needsQuotes = true
@@ -64,6 +69,32 @@ enum CellFormat {
       if ch == "\"" { out += "\"\"" } else { out.unicodeScalars.append(ch) }
     }
     return out + "\""
+  }
+
+  /// Whether a cell would be read by a spreadsheet as a formula, or is a guard's look-alike (a
+  /// `'` before such a start, or before another `'`), which must be guarded too so that
+  /// `unguarded` gives every text back exactly. Numbers such as -5 or +1.5 are left alone.
+  static func needsGuard<C: Collection<UInt8>>(_ bytes: C) -> Bool {
+    guard let first = bytes.first else { return false }
+    switch first {
+    case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D: return true
+    case UInt8(ascii: "+"), UInt8(ascii: "-"): return Double(String(decoding: bytes, as: UTF8.self)) == nil
+    case UInt8(ascii: "'"):
+      let rest = bytes.dropFirst()
+      return rest.first == UInt8(ascii: "'") || needsGuard(rest)
+    default: return false
+    }
+  }
+
+  /// A cell read from CSV with the guard `csvCell` adds taken off.
+  static func unguarded(_ cell: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    guard cell.first == UInt8(ascii: "'"), needsGuard(cell.dropFirst()) else { return cell }
+    return UnsafeBufferPointer(rebasing: cell.dropFirst())
+  }
+
+  static func unguarded(_ s: String) -> String {
+    guard s.utf8.first == UInt8(ascii: "'"), needsGuard(s.utf8.dropFirst()) else { return s }
+    return String(s.dropFirst())
   }
 
   // MARK: - Reading

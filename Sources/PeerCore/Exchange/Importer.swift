@@ -241,7 +241,7 @@ struct ImportRun {
           case .failure(let e): errors.append((c, e.message))
           }
         case .extra(let name):
-          let v = CellFormat.extra(String(decoding: cell, as: UTF8.self))
+          let v = CellFormat.extra(CellFormat.unguarded(String(decoding: cell, as: UTF8.self)))
           if v != .null { extra[name] = v }
         }
       }
@@ -348,6 +348,7 @@ struct ImportRun {
 
   /// A cell as a value of the field's type, or what is wrong with it.
   private func convert(_ raw: UnsafeBufferPointer<UInt8>, _ spec: FieldSpec) -> Result<Cell, CellProblem> {
+    let raw = CellFormat.unguarded(raw)
     let cell = CellFormat.trimmed(raw)
     if cell.isEmpty {
       return spec.required

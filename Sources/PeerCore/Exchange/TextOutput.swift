@@ -1,3 +1,5 @@
+import PeerScript
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -8,9 +10,14 @@
 /// memory. Writes are buffered; call `close()` when done.
 public final class TextOutput {
   private var file: UnsafeMutablePointer<FILE>?
+  /// A file this output writes: whole or not at all (see OutputFile).
+  private var output: OutputFile?
+  private var failure: Error?
   private let ownsFile: Bool
   private var buffer: [UInt8] = []
   private let keepsText: Bool
+  /// Standard output on a terminal: control characters shown escaped (TerminalText).
+  private var escapesControls = false
   private var kept: [UInt8] = []
 
   private init(file: UnsafeMutablePointer<FILE>?, ownsFile: Bool, keepsText: Bool) {
@@ -20,18 +27,20 @@ public final class TextOutput {
     buffer.reserveCapacity(1 << 16)
   }
 
-  /// A new file at `path`, readable by its owner only (exports hold personal data).
+  /// A new file at `path`, readable by its owner only (exports hold personal data). It appears
+  /// only when `close()` succeeds: an export that fails leaves no partial file.
   public static func file(_ path: String) throws -> TextOutput {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    guard fd >= 0, let f = fdopen(fd, "wb") else {
-      throw ProjectError("cannot write \(path): \(String(cString: strerror(errno)))")
-    }
-    return TextOutput(file: f, ownsFile: true, keepsText: false)
+    let out = TextOutput(file: nil, ownsFile: true, keepsText: false)
+    out.output = try OutputFile(path)
+    return out
   }
 
-  /// Standard output.
-  public static func standardOutput() -> TextOutput {
-    TextOutput(file: fdopen(1, "wb"), ownsFile: false, keepsText: false)
+  /// Standard output; `terminal`: it is a terminal, where control characters in the records
+  /// are shown escaped (a file or pipe gets them as they are).
+  public static func standardOutput(terminal: Bool = false) -> TextOutput {
+    let out = TextOutput(file: fdopen(1, "wb"), ownsFile: false, keepsText: false)
+    out.escapesControls = terminal
+    return out
   }
 
   /// Memory: read what was written with `text` (for tests and small exports).
@@ -45,13 +54,15 @@ public final class TextOutput {
   }
 
   public func write(_ s: String) {
-    buffer.append(contentsOf: s.utf8)
+    buffer.append(contentsOf: escapesControls ? TerminalText.safe(s).utf8 : s.utf8)
     if buffer.count >= 1 << 16 { flush() }
   }
 
   public func flush() {
     if keepsText {
       kept += buffer
+    } else if let output, !buffer.isEmpty, failure == nil {
+      do { try buffer.withUnsafeBytes { try output.write($0) } } catch { failure = error }
     } else if let file, !buffer.isEmpty {
       _ = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
       fflush(file)
@@ -62,9 +73,15 @@ public final class TextOutput {
   /// Flushes, and closes a file this output opened.
   public func close() throws {
     flush()
-    if let file, ownsFile {
+    if let output {
+      self.output = nil
+      if let failure { throw failure }
+      try output.commit()
+    }
+    if let file {
+      // Standard output too: an export piped to a full disk must not end "ok".
       let failed = ferror(file) != 0
-      fclose(file)
+      if ownsFile { fclose(file) }
       self.file = nil
       if failed {
         throw ProjectError("the export could not be written in full: \(String(cString: strerror(errno)))")
@@ -72,8 +89,6 @@ public final class TextOutput {
     }
   }
 
-  deinit {
-    // Only reached when a write already failed and its error is on its way: closing is tidying.
-    if ownsFile, file != nil { try? close() }
-  }
+  // An output dropped before `close()` (the export failed) leaves no file: OutputFile removes
+  // its temporary file when it goes.
 }

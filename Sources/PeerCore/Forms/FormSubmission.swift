@@ -102,7 +102,7 @@ public enum FormSubmission {
       if cells.allSatisfy({ $0.trimmingSpaces.isEmpty }) { continue }
       let answers = MapObject()
       for (i, cell) in cells.enumerated() where i < header.count && !cell.trimmingSpaces.isEmpty {
-        answers[header[i]] = .text(cell)
+        answers[header[i]] = .text(CellFormat.unguarded(cell))
       }
       rows.append(Row(answers: answers, place: "\(fileName):\(scanner.rowLine)", columns: columns))
     }

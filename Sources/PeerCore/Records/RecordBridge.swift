@@ -61,10 +61,15 @@ public final class RecordBridge: RecordHost {
     return transaction
   }
 
+  /// Commands that only read (reports, printed forms) set this: their transactions never wait
+  /// for a writer, and cannot change anything.
+  public var readsOnly = false
+
   /// Runs `body` in one write transaction: everything it changes is kept, or nothing.
   public func inTransaction<T>(_ body: () throws -> T) throws -> T {
     if transaction != nil { return try body() }
-    return try store.write { w in
+    let transact: ((any StoreWriter) throws -> T) throws -> T = readsOnly ? store.readingOnly : store.write
+    return try transact { w in
       transaction = w
       defer {
         transaction = nil

@@ -21,14 +21,6 @@ struct CSVRenderer {
     return out
   }
 
-  /// Quoted when it holds a comma, quote or line break; a leading = + - @ is prefixed with a
-  /// quote mark so that a spreadsheet does not run it as a formula.
-  func field(_ s: String) -> String {
-    var s = s
-    if let first = s.first, "=+-@".contains(first), Double(s) == nil { s = "'" + s }
-    if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-      return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
-    }
-    return s
-  }
+  /// Formula-safe and quoted as every CSV peer writes (CellFormat.csvCell).
+  func field(_ s: String) -> String { CellFormat.csvCell(s) }
 }

@@ -3,7 +3,7 @@ import PeerScript
 /// The report built-ins: `|declare_report` behind `report NAME { }`, and for any pipeline result
 /// at the REPL `save(x, "file.csv")`, `chart(x, "bar")` and `count_by_month(items, period, f)`.
 enum ReportLibrary {
-  static func register(in interpreter: Interpreter) {
+  static func register(in interpreter: Interpreter, files: ScriptFiles) {
     let running = RunningReport()
     interpreter.define("|declare_report", arity: 1...1, doc: "") { [unowned interpreter] args in
       try DeclaredNames.check(args[0], in: interpreter)
@@ -30,7 +30,11 @@ enum ReportLibrary {
           hint: "end the file name with .csv, .json, .md, .html or .txt")
       }
       let result = try asResult(args[0], title: baseName(path))
-      try ReportFile.write(format.render(result), to: path)
+      do {
+        try files.write(format.render(result), to: path)
+      } catch let e as ProjectError {
+        throw RuntimeError(e.message, hint: e.hint)
+      }
       return .text(path)
     }
 

@@ -55,7 +55,13 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
   /// `file:line:col: error: message`, the line, a caret, and the hint.
   public var description: String { rendered(color: false) }
 
+  /// Control characters from the script or its data are shown escaped (`TerminalText`): the
+  /// only escape codes in the result are the colours asked for.
   public func rendered(color: Bool) -> String {
+    let file = TerminalText.safe(file)
+    let message = TerminalText.safe(message)
+    let hint = hint.map(TerminalText.safe)
+    let sourceLine = sourceLine.map(TerminalText.safe)
     let red = color ? "\u{1B}[1;31m" : ""
     let bold = color ? "\u{1B}[1m" : ""
     let reset = color ? "\u{1B}[0m" : ""
@@ -122,13 +128,13 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
         file: file, position: position, message: message, hint: hint, sourceLine: sourceLine
       ).rendered(color: color)
     } else {
-      out = "error: \(message)"
-      if let hint { out += "\n  = hint: \(hint)" }
+      out = "error: \(TerminalText.safe(message))"
+      if let hint { out += "\n  = hint: \(TerminalText.safe(hint))" }
     }
     if trace.count > 1 {
       out += "\nstack trace (most recent call first):"
       for t in trace.prefix(20) {
-        out += "\n  at \(t.function) (\(t.file):\(t.position))"
+        out += "\n  at \(TerminalText.safe(t.function)) (\(TerminalText.safe(t.file)):\(t.position))"
       }
       if trace.count > 20 { out += "\n  ... \(trace.count - 20) more" }
     }

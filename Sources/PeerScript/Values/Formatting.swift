@@ -67,7 +67,8 @@ func quote(_ s: String) -> String {
     case "\t": out += "\\t"
     case "\r": out += "\\r"
     case "{": out += "\\{"
-    default: out.unicodeScalars.append(ch)
+    default:
+      if TerminalText.isControl(ch) { out += TerminalText.escape(ch) } else { out.unicodeScalars.append(ch) }
     }
   }
   return out + "\""

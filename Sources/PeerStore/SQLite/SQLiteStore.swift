@@ -19,8 +19,9 @@ public final class SQLiteStore: RecordStore {
   public static let busyTimeout: Double = 5
 
   /// Opens (or, with `create`, makes) the project database at `path`. Every failure is a
-  /// `StoreError` of one sentence naming the file.
-  public init(path: String, user: String, create: Bool = false) throws {
+  /// `StoreError` of one sentence naming the file. `readOnly`: for a command that only reads
+  /// (reads never wait for a writer; opening a pool for writing would, to set up WAL mode).
+  public init(path: String, user: String, create: Bool = false, readOnly: Bool = false) throws {
     self.path = path
     self.user = user
     let created = try DatabaseFile.prepare(path, create: create)
@@ -29,8 +30,20 @@ public final class SQLiteStore: RecordStore {
     config.foreignKeysEnabled = true
     config.label = "peer"
     do {
+      // An existing file is looked at read-only first: another program's database, or one from
+      // a newer peer, is refused and left byte for byte as it was (opening the pool would
+      // switch it to WAL mode).
+      var needsMigration = true
+      if !created {
+        var look = Configuration()
+        look.readonly = true
+        look.busyMode = .timeout(SQLiteStore.busyTimeout)
+        let queue = try DatabaseQueue(path: path, configuration: look)
+        needsMigration = try queue.read { db in try SchemaCheck.verify(db, path: path) }
+        try queue.close()
+      }
+      if readOnly && !needsMigration { config.readonly = true }
       pool = try DatabasePool(path: path, configuration: config)
-      let needsMigration = try pool.read { db in try SchemaCheck.verify(db, path: path) }
       if needsMigration { try Schema.migrator.migrate(pool) }
       if created { DatabaseFile.restrictCompanions(of: path) }
     } catch let e as StoreError {
@@ -56,6 +69,17 @@ public final class SQLiteStore: RecordStore {
   public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
     do {
       return try pool.read { db in try body(SQLiteAccess(db: db, user: user)) }
+    } catch let e as DatabaseError {
+      throw SQLiteErrors.explain(e, path: path)
+    }
+  }
+
+  /// On one of the pool's read-only connections: in WAL mode a reader never waits for a writer.
+  public func readingOnly<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
+    do {
+      return try pool.read { db in try body(SQLiteAccess(db: db, user: user)) }
+    } catch let e as DatabaseError where e.resultCode == .SQLITE_READONLY {
+      throw StoreError("this command only reads the records; it cannot change them (\(path))")
     } catch let e as DatabaseError {
       throw SQLiteErrors.explain(e, path: path)
     }
