@@ -77,8 +77,13 @@ struct Batch: ParsableCommand {
       end(RuleSummary())
     }
     let lock = BatchLock(path: project.folder + "/.peer-batch.lock")
-    guard lock.acquire() else {
+    switch lock.acquire() {
+    case .acquired: break
+    case .held:
       fail("another peer batch is running on this project (\(project.folder)); this one did nothing")
+      end(RuleSummary())
+    case .failed(let reason):
+      fail("cannot make the batch lock \(lock.path) (\(reason)); this job did nothing")
       end(RuleSummary())
     }
     defer { lock.release() }
@@ -197,15 +202,23 @@ final class BatchLock {
 
   init(path: String) { self.path = path }
 
-  func acquire() -> Bool {
-    fd = open(path, O_CREAT | O_RDWR, 0o600)
-    guard fd >= 0 else { return false }
+  enum Outcome: Equatable {
+    case acquired
+    /// Another job holds it.
+    case held
+    /// The lock file cannot be made (a read-only folder): why.
+    case failed(String)
+  }
+
+  func acquire() -> Outcome {
+    fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
+    guard fd >= 0 else { return .failed(String(cString: strerror(errno))) }
     if flock(fd, LOCK_EX | LOCK_NB) != 0 {
       Glibc.close(fd)
       fd = -1
-      return false
+      return .held
     }
-    return true
+    return .acquired
   }
 
   func release() {

@@ -35,7 +35,7 @@ final class LineEditor {
     peer_rl_set_completer_word_break_characters(strdup(Completer.wordBreakCharacters))
     using_history()
     stifle_history(2000)
-    _ = read_history(historyPath)
+    if historyPath != LineEditor.noHistory { _ = read_history(historyPath) }
     lastHistoryEntry = peer_last_history_line().map { String(cString: $0) }
     SignalState.install()
   }
@@ -84,21 +84,27 @@ final class LineEditor {
     }
   }
 
-  /// Adds a line to the history unless it is blank or repeats the previous one.
+  /// Adds a line to the history unless it is blank, repeats the previous one, or starts with a
+  /// space (the way to keep a line holding someone's details out of the history file).
   func remember(_ line: String) {
     let trimmed = line.trimmingWhitespace()
-    guard !trimmed.isEmpty, line != lastHistoryEntry else { return }
+    guard !trimmed.isEmpty, line != lastHistoryEntry, !line.hasPrefix(" ") else { return }
     add_history(line)
     lastHistoryEntry = line
   }
 
   /// Writes the history file; called on every way out of the REPL.
   func saveHistory() {
+    guard historyPath != LineEditor.noHistory else { return }
     _ = write_history(historyPath)
+    chmod(historyPath, 0o600)  // it can hold what was typed about people
     _ = history_truncate_file(historyPath, 2000)
   }
 
-  /// `$PEER_HISTORY`, else `~/.peer_history`.
+  /// `PEER_HISTORY=off`: no history file at all.
+  static let noHistory = "off"
+
+  /// `$PEER_HISTORY` (`off` for none), else `~/.peer_history`.
   static func defaultHistoryPath() -> String {
     if let path = getenv("PEER_HISTORY"), path.pointee != 0 { return String(cString: path) }
     let home = getenv("HOME").map { String(cString: $0) } ?? "."

@@ -9,7 +9,9 @@ struct Repl: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Start the interactive REPL (the default).",
     discussion: """
-      History is kept in ~/.peer_history, or in the file named by $PEER_HISTORY. When standard \
+      History is kept in ~/.peer_history (owner-only), or in the file named by $PEER_HISTORY; \
+      PEER_HISTORY=off keeps none, and a line typed with a space first is not kept (for a line \
+      holding someone's details). When standard \
       input is not a terminal, the input is run as one script: `echo 'print(1 + 2)' | peer`.
       """
   )

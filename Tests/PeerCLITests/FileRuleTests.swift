@@ -158,4 +158,47 @@ struct FileRuleTests {
     #expect(stat(folder.path("m.csv"), &st) == 0 && st.st_mode & 0o777 == 0o600)
     #expect(try leftovers(folder).isEmpty)
   }
+
+  /// A CSV cell holding NUL is refused with its place (it was cut short); an unclosed quote
+  /// names the file.
+  @Test func csvCellsWithNULAndUnclosedQuotes() throws {
+    let folder = try TemporaryFolder()
+    let project = folder.path("p")
+    #expect(try PeerProcess.run(["init", project]).status == 0)
+    let nul = try folder.write(
+      "nul.csv", "name,due_date,referral_date,status\nA\u{0}ma,2027-01-01,2026-11-01,referred\n")
+    let refused = try PeerProcess.run(["import", "mothers", nul, "--project", project])
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("nul.csv:2:name: mother.name holds a NUL byte"), "\(refused.stderr)")
+    let quote = try folder.write(
+      "quote.csv", "name,due_date,referral_date,status\n\"Ama,2027-01-01,2026-11-01,referred\n")
+    let unclosed = try PeerProcess.run(["import", "mothers", quote, "--project", project])
+    #expect(unclosed.status == 1)
+    #expect(unclosed.stderr.contains("quote.csv:2: a quoted field is not closed"), "\(unclosed.stderr)")
+  }
+
+  /// peer's own options after the script's name would reach the script: refused, exit 2.
+  @Test func optionsAfterTheScriptAreRefused() throws {
+    let folder = try TemporaryFolder()
+    let script = try folder.write("a.peer", "print(args)\n")
+    let wrong = try PeerProcess.run(["run", script, "--project", folder.path("p")])
+    #expect(wrong.status == 2)
+    #expect(wrong.stderr.contains("--project after the script's name would be passed to the script"))
+    let passed = try PeerProcess.run(["run", script, "--", "--project", "x"])
+    #expect(passed.stdout == "[\"--project\", \"x\"]\n")
+  }
+
+  /// A batch lock that cannot be made is said as such, not as "another batch is running".
+  @Test func aLockThatCannotBeMadeIsNotAnotherJob() throws {
+    let folder = try TemporaryFolder()
+    let project = folder.path("p")
+    #expect(try PeerProcess.run(["init", project]).status == 0)
+    try FileManager.default.createDirectory(
+      atPath: project + "/.peer-batch.lock", withIntermediateDirectories: true)
+    let job = try folder.write("job.peer", "print(1)\n")
+    let result = try PeerProcess.run(["batch", job, "--as-of", "2026-11-26", "--project", project])
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("cannot make the batch lock"), "\(result.stdout)")
+    #expect(!result.stdout.contains("another peer batch is running"))
+  }
 }

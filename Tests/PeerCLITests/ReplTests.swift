@@ -100,6 +100,26 @@ struct ReplTests {
     #expect(recalled.ok, "screen:\n\(recalled.screen)")
   }
 
+  /// A line typed with a space first stays out of the history file (someone's details), and
+  /// the file is owner-only.
+  @Test func aLineStartingWithASpaceIsNotKept() throws {
+    let session = try start()
+    try session.type("let kept = 1")
+    try session.send("Enter")
+    _ = session.waitFor { Self.prompts($0) >= 2 }
+    try session.type(" let secret = \"Ama, 07700 900123\"")
+    try session.send("Enter")
+    _ = session.waitFor { Self.prompts($0) >= 3 }
+    try session.send("C-d")
+    _ = session.waitFor { _ in !session.isAlive }
+    _ = session.waitFor(timeout: 2) { _ in FileManager.default.fileExists(atPath: history) }
+    let saved = try String(contentsOfFile: history, encoding: .utf8)
+    #expect(saved.contains("let kept = 1"))
+    #expect(!saved.contains("secret") && !saved.contains("07700"), "\(saved)")
+    var st = stat()
+    #expect(stat(history, &st) == 0 && st.st_mode & 0o777 == 0o600)
+  }
+
   @Test func errorsAndUnknownCommandsDoNotEndTheSession() throws {
     let session = try start()
     try session.type(":frobnicate")

@@ -153,3 +153,52 @@ struct BadFileTests {
         == "cannot create \(folder)/new.db: the folder \(folder) cannot be written (permission denied)")
   }
 }
+
+/// A project file removed or replaced under an open store: the next transaction stops with a
+/// clear message instead of writing into the unlinked file, where it would be lost.
+@Suite("A file removed under an open store")
+struct RemovedFileTests {
+  @Test func aRemovedFileStopsTheNextWrite() throws {
+    let path = temporaryFolder() + "/peer.db"
+    let store = try SQLiteStore(path: path, user: "t", create: true)
+    _ = try store.write { try $0.insert(StoredRecord(kind: .service, fields: ["name": .text("A")])) }
+    #expect(unlink(path) == 0)
+    let message = storeError {
+      _ = try store.write { try $0.insert(StoredRecord(kind: .service, fields: ["name": .text("B")])) }
+    }
+    #expect(message?.contains("was removed while peer had it open") == true, "\(message ?? "no error")")
+  }
+
+  @Test func aReplacedFileStopsTheNextWrite() throws {
+    let folder = temporaryFolder()
+    let path = folder + "/peer.db"
+    let store = try SQLiteStore(path: path, user: "t", create: true)
+    _ = try SQLiteStore(path: folder + "/other.db", user: "t", create: true)
+    #expect(rename(folder + "/other.db", path) == 0)
+    let message = storeError { _ = try store.read { try $0.all(.service) } }
+    #expect(message?.contains("was replaced by another file") == true, "\(message ?? "no error")")
+  }
+}
+
+/// A NUL inside a text is refused, not kept cut short at it (as SQLite's readers would).
+@Suite("Texts holding NUL")
+struct NULTextTests {
+  @Test func aNULInATextIsRefusedNotCutShort() throws {
+    let store = try newStore()
+    let message = storeError {
+      _ = try store.write {
+        try $0.insert(StoredRecord(kind: .service, fields: ["name": .text("Ama\u{0}Owusu")]))
+      }
+    }
+    #expect(message == "service.name holds a NUL byte, which the database cannot keep")
+    let id = try store.write { try $0.insert(StoredRecord(kind: .service, fields: ["name": .text("Ama")])) }
+    let update = storeError {
+      try store.write { w in
+        var r = try w.get(.service, id: id)!
+        r.extra["notes"] = .text("a\u{0}b")
+        try w.update(r)
+      }
+    }
+    #expect(update == "service.notes holds a NUL byte, which the database cannot keep")
+  }
+}

@@ -35,8 +35,12 @@ final class CSVScanner {
   private(set) var rowLine = 0
   private var line = 1
 
+  /// The file's name as messages give it (`visits.csv:12: ...`).
+  let fileName: String
+
   /// Opens `path`; the error is one sentence.
   init(path: String) throws {
+    fileName = String(path.split(separator: "/").last ?? Substring(path))
     guard let f = fopen(path, "rb") else {
       throw ImportError(problems: ["cannot read \(path): \(String(cString: strerror(errno)))"])
     }
@@ -135,7 +139,7 @@ final class CSVScanner {
           while true {
             guard let c = next() else {
               throw ImportError(problems: [
-                "line \(rowLine): a quoted field is not closed before the end of the file"
+                "\(fileName):\(rowLine): a quoted field is not closed before the end of the file"
               ])
             }
             if c == 0x22 {

@@ -349,6 +349,11 @@ struct ImportRun {
   /// A cell as a value of the field's type, or what is wrong with it.
   private func convert(_ raw: UnsafeBufferPointer<UInt8>, _ spec: FieldSpec) -> Result<Cell, CellProblem> {
     let raw = CellFormat.unguarded(raw)
+    if raw.contains(0) {
+      // SQLite and every C tool would cut the text at it: refuse rather than lose the rest.
+      return .failure(
+        CellProblem(message: "\(kind.rawValue).\(spec.name) holds a NUL byte (is the file text?)"))
+    }
     let cell = CellFormat.trimmed(raw)
     if cell.isEmpty {
       return spec.required

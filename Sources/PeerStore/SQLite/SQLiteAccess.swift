@@ -257,6 +257,7 @@ struct SQLiteAccess: StoreWriter {
     var recordIDs = RecordIDs(db: db, kind: kind)
     for record in records {
       guard record.kind == kind else { throw StoreError("insertMany takes records of one kind") }
+      try Self.refuseNUL(record)
       sqlite3_bind_int64(sql, 1, try recordIDs.assign(record.id))
       var index: Int32 = 2
       for spec in fields {
@@ -277,6 +278,24 @@ struct SQLiteAccess: StoreWriter {
     try SQLiteBulkInsert(db: db, user: user, kind: kind, rebuildIndexes: rebuildIndexes)
   }
 
+  /// SQLite's text functions and every C tool read a text up to its first NUL: a field holding
+  /// one is refused rather than kept cut short.
+  static func refuseNUL(_ record: StoredRecord) throws {
+    func holdsNUL(_ v: FieldValue) -> Bool {
+      switch v {
+      case .text(let s): return s.utf8.contains(0)
+      case .list(let items): return items.contains { $0.utf8.contains(0) }
+      default: return false
+      }
+    }
+    for (name, value) in record.fields where holdsNUL(value) {
+      throw StoreError("\(record.kind.rawValue).\(name) holds a NUL byte, which the database cannot keep")
+    }
+    for (name, value) in record.extra where holdsNUL(value) {
+      throw StoreError("\(record.kind.rawValue).\(name) holds a NUL byte, which the database cannot keep")
+    }
+  }
+
   /// Runs a bound statement once and makes it ready for the next row.
   func step(_ statement: SQLiteStatement) throws {
     let code = sqlite3_step(statement)
@@ -295,13 +314,15 @@ struct SQLiteAccess: StoreWriter {
     case .bool(let b): sqlite3_bind_int64(statement, i, b ? 1 : 0)
     case .int(let n): sqlite3_bind_int64(statement, i, Int64(n))
     case .double(let d): sqlite3_bind_double(statement, i, d)
-    case .text(let s): sqlite3_bind_text(statement, i, s, -1, transient)
+    // By byte count, not up to a NUL: a text holding one is stored whole, never cut short.
+    case .text(let s): sqlite3_bind_text(statement, i, s, Int32(s.utf8.count), transient)
     case .date(let d): sqlite3_bind_text(statement, i, ISODate.text(d), -1, transient)
     case .list(let items): sqlite3_bind_text(statement, i, JSONText.encodeList(items), -1, transient)
     }
   }
 
   func update(_ record: StoredRecord) throws {
+    try Self.refuseNUL(record)
     guard let before = try get(record.kind, id: record.id) else {
       throw StoreError("there is no \(record.kind.rawValue) \(record.code)")
     }

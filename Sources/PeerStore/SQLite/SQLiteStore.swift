@@ -14,6 +14,9 @@ public final class SQLiteStore: RecordStore {
   public var user: String
   public let path: String
   let pool: DatabasePool
+  /// The file opened (device and inode): a write into a file since removed or replaced would
+  /// "succeed" into a ghost and be lost, so every transaction checks it is still the one.
+  private let identity: (device: UInt64, inode: UInt64)
 
   /// How long a write waits for another process's write to finish before giving up.
   public static let busyTimeout: Double = 5
@@ -46,6 +49,7 @@ public final class SQLiteStore: RecordStore {
       pool = try DatabasePool(path: path, configuration: config)
       if needsMigration { try Schema.migrator.migrate(pool) }
       if created { DatabaseFile.restrictCompanions(of: path) }
+      identity = try Self.identity(of: path)
     } catch let e as StoreError {
       throw e
     } catch let e as DatabaseError {
@@ -66,7 +70,29 @@ public final class SQLiteStore: RecordStore {
     return "uid \(getuid())"
   }
 
+  private static func identity(of path: String) throws -> (device: UInt64, inode: UInt64) {
+    var st = stat()
+    guard stat(path, &st) == 0 else { throw StoreError("no project database at \(path)") }
+    return (UInt64(st.st_dev), UInt64(st.st_ino))
+  }
+
+  /// Throws unless `path` is still the file this store opened.
+  func checkStillThere() throws {
+    var st = stat()
+    guard stat(path, &st) == 0 else {
+      throw StoreError(
+        "\(path) was removed while peer had it open: nothing more can be saved; restore the file and start peer again"
+      )
+    }
+    guard UInt64(st.st_dev) == identity.device, UInt64(st.st_ino) == identity.inode else {
+      throw StoreError(
+        "\(path) was replaced by another file while peer had it open: nothing more was saved; start peer again to use the new file"
+      )
+    }
+  }
+
   public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
+    try checkStillThere()
     do {
       return try pool.read { db in try body(SQLiteAccess(db: db, user: user)) }
     } catch let e as DatabaseError {
@@ -76,6 +102,7 @@ public final class SQLiteStore: RecordStore {
 
   /// On one of the pool's read-only connections: in WAL mode a reader never waits for a writer.
   public func readingOnly<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
+    try checkStillThere()
     do {
       return try pool.read { db in try body(SQLiteAccess(db: db, user: user)) }
     } catch let e as DatabaseError where e.resultCode == .SQLITE_READONLY {
@@ -86,6 +113,7 @@ public final class SQLiteStore: RecordStore {
   }
 
   public func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
+    try checkStillThere()
     do {
       return try pool.write { db in try body(SQLiteAccess(db: db, user: user)) }
     } catch let e as DatabaseError {
@@ -96,6 +124,7 @@ public final class SQLiteStore: RecordStore {
   /// SQLite's foreign keys can only be switched off outside a transaction: this one runs with
   /// them off, and they are on again for the connection's next transaction.
   public func writeCheckingReferencesItself<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
+    try checkStillThere()
     do {
       return try pool.writeWithoutTransaction { db in
         try db.execute(sql: "PRAGMA foreign_keys = OFF")
