@@ -711,8 +711,8 @@ final class Compiler {
     case "!=": emit(.ne, Int32(dst), Int32(a), Int32(b), at: pos)
     case "<": emit(.lt, Int32(dst), Int32(a), Int32(b), at: pos)
     case "<=": emit(.le, Int32(dst), Int32(a), Int32(b), at: pos)
-    case ">": emit(.lt, Int32(dst), Int32(b), Int32(a), at: pos)
-    case ">=": emit(.le, Int32(dst), Int32(b), Int32(a), at: pos)
+    case ">": emit(.gt, Int32(dst), Int32(a), Int32(b), at: pos)
+    case ">=": emit(.ge, Int32(dst), Int32(a), Int32(b), at: pos)
     case "in": emit(.inside, Int32(dst), Int32(a), Int32(b), at: pos)
     case "not in":
       emit(.inside, Int32(dst), Int32(a), Int32(b), at: pos)
@@ -752,9 +752,9 @@ final class Compiler {
       let b = exprAnyRegister(right)
       switch op {
       case "<": return [emit(.jumpIfNotLess, Int32(a), Int32(b), at: pos)]
-      case ">": return [emit(.jumpIfNotLess, Int32(b), Int32(a), at: pos)]
+      case ">": return [emit(.jumpIfNotGreater, Int32(a), Int32(b), at: pos)]
       case "<=": return [emit(.jumpIfNotLessEqual, Int32(a), Int32(b), at: pos)]
-      case ">=": return [emit(.jumpIfNotLessEqual, Int32(b), Int32(a), at: pos)]
+      case ">=": return [emit(.jumpIfNotGreaterEqual, Int32(a), Int32(b), at: pos)]
       case "==": return [emit(.jumpIfNotEqual, Int32(a), Int32(b), at: pos)]
       default: return [emit(.jumpIfEqual, Int32(a), Int32(b), at: pos)]
       }
