@@ -1,6 +1,7 @@
 import ArgumentParser
 import PeerCore
 import PeerScript
+import PeerStore
 
 #if canImport(Glibc)
   import Glibc
@@ -27,14 +28,19 @@ struct FormCommand: ParsableCommand {
   @OptionGroup var projectOptions: ProjectOptions
   @Argument(help: "The form's name, as declared in the project's scripts (e.g. referral).") var name: String
   @Flag(help: "Print the blank form instead of filling it in.") var print = false
-  @Option(help: "markdown or html (with --print).") var format: Format = .markdown
+  @Option(help: "markdown or html (with --print).") var format: Format?
 
   func run() throws {
+    if format != nil && !print {
+      throw UsageError(
+        "--format chooses how --print prints the blank form", hint: "add --print, or leave --format out")
+    }
     let session = try projectOptions.session(options: budget.interpreterOptions(arguments: []))
     guard let bridge = session.bridge else {
       Console.writeError("peer: forms need a project; run peer init, or give --project DIR\n")
       throw ExitCode(1)
     }
+    try FormCommand.requireForm(name, in: session)
     do {
       if print {
         let text = try bridge.inTransaction {
@@ -67,6 +73,21 @@ struct FormCommand: ParsableCommand {
     } catch {
       Console.report(error)
       throw ExitCode(1)
+    }
+  }
+}
+
+extension FormCommand {
+  /// A form the project's scripts declare (and, for an import, one that creates `kind`), or a
+  /// usage error: the name on the command line is wrong.
+  static func requireForm(_ name: String, in session: Session, creating kind: RecordKind? = nil) throws {
+    guard let made = FormSubmission.kind(ofForm: name, in: session) else {
+      throw UsageError.unknown("form", name, among: FormSubmission.formNames(in: session), plural: "forms")
+    }
+    if let kind, made != kind {
+      throw UsageError(
+        "the form \(name) creates \(made.plural), not \(kind.plural)",
+        hint: "use peer import \(made.plural) --form \(name)")
     }
   }
 }
