@@ -18,8 +18,9 @@ struct FormCommand: ParsableCommand {
     discussion: """
       Answer each question and press Enter. For choices, type the number or the words; several \
       choices are separated by commas. An empty answer takes the default shown in brackets. Type \
-      < to go back one question. Nothing is saved until you confirm the summary; Ctrl-C or Ctrl-D \
-      abandons the form without saving anything.
+      < to go back one question. Nothing is saved until you confirm the summary, where a number \
+      changes that answer; Ctrl-C, Ctrl-D or no at the summary abandons the form without saving \
+      anything.
       """)
 
   enum Format: String, ExpressibleByArgument { case markdown, md, html }
@@ -106,18 +107,9 @@ struct FormConversation {
     while true {
       // Every step may run the form's own functions, which may read records.
       guard let question = try bridge.inTransaction({ try filler.next() }) else {
-        Console.writeLine("\nSummary:")
-        for line in filler.summary() { Console.writeLine("  " + line) }
-        guard let reply = readLine("Save? (yes/no/<) ") else { return abandon() }
-        switch reply.trimmingBlanks.lowercased() {
-        case "yes", "y":
-          let id = try bridge.inTransaction { try filler.save() }
-          Console.writeLine("Saved \(id).")
-          return
-        case "<", "back":
-          filler.back()
-          continue
-        default: return abandon()
+        switch try confirm() {
+        case .saved, .abandoned: return
+        case .changing: continue
         }
       }
       if let s = question.section, s != section { Console.writeLine("\n\(s)") }
@@ -151,6 +143,53 @@ struct FormConversation {
 
   private func abandon() {
     Console.writeLine("\nAbandoned: nothing was saved.")
+  }
+
+  enum Confirmation { case saved, abandoned, changing }
+
+  /// The summary and `Save?`, asked until the answer is one it knows. The answers are kept
+  /// through a mistyped reply and through a save that fails, so nothing typed is lost: the
+  /// coordinator changes an answer by its number (or goes back with <) and saves again.
+  private func confirm() throws -> Confirmation {
+    Console.writeLine("\nSummary:")
+    for (i, line) in filler.summary().enumerated() { Console.writeLine("  \(i + 1). " + line) }
+    Console.writeLine("(yes saves; no abandons; < goes back one question; a number changes that answer)")
+    while true {
+      guard let reply = readLine("Save? (yes/no/<) ") else {
+        abandon()
+        return .abandoned
+      }
+      let word = reply.trimmingBlanks.lowercased()
+      switch word {
+      case "yes", "y":
+        do {
+          let id = try bridge.inTransaction { try filler.save() }
+          Console.writeLine("Saved \(id).")
+          return .saved
+        } catch {
+          let message =
+            if let e = error as? RuntimeError { e.hint.map { "\(e.message); \($0)" } ?? e.message } else {
+              "\(error)"
+            }
+          Console.writeLine("  ! Not saved: \(message)")
+          Console.writeLine("  Your answers are kept: change one by its number, or type yes to try again.")
+        }
+      case "no", "n":
+        abandon()
+        return .abandoned
+      case "<", "back":
+        filler.back()
+        return .changing
+      default:
+        if let n = Int(word) {
+          if filler.change(n) { return .changing }
+          Console.writeLine(
+            "  ! there is no answer \(n): the answers are numbered 1 to \(filler.summary().count)")
+        } else {
+          Console.writeLine("  ! please answer yes, no, < or the number of an answer to change")
+        }
+      }
+    }
   }
 }
 

@@ -210,11 +210,61 @@ struct FormCommandTests {
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("! must be yes or no, got \"maybe\""))
     #expect(result.stdout.contains("! That due date is too far in the past"))
-    #expect(result.stdout.contains("  Due date: 2027-04-01\n  Consent: yes\n"))
+    #expect(result.stdout.contains("  4. Due date: 2027-04-01\n  5. Consent: yes\n"))
     #expect(result.stdout.hasSuffix("Saved M-0001.\n"))
     let check = try PeerProcess.run(
       ["--project", folder.path("p")], input: "print(M-0001.due_date, M-0001.interpreter)")
     #expect(check.stdout == "2027-04-01 true\n")
+  }
+
+  /// At `Save?`, a mistyped reply is asked again and a save that fails keeps the answers: the
+  /// coordinator changes one by its number in the summary and saves.
+  @Test func saveIsAskedAgainAndTheAnswersAreKept() throws {
+    let folder = try project()
+    try folder.write(
+      "p/scripts/intake.peer",
+      """
+      form intake "Intake" {
+        name     text required
+        language choice("English", "Polish") default "English"
+        interpreter yesno when .language != "English"
+        status   text
+      }
+      """)
+    // Ama, Polish, an interpreter, status "asleep" (no such status: the save fails); "maybe" is
+    // asked again; 7 is no answer; 4 changes the status; 2 changes the language to English,
+    // which drops the interpreter question; yes saves.
+    let answers = "Ama\n2\nyes\nasleep\nmaybe\nyes\n7\n4\nwaiting\n2\n1\nyes\n"
+    let result = try PeerProcess.run(
+      ["form", "intake", "--today", "2026-11-26", "--project", folder.path("p")], input: answers)
+    #expect(result.status == 0, "\(result.stderr)")
+    let out = result.stdout
+    #expect(
+      out.contains(
+        "Summary:\n  1. Name: Ama\n  2. Language: Polish\n  3. Interpreter: yes\n  4. Status: asleep\n"))
+    #expect(
+      out.contains("Save? (yes/no/<)   ! please answer yes, no, < or the number of an answer to change\n"))
+    #expect(out.contains("  ! Not saved: mother.status cannot be \"asleep\""))
+    #expect(out.contains("  Your answers are kept: change one by its number, or type yes to try again.\n"))
+    #expect(out.contains("  ! there is no answer 7: the answers are numbered 1 to 4\n"))
+    #expect(
+      out.contains("  1. Name: Ama\n  2. Language: Polish\n  3. Interpreter: yes\n  4. Status: waiting\n"))
+    #expect(out.contains("  1. Name: Ama\n  2. Language: English\n  3. Status: waiting\n"))
+    #expect(!out.contains("Abandoned"))
+    #expect(out.hasSuffix("Saved M-0001.\n"))
+    let check = try PeerProcess.run(
+      ["--project", folder.path("p")],
+      input: "print(M-0001.name, M-0001.status, M-0001.language, M-0001.interpreter)")
+    #expect(check.stdout == "Ama waiting English nil\n")
+  }
+
+  @Test func noAtSaveAbandonsTheForm() throws {
+    let folder = try project()
+    let result = try PeerProcess.run(
+      ["form", "referral", "--today", "2026-11-26", "--project", folder.path("p")],
+      input: "Ama\n1\n2027-03-01\nyes\nno\n")
+    #expect(result.stdout.hasSuffix("Save? (yes/no/<) \nAbandoned: nothing was saved.\n"))
+    #expect(try mothers(folder) == "[]\n")
   }
 
   @Test func endingTheInputAbandonsTheForm() throws {
