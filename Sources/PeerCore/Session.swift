@@ -63,6 +63,33 @@ public final class Session {
     }
   }
 
+  /// What `peer check` runs: each of the project's scripts as loading runs it, then the
+  /// declaring part of each other file (`Interpreter.runDeclaringPart`), all in one transaction
+  /// that is always rolled back, so forms, workflows, reports and match scores make their
+  /// load-time checks with the words loading uses, and no record is changed. `problem` gets each
+  /// file's error (a `CompileError` or a `RuntimeError`); a script that fails does not stop the
+  /// others. Output goes where the interpreter's options send it (`peer check` drops it).
+  public func checkLoading(
+    projectScripts: [(path: String, source: String)], files: [(path: String, source: String)],
+    problem: (String, Error) -> Void
+  ) {
+    func body() {
+      for script in projectScripts {
+        do { try interpreter.run(script.source, file: script.path) } catch { problem(script.path, error) }
+      }
+      for file in files {
+        do { try interpreter.runDeclaringPart(file.source, file: file.path) } catch {
+          problem(file.path, error)
+        }
+      }
+    }
+    guard let bridge else { return body() }
+    _ = try? bridge.inTransaction {
+      body()
+      throw RollBack()
+    }
+  }
+
   /// Runs the registered `test` blocks, each in its own transaction that is always rolled back,
   /// so tests can change records freely.
   /// A store that cannot be opened or written stops the run with its error: "0 passed" would

@@ -133,11 +133,42 @@ public final class Interpreter {
     }
   }
 
-  func compile(_ source: String, file: String) throws -> (FunctionProto, Bool) {
+  /// Runs only the statements at the top of `source` that declare something: `let` and `var`
+  /// (declarations such as `form referral { }` among them), `fn` and `record`. Expressions,
+  /// assignments, loops, `if`, `save` and tests are left out: how `peer check` makes a script's
+  /// forms, workflows and reports run their load-time checks without doing the script's work.
+  /// A script without such a declaration is only compiled. Returns whether anything ran.
+  @discardableResult
+  public func runDeclaringPart(_ source: String, file: String) throws -> Bool {
+    var declares = false
+    let (proto, _) = try compile(source, file: file) { main in
+      main.body = main.body.filter { stmt in
+        switch stmt.kind {
+        case .declare(_, _, let value?):
+          if case .call(let callee, _) = value.kind, case .name(let name) = callee.kind,
+            name.hasPrefix("|declare_")
+          {
+            declares = true
+          }
+          return true
+        case .declare, .function, .record: return true
+        default: return false
+        }
+      }
+    }
+    guard declares else { return false }
+    _ = try execute(proto)
+    return true
+  }
+
+  func compile(_ source: String, file: String, keeping: (FunctionDecl) -> Void = { _ in }) throws -> (
+    FunctionProto, Bool
+  ) {
     let src = Source(name: file, text: source)
     sources[file] = src
     let (main, parseErrors) = Parser.parse(src)
     if !parseErrors.isEmpty { throw CompileError(parseErrors) }
+    keeping(main)
     let before = globals.names.count
     let compiler = Compiler(source: src, globals: globals, recordTypes: recordTypes)
     guard let (proto, lastValue) = compiler.compileScript(main) else {

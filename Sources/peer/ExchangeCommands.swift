@@ -40,12 +40,27 @@ struct Import: ParsableCommand {
   @OptionGroup var budget: BudgetOptions
 
   func run() throws {
-    guard let recordKind = RecordKind.named(kind) else { throw ValidationError(Import.unknownKind(kind)) }
+    let recordKind = try Import.recordKind(kind)
+    if reject != nil && !skipBad {
+      throw UsageError(
+        "--reject names the file for the bad rows of --skip-bad",
+        hint: "add --skip-bad, or leave --reject out")
+    }
     if let form {
+      if !map.isEmpty {
+        throw UsageError(
+          "--map cannot be used with --form: the form's questions name the columns",
+          hint: "name the file's columns after the form's questions")
+      }
       let session = try projectOptions.session(options: budget.interpreterOptions(arguments: []))
+      try FormCommand.requireForm(form, in: session, creating: recordKind)
       do {
-        let n = try FormSubmission.importFile(path: file, formName: form, kind: recordKind, session: session)
-        Console.writeLine("imported \(n) \(recordKind.plural) from \(file) through the form \(form)")
+        let report = try FormSubmission.importFile(
+          path: file, formName: form, kind: recordKind, session: session, skipBad: skipBad, rejectPath: reject
+        )
+        Console.writeLine(
+          "imported \(report.imported) \(recordKind.plural) from \(file) through the form \(form)")
+        Import.reportRejects(report)
         return
       } catch let e as ImportError {
         Console.writeError(e.description + "\n")
@@ -58,7 +73,8 @@ struct Import: ParsableCommand {
     var mapping: [String: String] = [:]
     for m in map {
       guard let eq = m.firstIndex(of: "=") else {
-        throw ValidationError("--map wants COLUMN=FIELD, not '\(m)'.")
+        throw UsageError(
+          "--map wants COLUMN=FIELD, not \"\(m)\"", hint: "as in --map \"Referral Date=referral_date\"")
       }
       mapping[String(m[..<eq])] = String(m[m.index(after: eq)...])
     }
@@ -76,10 +92,7 @@ struct Import: ParsableCommand {
         statuses: statuses, progress: bar.update)
       bar.finish()
       Console.writeLine("imported \(report.imported) \(recordKind.plural) from \(file)")
-      if report.rejected > 0 {
-        Console.writeError(report.problems.joined(separator: "\n") + "\n")
-        Console.writeLine("\(report.rejected) bad rows written to \(report.rejectPath ?? "the reject file")")
-      }
+      Import.reportRejects(report)
     } catch let e as ImportError {
       bar.finish()
       Console.writeError(e.description + "\n")
@@ -91,9 +104,31 @@ struct Import: ParsableCommand {
     }
   }
 
-  static func unknownKind(_ name: String) -> String {
-    "there is no kind of record called '\(name)'; the kinds are "
-      + RecordKind.allCases.map(\.plural).joined(separator: ", ") + "."
+  /// The kind KIND names, or a usage error listing the kinds.
+  static func recordKind(_ name: String) throws -> RecordKind {
+    if let kind = RecordKind.named(name) { return kind }
+    let kinds = RecordKind.allCases.map(\.plural)
+    // "mothr" is a letter from "mother": suggest the plural the commands are written with.
+    if let near = nearestName(to: name, in: kinds + RecordKind.allCases.map(\.rawValue)),
+      let kind = RecordKind.named(near)
+    {
+      throw UsageError(
+        "there is no kind of record called \"\(name)\"", hint: "did you mean \"\(kind.plural)\"?")
+    }
+    throw UsageError.unknown("kind of record", name, among: kinds, plural: "kinds")
+  }
+
+  /// What `--skip-bad` left out: the problems on stderr, and where the rows went.
+  static func reportRejects(_ report: ImportReport) {
+    guard report.rejected > 0 else { return }
+    var problems = report.problems
+    if report.moreProblems > 0 {
+      problems.append("... and \(report.moreProblems) more problem\(report.moreProblems == 1 ? "" : "s")")
+    }
+    Console.writeError(problems.joined(separator: "\n") + "\n")
+    Console.writeLine(
+      "\(report.rejected) bad row\(report.rejected == 1 ? "" : "s") written to \(report.rejectPath ?? "the reject file")"
+    )
   }
 
   /// The project's store, or one sentence and exit 1 when there is no project.
@@ -126,7 +161,7 @@ struct Export: ParsableCommand {
     String?
 
   func run() throws {
-    guard let recordKind = RecordKind.named(kind) else { throw ValidationError(Import.unknownKind(kind)) }
+    let recordKind = try Import.recordKind(kind)
     let store = try Import.openStore(projectOptions)
     Console.flush()
     do {

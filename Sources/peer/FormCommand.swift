@@ -1,6 +1,7 @@
 import ArgumentParser
 import PeerCore
 import PeerScript
+import PeerStore
 
 #if canImport(Glibc)
   import Glibc
@@ -17,8 +18,9 @@ struct FormCommand: ParsableCommand {
     discussion: """
       Answer each question and press Enter. For choices, type the number or the words; several \
       choices are separated by commas. An empty answer takes the default shown in brackets. Type \
-      < to go back one question. Nothing is saved until you confirm the summary; Ctrl-C or Ctrl-D \
-      abandons the form without saving anything.
+      < to go back one question. Nothing is saved until you confirm the summary, where a number \
+      changes that answer; Ctrl-C, Ctrl-D or no at the summary abandons the form without saving \
+      anything.
       """)
 
   enum Format: String, ExpressibleByArgument { case markdown, md, html }
@@ -27,15 +29,20 @@ struct FormCommand: ParsableCommand {
   @OptionGroup var projectOptions: ProjectOptions
   @Argument(help: "The form's name, as declared in the project's scripts (e.g. referral).") var name: String
   @Flag(help: "Print the blank form instead of filling it in.") var print = false
-  @Option(help: "markdown or html (with --print).") var format: Format = .markdown
+  @Option(help: "markdown or html (with --print).") var format: Format?
 
   func run() throws {
+    if format != nil && !print {
+      throw UsageError(
+        "--format chooses how --print prints the blank form", hint: "add --print, or leave --format out")
+    }
     let session = try projectOptions.session(
       options: budget.interpreterOptions(arguments: []), readsOnly: print)
     guard let bridge = session.bridge else {
       Console.writeError("peer: forms need a project; run peer init, or give --project DIR\n")
       throw ExitCode(1)
     }
+    try FormCommand.requireForm(name, in: session)
     do {
       if print {
         let text = try bridge.inTransaction {
@@ -72,6 +79,21 @@ struct FormCommand: ParsableCommand {
   }
 }
 
+extension FormCommand {
+  /// A form the project's scripts declare (and, for an import, one that creates `kind`), or a
+  /// usage error: the name on the command line is wrong.
+  static func requireForm(_ name: String, in session: Session, creating kind: RecordKind? = nil) throws {
+    guard let made = FormSubmission.kind(ofForm: name, in: session) else {
+      throw UsageError.unknown("form", name, among: FormSubmission.formNames(in: session), plural: "forms")
+    }
+    if let kind, made != kind {
+      throw UsageError(
+        "the form \(name) creates \(made.plural), not \(kind.plural)",
+        hint: "use peer import \(made.plural) --form \(name)")
+    }
+  }
+}
+
 /// The questions and answers of one form, on any line reader (the terminal, or the REPL's).
 struct FormConversation {
   let filler: FormFiller
@@ -86,18 +108,9 @@ struct FormConversation {
     while true {
       // Every step may run the form's own functions, which may read records.
       guard let question = try bridge.inTransaction({ try filler.next() }) else {
-        Console.writeLine("\nSummary:")
-        for line in filler.summary() { Console.writeLine("  " + line) }
-        guard let reply = readLine("Save? (yes/no/<) ") else { return abandon() }
-        switch reply.trimmingBlanks.lowercased() {
-        case "yes", "y":
-          let id = try bridge.inTransaction { try filler.save() }
-          Console.writeLine("Saved \(id).")
-          return
-        case "<", "back":
-          filler.back()
-          continue
-        default: return abandon()
+        switch try confirm() {
+        case .saved, .abandoned: return
+        case .changing: continue
         }
       }
       if let s = question.section, s != section { Console.writeLine("\n\(s)") }
@@ -131,6 +144,53 @@ struct FormConversation {
 
   private func abandon() {
     Console.writeLine("\nAbandoned: nothing was saved.")
+  }
+
+  enum Confirmation { case saved, abandoned, changing }
+
+  /// The summary and `Save?`, asked until the answer is one it knows. The answers are kept
+  /// through a mistyped reply and through a save that fails, so nothing typed is lost: the
+  /// coordinator changes an answer by its number (or goes back with <) and saves again.
+  private func confirm() throws -> Confirmation {
+    Console.writeLine("\nSummary:")
+    for (i, line) in filler.summary().enumerated() { Console.writeLine("  \(i + 1). " + line) }
+    Console.writeLine("(yes saves; no abandons; < goes back one question; a number changes that answer)")
+    while true {
+      guard let reply = readLine("Save? (yes/no/<) ") else {
+        abandon()
+        return .abandoned
+      }
+      let word = reply.trimmingBlanks.lowercased()
+      switch word {
+      case "yes", "y":
+        do {
+          let id = try bridge.inTransaction { try filler.save() }
+          Console.writeLine("Saved \(id).")
+          return .saved
+        } catch {
+          let message =
+            if let e = error as? RuntimeError { e.hint.map { "\(e.message); \($0)" } ?? e.message } else {
+              "\(error)"
+            }
+          Console.writeLine("  ! Not saved: \(message)")
+          Console.writeLine("  Your answers are kept: change one by its number, or type yes to try again.")
+        }
+      case "no", "n":
+        abandon()
+        return .abandoned
+      case "<", "back":
+        filler.back()
+        return .changing
+      default:
+        if let n = Int(word) {
+          if filler.change(n) { return .changing }
+          Console.writeLine(
+            "  ! there is no answer \(n): the answers are numbered 1 to \(filler.summary().count)")
+        } else {
+          Console.writeLine("  ! please answer yes, no, < or the number of an answer to change")
+        }
+      }
+    }
   }
 }
 

@@ -39,6 +39,9 @@ struct Peer: ParsableCommand {
     do {
       var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
       try command.run()
+    } catch let usage as UsageError {
+      Console.writeError(usage.description)
+      Console.exitProcess(2)
     } catch {
       let code = exitCode(for: error)
       if code == .validationFailure {

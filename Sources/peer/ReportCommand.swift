@@ -45,15 +45,7 @@ struct ReportCommand: ParsableCommand {
       return
     }
     guard let report = reportNamed(name, in: session) else {
-      var message = "peer: there is no report called \"\(name)\"\n"
-      if let near = closestMatch(to: name, in: reports) {
-        message += "  hint: did you mean \"\(near)\"?\n"
-      } else {
-        message +=
-          "  hint: the reports are " + (reports.isEmpty ? "none yet" : reports.joined(separator: ", ")) + "\n"
-      }
-      Console.writeError(message)
-      throw ExitCode(1)
+      throw UsageError.unknown("report", name, among: reports, plural: "reports")
     }
     let chosen = try chosenFormat()
     let given = try parameterValues(for: report, in: session)
@@ -88,13 +80,21 @@ struct ReportCommand: ParsableCommand {
   func chosenFormat() throws -> ReportFormat {
     if let format {
       guard let f = ReportFormat(rawValue: format.lowercased()) else {
-        Console.writeError(
-          "peer: there is no format \"\(format)\"\n  hint: the formats are table, csv, json, md and html\n")
-        throw ExitCode(1)
+        throw UsageError(
+          "there is no format \"\(format)\"", hint: "the formats are table, csv, json, md and html")
       }
       return f
     }
-    if let out, let f = ReportFormat.from(fileName: out) { return f }
+    if let out {
+      if let f = ReportFormat.from(fileName: out) { return f }
+      // `--out report.pdf` must not quietly hold a table of text.
+      let name = out.split(separator: "/").last.map(String.init) ?? out
+      if name.contains(".") {
+        throw UsageError(
+          "cannot tell a report's format from the name \(out)",
+          hint: "name the file .txt, .csv, .json, .md or .html, or give --format")
+      }
+    }
     return .table
   }
 
@@ -104,8 +104,7 @@ struct ReportCommand: ParsableCommand {
     var values: [String: String] = [:]
     var i = 0
     func fail(_ message: String, _ hint: String) throws -> Never {
-      Console.writeError("peer: \(message)\n  hint: \(hint)\n")
-      throw ExitCode(1)
+      throw UsageError(message, hint: hint)
     }
     let usage =
       report.parameters.isEmpty

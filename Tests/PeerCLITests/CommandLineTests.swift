@@ -53,6 +53,56 @@ struct CommandLineTests {
     }
   }
 
+  /// A wrong word on the command line of a project's command (a kind, a form, options that do
+  /// not go together) exits with 2 and one message with a hint, as argument-parser's own do.
+  @Test func projectCommandMisusesExitWithTwo() throws {
+    let folder = try TemporaryFolder()
+    let p = folder.path("p")
+    #expect(try PeerProcess.run(["init", p]).status == 0)
+    try folder.write("p/scripts/referral.peer", "form referral \"Referral\" {\n  name text required\n}\n")
+    let csv = try folder.write("r.csv", "name\nAma\n")
+    let cases: [([String], String)] = [
+      (
+        ["import", "mothr", csv],
+        "peer: there is no kind of record called \"mothr\"\n  hint: did you mean \"mothers\"?\n"
+      ),
+      (
+        ["export", "babies"],
+        "peer: there is no kind of record called \"babies\"\n  hint: the kinds are volunteers, mothers, matches, visits, endings, services\n"
+      ),
+      (
+        ["import", "mothers", "--map", "name", csv],
+        "peer: --map wants COLUMN=FIELD, not \"name\"\n  hint: as in --map \"Referral Date=referral_date\"\n"
+      ),
+      (
+        ["import", "mothers", "--reject", folder.path("bad.csv"), csv],
+        "peer: --reject names the file for the bad rows of --skip-bad\n  hint: add --skip-bad, or leave --reject out\n"
+      ),
+      (
+        ["import", "mothers", "--form", "referral", "--map", "a=name", csv],
+        "peer: --map cannot be used with --form: the form's questions name the columns\n  hint: name the file's columns after the form's questions\n"
+      ),
+      (
+        ["import", "mothers", "--form", "referal", csv],
+        "peer: there is no form called \"referal\"\n  hint: did you mean \"referral\"?\n"
+      ),
+      (["form", "intake"], "peer: there is no form called \"intake\"\n  hint: the forms are referral\n"),
+      (
+        ["form", "referral", "--format", "html"],
+        "peer: --format chooses how --print prints the blank form\n  hint: add --print, or leave --format out\n"
+      ),
+    ]
+    for (arguments, message) in cases {
+      let result = try PeerProcess.run(arguments + ["--project", p])
+      #expect(result.status == 2, "peer \(arguments.joined(separator: " ")): \(result.stderr)")
+      #expect(result.stderr == message, "peer \(arguments.joined(separator: " "))")
+      #expect(result.stdout.isEmpty)
+    }
+    // Nothing was imported by any of them.
+    let count = try PeerProcess.run(["--project", p], input: "print(len(mothers))")
+    #expect(count.stdout == "0\n")
+  }
+
   @Test func globalOptionsBeforeOrAfterTheSubcommand() throws {
     let folder = try TemporaryFolder()
     let script = try folder.write("a.peer", "print(\"ok\")\n")

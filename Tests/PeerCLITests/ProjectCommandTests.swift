@@ -42,6 +42,78 @@ struct ProjectCommandTests {
     #expect(json.stdout.contains("\"Maria, \\\"Mia\\\"\""))
   }
 
+  /// `peer check` says what loading would say, in the same words: the project's scripts'
+  /// load-time problems (a form's question that depends on a later one), and those of the
+  /// declarations in the files checked (a workflow's status a letter from a standard one),
+  /// without doing any of their work.
+  @Test func checkReportsWhatLoadingWould() throws {
+    let folder = try TemporaryFolder()
+    let p = folder.path("p")
+    #expect(try PeerProcess.run(["init", p]).status == 0)
+    let form = try folder.write(
+      "p/scripts/referral.peer",
+      """
+      form referral "Referral" {
+        interpreter yesno when .language != "English"
+        language    text
+      }
+      """)
+    let job = try folder.write(
+      "job.peer",
+      """
+      print("the job runs")
+      let m = refer({name: "Zed"})
+      workflow support {
+        referred -> waitng
+      }
+      """)
+    let other = try folder.write("other.peer", "print(1)\n")
+    let load = try PeerProcess.run(["run", "--project", p, other])
+    #expect(load.status == 1)
+    #expect(load.stderr.contains("\"interpreter\" depends on \"language\", which is asked later"))
+    // Checking any file of the project reports the load error, once, as loading does.
+    let checkOther = try PeerProcess.run(["check", "--project", p, other])
+    #expect(checkOther.status == 1)
+    #expect(checkOther.stderr == load.stderr)
+    let checkForm = try PeerProcess.run(["check", "--project", p, form])
+    #expect(checkForm.stderr == load.stderr)
+    // With the form fixed, the job's workflow is what `peer run` stops at.
+    try folder.write(
+      "p/scripts/referral.peer", "form referral \"Referral\" {\n  language text\n  interpreter yesno\n}\n")
+    let run = try PeerProcess.run(["run", "--project", p, job])
+    #expect(run.status == 1)
+    #expect(run.stdout == "the job runs\n")
+    #expect(run.stderr.contains("mothers cannot have the status \"waitng\""))
+    #expect(run.stderr.contains("hint: did you mean \"waiting\"?"))
+    let check = try PeerProcess.run(["check", "--project", p, job])
+    #expect(check.status == 1)
+    #expect(check.stderr == run.stderr, "the same words, place, caret and hint")
+    #expect(check.stdout.isEmpty, "check runs no print, and no statement but declarations")
+    // Nothing was kept: the failed run rolled back its referral, and check ran in a
+    // transaction rolled back after.
+    let count = try PeerProcess.run([
+      "run", "--project", p, try folder.write("count.peer", "print(len(mothers))"),
+    ])
+    #expect(count.stdout == "0\n")
+    #expect(try PeerProcess.run(["check", "--project", p, other]).status == 0)
+  }
+
+  /// Without a project, a report's own load-time checks are made too.
+  @Test func checkRunsAReportsLoadTimeChecksWithoutAProject() throws {
+    let folder = try TemporaryFolder()
+    let script = try folder.write(
+      "r.peer",
+      "let xs = [1, 2]\nprint(\"runs\")\nreport r {\n  title \"One\"\n  title \"Two\"\n  table \"T\" = xs | count\n}\n"
+    )
+    let run = try PeerProcess.run(["run", script], directory: folder.url)
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("the report has two titles"))
+    let check = try PeerProcess.run(["check", script], directory: folder.url)
+    #expect(check.status == 1)
+    #expect(check.stderr == run.stderr)
+    #expect(check.stdout.isEmpty)
+  }
+
   /// `peer check` in a project knows the names its scripts define, without running them.
   @Test func checkKnowsTheProjectsOwnNames() throws {
     let folder = try TemporaryFolder()

@@ -57,17 +57,33 @@ struct ReportCommandTests {
   @Test func mistakesAreExplained() throws {
     let (folder, p) = try project()
     defer { withExtendedLifetime(folder) {} }
+    // Mistakes on the command line exit with 2; a report that fails as it runs, with 1.
     let name = try PeerProcess.run(["report", "sen", "--project", p])
-    #expect(name.status == 1)
+    #expect(name.status == 2)
     #expect(name.stderr == "peer: there is no report called \"sen\"\n  hint: did you mean \"seen\"?\n")
     let parameter = try PeerProcess.run(["report", "seen", "--project", p, "--quarter", "1"])
-    #expect(parameter.status == 1)
+    #expect(parameter.status == 2)
     #expect(
       parameter.stderr
         == "peer: the report seen has no parameter \"quarter\"\n  hint: its parameters are --q, --site\n")
     let format = try PeerProcess.run(["report", "seen", "--project", p, "--format", "pdf"])
-    #expect(format.status == 1)
-    #expect(format.stderr.contains("the formats are table, csv, json, md and html"))
+    #expect(format.status == 2)
+    #expect(
+      format.stderr
+        == "peer: there is no format \"pdf\"\n  hint: the formats are table, csv, json, md and html\n")
+    let unknown = try PeerProcess.run(["report", "zzz", "--project", p])
+    #expect(unknown.status == 2)
+    #expect(unknown.stderr == "peer: there is no report called \"zzz\"\n  hint: the reports are seen\n")
+    let stray = try PeerProcess.run(["report", "seen", "--project", p, "Bristol"])
+    #expect(stray.status == 2)
+    #expect(stray.stderr.hasPrefix("peer: unexpected \"Bristol\"\n"))
+    let noValue = try PeerProcess.run(["report", "seen", "--project", p, "--q"])
+    #expect(noValue.status == 2)
+    // A file name whose format is unknown would have held a table of text.
+    let pdf = try PeerProcess.run(["report", "seen", "--project", p, "--out", folder.path("seen.pdf")])
+    #expect(pdf.status == 2)
+    #expect(pdf.stderr.contains("cannot tell a report's format from the name"))
+    #expect(!FileManager.default.fileExists(atPath: folder.path("seen.pdf")))
     let bad = try PeerProcess.run(["report", "seen", "--project", p, "--q", "2026-07-01"])
     #expect(bad.status == 1)
     #expect(

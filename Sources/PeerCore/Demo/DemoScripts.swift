@@ -433,15 +433,6 @@ public enum DemoScripts {
         }
       }
 
-      fn workforce_active(on) {
-        let active = volunteers | where .status == "active"
-        {
-          active: len(active),
-          trained: active | where .trained_on != nil and .trained_on <= on | count,
-          dbs_in_date: active | where workforce_dbs_expiry(it) != nil and workforce_dbs_expiry(it) >= on | count,
-        }
-      }
-
       report workforce(on = today) {
         title "Volunteer workforce on {on}"
         table "Volunteers by status" with total = volunteers | group .status | count as volunteers

@@ -42,7 +42,33 @@ public final class FormFiller {
   public var title: String { form.title }
   public var canGoBack: Bool { !given.isEmpty }
 
-  public func back() { if !given.isEmpty { given.removeLast() } }
+  public func back() {
+    if !given.isEmpty { given.removeLast() }
+    replacing = nil
+  }
+
+  /// Where the answer being changed (`change`) goes back in, so the summary keeps its order.
+  private var replacing: (key: String, index: Int)?
+
+  /// Forgets the answer on line `number` (from 1) of the summary, so that the next question is
+  /// that one again; every other answer is kept. False when there is no such line.
+  public func change(_ number: Int) -> Bool {
+    let lines = summaryEntries()
+    guard number >= 1, number <= lines.count else { return false }
+    let index = lines[number - 1]
+    replacing = (given[index].key, index)
+    given.remove(at: index)
+    return true
+  }
+
+  private func record(_ key: String, _ value: Value?) {
+    if let r = replacing, r.key == key, r.index <= given.count {
+      given.insert((key, value), at: r.index)
+    } else {
+      given.append((key, value))
+    }
+    replacing = nil
+  }
 
   private func value(_ key: String) -> Value?? {
     given.last(where: { $0.key == key }).map { $0.value }
@@ -53,8 +79,13 @@ public final class FormFiller {
   /// The next question to ask, or nil when every question has an answer.
   public func next() throws -> Question? {
     let answers = MapObject()
+    asked = []
     return try next(in: form.fields, answers: answers, context: nil, prefix: "")
   }
+
+  /// The keys of the questions the last `next()` went through (those whose `when` holds): an
+  /// answer to a question no longer asked (its `when` changed) is not shown or kept.
+  private var asked: Set<String> = []
 
   private func next(in fields: [FormField], answers: MapObject, context: MapObject?, prefix: String) throws
     -> Question?
@@ -68,6 +99,7 @@ public final class FormFiller {
     for f in fields {
       if let when = f.when, !(try vm.call(when, [.map(visible())]).isTruthy) { continue }
       let key = prefix + f.name
+      asked.insert(key)
       switch f.kind {
       case .computed:
         answers[f.name] = try vm.call(f.compute!, [.map(visible())])
@@ -116,7 +148,7 @@ public final class FormFiller {
     if text.isEmpty, let d = question.defaultText { text = d }
     if question.key.hasSuffix("#count") {
       guard let n = Int(text), n >= 0, n <= 20 else { return "please give a number from 0 to 20" }
-      given.append((question.key, .int(n)))
+      record(question.key, .int(n))
       return nil
     }
     guard let (field, answers) = try locate(question.key) else { return nil }
@@ -136,7 +168,7 @@ public final class FormFiller {
     }
     do {
       let v = try FormRules.answer(field, raw, answers: answers, vm: vm)
-      given.append((question.key, v))
+      record(question.key, v)
       return nil
     } catch let p as FormRules.Problem {
       return p.message
@@ -185,17 +217,25 @@ public final class FormFiller {
     return .map(m)
   }
 
-  /// "Name: Ann" for every answer given, for the summary before saving.
+  /// The positions in `given` of the answers the summary shows, in its order.
+  private func summaryEntries() -> [Int] {
+    given.indices.filter { !given[$0].key.hasSuffix("#count") && asked.contains(given[$0].key) }
+  }
+
+  /// "Name: Ann" for every question answered (or left empty), for the summary before saving;
+  /// `change(n)` asks the n-th again.
   public func summary() -> [String] {
-    given.compactMap { key, v in
-      guard let v, !key.hasSuffix("#count") else { return nil }
+    summaryEntries().map { i in
+      let (key, v) = given[i]
       let shown: String
-      if case .bool(let b) = v {
+      if case .bool(let b)? = v {
         shown = b ? "yes" : "no"
-      } else if case .list(let l) = v {
+      } else if case .list(let l)? = v {
         shown = l.items.map { FormRules.label(of: $0) }.joined(separator: ", ")
-      } else {
+      } else if let v {
         shown = FormRules.label(of: v)
+      } else {
+        shown = "(no answer)"
       }
       let name = key.split(separator: ".").last.map(String.init) ?? key
       return "\(FormDocument.question(FormField(name: name, kind: .text, place: .null)))"

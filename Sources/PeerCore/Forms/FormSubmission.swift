@@ -12,15 +12,30 @@ public enum FormSubmission {
     /// "referrals.csv:3" (with `column` naming the columns) or "referrals.json: item 3".
     var place: String
     var columns: [String: Int] = [:]
+    /// The row's cells as they were in a CSV file, for a reject file.
+    var cells: [String] = []
+    /// The object as it was in a JSON file, for a reject file.
+    var original: Any?
+  }
+
+  /// The names of the forms the scripts declared, in order.
+  public static func formNames(in session: Session) -> [String] {
+    session.interpreter.globalNames.filter {
+      if case .host(let h)? = session.interpreter.global($0) { return h is Form }
+      return false
+    }.sorted()
+  }
+
+  /// The kind of record the form `name` creates, or nil when there is no such form.
+  public static func kind(ofForm name: String, in session: Session) -> RecordKind? {
+    if case .host(let f as Form)? = session.interpreter.global(name) { return f.kind }
+    return nil
   }
 
   /// The form a script declared, or an error naming the forms there are.
   public static func form(named name: String, in session: Session) throws -> HostObject {
     if case .host(let f as Form)? = session.interpreter.global(name) { return f }
-    let forms = session.interpreter.globalNames.filter {
-      if case .host(let h)? = session.interpreter.global($0) { return h is Form }
-      return false
-    }.sorted()
+    let forms = formNames(in: session)
     throw ImportError(
       problems: [
         "there is no form called \"\(name)\""
@@ -31,13 +46,16 @@ public enum FormSubmission {
   }
 
   /// Imports `path` (CSV with a header row naming the questions, or a JSON list of objects) as
-  /// records through the form `formName`; returns how many were made. Nothing is written when
-  /// any row has a problem.
-  public static func importFile(path: String, formName: String, kind: RecordKind, session: Session) throws
-    -> Int
-  {
+  /// records through the form `formName`. All or nothing: when any row has a problem nothing is
+  /// written (an `ImportError` lists them), unless `skipBad`: then the good rows are saved and
+  /// the bad ones are written, as they were with an `error` column (or key) added, to
+  /// `rejectPath` (default `FILE-rejects.csv`, or `.json`), as the plain import does.
+  public static func importFile(
+    path: String, formName: String, kind: RecordKind, session: Session, skipBad: Bool = false,
+    rejectPath: String? = nil
+  ) throws -> ImportReport {
     guard let form = try form(named: formName, in: session) as? Form, let bridge = session.bridge else {
-      return 0
+      return ImportReport(imported: 0, rejected: 0, problems: [], moreProblems: 0, rejectPath: nil)
     }
     guard form.kind == kind else {
       throw ImportError(
@@ -46,54 +64,120 @@ public enum FormSubmission {
         ])
     }
     let fileName = path.split(separator: "/").last.map(String.init) ?? path
-    let rows =
-      path.lowercased().hasSuffix(".json") ? try jsonRows(path, fileName) : try csvRows(path, fileName)
-    return try bridge.inTransaction {
-      var problems: [String] = []
+    let json = path.lowercased().hasSuffix(".json")
+    let (header, rows) = json ? ([], try jsonRows(path, fileName)) : try csvRows(path, fileName)
+    let rejects = RejectFile(
+      path: skipBad ? (rejectPath ?? defaultRejectPath(path, json: json)) : nil, header: header, json: json)
+    let limit = Importer.problemLimit
+    var problems: [String] = []
+    var moreProblems = 0
+    func note(_ problem: String) {
+      if problems.count < limit { problems.append(problem) } else { moreProblems += 1 }
+    }
+    let imported: Int = try bridge.inTransaction {
       var badRows = 0
-      var accepted: [MapObject] = []
+      var accepted: [(row: Row, answers: MapObject)] = []
       for row in rows {
         let result = try form.validate(row.answers, vm: session.interpreter.vm)
         if result.problems.isEmpty {
-          accepted.append(result.answers)
+          accepted.append((row, result.answers))
           continue
         }
         badRows += 1
+        var reasons: [String] = []
         for p in result.problems {
           let question = String(p.field.prefix { $0 != "[" })
+          reasons.append("\(p.field): \(p.message)")
           if row.columns.isEmpty {
-            problems.append("\(row.place): \(p.field): \(p.message)")
+            note("\(row.place): \(p.field): \(p.message)")
           } else if let column = row.columns[question] {
-            problems.append("\(row.place):\(column): \(p.field): \(p.message)")
+            note("\(row.place):\(column): \(p.field): \(p.message)")
           } else {
-            problems.append("\(row.place): \(p.field) (no such column): \(p.message)")
+            note("\(row.place): \(p.field) (no such column): \(p.message)")
           }
         }
+        try rejects.add(row, reasons.joined(separator: "; "))
       }
-      if badRows > 0 {
-        let limit = Importer.problemLimit
-        var error = ImportError(
-          problems: Array(problems.prefix(limit)), moreProblems: max(0, problems.count - limit))
-        error.problems.append(
-          "nothing was imported: \(badRows) bad row\(badRows == 1 ? "" : "s") (fix \(badRows == 1 ? "it" : "them") and import the file again)"
-        )
-        throw error
+      if badRows > 0 && !skipBad {
+        throw ImportError(problems: problems, moreProblems: moreProblems, badRows: badRows)
       }
-      for answers in accepted {
-        do { _ = try form.save(answers) } catch let e as RuntimeError {
-          throw ImportError(problems: ["\(fileName): a record could not be saved: \(e.message)"])
+      var saved = 0
+      for (row, answers) in accepted {
+        do {
+          _ = try form.save(answers)
+          saved += 1
+        } catch let e as RuntimeError {
+          // The record's own rules refused it (they run before anything is written).
+          let reason = "a record could not be saved: " + (e.hint.map { "\(e.message); \($0)" } ?? e.message)
+          guard skipBad else { throw ImportError(problems: ["\(row.place): \(reason)"]) }
+          note("\(row.place): \(reason)")
+          try rejects.add(row, reason)
         }
       }
-      return accepted.count
+      return saved
+    }
+    try rejects.close()
+    return ImportReport(
+      imported: imported, rejected: rejects.count, problems: problems, moreProblems: moreProblems,
+      rejectPath: rejects.count > 0 ? rejects.path : nil)
+  }
+
+  /// `referrals.csv` → `referrals-rejects.csv` (and `.json` → `-rejects.json`), beside it.
+  static func defaultRejectPath(_ path: String, json: Bool) -> String {
+    guard json else { return Importer.defaultRejectPath(path) }
+    return String(path.dropLast(5)) + "-rejects.json"
+  }
+
+  /// The bad rows of a `--skip-bad` import, as they were in the file with what was wrong added
+  /// (a last `error` column of a CSV file; an `error` key of each JSON object).
+  final class RejectFile {
+    let path: String?
+    let header: [String]
+    let json: Bool
+    private(set) var count = 0
+    private var csv: TextOutput?
+    private var objects: [Any] = []
+
+    init(path: String?, header: [String], json: Bool) {
+      self.path = path
+      self.header = header
+      self.json = json
+    }
+
+    func add(_ row: Row, _ error: String) throws {
+      count += 1
+      if json {
+        var object = row.original as? [String: Any] ?? [:]
+        object["error"] = error
+        objects.append(object)
+        return
+      }
+      guard let path else { return }
+      if csv == nil {
+        let out = try TextOutput.file(path)
+        out.write((header + ["error"]).map(CellFormat.csvCell).joined(separator: ",") + "\n")
+        csv = out
+      }
+      csv?.write((row.cells + [error]).map(CellFormat.csvCell).joined(separator: ",") + "\n")
+    }
+
+    func close() throws {
+      if let csv { try csv.close() }
+      guard json, count > 0, let path else { return }
+      let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
+      guard FileManager.default.createFile(atPath: path, contents: data + Data("\n".utf8)) else {
+        throw ImportError(problems: ["cannot write \(path)"])
+      }
     }
   }
 
-  static func csvRows(_ path: String, _ fileName: String) throws -> [Row] {
+  static func csvRows(_ path: String, _ fileName: String) throws -> (header: [String], rows: [Row]) {
     let scanner = try CSVScanner(path: path)
     guard try scanner.nextRow() else {
       throw ImportError(problems: ["\(fileName) is empty: it needs a header row naming the questions"])
     }
-    let header = scanner.row().map { $0.trimmingSpaces }
+    let rawHeader = scanner.row()
+    let header = rawHeader.map { $0.trimmingSpaces }
     var columns: [String: Int] = [:]
     for (i, name) in header.enumerated() { columns[name] = i + 1 }
     var rows: [Row] = []
@@ -104,9 +188,10 @@ public enum FormSubmission {
       for (i, cell) in cells.enumerated() where i < header.count && !cell.trimmingSpaces.isEmpty {
         answers[header[i]] = .text(CellFormat.unguarded(cell))
       }
-      rows.append(Row(answers: answers, place: "\(fileName):\(scanner.rowLine)", columns: columns))
+      rows.append(
+        Row(answers: answers, place: "\(fileName):\(scanner.rowLine)", columns: columns, cells: cells))
     }
-    return rows
+    return (rawHeader, rows)
   }
 
   static func jsonRows(_ path: String, _ fileName: String) throws -> [Row] {
@@ -124,7 +209,7 @@ public enum FormSubmission {
       guard case .map(let m) = value(item) else {
         throw ImportError(problems: ["\(fileName): item \(i + 1) is not an object of answers"])
       }
-      return Row(answers: m, place: "\(fileName): item \(i + 1)")
+      return Row(answers: m, place: "\(fileName): item \(i + 1)", original: item)
     }
   }
 

@@ -71,16 +71,32 @@ final class Compiler {
     let proto = FunctionProto(name: "<script>", file: source.name)
     state = FunctionState(proto: proto, decl: main, parent: nil, isTopLevel: true)
     // Hoist top-level definitions so functions can call each other in any order.
+    var functions: [String: SourcePosition] = [:]
     for stmt in main.body {
       switch stmt.kind {
-      case .function(let f): _ = globals.define(f.name, mutable: false, user: true)
+      case .function(let f):
+        if let first = functions[f.name] {
+          fail(
+            "the function \"\(f.name)\" is defined twice in this script: at \(first.line):\(first.column) and at \(stmt.position.line):\(stmt.position.column)",
+            at: stmt.position, length: 2,
+            hint: "remove one of them, or give one another name")
+        } else {
+          functions[f.name] = stmt.position
+        }
+        _ = globals.define(f.name, mutable: false, user: true)
       case .declare(let name, let mutable, _): _ = globals.define(name, mutable: mutable, user: true)
       case .record(let name, _): _ = globals.define(name, mutable: false, user: true)
       default: break
       }
     }
+    // A top-level function exists from the script's first line, so it may be called above its
+    // `fn` (it captures nothing: the names it uses are globals).
+    for stmt in main.body {
+      if case .function = stmt.kind { statement(stmt) }
+    }
     var lastValue = false
     for (i, stmt) in main.body.enumerated() {
+      if case .function = stmt.kind { continue }
       if i == main.body.count - 1, case .expression(let e) = stmt.kind {
         let save = state.freeRegister
         let r = exprAnyRegister(e)
@@ -92,6 +108,11 @@ final class Compiler {
       }
     }
     if !lastValue { emit(.retNil, at: SourcePosition(line: source.lines.count, column: 1)) }
+    // Functions were compiled first: report in the order of the source all the same.
+    diagnostics = diagnostics.enumerated().sorted {
+      ($0.element.position.line, $0.element.position.column, $0.offset)
+        < ($1.element.position.line, $1.element.position.column, $1.offset)
+    }.map(\.element)
     return diagnostics.isEmpty ? (proto, lastValue) : nil
   }
 
@@ -714,8 +735,8 @@ final class Compiler {
     case "!=": emit(.ne, Int32(dst), Int32(a), Int32(b), at: pos)
     case "<": emit(.lt, Int32(dst), Int32(a), Int32(b), at: pos)
     case "<=": emit(.le, Int32(dst), Int32(a), Int32(b), at: pos)
-    case ">": emit(.lt, Int32(dst), Int32(b), Int32(a), at: pos)
-    case ">=": emit(.le, Int32(dst), Int32(b), Int32(a), at: pos)
+    case ">": emit(.gt, Int32(dst), Int32(a), Int32(b), at: pos)
+    case ">=": emit(.ge, Int32(dst), Int32(a), Int32(b), at: pos)
     case "in": emit(.inside, Int32(dst), Int32(a), Int32(b), at: pos)
     case "not in":
       emit(.inside, Int32(dst), Int32(a), Int32(b), at: pos)
@@ -755,9 +776,9 @@ final class Compiler {
       let b = exprAnyRegister(right)
       switch op {
       case "<": return [emit(.jumpIfNotLess, Int32(a), Int32(b), at: pos)]
-      case ">": return [emit(.jumpIfNotLess, Int32(b), Int32(a), at: pos)]
+      case ">": return [emit(.jumpIfNotGreater, Int32(a), Int32(b), at: pos)]
       case "<=": return [emit(.jumpIfNotLessEqual, Int32(a), Int32(b), at: pos)]
-      case ">=": return [emit(.jumpIfNotLessEqual, Int32(b), Int32(a), at: pos)]
+      case ">=": return [emit(.jumpIfNotGreaterEqual, Int32(a), Int32(b), at: pos)]
       case "==": return [emit(.jumpIfNotEqual, Int32(a), Int32(b), at: pos)]
       default: return [emit(.jumpIfEqual, Int32(a), Int32(b), at: pos)]
       }

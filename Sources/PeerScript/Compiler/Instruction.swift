@@ -39,7 +39,7 @@ public enum Opcode: UInt8, Sendable {
   case subI  // R[a] = R[b] - c (its own opcode so that errors name "-")
   case neg  // R[a] = -R[b]
   case not  // R[a] = not R[b]
-  case eq, ne, lt, le  // R[a] = R[b] op R[c]
+  case eq, ne, lt, le, gt, ge  // R[a] = R[b] op R[c], operands in the order written
   case inside  // R[a] = R[b] in R[c]
   case range  // R[a] = R[b] .. R[c]  (c + 1 = exclusive flag in a following... see compiler)
   case rangeExclusive
@@ -49,7 +49,7 @@ public enum Opcode: UInt8, Sendable {
   case jumpIfFalse  // if not R[a] { pc += b }
   case jumpIfTrue  // if R[a] { pc += b }
   // fused compare-and-jump: if NOT (R[a] op R[b]) { pc += c }
-  case jumpIfNotLess, jumpIfNotLessEqual, jumpIfNotEqual, jumpIfEqual
+  case jumpIfNotLess, jumpIfNotLessEqual, jumpIfNotGreater, jumpIfNotGreaterEqual, jumpIfNotEqual, jumpIfEqual
   // with a constant: if NOT (R[a] op K[b]) { pc += c }
   case jumpIfNotLessK, jumpIfNotLessEqualK, jumpIfNotGreaterK, jumpIfNotGreaterEqualK
   case jumpIfNotEqualK, jumpIfEqualK

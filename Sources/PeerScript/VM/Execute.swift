@@ -172,9 +172,13 @@ extension VM {
         case .ne:
           base[a] = .bool(base[Int(ins.b)] != base[Int(ins.c)])
         case .lt:
-          base[a] = .bool(try Operations.less(base[Int(ins.b)], base[Int(ins.c)], "<"))
+          base[a] = .bool(try Operations.compare(base[Int(ins.b)], "<", base[Int(ins.c)]))
         case .le:
-          base[a] = .bool(!(try Operations.less(base[Int(ins.c)], base[Int(ins.b)], "<=")))
+          base[a] = .bool(try Operations.compare(base[Int(ins.b)], "<=", base[Int(ins.c)]))
+        case .gt:
+          base[a] = .bool(try Operations.compare(base[Int(ins.b)], ">", base[Int(ins.c)]))
+        case .ge:
+          base[a] = .bool(try Operations.compare(base[Int(ins.b)], ">=", base[Int(ins.c)]))
         case .inside:
           base[a] = .bool(try Operations.contains(base[Int(ins.c)], base[Int(ins.b)]))
         case .range, .rangeExclusive:
@@ -197,13 +201,25 @@ extension VM {
         case .jumpIfNotLess:
           if case .int(let x) = base[a], case .int(let y) = base[Int(ins.b)] {
             if !(x < y) { pc += Int(ins.c) }
-          } else if !(try Operations.less(base[a], base[Int(ins.b)], "<")) {
+          } else if !(try Operations.compare(base[a], "<", base[Int(ins.b)])) {
             pc += Int(ins.c)
           }
         case .jumpIfNotLessEqual:
           if case .int(let x) = base[a], case .int(let y) = base[Int(ins.b)] {
             if !(x <= y) { pc += Int(ins.c) }
-          } else if try Operations.less(base[Int(ins.b)], base[a], "<=") {
+          } else if !(try Operations.compare(base[a], "<=", base[Int(ins.b)])) {
+            pc += Int(ins.c)
+          }
+        case .jumpIfNotGreater:
+          if case .int(let x) = base[a], case .int(let y) = base[Int(ins.b)] {
+            if !(x > y) { pc += Int(ins.c) }
+          } else if !(try Operations.compare(base[a], ">", base[Int(ins.b)])) {
+            pc += Int(ins.c)
+          }
+        case .jumpIfNotGreaterEqual:
+          if case .int(let x) = base[a], case .int(let y) = base[Int(ins.b)] {
+            if !(x >= y) { pc += Int(ins.c) }
+          } else if !(try Operations.compare(base[a], ">=", base[Int(ins.b)])) {
             pc += Int(ins.c)
           }
         case .jumpIfNotEqual:
@@ -221,25 +237,25 @@ extension VM {
         case .jumpIfNotLessK:
           if case .int(let x) = base[a], case .int(let y) = k[Int(ins.b)] {
             if !(x < y) { pc += Int(ins.c) }
-          } else if !(try Operations.less(base[a], k[Int(ins.b)], "<")) {
+          } else if !(try Operations.compare(base[a], "<", k[Int(ins.b)])) {
             pc += Int(ins.c)
           }
         case .jumpIfNotLessEqualK:
           if case .int(let x) = base[a], case .int(let y) = k[Int(ins.b)] {
             if !(x <= y) { pc += Int(ins.c) }
-          } else if try Operations.less(k[Int(ins.b)], base[a], "<=") {
+          } else if !(try Operations.compare(base[a], "<=", k[Int(ins.b)])) {
             pc += Int(ins.c)
           }
         case .jumpIfNotGreaterK:
           if case .int(let x) = base[a], case .int(let y) = k[Int(ins.b)] {
             if !(x > y) { pc += Int(ins.c) }
-          } else if !(try Operations.less(k[Int(ins.b)], base[a], ">")) {
+          } else if !(try Operations.compare(base[a], ">", k[Int(ins.b)])) {
             pc += Int(ins.c)
           }
         case .jumpIfNotGreaterEqualK:
           if case .int(let x) = base[a], case .int(let y) = k[Int(ins.b)] {
             if !(x >= y) { pc += Int(ins.c) }
-          } else if try Operations.less(base[a], k[Int(ins.b)], ">=") {
+          } else if !(try Operations.compare(base[a], ">=", k[Int(ins.b)])) {
             pc += Int(ins.c)
           }
         case .jumpIfNotEqualK:

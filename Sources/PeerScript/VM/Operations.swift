@@ -151,21 +151,29 @@ enum Operations {
     }
   }
 
-  /// a < b, or an error when the two cannot be ordered. nil is not ordered against values
-  /// here (a missing date must not silently count as "before").
-  static func less(_ a: Value, _ b: Value, _ op: String) throws -> Bool {
-    switch (a, b) {
+  /// Whether `left op right` holds, for `<`, `<=`, `>` and `>=`, with the operands in the order
+  /// the script wrote them: an error names the operator and the operands as written
+  /// (`n >= 5` with n nil is "nil >= 5", never "5 <= nil"). nil is not ordered against values
+  /// (a missing date must not silently count as "before").
+  static func compare(_ left: Value, _ op: String, _ right: Value) throws -> Bool {
+    switch (left, right) {
     case (.null, _), (_, .null):
       throw RuntimeError(
-        "cannot compare \(a.typeName) and \(b.typeName): \(a.shortDescription) \(op) \(b.shortDescription)",
+        "cannot compare \(left.typeName) and \(right.typeName): \(left.shortDescription) \(op) \(right.shortDescription)",
         hint: "a value is missing (nil); check for it first: x != nil and x \(op) ...")
     default: break
     }
-    guard let c = Value.compare(a, b) else {
+    guard let c = Value.compare(left, right) else {
       throw RuntimeError(
-        "cannot compare \(a.typeName) and \(b.typeName): \(a.shortDescription) \(op) \(b.shortDescription)")
+        "cannot compare \(left.typeName) and \(right.typeName): \(left.shortDescription) \(op) \(right.shortDescription)"
+      )
     }
-    return c == .less
+    switch op {
+    case "<": return c == .less
+    case "<=": return c != .greater
+    case ">": return c == .greater
+    default: return c != .less
+    }
   }
 
   /// `needle in haystack`.
