@@ -29,7 +29,9 @@ public final class Session {
   /// import must check each new record against.
   public func workflowStatuses(for kind: RecordKind) -> WorkflowStatuses? {
     guard let workflow = bridge?.workflows[kind] else { return nil }
-    return WorkflowStatuses(workflow: workflow.name, names: workflow.statuses)
+    return WorkflowStatuses(
+      workflow: workflow.name, names: workflow.statuses,
+      guarded: Set(workflow.guards.filter { !$0.value.isEmpty }.keys))
   }
 
   /// Compiles and runs a script in one transaction; returns its last expression's value.

@@ -78,12 +78,15 @@ struct BatchCommandTests {
   @Test func errorsAreLoggedAndExitWithOne() throws {
     let folder = try TemporaryFolder()
     let project = try demo(folder)
-    let broken = try folder.write(
-      "broken.peer",
-      "workflow broken {\n  of volunteer\n  applicant -> active\n  every day \"oops\" { task(V-9999, \"x\") }\n}\n"
-    )
+    // A rule that fails, added to the demo's own volunteer workflow (one workflow per kind).
+    let nightly = project + "/scripts/nightly.peer"
+    let original = try String(contentsOfFile: nightly, encoding: .utf8)
+    try original.replacingOccurrences(
+      of: "  of volunteer\n", with: "  of volunteer\n  every day \"oops\" { task(V-9999, \"x\") }\n"
+    ).write(toFile: nightly, atomically: true, encoding: .utf8)
     let run = try PeerProcess.run(
-      ["batch", broken, "--as-of", "2026-11-26"], directory: URL(fileURLWithPath: project))
+      ["batch", "scripts/nightly.peer", "--as-of", "2026-11-26"], directory: URL(fileURLWithPath: project))
+    try original.write(toFile: nightly, atomically: true, encoding: .utf8)
     #expect(run.status == 1)
     let log = try events(run.stdout)
     let error = try #require(log.first { $0["event"] as? String == "error" })

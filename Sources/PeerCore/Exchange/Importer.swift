@@ -131,14 +131,26 @@ struct ColumnPlan {
 public struct WorkflowStatuses: Sendable {
   public var workflow: String
   public var names: [String]
+  /// Statuses with a guard: a plain import cannot run a guard (it runs no script), so a record
+  /// starting in one is refused rather than let in unchecked.
+  public var guarded: Set<String>
 
-  public init(workflow: String, names: [String]) {
+  public init(workflow: String, names: [String], guarded: Set<String> = []) {
     self.workflow = workflow
     self.names = names
+    self.guarded = guarded
   }
 
-  func problem(_ status: String) -> String {
-    "\"\(status)\" is not a status of workflow \(workflow); its statuses are \(names.joined(separator: ", "))"
+  func problem(_ status: String) -> String? {
+    if !names.contains(status) {
+      return
+        "\"\(status)\" is not a status of workflow \(workflow); its statuses are \(names.joined(separator: ", "))"
+    }
+    if guarded.contains(status) {
+      return
+        "\"\(status)\" has a guard in workflow \(workflow), which a plain import cannot check: import through a form (--form NAME), or in a status without a guard"
+    }
+    return nil
   }
 }
 
@@ -155,6 +167,8 @@ struct ImportRun {
   let statuses: WorkflowStatuses?
 
   private let reader: ImportReader
+  /// Endings taken in: each ends its match once the rows are in (Rules.endMatch).
+  private var endings: [StoredRecord] = []
   private var problems: [String] = []
   private var moreProblems = 0
   private var badRows = 0
@@ -278,16 +292,19 @@ struct ImportRun {
             if v != .null { record.fields[spec.name] = v }
           }
           record.extra = extra
+          Rules.completeEnding(&record)
           do {
             try Rules.validate(record, in: reader, isNew: true, workflowChecksStatus: statuses != nil)
           } catch let v as Rules.Violation {
             errors.append((plan.columnOfField[v.field] ?? -1, message(v.error)))
           }
-          if let statuses, let status = record.fields["status"]?.text, !statuses.names.contains(status) {
-            errors.append((plan.columnOfField["status"] ?? -1, statuses.problem(status)))
+          if let statuses, let status = record.fields["status"]?.text, let problem = statuses.problem(status)
+          {
+            errors.append((plan.columnOfField["status"] ?? -1, problem))
           }
         }
         if errors.isEmpty {
+          if kind == .ending { endings.append(record) }
           reader.accept(record)
           if reader.pending.count >= Importer.batchSize { try flush() }
         } else {
@@ -298,6 +315,11 @@ struct ImportRun {
     }
     try flush()
     if let fast, skipBad || badRows == 0 { try fast.insert.finish() }
+    // An imported ending ends its match as end_match does (the workflow's actions do not run
+    // in an import; its statuses are checked as for any imported record).
+    if skipBad || badRows == 0 {
+      for ending in endings { _ = try Rules.endMatch(ofEnding: ending, in: writer) }
+    }
     progress?(rows, scanner.bytesDone, scanner.totalBytes)
     try rejectOutput?.close()
     if !skipBad && badRows > 0 {

@@ -45,6 +45,7 @@ enum Lifecycle {
       }
       let w = try bridge.writer()
       let workflow = bridge.workflows[kind]
+      Rules.completeEnding(&record)
       try Rules.check(record, in: w, isNew: true, workflowChecksStatus: workflow != nil)
       let status = record.fields["status"]?.text
       if let workflow, let status, !workflow.statuses.contains(status) {
@@ -52,12 +53,34 @@ enum Lifecycle {
           "a new \(kind.rawValue) cannot start as \"\(status)\": workflow \(workflow.name) has no such status",
           hint: "its statuses are " + workflow.statuses.joined(separator: ", "))
       }
+      // The first status's guard holds at creation as at any later step (a match's "active"
+      // guard stops match() with a volunteer whose DBS check expired).
+      if let workflow, let status {
+        try workflow.check(bridge.detachedValue(record), from: nil, to: status)
+      }
       record.id = try w.insert(record)
       let value = bridge.value(record)
       if let workflow, let status, case .record(let r) = value {
         try workflow.afterChange(r, from: nil, to: status)
       }
+      if kind == .ending { try endTheMatch(of: record) }
       return value
+    }
+
+    /// Recording an ending ends its match, by whatever path it comes (end_match, a form, a
+    /// script's create): the match's status goes to "ended" and the mother's to "closed", each
+    /// through the workflow like any change of status.
+    func endTheMatch(of ending: StoredRecord) throws {
+      guard case .int(let mid) = ending["match"],
+        case .record(let match) = try bridge.record(code: RecordKind.match.code(for: Int64(mid))),
+        case .string(let status)? = match["status"], status.value == "active"
+      else { return }
+      try update(match, ["status": .text("ended")])
+      if let mother = try bridge.field(of: match, "mother"), case .record(let m) = mother,
+        m["status"]?.textValue != "closed"
+      {
+        try update(m, ["status": .text("closed")])
+      }
     }
 
     func kindArgument(_ args: Arguments, _ i: Int) throws -> RecordKind {
@@ -164,12 +187,8 @@ enum Lifecycle {
       if args.count > 2 { for (k, v) in try args.map(2).entries { fields.entries[k] = v } }
       fields["match"] = .record(match)
       fields["reason"] = args[1]
-      let ending = try create(.ending, fields, defaults: ["date": .date(today())])
-      try update(match, ["status": .text("ended")])
-      if let mother = try bridge.field(of: match, "mother"), case .record(let m) = mother {
-        try update(m, ["status": .text("closed")])
-      }
-      return ending
+      // Creating the ending ends the match and closes the mother's support (endTheMatch).
+      return try create(.ending, fields, defaults: ["date": .date(today())])
     }
 
     for (name, status, doc) in [

@@ -67,8 +67,42 @@ enum Rules {
       {
         throw Violation("match", RuntimeError("\(RecordKind.match.code(for: Int64(mid))) has already ended"))
       }
+      if case .text("planned") = record["reason"], case .bool(false) = record["planned"] {
+        throw Violation(
+          "planned",
+          RuntimeError(
+            "an ending for the reason \"planned\" was planned: planned cannot be no",
+            hint: "give planned: yes (or leave it out), or the reason it really ended"))
+      }
     default: break
     }
+  }
+
+  /// An ending's `planned`, when not given, follows from its reason: "planned" is planned,
+  /// any other reason is not. The same on every path (end_match, forms, imports), so the
+  /// endings report counts each ending once, one way.
+  static func completeEnding(_ record: inout StoredRecord) {
+    guard record.kind == .ending, record["planned"] == .null, case .text(let reason) = record["reason"]
+    else { return }
+    record.fields["planned"] = .bool(reason == "planned")
+  }
+
+  /// What recording an ending means, whatever the path: its match, if still active, ends, and
+  /// the match's mother's support is closed. (A match already ended keeps its status.)
+  static func endMatch(ofEnding ending: StoredRecord, in store: any StoreWriter) throws -> (
+    match: StoredRecord?, mother: StoredRecord?
+  ) {
+    guard case .int(let mid) = ending["match"], var match = try store.get(.match, id: Int64(mid)),
+      case .text("active") = match["status"]
+    else { return (nil, nil) }
+    match.fields["status"] = .text("ended")
+    try store.update(match)
+    guard case .int(let motherID) = match["mother"], var mother = try store.get(.mother, id: Int64(motherID)),
+      mother["status"] != .text("closed")
+    else { return (match, nil) }
+    mother.fields["status"] = .text("closed")
+    try store.update(mother)
+    return (match, mother)
   }
 
   static func checkMatch(_ record: StoredRecord, in store: any StoreReader, isNew: Bool) throws {

@@ -86,6 +86,14 @@ public final class RecordBridge: RecordHost {
       refresh(r, from: stored)
       return .record(r)
     }
+    let r = detachedValue(stored)
+    loaded[stored.kind, default: [:]][stored.id] = r
+    return .record(r)
+  }
+
+  /// A record value not kept among the loaded ones: a record about to be created, shown to its
+  /// workflow's guards before it is written.
+  func detachedValue(_ stored: StoredRecord) -> RecordObject {
     let type = types[stored.kind]!
     var values = ContiguousArray<Value>()
     values.reserveCapacity(type.fields.count)
@@ -94,9 +102,7 @@ public final class RecordBridge: RecordHost {
     let extra = MapObject()
     for (k, v) in stored.extra.sorted(by: { $0.key < $1.key }) { extra[k] = FieldConversion.value(v) }
     values.append(.map(extra))
-    let r = RecordObject(type: type, values: values)
-    loaded[stored.kind, default: [:]][stored.id] = r
-    return .record(r)
+    return RecordObject(type: type, values: values)
   }
 
   /// The columns `value(row:)` reads: the id, each core field, the own fields.
@@ -187,12 +193,12 @@ public final class RecordBridge: RecordHost {
     guard let kind = kind(of: record) else { return nil }
     // A plain core field reads its own slot (the common case, so answered first).
     if case .some(.none) = coreFields[kind]?[name] { return nil }
-    guard let id = id(of: record) else { return nil }
-    // References read as the record they name.
+    // References read as the record they name (a record not yet stored too: its guards).
     if let spec = kind.field(name), case .reference(let target) = spec.type {
       guard case .int(let ref) = record.values[kind.fields.firstIndex(of: spec)! + 1] else { return .null }
       return try self.record(target, Int64(ref))
     }
+    guard let id = id(of: record) else { return nil }
     if let v = try Relations.value(of: name, kind: kind, id: id, record: record, bridge: self) { return v }
     if name == Self.extraSlot { return nil }
     // A project's own field: nil on a record that has not got it, unless the name is so close

@@ -13,6 +13,8 @@ final class Workflow: HostObject {
   }
 
   let name: String
+  /// Where it was declared (file:line:col): two workflows for one kind are an error naming both.
+  var declaredAt = ""
   let kind: RecordKind
   /// In the order the declaration first names them.
   private(set) var statuses: [String] = []
@@ -180,7 +182,9 @@ final class Workflow: HostObject {
   }
 
   private func describe(_ record: RecordObject) -> String {
-    let code = record.values[0].textValue ?? kind.rawValue
+    var code = record.values[0].textValue ?? kind.rawValue
+    // A record being created has no id yet: its guards see it as "a new mother".
+    if code == kind.code(for: 0) { code = "a new \(kind.rawValue)" }
     if let i = record.type.fields.firstIndex(of: "name"), let n = record.values[i].textValue {
       return "\(n) (\(code))"
     }

@@ -10,7 +10,23 @@ enum Workflows {
     interpreter.define("|declare_workflow", arity: 1...1, doc: "") { [unowned interpreter] args in
       try DeclaredNames.check(args[0], in: interpreter)
       let workflow = try Workflow.declared(args[0], interpreter: interpreter, bridge: bridge)
-      // A later declaration for the same kind replaces the earlier one (the script was reloaded).
+      let file = args.vm.currentFile ?? "?"
+      if case .map(let m) = args[0], case .int(let line)? = m["line"], case .int(let column)? = m["column"] {
+        workflow.declaredAt = "\(file):\(line):\(column)"
+      }
+      // The same workflow declared again by the same file replaces it (the file was loaded
+      // again, in the REPL); any other workflow for the same kind is an error, so the REPL and
+      // `peer batch` can never run different rules depending on which file loaded last.
+      if let earlier = bridge.workflows[workflow.kind],
+        earlier.name != workflow.name || !earlier.declaredAt.hasPrefix(file + ":")
+      {
+        throw RuntimeError.declaration(
+          "workflow \(workflow.name) is a second workflow for \(workflow.kind.plural): workflow \(earlier.name) at \(earlier.declaredAt) already gives their steps",
+          at: args[0],
+          hint:
+            "a kind of record has one workflow: merge the two into one, or declare this one for another kind (of match, of volunteer)"
+        )
+      }
       bridge.workflows[workflow.kind] = workflow
       return .host(workflow)
     }

@@ -245,6 +245,10 @@ public final class VM {
   // MARK: - Errors
 
   /// Adds the place and the script-level stack trace to an error raised at `pc` in the top frame.
+  /// The file of the script running now: where a host's built-in was called from (a workflow
+  /// remembers where it was declared).
+  public var currentFile: String? { frameCount > 0 ? frames[frameCount - 1].closure.proto.file : nil }
+
   func locate(_ error: inout RuntimeError, pc: Int) {
     // A host that names the place itself (`RuntimeError.declaration`) keeps it; the file is
     // the running script's.

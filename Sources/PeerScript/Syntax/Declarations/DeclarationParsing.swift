@@ -125,6 +125,9 @@ extension Parser {
     let pairs: [(String, Expr)] = [
       ("keyword", literal(.text(decl.keyword), at)),
       ("name", literal(.text(decl.name), at)),
+      // Where the declaration starts, so a host can point at the whole declaration.
+      ("line", literal(.int(at.line), at)),
+      ("column", literal(.int(at.column), at)),
       ("title", decl.title ?? literal(.null, at)),
       ("parameters", Expr(.list(decl.parameters.map { literal(.text($0), at) }), at)),
       (
