@@ -105,6 +105,17 @@ struct Batch: ParsableCommand {
       fail(Console.render(error, color: false))
       end(RuleSummary())
     }
+    // Task and flag events are logged once the run's fate is known, each saying whether it
+    // was kept: a dry or failed run's items get no id (their numbers are given again later).
+    var items: [(event: String, fields: [String: FieldValue])] = []
+    func logItems(kept: Bool) {
+      for var item in items {
+        if !kept { item.fields["id"] = nil }
+        item.fields["kept"] = .bool(kept)
+        log.event(item.event, item.fields)
+      }
+      items = []
+    }
     do {
       let summary = try session.runRules(
         on: day, dryRun: dryRun, job: { try session.interpreter.run(source, file: file) },
@@ -116,14 +127,17 @@ struct Batch: ParsableCommand {
               "title": .text(item.title), "due": .text(CivilDate(days: item.due).iso),
             ]
             if case .resolved = event { fields["kind"] = .text(item.kind.rawValue) }
-            log.event(
-              { if case .resolved = event { return "resolved" } else { return item.kind.rawValue } }(), fields
-            )
+            items.append(
+              (
+                { if case .resolved = event { return "resolved" } else { return item.kind.rawValue } }(),
+                fields
+              ))
           case .failed(let rule, let message):
             errors += 1
             log.event("error", ["rule": .text(rule), "message": .text(message)])
           }
         })
+      logItems(kept: !dryRun)
       // Records in a status a workflow no longer has: reported, never changed.
       for s in try session.strayStatuses() {
         log.event(
@@ -131,6 +145,7 @@ struct Batch: ParsableCommand {
       }
       end(summary)
     } catch {
+      logItems(kept: false)
       // A failing rule was logged by its event; anything else (the job file) is logged here.
       if errors == 0 { fail(Console.render(error, color: false)) }
       end(RuleSummary())

@@ -75,6 +75,24 @@ struct BatchCommandTests {
     #expect(waiting(earlier) != waiting(real))
   }
 
+  /// A job that runs the rules itself logs what they made; a dry run's items say they were
+  /// not kept and carry no id (the numbers are given again by the next real run).
+  @Test func theLogSaysWhatWasKept() throws {
+    let folder = try TemporaryFolder()
+    let project = try demo(folder)
+    let job = try folder.write("job.peer", "let done_today = run_rules()\nprint(done_today.tasks)\n")
+    let dry = try events(
+      try PeerProcess.run(
+        ["batch", job, "--as-of", "2026-11-26", "--dry-run"], directory: URL(fileURLWithPath: project)
+      ).stdout)
+    let made = dry.filter { $0["event"] as? String == "task" }
+    #expect(!made.isEmpty, "a job's own run_rules() logs its tasks")
+    #expect(made.allSatisfy { $0["id"] == nil && $0["kept"] as? Bool == false })
+    let real = try events(try batch(project, ["--as-of", "2026-11-26"]).stdout)
+    let kept = real.filter { $0["event"] as? String == "task" }
+    #expect(!kept.isEmpty && kept.allSatisfy { $0["id"] is Int && $0["kept"] as? Bool == true })
+  }
+
   @Test func errorsAreLoggedAndExitWithOne() throws {
     let folder = try TemporaryFolder()
     let project = try demo(folder)

@@ -15,6 +15,9 @@ public final class RecordBridge: RecordHost {
   var workflows: [RecordKind: Workflow] = [:]
   /// The daily rules' run in progress, which `task` and `flag` add to.
   var ruleRun: RuleRun?
+  /// Where the events of rules run now go: `peer batch`'s log, also for a job's own
+  /// `run_rules()`.
+  var ruleReport: ((RuleEvent) -> Void)?
   private var kindsByType: [ObjectIdentifier: RecordKind] = [:]
   /// Each kind's core fields, with the kind a reference names (nil for a plain field): read on
   /// every field access, so kept here rather than rebuilt from `RecordKind.fields`.

@@ -48,9 +48,12 @@ final class RuleRun {
     self.report = report
   }
 
+  /// A run as of day D sees only the items that existed on D: replaying an earlier day
+  /// (`--as-of`) never closes, counts or changes an item made on a later day.
   func start(_ rule: ScheduledRule) throws {
     self.rule = rule.name
-    open = Dictionary(grouping: try store.openItems(rule: rule.name), by: \.record)
+    open = Dictionary(
+      grouping: try store.openItems(rule: rule.name).filter { $0.createdOn <= day }, by: \.record)
     seen = []
   }
 
@@ -74,10 +77,12 @@ final class RuleRun {
     report(.created(item))
   }
 
-  /// Closes the current rule's open items it did not find again.
+  /// Closes the current rule's open tasks it did not find again. A flag is a concern (a
+  /// safeguarding worry, no contact for weeks): only a person closes it, with `done`, never a
+  /// rule whose window moved on.
   func finish() throws {
     for items in open.values {
-      for var item in items where !seen.contains(item.id) {
+      for var item in items where !seen.contains(item.id) && item.kind == .task {
         try store.close(id: item.id, on: day, how: "resolved")
         item.closedOn = day
         item.closedHow = "resolved"

@@ -79,7 +79,9 @@ enum Workflows {
       "run_rules", arity: 0...0,
       doc: "run_rules() - runs every workflow's daily rules for today; returns what they did"
     ) { _ in
-      let summary = try runRules(bridge: bridge, interpreter: interpreter, day: today()) { _ in }
+      let summary = try runRules(bridge: bridge, interpreter: interpreter, day: today()) { event in
+        bridge.ruleReport?(event)
+      }
       let m = MapObject()
       m["tasks"] = .int(summary.tasks)
       m["flags"] = .int(summary.flags)
@@ -183,6 +185,8 @@ extension Session {
   ) throws -> RuleSummary {
     guard let bridge else { throw RuntimeError("the daily rules need a project") }
     var summary = RuleSummary()
+    bridge.ruleReport = report
+    defer { bridge.ruleReport = nil }
     do {
       try bridge.inTransaction {
         try job?()
