@@ -172,6 +172,8 @@ public enum DemoScripts {
         let x = match(m, create("volunteer", {name: "Vera", status: "active"}))
         let e = ending.submit({match: x.id, date: today, reason: "planned", planned: "yes", final_visit: "yes", feedback: "5"})
         assert(e.match == x and e.feedback == 5 and e.final_visit, "saved with its answers")
+        # Recording the ending ends the match and closes her support, as end_match does.
+        assert(x.status == "ended" and m.status == "closed", "the match is {x.status}, her support {m.status}")
       }
 
       test "a feedback score outside 1 to 5 is refused" {
