@@ -8,6 +8,9 @@ public final class Session {
   public let bridge: RecordBridge?
   /// Whether scripts may write files now (`save`), and where: the one file rule.
   public let files = ScriptFiles()
+  /// The steps a project script may take while it loads, when no step budget is set: an
+  /// endless loop at the top of a `scripts/*.peer` file would otherwise hang every command.
+  public var startupSteps = Budgets.unattendedSteps
 
   /// A session on a store, or on the language alone when `store` is nil.
   public init(store: RecordStore?, options: InterpreterOptions) {
@@ -52,7 +55,9 @@ public final class Session {
   public func loadScripts(of project: Project, except skipped: (String) -> Bool = { _ in false }) throws {
     for path in project.scripts() where !skipped(path) {
       try files.refusing("scripts write no files while they load at start-up") {
-        try run(try FileSystem.read(path), file: path)
+        try interpreter.vm.withStepAllowance(startupSteps) {
+          try run(try FileSystem.read(path), file: path)
+        }
       }
     }
   }

@@ -5,7 +5,10 @@ import PeerScript
 /// Accepted before or after the subcommand name (see `Peer.hoistingGlobalOptions`).
 struct BudgetOptions: ParsableArguments {
   @Option(
-    name: .customLong("max-steps"), help: ArgumentHelp("Stop a script after N VM steps.", valueName: "N"))
+    name: .customLong("max-steps"),
+    help: ArgumentHelp(
+      "Stop a script after N VM steps (default: none at a terminal; 50 billion for batch jobs, piped input and scripts loading at start-up).",
+      valueName: "N"))
   var maxSteps: Int?
 
   @Option(name: .customLong("max-depth"), help: ArgumentHelp("Maximum call depth.", valueName: "N"))
@@ -23,8 +26,9 @@ struct BudgetOptions: ParsableArguments {
     if let maxSteps, maxSteps <= 0 {
       throw ValidationError("--max-steps must be a positive number, not \(maxSteps).")
     }
-    if let maxDepth, maxDepth <= 0 {
-      throw ValidationError("--max-depth must be a positive number, not \(maxDepth).")
+    if let maxDepth, maxDepth <= 0 || maxDepth > Budgets.largestDepth {
+      throw ValidationError(
+        "--max-depth must be a number from 1 to \(Budgets.largestDepth), not \(maxDepth).")
     }
     if let maxMemory, maxMemory <= 0 {
       throw ValidationError("--max-memory must be a positive number of megabytes, not \(maxMemory).")
@@ -36,9 +40,17 @@ struct BudgetOptions: ParsableArguments {
   }
 
   /// Interpreter options for these budgets, with `print` going to our buffered stdout.
-  func interpreterOptions(arguments: [String] = []) -> InterpreterOptions {
+  /// `unattended`: nobody can press Ctrl-C (a batch job, or input that is not a terminal), so
+  /// a step budget applies unless one is given.
+  func interpreterOptions(arguments: [String] = [], unattended: Bool = !Console.stdinIsTerminal)
+    -> InterpreterOptions
+  {
     var options = InterpreterOptions()
-    if let maxSteps { options.maxSteps = maxSteps }
+    if let maxSteps {
+      options.maxSteps = maxSteps
+    } else if unattended {
+      options.maxSteps = Budgets.unattendedSteps
+    }
     if let maxDepth { options.maxDepth = maxDepth }
     if let maxMemory {
       options.maxMemoryBytes =

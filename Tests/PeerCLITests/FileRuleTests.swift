@@ -201,4 +201,13 @@ struct FileRuleTests {
     #expect(result.stdout.contains("cannot make the batch lock"), "\(result.stdout)")
     #expect(!result.stdout.contains("another peer batch is running"))
   }
+
+  /// A budget too large to reserve is a command-line mistake, not a trap.
+  @Test func aHugeDepthIsAMistakeOnTheCommandLine() throws {
+    let folder = try TemporaryFolder()
+    let script = try folder.write("a.peer", "print(1)\n")
+    let result = try PeerProcess.run(["run", "--max-depth", "9223372036854775807", script])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("--max-depth must be a number from 1 to 1000000"), "\(result.stderr)")
+  }
 }

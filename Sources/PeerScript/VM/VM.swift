@@ -14,6 +14,13 @@ public struct Budgets: Sendable {
   public var maxDepth: Int
   public var maxMemoryBytes: Int
 
+  /// The step budget of a run nobody watches (a batch job, piped input, scripts loading at
+  /// start-up) when none is given: about a minute of a release build's work, far beyond what the
+  /// demo's reports and nightly rules take at scale 30, so only an endless loop reaches it.
+  public static let unattendedSteps = 50_000_000_000
+  /// The deepest call depth that may be asked for: each level reserves a frame up front.
+  public static let largestDepth = 1_000_000
+
   public init(maxSteps: Int? = nil, maxDepth: Int = 10_000, maxMemoryBytes: Int = 4 << 30) {
     self.maxSteps = maxSteps
     self.maxDepth = maxDepth
@@ -198,6 +205,17 @@ public final class VM {
   }
 
   // MARK: - Budgets
+
+  /// Runs `body` with at most `steps` more steps when no step budget is set (a script loading
+  /// at start-up: an endless loop there would otherwise hang every command), then puts the
+  /// budget back. A budget already set stays as it is.
+  public func withStepAllowance<T>(_ steps: Int, _ body: () throws -> T) rethrows -> T {
+    guard budgets.maxSteps == nil else { return try body() }
+    let (limit, overflow) = stepsUsed.addingReportingOverflow(steps)
+    budgets.maxSteps = overflow ? Int.max : limit
+    defer { budgets.maxSteps = nil }
+    return try body()
+  }
 
   func checkBudgets() throws {
     if interruptRequested != 0 {
