@@ -8,7 +8,9 @@ struct BudgetOptions: ParsableArguments {
     name: .customLong("max-steps"), help: ArgumentHelp("Stop a script after N VM steps.", valueName: "N"))
   var maxSteps: Int?
 
-  @Option(name: .customLong("max-depth"), help: ArgumentHelp("Maximum call depth.", valueName: "N"))
+  @Option(
+    name: .customLong("max-depth"),
+    help: ArgumentHelp("Maximum call depth (10000 by default, at most 1000000).", valueName: "N"))
   var maxDepth: Int?
 
   @Option(name: .customLong("max-memory"), help: ArgumentHelp("Memory budget in megabytes.", valueName: "MB"))
@@ -23,8 +25,9 @@ struct BudgetOptions: ParsableArguments {
     if let maxSteps, maxSteps <= 0 {
       throw ValidationError("--max-steps must be a positive number, not \(maxSteps).")
     }
-    if let maxDepth, maxDepth <= 0 {
-      throw ValidationError("--max-depth must be a positive number, not \(maxDepth).")
+    if let maxDepth, maxDepth <= 0 || maxDepth > Budgets.depthLimit {
+      throw ValidationError(
+        "--max-depth must be a positive number up to \(Budgets.depthLimit), not \(maxDepth).")
     }
     if let maxMemory, maxMemory <= 0 {
       throw ValidationError("--max-memory must be a positive number of megabytes, not \(maxMemory).")

@@ -116,6 +116,22 @@ struct CommandLineTests {
     }
   }
 
+  @Test func hugeBudgetsAreCommandLineErrorsOrHold() throws {
+    let folder = try TemporaryFolder()
+    let script = try folder.write("a.peer", "print(\"ok\")\n")
+    let refused = try PeerProcess.run(["run", "--max-depth", "9223372036854775807", script])
+    #expect(refused.status == 2, "stderr: \(refused.stderr)")
+    #expect(refused.stderr.contains("--max-depth must be a positive number up to 1000000"))
+    for arguments in [
+      ["--max-steps", "9223372036854775807"], ["--max-memory", "9223372036854775807"],
+      ["--max-depth", "1000000"],
+    ] {
+      let result = try PeerProcess.run(["run"] + arguments + [script])
+      #expect(result.status == 0, "peer run \(arguments.joined(separator: " ")): \(result.stderr)")
+      #expect(result.stdout == "ok\n")
+    }
+  }
+
   @Test func versionAndHelp() throws {
     let version = try PeerProcess.run(["--version"])
     #expect(version.status == 0)

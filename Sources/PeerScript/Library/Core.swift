@@ -73,8 +73,11 @@ extension Library {
       let step = args.count == 3 ? try args.int(2) : 1
       if step == 0 { throw RuntimeError("range step cannot be 0") }
       if step == 1 { return hi > lo ? .range(RangeObject(lower: .int(lo), upper: .int(hi - 1))) : .list([]) }
-      let n = max(0, (hi - lo + step + (step > 0 ? -1 : 1)) / step)
-      try args.vm.checkMemory(adding: n * 16)
+      let n = max(0, (Int128(hi) - Int128(lo) + Int128(step) + (step > 0 ? -1 : 1)) / Int128(step))
+      guard n < 100_000_000 else {
+        throw RuntimeError("range(\(lo), \(hi), \(step)) is too long to make into a list (\(n) items)")
+      }
+      try args.vm.checkMemory(adding: Int(n) * 16)
       return .list(ListObject(ContiguousArray(stride(from: lo, to: hi, by: step).map { Value.int($0) })))
     }
     define("call", 1...Int.max, "call(f, a, b, ...) - call the function f with the arguments") { args in

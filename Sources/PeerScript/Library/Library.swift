@@ -46,7 +46,8 @@ public final class Library {
       switch (r.lower, r.upper) {
       case (.int(let lo), .int(let hi)):
         guard hi >= lo else { return [] }
-        guard hi - lo < 100_000_000 else {
+        let (span, o) = hi.subtractingReportingOverflow(lo)
+        guard !o, span < 100_000_000 else {
           throw RuntimeError("the range \(lo)..\(hi) is too long to make into a list")
         }
         return ContiguousArray((lo...hi).map { Value.int($0) })

@@ -781,14 +781,13 @@ public struct Parser {
   mutating func durationSuffix(_ number: Expr) throws -> Expr {
     if case .identifier(let unit) = token.kind, let code = Parser.durationUnits[unit], !token.afterNewline {
       let t = advance()
-      if case .literal(.int(let n)) = number.kind, let n32 = Int32(exactly: n) {
-        let d: Duration
-        switch code {
-        case 0: d = Duration(days: n32)
-        case 1: d = Duration(days: n32 &* 7)
-        case 2: d = Duration(months: n32)
-        default: d = Duration(months: n32 &* 12)
+      if case .literal(.int(let n)) = number.kind {
+        let (count, o) = n.multipliedReportingOverflow(by: code == 1 ? 7 : code == 3 ? 12 : 1)
+        guard !o, let n32 = Int32(exactly: count) else {
+          throw error(
+            "\(n) \(unit) is too long for a duration (it holds up to 2147483647 days or months)", at: t)
         }
+        let d = code < 2 ? Duration(days: n32) : Duration(months: n32)
         return Expr(
           .literal(.duration(d)), number.position,
           length: t.position.column + t.length - number.position.column)

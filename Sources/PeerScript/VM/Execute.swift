@@ -272,16 +272,21 @@ extension VM {
           }
 
         case .forPrep:
+          var empty = false
           if ins.c != 0 {  // `..<`: the limit itself is excluded
             switch base[a + 1] {
-            case .int(let n) where n > Int.min: base[a + 1] = .int(n - 1)
+            case .int(let n): if n == Int.min { empty = true } else { base[a + 1] = .int(n - 1) }
             case .date(let d): base[a + 1] = .date(d - 1)
             default: break
             }
           }
           switch (base[a], base[a + 1]) {
           case (.int(let start), .int(let limit)):
-            if start > limit { pc += Int(ins.b) } else { Peek.store(base + a + 2, .int(start), tags) }
+            if empty || start > limit {
+              pc += Int(ins.b)
+            } else {
+              Peek.store(base + a + 2, .int(start), tags)
+            }
           case (.date(let start), .date(let limit)):
             if start > limit { pc += Int(ins.b) } else { base[a + 2] = .date(start) }
           case (let lo, let hi):

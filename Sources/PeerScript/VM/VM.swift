@@ -14,6 +14,10 @@ public struct Budgets: Sendable {
   public var maxDepth: Int
   public var maxMemoryBytes: Int
 
+  /// The deepest a script may nest calls whatever `--max-depth` asks (the frame stack is
+  /// reserved up front).
+  public static let depthLimit = 1_000_000
+
   public init(maxSteps: Int? = nil, maxDepth: Int = 10_000, maxMemoryBytes: Int = 4 << 30) {
     self.maxSteps = maxSteps
     self.maxDepth = maxDepth
@@ -55,7 +59,7 @@ public final class VM {
     self.globals = globals
     self.budgets = budgets
     self.output = output
-    frameCapacity = max(16, budgets.maxDepth + 2)
+    frameCapacity = max(16, min(budgets.maxDepth, Budgets.depthLimit) + 2)
     // Reserved, not touched: pages are committed as the stack grows.
     stackCapacity = min(1 << 24, max(1 << 16, frameCapacity * 64))
     stack = .allocate(capacity: stackCapacity)
@@ -80,7 +84,7 @@ public final class VM {
 
   func depthError() -> RuntimeError {
     var e = RuntimeError(
-      "too much recursion: more than \(budgets.maxDepth) calls deep",
+      "too much recursion: more than \(min(budgets.maxDepth, Budgets.depthLimit)) calls deep",
       hint:
         "a function probably calls itself without end; raise the limit with --max-depth if the depth is real")
     e.isFatal = true

@@ -86,7 +86,7 @@ func formatFloat(_ d: Double) -> String {
 
 func formatDuration(_ d: Duration) -> String {
   var parts: [String] = []
-  func unit(_ n: Int32, _ one: String) -> String { "\(n) \(one)\(abs(n) == 1 ? "" : "s")" }
+  func unit(_ n: Int32, _ one: String) -> String { "\(n) \(one)\(n == 1 || n == -1 ? "" : "s")" }
   if d.months != 0 {
     if d.months % 12 == 0 {
       parts.append(unit(d.months / 12, "year"))
