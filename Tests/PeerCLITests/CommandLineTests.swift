@@ -132,6 +132,20 @@ struct CommandLineTests {
     }
   }
 
+  @Test func checkStopsOnDeeplyNestedSource() throws {
+    let folder = try TemporaryFolder()
+    let sum = try folder.write(
+      "sum.peer", "print(" + Array(repeating: "1", count: 20_000).joined(separator: "+") + ")\n")
+    let brackets = try folder.write(
+      "brackets.peer",
+      "print(" + String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000) + ")\n")
+    for file in [sum, brackets] {
+      let result = try PeerProcess.run(["check", file])
+      #expect(result.status == 1, "stderr: \(result.stderr)")
+      #expect(result.stderr.contains("nested too deeply"), "stderr: \(result.stderr)")
+    }
+  }
+
   @Test func versionAndHelp() throws {
     let version = try PeerProcess.run(["--version"])
     #expect(version.status == 0)

@@ -168,9 +168,9 @@ extension VM {
         case .not:
           Peek.store(base + a, .bool(!base[Int(ins.b)].isTruthy), tags)
         case .eq:
-          base[a] = .bool(base[Int(ins.b)] == base[Int(ins.c)])
+          base[a] = .bool(try Operations.equal(base[Int(ins.b)], base[Int(ins.c)]))
         case .ne:
-          base[a] = .bool(base[Int(ins.b)] != base[Int(ins.c)])
+          base[a] = .bool(!(try Operations.equal(base[Int(ins.b)], base[Int(ins.c)])))
         case .lt:
           base[a] = .bool(try Operations.compare(base[Int(ins.b)], "<", base[Int(ins.c)]))
         case .le:
@@ -225,13 +225,13 @@ extension VM {
         case .jumpIfNotEqual:
           if case .int(let x) = base[a], case .int(let y) = base[Int(ins.b)] {
             if x != y { pc += Int(ins.c) }
-          } else if base[a] != base[Int(ins.b)] {
+          } else if !(try Operations.equal(base[a], base[Int(ins.b)])) {
             pc += Int(ins.c)
           }
         case .jumpIfEqual:
           if case .int(let x) = base[a], case .int(let y) = base[Int(ins.b)] {
             if x == y { pc += Int(ins.c) }
-          } else if base[a] == base[Int(ins.b)] {
+          } else if try Operations.equal(base[a], base[Int(ins.b)]) {
             pc += Int(ins.c)
           }
         case .jumpIfNotLessK:
@@ -261,13 +261,13 @@ extension VM {
         case .jumpIfNotEqualK:
           if case .int(let x) = base[a], case .int(let y) = k[Int(ins.b)] {
             if x != y { pc += Int(ins.c) }
-          } else if base[a] != k[Int(ins.b)] {
+          } else if !(try Operations.equal(base[a], k[Int(ins.b)])) {
             pc += Int(ins.c)
           }
         case .jumpIfEqualK:
           if case .int(let x) = base[a], case .int(let y) = k[Int(ins.b)] {
             if x == y { pc += Int(ins.c) }
-          } else if base[a] == k[Int(ins.b)] {
+          } else if try Operations.equal(base[a], k[Int(ins.b)]) {
             pc += Int(ins.c)
           }
 

@@ -32,6 +32,17 @@ enum Operations {
     )
   }
 
+  /// `a == b` for the script's `==` and `!=`: values nested too deep to compare (a list that
+  /// holds itself) are an error, not a crash.
+  static func equal(_ a: Value, _ b: Value) throws -> Bool {
+    guard let e = Value.equal(a, b, depth: 0) else {
+      throw RuntimeError(
+        "cannot compare \(a.typeName) and \(b.typeName): they are nested more than \(maxCompareDepth) deep (a list that holds itself?)"
+      )
+    }
+    return e
+  }
+
   static func add(_ a: Value, _ b: Value) throws -> Value {
     switch (a, b) {
     case (.int(let x), .int(let y)):

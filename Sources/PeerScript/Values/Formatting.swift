@@ -23,7 +23,12 @@ extension Value: CustomStringConvertible {
     case .duration(let d): return formatDuration(d)
     case .string(let s): return quoted ? quote(s.value) : s.value
     case .list(let l):
-      return "[" + l.items.map { $0.format(quoted: true, depth: depth + 1) }.joined(separator: ", ") + "]"
+      // A list that holds itself shows as [...] where it comes round again.
+      return "["
+        + l.items.map {
+          if case .list(let inner) = $0, inner === l { return "[...]" }
+          return $0.format(quoted: true, depth: depth + 1)
+        }.joined(separator: ", ") + "]"
     case .map(let m):
       if m.entries.isEmpty { return "{}" }
       return "{"

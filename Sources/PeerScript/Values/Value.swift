@@ -114,6 +114,24 @@ public final class StringObject {
 public final class ListObject {
   public var items: ContiguousArray<Value>
   public init(_ items: ContiguousArray<Value> = []) { self.items = items }
+
+  /// Releasing a list nested thousands deep would recurse once per level on the native stack:
+  /// the lists only this one holds are taken out onto a work list and emptied one at a time.
+  deinit {
+    var work = ContiguousArray<ListObject>()
+    ListObject.detachLists(&items, into: &work)
+    while let l = work.popLast() { ListObject.detachLists(&l.items, into: &work) }
+  }
+
+  private static func detachLists(
+    _ items: inout ContiguousArray<Value>, into work: inout ContiguousArray<ListObject>
+  ) {
+    for i in items.indices {
+      guard case .list(var l) = items[i] else { continue }
+      items[i] = .null
+      if isKnownUniquelyReferenced(&l) { work.append(l) }
+    }
+  }
 }
 
 /// The shape shared by every record of one kind: its name and field names, in order.
