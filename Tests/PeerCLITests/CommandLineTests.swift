@@ -146,6 +146,25 @@ struct CommandLineTests {
     }
   }
 
+  @Test func memoryBudgetHoldsForGrowingTextAndLists() throws {
+    let folder = try TemporaryFolder()
+    let loops = [
+      "var s = \"x\"\nwhile true { s = s + s }", "var s = \"x\"\nwhile true { s = \"{s}{s}\" }",
+      "var l = [1]\nwhile true { l = l + l }", "var s = \"x\"\nwhile true { s = join([s, s], \"\") }",
+      "var s = \"xx\"\nwhile true { s = replace(s, \"x\", \"xx\") }",
+      "print(len(pad_left(\"x\", 9223372036854775807)))", "print(len(repeat(1, 9223372036854775807)))",
+      "print(len(pad_right(\"x\", 100000000, \"ab\")))",
+    ]
+    for (i, source) in loops.enumerated() {
+      let file = try folder.write("m\(i).peer", source + "\n")
+      let result = try PeerProcess.run(["run", "--max-memory", "48", file])
+      #expect(result.status == 1, "\(source): \(result.stderr)")
+      #expect(
+        result.stderr.contains("memory budget exhausted: this would use more than 48 MB"),
+        "\(source): \(result.stderr)")
+    }
+  }
+
   @Test func versionAndHelp() throws {
     let version = try PeerProcess.run(["--version"])
     #expect(version.status == 0)

@@ -43,7 +43,7 @@ extension Library {
     define("repeat", 2, "repeat(x, n) - a list of n copies of x") { args in
       let n = try args.int(1)
       guard n >= 0 else { throw RuntimeError("repeat needs a count of 0 or more, got \(n)") }
-      try args.vm.checkMemory(adding: n * MemoryLayout<Value>.stride)
+      try args.vm.charge(VM.bytes(ofValues: n))
       return .list(ListObject(ContiguousArray(repeating: args[0], count: n)))
     }
     define("map", 2, "map(list, f) - a new list of f(x) for each item") { args in

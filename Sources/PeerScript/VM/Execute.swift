@@ -91,7 +91,7 @@ extension VM {
               continue
             }
           }
-          base[a] = try Operations.add(base[Int(ins.b)], base[Int(ins.c)])
+          base[a] = try Operations.add(base[Int(ins.b)], base[Int(ins.c)], vm: self)
         case .sub:
           if case .int(let x) = base[Int(ins.b)], case .int(let y) = base[Int(ins.c)] {
             let (r, o) = x.subtractingReportingOverflow(y)
@@ -122,7 +122,7 @@ extension VM {
           }
           base[a] = try Operations.modulo(base[Int(ins.b)], base[Int(ins.c)])
         case .addK:
-          base[a] = try Operations.add(base[Int(ins.b)], k[Int(ins.c)])
+          base[a] = try Operations.add(base[Int(ins.b)], k[Int(ins.c)], vm: self)
         case .subK:
           base[a] = try Operations.subtract(base[Int(ins.b)], k[Int(ins.c)])
         case .mulK:
@@ -427,10 +427,19 @@ extension VM {
         case .concat:
           var s = ""
           let first = Int(ins.b)
+          // The text parts' size is charged to the memory budget before the text is made.
+          var size = 0
+          for i in 0..<Int(ins.c) {
+            if case .string(let t) = base[first + i] { size += t.value.utf8.count }
+          }
+          try charge(size)
           for i in 0..<Int(ins.c) {
             switch base[first + i] {
             case .string(let t): s += t.value
-            case let v: s += v.description
+            case let v:
+              let d = v.description
+              try charge(size + d.utf8.count)
+              s += d
             }
           }
           base[a] = .string(StringObject(s))

@@ -43,7 +43,7 @@ enum Operations {
     return e
   }
 
-  static func add(_ a: Value, _ b: Value) throws -> Value {
+  static func add(_ a: Value, _ b: Value, vm: VM? = nil) throws -> Value {
     switch (a, b) {
     case (.int(let x), .int(let y)):
       let (r, o) = x.addingReportingOverflow(y)
@@ -52,8 +52,12 @@ enum Operations {
     case (.float(let x), .float(let y)): return .float(x + y)
     case (.int(let x), .float(let y)): return .float(Double(x) + y)
     case (.float(let x), .int(let y)): return .float(x + Double(y))
-    case (.string(let x), .string(let y)): return .string(StringObject(x.value + y.value))
-    case (.list(let x), .list(let y)): return .list(ListObject(x.items + y.items))
+    case (.string(let x), .string(let y)):
+      try vm?.charge(x.value.utf8.count + y.value.utf8.count)
+      return .string(StringObject(x.value + y.value))
+    case (.list(let x), .list(let y)):
+      try vm?.charge(VM.bytes(ofValues: x.items.count + y.items.count))
+      return .list(ListObject(x.items + y.items))
     case (.date(let d), .duration(let u)), (.duration(let u), .date(let d)):
       guard let r = addDuration(d, u) else { throw dateRange(a, "+", b) }
       return .date(r)

@@ -221,10 +221,24 @@ public final class VM {
     if stepsUsed % (VM.checkInterval * 16) == 0 { try checkMemory(adding: 0) }
   }
 
+  /// Charges a result of `bytes` to the memory budget before it is made. Small results are
+  /// not checked one by one (reading the process's size is a system call); the periodic check
+  /// in `checkBudgets` covers many small ones.
+  @inline(__always) public func charge(_ bytes: Int) throws {
+    if bytes >= 1 << 16 { try checkMemory(adding: bytes) }
+  }
+
+  /// The bytes `count` values take, saturating instead of overflowing.
+  static func bytes(ofValues count: Int) -> Int {
+    let (b, o) = count.multipliedReportingOverflow(by: MemoryLayout<Value>.stride)
+    return o ? Int.max / 2 : b
+  }
+
   /// Stops before an allocation of `bytes` would pass the memory budget.
   public func checkMemory(adding bytes: Int) throws {
     let inUse = VM.heapInUse()
-    if inUse + bytes > budgets.maxMemoryBytes {
+    let (total, o) = inUse.addingReportingOverflow(bytes)
+    if o || total > budgets.maxMemoryBytes {
       var e = RuntimeError(
         "memory budget exhausted: this would use more than \(budgets.maxMemoryBytes >> 20) MB",
         hint: "raise the limit with --max-memory (in MB) if the data is really that large")
