@@ -1,11 +1,20 @@
 import ArgumentParser
 import PeerScript
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Limits that stop a runaway script with a clear error, and the date the script sees as today.
 /// Accepted before or after the subcommand name (see `Peer.hoistingGlobalOptions`).
 struct BudgetOptions: ParsableArguments {
   @Option(
-    name: .customLong("max-steps"), help: ArgumentHelp("Stop a script after N VM steps.", valueName: "N"))
+    name: .customLong("max-steps"),
+    help: ArgumentHelp(
+      "Stop a script after N VM steps (loop turns and calls). Without it, runs nobody watches (report, batch, form, run and piped input not on a terminal, test, check, import) stop after \(BudgetOptions.defaultStepsText) steps; a terminal session has no limit.",
+      valueName: "N"))
   var maxSteps: Int?
 
   @Option(
@@ -38,10 +47,30 @@ struct BudgetOptions: ParsableArguments {
     }
   }
 
+  /// The step budget of a run nobody watches, so that `while true {}` in a project's script
+  /// cannot hang a report, a nightly batch or a form: far above any real work (a report on
+  /// `peer demo --scale 30` takes a few million). `PEER_DEFAULT_MAX_STEPS` overrides it (for
+  /// tests).
+  static var defaultSteps: Int {
+    if let v = getenv("PEER_DEFAULT_MAX_STEPS").flatMap({ Int(String(cString: $0)) }), v > 0 { return v }
+    return 2_000_000_000
+  }
+  static let defaultStepsText = "2000000000"
+
+  /// Whether a person is at a terminal to press Ctrl-C (then no default step budget).
+  static var attended: Bool { Console.stdinIsTerminal && Console.stdoutTerminal }
+
   /// Interpreter options for these budgets, with `print` going to our buffered stdout.
-  func interpreterOptions(arguments: [String] = []) -> InterpreterOptions {
+  /// `attended: false` gives the default step budget when `--max-steps` is not given.
+  func interpreterOptions(arguments: [String] = [], attended: Bool = BudgetOptions.attended)
+    -> InterpreterOptions
+  {
     var options = InterpreterOptions()
-    if let maxSteps { options.maxSteps = maxSteps }
+    if let maxSteps {
+      options.maxSteps = maxSteps
+    } else if !attended {
+      options.maxSteps = BudgetOptions.defaultSteps
+    }
     if let maxDepth { options.maxDepth = maxDepth }
     if let maxMemory {
       options.maxMemoryBytes =
