@@ -380,7 +380,11 @@ extension VM {
           Peek.clear(base, count: proto.registerCount, tags)
           frameCount -= 1
           stack[done.returnTo] = result
-          if frameCount == stopAt { return result }
+          if frameCount == stopAt {
+            // The steps this run counted down and did not reach a check with.
+            callbackSteps &+= VM.checkInterval - budget
+            return result
+          }
           frame = frames[frameCount - 1]
           closure = frame.closure
           proto = closure.proto

@@ -51,6 +51,10 @@ public final class VM {
   var nativeNesting = 0
   let maxNativeNesting = 200
   var stepsUsed = 0
+  /// Steps used by calls from built-ins back into scripts (each item of `map`, `where`,
+  /// `sort`...) and by the runs of the loop they start, not yet added to `stepsUsed`: each such
+  /// run starts its own countdown, so without this a pipeline inside a pipeline ran unbounded.
+  var callbackSteps = 0
   public var output: (String) -> Void
 
   static let checkInterval = 4096
@@ -148,7 +152,9 @@ public final class VM {
       nativeTop = saved
     }
     try pushFrame(c, fslot: slot, nargs: second == nil ? 1 : 2, returnTo: slot)
-    return try execute(stopAt: stopAt)
+    let result = try execute(stopAt: stopAt)
+    if frameCount > 0 { try countCallback() }
+    return result
   }
 
   /// Calls a function from Swift: the entry point for scripts and for built-ins that call back.
@@ -182,6 +188,7 @@ public final class VM {
       try pushFrame(c, fslot: slot, nargs: args.count, returnTo: slot)
       let result = try execute(stopAt: stopAt)
       stack[slot] = .null
+      if frameCount > 0 { try countCallback() }
       return result
     default:
       throw RuntimeError("cannot call \(callee.typeName) \(callee.shortDescription): it is not a function")
@@ -202,6 +209,15 @@ public final class VM {
   }
 
   // MARK: - Budgets
+
+  /// One step for a call from Swift into a script, plus what its run of the loop used.
+  @inline(__always) func countCallback() throws {
+    callbackSteps &+= 1
+    while callbackSteps >= VM.checkInterval {
+      callbackSteps -= VM.checkInterval
+      try checkBudgets()
+    }
+  }
 
   func checkBudgets() throws {
     if interruptRequested != 0 {
