@@ -13,7 +13,7 @@ struct BudgetOptions: ParsableArguments {
   @Option(
     name: .customLong("max-steps"),
     help: ArgumentHelp(
-      "Stop a script after N VM steps (loop turns and calls). Without it, runs nobody watches (report, batch, form, run and piped input not on a terminal, test, check, import) stop after \(BudgetOptions.defaultStepsText) steps; a terminal session has no limit.",
+      "Stop a script after N VM steps (loop turns and calls). Without it, runs nobody watches (report, batch, form, run and piped input not on a terminal, test, check, import) stop after \(BudgetOptions.defaultStepsText) steps, and so do the project's scripts loading at start-up; at a terminal, what you type has no limit (Ctrl-C stops it).",
       valueName: "N"))
   var maxSteps: Int?
 

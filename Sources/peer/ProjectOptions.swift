@@ -57,7 +57,15 @@ struct ProjectOptions: ParsableArguments {
       let store = try SQLiteStore(path: project.databasePath, user: userName, readOnly: readsOnly)
       let session = Session(store: store, options: options)
       session.bridge?.readsOnly = readsOnly
-      if loadScripts { try session.loadScripts(of: project) }
+      if loadScripts {
+        // Start-up has a step budget even at a terminal (where Ctrl-C is not yet listened
+        // for): an endless loop in one scripts/*.peer must not hang every command.
+        let vm = session.interpreter.vm
+        let budget = vm.budgets.maxSteps
+        if budget == nil { vm.budgets.maxSteps = BudgetOptions.defaultSteps }
+        defer { vm.budgets.maxSteps = budget }
+        try session.loadScripts(of: project)
+      }
       return session
     } catch let e as StoreError {
       Console.writeError("peer: \(e.message)\n")
