@@ -22,7 +22,11 @@ struct BudgetOptions: ParsableArguments {
     help: ArgumentHelp("Maximum call depth (10000 by default, at most 1000000).", valueName: "N"))
   var maxDepth: Int?
 
-  @Option(name: .customLong("max-memory"), help: ArgumentHelp("Memory budget in megabytes.", valueName: "MB"))
+  @Option(
+    name: .customLong("max-memory"),
+    help: ArgumentHelp(
+      "Memory budget in megabytes (4096 by default): text or a list that would take the process past it is refused before it is made.",
+      valueName: "MB"))
   var maxMemory: Int?
 
   @Option(
