@@ -26,7 +26,7 @@ extension Library {
         name, 1...Int.max, "\(name)(a, b, ...) or \(name)(list) - the \(isMin ? "smallest" : "largest") value"
       ) { args in
         let values: ContiguousArray<Value> =
-          args.count == 1 ? try Library.materialize(args[0]) : ContiguousArray(args.all)
+          args.count == 1 ? try Library.materialize(args[0], vm: args.vm) : ContiguousArray(args.all)
         guard var best = values.first else { throw RuntimeError("\(name) of an empty list") }
         for v in values.dropFirst() {
           guard let c = Value.compare(v, best) else {

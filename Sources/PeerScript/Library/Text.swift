@@ -6,7 +6,7 @@ extension Library {
     ) { args in
       let sep = Array((args.count > 1 ? try args.string(1) : "").utf8)
       // Gather the bytes once and make one string: far cheaper than appending piece by piece.
-      let items = try Library.materialize(args[0])
+      let items = try Library.materialize(args[0], vm: args.vm)
       // The size is charged to the memory budget before the text is made.
       var size = sep.count * max(0, items.count - 1)
       for item in items { if case .string(let s) = item { size += s.value.utf8.count } }
@@ -30,6 +30,10 @@ extension Library {
       "split(text, separator) - the pieces between separators (spaces when no separator is given)"
     ) { args in
       let s = try args.string(0)
+      // At most one piece per byte (fewer with a longer separator): charged before splitting.
+      let bytes = s.utf8.count
+      let sepBytes = args.count > 1 ? max(1, try args.string(1).utf8.count) : 2
+      try args.vm.charge(Library.bytes(ofPieces: bytes / sepBytes + 1, text: bytes))
       if args.count == 1 {
         return .list(s.split(whereSeparator: { $0.isWhitespace }).map { Value.text(String($0)) })
       }

@@ -102,7 +102,7 @@ enum Operations {
       guard n >= 0 else { throw RuntimeError("cannot repeat a list a negative number of times (\(n))") }
       let (total, o) = l.items.count.multipliedReportingOverflow(by: n)
       if o { throw overflow(a, "*", b) }
-      try vm.checkMemory(adding: total * MemoryLayout<Value>.stride)
+      try vm.charge(VM.bytes(ofValues: total))
       var items = ContiguousArray<Value>()
       items.reserveCapacity(total)
       for _ in 0..<n { items.append(contentsOf: l.items) }
@@ -111,7 +111,7 @@ enum Operations {
       guard n >= 0 else { throw RuntimeError("cannot repeat text a negative number of times (\(n))") }
       let (total, o) = s.value.utf8.count.multipliedReportingOverflow(by: n)
       if o { throw overflow(a, "*", b) }
-      try vm.checkMemory(adding: total)
+      try vm.charge(total)
       return .string(StringObject(String(repeating: s.value, count: n)))
     default: throw mismatch("multiply", a, "*", b)
     }
