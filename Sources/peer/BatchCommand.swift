@@ -88,7 +88,7 @@ struct Batch: ParsableCommand {
     }
     defer { lock.release() }
 
-    var options = budget.interpreterOptions(arguments: [], unattended: true)
+    var options = budget.interpreterOptions(arguments: [], attended: false)
     options.today = day
     options.output = { log.event("output", ["text": .text($0)]) }
     let source: String

@@ -1,20 +1,32 @@
 import ArgumentParser
 import PeerScript
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Limits that stop a runaway script with a clear error, and the date the script sees as today.
 /// Accepted before or after the subcommand name (see `Peer.hoistingGlobalOptions`).
 struct BudgetOptions: ParsableArguments {
   @Option(
     name: .customLong("max-steps"),
     help: ArgumentHelp(
-      "Stop a script after N VM steps (default: none at a terminal; 50 billion for batch jobs, piped input and scripts loading at start-up).",
+      "Stop a script after N VM steps (loop turns and calls). Without it, runs nobody watches (report, batch, form, run and piped input not on a terminal, test, check, import) stop after \(BudgetOptions.defaultStepsText) steps, and so do the project's scripts loading at start-up; at a terminal, what you type has no limit (Ctrl-C stops it).",
       valueName: "N"))
   var maxSteps: Int?
 
-  @Option(name: .customLong("max-depth"), help: ArgumentHelp("Maximum call depth.", valueName: "N"))
+  @Option(
+    name: .customLong("max-depth"),
+    help: ArgumentHelp("Maximum call depth (10000 by default, at most 1000000).", valueName: "N"))
   var maxDepth: Int?
 
-  @Option(name: .customLong("max-memory"), help: ArgumentHelp("Memory budget in megabytes.", valueName: "MB"))
+  @Option(
+    name: .customLong("max-memory"),
+    help: ArgumentHelp(
+      "Memory budget in megabytes (4096 by default): text or a list that would take the process past it is refused before it is made.",
+      valueName: "MB"))
   var maxMemory: Int?
 
   @Option(
@@ -26,9 +38,9 @@ struct BudgetOptions: ParsableArguments {
     if let maxSteps, maxSteps <= 0 {
       throw ValidationError("--max-steps must be a positive number, not \(maxSteps).")
     }
-    if let maxDepth, maxDepth <= 0 || maxDepth > Budgets.largestDepth {
+    if let maxDepth, maxDepth <= 0 || maxDepth > Budgets.depthLimit {
       throw ValidationError(
-        "--max-depth must be a number from 1 to \(Budgets.largestDepth), not \(maxDepth).")
+        "--max-depth must be a positive number up to \(Budgets.depthLimit), not \(maxDepth).")
     }
     if let maxMemory, maxMemory <= 0 {
       throw ValidationError("--max-memory must be a positive number of megabytes, not \(maxMemory).")
@@ -39,17 +51,29 @@ struct BudgetOptions: ParsableArguments {
     }
   }
 
+  /// The step budget of a run nobody watches, so that `while true {}` in a project's script
+  /// cannot hang a report, a nightly batch or a form: far above any real work (a report on
+  /// `peer demo --scale 30` takes a few million). `PEER_DEFAULT_MAX_STEPS` overrides it (for
+  /// tests).
+  static var defaultSteps: Int {
+    if let v = getenv("PEER_DEFAULT_MAX_STEPS").flatMap({ Int(String(cString: $0)) }), v > 0 { return v }
+    return 2_000_000_000
+  }
+  static let defaultStepsText = "2000000000"
+
+  /// Whether a person is at a terminal to press Ctrl-C (then no default step budget).
+  static var attended: Bool { Console.stdinIsTerminal && Console.stdoutTerminal }
+
   /// Interpreter options for these budgets, with `print` going to our buffered stdout.
-  /// `unattended`: nobody can press Ctrl-C (a batch job, or input that is not a terminal), so
-  /// a step budget applies unless one is given.
-  func interpreterOptions(arguments: [String] = [], unattended: Bool = !Console.stdinIsTerminal)
+  /// `attended: false` gives the default step budget when `--max-steps` is not given.
+  func interpreterOptions(arguments: [String] = [], attended: Bool = BudgetOptions.attended)
     -> InterpreterOptions
   {
     var options = InterpreterOptions()
     if let maxSteps {
       options.maxSteps = maxSteps
-    } else if unattended {
-      options.maxSteps = Budgets.unattendedSteps
+    } else if !attended {
+      options.maxSteps = BudgetOptions.defaultSteps
     }
     if let maxDepth { options.maxDepth = maxDepth }
     if let maxMemory {

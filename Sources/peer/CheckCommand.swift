@@ -39,7 +39,7 @@ struct Check: ParsableCommand {
   func run() throws {
     var problems = 0
     let color = Console.stderrWantsColor
-    var options = budget.interpreterOptions()
+    var options = budget.interpreterOptions(attended: false)
     options.output = { _ in }
     // The project's record collections are known names, and so is every name its scripts
     // define: they are compiled first, so each may use another's names.

@@ -52,7 +52,8 @@ struct Import: ParsableCommand {
           "--map cannot be used with --form: the form's questions name the columns",
           hint: "name the file's columns after the form's questions")
       }
-      let session = try projectOptions.session(options: budget.interpreterOptions(arguments: []))
+      let session = try projectOptions.session(
+        options: budget.interpreterOptions(arguments: [], attended: false))
       try FormCommand.requireForm(form, in: session, creating: recordKind)
       do {
         let report = try FormSubmission.importFile(
@@ -82,8 +83,10 @@ struct Import: ParsableCommand {
     // Records with a status must start in one the project's workflow has: its scripts say which.
     var statuses: WorkflowStatuses?
     if recordKind.field("status") != nil {
-      statuses = try projectOptions.session(options: budget.interpreterOptions(arguments: []))
-        .workflowStatuses(for: recordKind)
+      statuses = try projectOptions.session(
+        options: budget.interpreterOptions(arguments: [], attended: false)
+      )
+      .workflowStatuses(for: recordKind)
     }
     let bar = ProgressBar(enabled: isatty(STDERR_FILENO) != 0)
     do {

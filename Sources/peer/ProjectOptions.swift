@@ -57,6 +57,9 @@ struct ProjectOptions: ParsableArguments {
       let store = try SQLiteStore(path: project.databasePath, user: userName, readOnly: readsOnly)
       let session = Session(store: store, options: options)
       session.bridge?.readsOnly = readsOnly
+      // Start-up has a step budget even at a terminal (where Ctrl-C is not yet listened for):
+      // an endless loop in one scripts/*.peer must not hang every command.
+      session.startupSteps = BudgetOptions.defaultSteps
       if loadScripts { try session.loadScripts(of: project) }
       return session
     } catch let e as StoreError {

@@ -46,7 +46,8 @@ struct TestCommand: ParsableCommand {
     }
     // The project's scripts are loaded with the session; a test file that is one of them is
     // not run twice.
-    let session = try projectOptions.session(options: budget.interpreterOptions(), loadScripts: false)
+    let session = try projectOptions.session(
+      options: budget.interpreterOptions(attended: false), loadScripts: false)
     let projectScripts = (try projectOptions.findProject()).map { $0.scripts() } ?? []
     let loaded = try projectScripts.map { path in (path: path, source: try ScriptFile.read(path)) }
     let extra = files.filter { file in

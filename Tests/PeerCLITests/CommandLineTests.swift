@@ -116,6 +116,55 @@ struct CommandLineTests {
     }
   }
 
+  @Test func hugeBudgetsAreCommandLineErrorsOrHold() throws {
+    let folder = try TemporaryFolder()
+    let script = try folder.write("a.peer", "print(\"ok\")\n")
+    let refused = try PeerProcess.run(["run", "--max-depth", "9223372036854775807", script])
+    #expect(refused.status == 2, "stderr: \(refused.stderr)")
+    #expect(refused.stderr.contains("--max-depth must be a positive number up to 1000000"))
+    for arguments in [
+      ["--max-steps", "9223372036854775807"], ["--max-memory", "9223372036854775807"],
+      ["--max-depth", "1000000"],
+    ] {
+      let result = try PeerProcess.run(["run"] + arguments + [script])
+      #expect(result.status == 0, "peer run \(arguments.joined(separator: " ")): \(result.stderr)")
+      #expect(result.stdout == "ok\n")
+    }
+  }
+
+  @Test func checkStopsOnDeeplyNestedSource() throws {
+    let folder = try TemporaryFolder()
+    let sum = try folder.write(
+      "sum.peer", "print(" + Array(repeating: "1", count: 20_000).joined(separator: "+") + ")\n")
+    let brackets = try folder.write(
+      "brackets.peer",
+      "print(" + String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000) + ")\n")
+    for file in [sum, brackets] {
+      let result = try PeerProcess.run(["check", file])
+      #expect(result.status == 1, "stderr: \(result.stderr)")
+      #expect(result.stderr.contains("nested too deeply"), "stderr: \(result.stderr)")
+    }
+  }
+
+  @Test func memoryBudgetHoldsForGrowingTextAndLists() throws {
+    let folder = try TemporaryFolder()
+    let loops = [
+      "var s = \"x\"\nwhile true { s = s + s }", "var s = \"x\"\nwhile true { s = \"{s}{s}\" }",
+      "var l = [1]\nwhile true { l = l + l }", "var s = \"x\"\nwhile true { s = join([s, s], \"\") }",
+      "var s = \"xx\"\nwhile true { s = replace(s, \"x\", \"xx\") }",
+      "print(len(pad_left(\"x\", 9223372036854775807)))", "print(len(repeat(1, 9223372036854775807)))",
+      "print(len(pad_right(\"x\", 100000000, \"ab\")))",
+    ]
+    for (i, source) in loops.enumerated() {
+      let file = try folder.write("m\(i).peer", source + "\n")
+      let result = try PeerProcess.run(["run", "--max-memory", "48", file])
+      #expect(result.status == 1, "\(source): \(result.stderr)")
+      #expect(
+        result.stderr.contains("memory budget exhausted: this would use more than 48 MB"),
+        "\(source): \(result.stderr)")
+    }
+  }
+
   @Test func versionAndHelp() throws {
     let version = try PeerProcess.run(["--version"])
     #expect(version.status == 0)

@@ -208,6 +208,6 @@ struct FileRuleTests {
     let script = try folder.write("a.peer", "print(1)\n")
     let result = try PeerProcess.run(["run", "--max-depth", "9223372036854775807", script])
     #expect(result.status == 2)
-    #expect(result.stderr.contains("--max-depth must be a number from 1 to 1000000"), "\(result.stderr)")
+    #expect(result.stderr.contains("--max-depth must be a positive number up to 1000000"), "\(result.stderr)")
   }
 }

@@ -27,15 +27,17 @@ enum PeerProcess {
 
   /// Runs `peer ARGS` (or another `executable`) with `input` on stdin (a pipe, so never a
   /// terminal) in `directory`.
-  static func run(_ arguments: [String], input: String = "", directory: URL? = nil, executable: String? = nil)
-    throws -> Result
-  {
+  static func run(
+    _ arguments: [String], input: String = "", directory: URL? = nil, executable: String? = nil,
+    environment extra: [String: String] = [:]
+  ) throws -> Result {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable ?? binary)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     var environment = ProcessInfo.processInfo.environment
     environment["NO_COLOR"] = "1"
+    environment.merge(extra) { $1 }
     process.environment = environment
     // Output goes to files rather than pipes: nothing can block on a full pipe.
     let scratch = try TemporaryFolder()

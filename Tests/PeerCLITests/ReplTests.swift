@@ -27,6 +27,21 @@ struct ReplTests {
     TmuxSession.lines(screen).filter { $0.hasPrefix("peer>") }.count
   }
 
+  /// At a terminal there is no step limit for what is typed, but the project's scripts that
+  /// load at start-up have one: an endless loop in one ends with its file and line.
+  @Test func endlessLoopAtStartUpEndsAtATerminal() throws {
+    let p = folder.path("p")
+    #expect(try PeerProcess.run(["init", p]).status == 0)
+    try "var n = 0\nwhile true { n += 1 }\n".write(
+      toFile: p + "/scripts/loop.peer", atomically: true, encoding: .utf8)
+    let session = try TmuxSession(
+      environment: ["PEER_HISTORY": history, "PEER_DEFAULT_MAX_STEPS": "100000"], directory: p,
+      holdingTheScreen: true)
+    // The screen is 100 columns wide: the message wraps.
+    let said = session.waitFor { $0.contains("loop.peer:2:1: error: step budget") }
+    #expect(said.ok, "screen:\n\(said.screen)")
+  }
+
   @Test func tabCompletesBuiltinNames() throws {
     let session = try start()
     try session.type("pri")

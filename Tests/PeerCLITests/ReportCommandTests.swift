@@ -5,6 +5,27 @@ import Testing
 /// messages for a wrong name, parameter or format.
 @Suite("report command")
 struct ReportCommandTests {
+  /// An endless loop in a project's script ends with the default step budget (lowered here
+  /// through PEER_DEFAULT_MAX_STEPS) in every command nobody watches, naming file and line.
+  @Test func endlessLoopInAProjectScriptDoesNotHang() throws {
+    let folder = try TemporaryFolder()
+    let p = folder.path("p")
+    #expect(try PeerProcess.run(["init", p]).status == 0)
+    try "var n = 0\nwhile true { n += 1 }\n".write(
+      toFile: p + "/scripts/loop.peer", atomically: true, encoding: .utf8)
+    let script = try folder.write("a.peer", "print(1)\n")
+    let env = ["PEER_DEFAULT_MAX_STEPS": "100000"]
+    for arguments in [
+      ["report", "--project", p], ["run", "--project", p, script], ["batch", "--project", p, script],
+    ] {
+      let result = try PeerProcess.run(arguments, environment: env)
+      #expect(result.status != 0, "peer \(arguments): \(result.stderr)")
+      let said = result.stderr + result.stdout  // batch reports its errors as JSON events on stdout
+      #expect(said.contains("loop.peer:2:1"), "peer \(arguments): \(said)")
+      #expect(said.contains("step budget exhausted"), "peer \(arguments): \(said)")
+    }
+  }
+
   func project() throws -> (TemporaryFolder, String) {
     let folder = try TemporaryFolder()
     let p = folder.path("p")

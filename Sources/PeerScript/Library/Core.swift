@@ -26,7 +26,19 @@ extension Library {
       case .host(let h):
         if let n = try h.count() { return .int(n) }
         throw args.typeError(0, expected: "a list, map or text")
-      case .range: return .int(try Library.materialize(args[0]).count)
+      case .range(let r):
+        // Counted, not made into a list.
+        switch (r.lower, r.upper) {
+        case (.int(let lo), .int(let hi)):
+          guard hi >= lo else { return .int(0) }
+          let (span, o) = hi.subtractingReportingOverflow(lo)
+          if o || span == Int.max {
+            throw RuntimeError("the range \(lo)..\(hi) has more items than a whole number can count")
+          }
+          return .int(span + 1)
+        case (.date(let lo), .date(let hi)): return .int(hi >= lo ? Int(hi) - Int(lo) + 1 : 0)
+        default: return .int(0)
+        }
       default: throw args.typeError(0, expected: "a list, map or text")
       }
     }
@@ -73,8 +85,11 @@ extension Library {
       let step = args.count == 3 ? try args.int(2) : 1
       if step == 0 { throw RuntimeError("range step cannot be 0") }
       if step == 1 { return hi > lo ? .range(RangeObject(lower: .int(lo), upper: .int(hi - 1))) : .list([]) }
-      let n = max(0, (hi - lo + step + (step > 0 ? -1 : 1)) / step)
-      try args.vm.checkMemory(adding: n * 16)
+      let n = max(0, (Int128(hi) - Int128(lo) + Int128(step) + (step > 0 ? -1 : 1)) / Int128(step))
+      guard n < 100_000_000 else {
+        throw RuntimeError("range(\(lo), \(hi), \(step)) is too long to make into a list (\(n) items)")
+      }
+      try args.vm.charge(VM.bytes(ofValues: Int(n)))
       return .list(ListObject(ContiguousArray(stride(from: lo, to: hi, by: step).map { Value.int($0) })))
     }
     define("call", 1...Int.max, "call(f, a, b, ...) - call the function f with the arguments") { args in

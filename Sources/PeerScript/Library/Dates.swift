@@ -100,14 +100,22 @@ extension Library {
     }
     define("add_months", 2, "add_months(date, n) - the same day n months later (clamped to the month's end)")
     { args in
-      .date(CivilDate(days: try args.date(0)).addingMonths(try args.int(1)).days)
+      let n = try args.int(1)
+      guard let c = CivilDate(days: try args.date(0)).addingMonthsChecked(n) else {
+        throw RuntimeError("add_months(\(args[0]), \(n)) is not a date: dates run from the year 1 to 9999")
+      }
+      return .date(c.days)
     }
     define(
       "financial_year", 1,
       "financial_year(date or year) - the UK financial year (1 April - 31 March) containing the date, or starting in April of the year"
     ) { args in
       switch args[0] {
-      case .int(let y): return Library.financialYear(startingIn: y)
+      case .int(let y):
+        guard (1...9998).contains(y) else {
+          throw RuntimeError("financial_year(\(y)): the year must be between 1 and 9998")
+        }
+        return Library.financialYear(startingIn: y)
       case .date(let d): return Library.financialYear(startingIn: Library.financialYearStart(d))
       default: throw args.typeError(0, expected: "a date or a year")
       }

@@ -39,19 +39,23 @@ public final class Library {
   }
 
   /// Turns a range into its list of items (used where a list is expected).
-  static func materialize(_ v: Value) throws -> ContiguousArray<Value> {
+  /// With `vm`, the list a range becomes is charged to the memory budget before it is made.
+  static func materialize(_ v: Value, vm: VM? = nil) throws -> ContiguousArray<Value> {
     switch v {
     case .list(let l): return l.items
     case .range(let r):
       switch (r.lower, r.upper) {
       case (.int(let lo), .int(let hi)):
         guard hi >= lo else { return [] }
-        guard hi - lo < 100_000_000 else {
+        let (span, o) = hi.subtractingReportingOverflow(lo)
+        guard !o, span < 100_000_000 else {
           throw RuntimeError("the range \(lo)..\(hi) is too long to make into a list")
         }
+        try vm?.charge(VM.bytes(ofValues: span + 1))
         return ContiguousArray((lo...hi).map { Value.int($0) })
       case (.date(let lo), .date(let hi)):
         guard hi >= lo else { return [] }
+        try vm?.charge(VM.bytes(ofValues: Int(hi) - Int(lo) + 1))
         return ContiguousArray((lo...hi).map { Value.date($0) })
       default: return []
       }
@@ -61,6 +65,13 @@ public final class Library {
       throw RuntimeError("expected a list, got \(v.typeName)")
     default: throw RuntimeError("expected a list, got \(v.typeName) \(v.shortDescription)")
     }
+  }
+
+  /// About what a list of `pieces` short texts holding `text` bytes in all takes: a value and a
+  /// text object each (saturating instead of overflowing).
+  static func bytes(ofPieces pieces: Int, text: Int) -> Int {
+    let (b, o) = pieces.multipliedReportingOverflow(by: 64)
+    return o ? Int.max / 2 : b.addingReportingOverflow(text).overflow ? Int.max / 2 : b + text
   }
 
   /// Adds numbers (or durations); nil items are skipped.

@@ -36,20 +36,23 @@ extension Library {
     ) { args in
       switch args[0] {
       case .map(let m): return .list(Array(m.entries.keys))
-      case .string(let s): return .list(s.value.map { Value.text(String($0)) })
-      default: return .list(ListObject(try Library.materialize(args[0])))
+      case .string(let s):
+        try args.vm.charge(Library.bytes(ofPieces: s.value.utf8.count, text: s.value.utf8.count))
+        return .list(s.value.map { Value.text(String($0)) })
+      default: return .list(ListObject(try Library.materialize(args[0], vm: args.vm)))
       }
     }
     define("repeat", 2, "repeat(x, n) - a list of n copies of x") { args in
       let n = try args.int(1)
       guard n >= 0 else { throw RuntimeError("repeat needs a count of 0 or more, got \(n)") }
-      try args.vm.checkMemory(adding: n * MemoryLayout<Value>.stride)
+      try args.vm.charge(VM.bytes(ofValues: n))
       return .list(ListObject(ContiguousArray(repeating: args[0], count: n)))
     }
     define("map", 2, "map(list, f) - a new list of f(x) for each item") { args in
       let f = try args.function(1)
       var out = ContiguousArray<Value>()
-      let items = try Library.materialize(args[0])
+      let items = try Library.materialize(args[0], vm: args.vm)
+      try args.vm.charge(VM.bytes(ofValues: items.count))
       out.reserveCapacity(items.count)
       for x in items { out.append(try args.call(f, x)) }
       return .list(ListObject(out))
@@ -57,17 +60,21 @@ extension Library {
     define("filter", 2, "filter(list, f) - the items for which f(x) is true") { args in
       let f = try args.function(1)
       var out = ContiguousArray<Value>()
-      for x in try Library.materialize(args[0]) where try args.call(f, x).isTruthy { out.append(x) }
+      for x in try Library.materialize(args[0], vm: args.vm) where try args.call(f, x).isTruthy {
+        out.append(x)
+      }
       return .list(ListObject(out))
     }
     define("reduce", 3, "reduce(list, start, f) - combine the items: f(f(start, x1), x2)...") { args in
       let f = try args.function(2)
       var acc = args[1]
-      for x in try Library.materialize(args[0]) { acc = try args.call(f, acc, x) }
+      for x in try Library.materialize(args[0], vm: args.vm) { acc = try args.call(f, acc, x) }
       return acc
     }
     define("sorted", 1...2, "sorted(list) - a sorted copy; sorted(list, f) sorts by f(x)") { args in
-      let items = try Library.materialize(args[0])
+      let items = try Library.materialize(args[0], vm: args.vm)
+      // The keys, the order and the sorted copy.
+      try args.vm.charge(VM.bytes(ofValues: 3 * items.count))
       let keys = try args.count == 2 ? items.map { try args.call(args[1], $0) } : Array(items)
       var failure: RuntimeError?
       let order = keys.indices.sorted { l, r in
@@ -82,7 +89,7 @@ extension Library {
     }
     define("reverse", 1, "reverse(list) - a reversed copy (text too)") { args in
       if case .string(let s) = args[0] { return .text(String(s.value.reversed())) }
-      return .list(ListObject(ContiguousArray(try Library.materialize(args[0]).reversed())))
+      return .list(ListObject(ContiguousArray(try Library.materialize(args[0], vm: args.vm).reversed())))
     }
     define("contains", 2, "contains(x, item) - whether a list, map (key) or text contains the item") { args in
       .bool(try Operations.contains(args[0], args[1]))
@@ -95,7 +102,7 @@ extension Library {
       args in
       let all: [Value] = try {
         if case .string(let s) = args[0] { return s.value.map { Value.text(String($0)) } }
-        return try Array(Library.materialize(args[0]))
+        return try Array(Library.materialize(args[0], vm: args.vm))
       }()
       var lo = try args.int(1)
       var hi = args.count == 3 ? try args.int(2) : all.count
@@ -107,7 +114,7 @@ extension Library {
       return .list(Array(all[lo..<hi]))
     }
     define("sum", 1, "sum(list) - the total of the numbers (or durations) in the list") { args in
-      try Library.sum(try Library.materialize(args[0]), what: "sum")
+      try Library.sum(try Library.materialize(args[0], vm: args.vm), what: "sum")
     }
     define("keys", 1, "keys(map) - the keys, in insertion order") { args in
       .list(Array(try args.map(0).entries.keys))

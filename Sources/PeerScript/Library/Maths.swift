@@ -13,7 +13,11 @@ extension Library {
         if n == Int.min { throw RuntimeError("abs(\(n)) is too large for a whole number") }
         return .int(abs(n))
       case .float(let d): return .float(abs(d))
-      case .duration(let d): return .duration(Duration(months: abs(d.months), days: abs(d.days)))
+      case .duration(let d):
+        guard d.months != .min, d.days != .min else {
+          throw RuntimeError("abs(\(args[0].shortDescription)) is too long for a duration")
+        }
+        return .duration(Duration(months: abs(d.months), days: abs(d.days)))
       default: throw args.typeError(0, expected: "a number")
       }
     }
@@ -22,7 +26,7 @@ extension Library {
         name, 1...Int.max, "\(name)(a, b, ...) or \(name)(list) - the \(isMin ? "smallest" : "largest") value"
       ) { args in
         let values: ContiguousArray<Value> =
-          args.count == 1 ? try Library.materialize(args[0]) : ContiguousArray(args.all)
+          args.count == 1 ? try Library.materialize(args[0], vm: args.vm) : ContiguousArray(args.all)
         guard var best = values.first else { throw RuntimeError("\(name) of an empty list") }
         for v in values.dropFirst() {
           guard let c = Value.compare(v, best) else {
@@ -59,6 +63,9 @@ extension Library {
     }
     define("pow", 2, "pow(x, y) - x to the power y") { args in
       if case .int(let b) = args[0], case .int(let e) = args[1], e >= 0 {
+        // 0, 1 and -1 never overflow: answer without counting to a huge exponent.
+        if b == 0 || b == 1 { return .int(e == 0 ? 1 : b) }
+        if b == -1 { return .int(e % 2 == 0 ? 1 : -1) }
         var r = 1
         for _ in 0..<e {
           let (m, o) = r.multipliedReportingOverflow(by: b)

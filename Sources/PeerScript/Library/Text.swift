@@ -6,9 +6,15 @@ extension Library {
     ) { args in
       let sep = Array((args.count > 1 ? try args.string(1) : "").utf8)
       // Gather the bytes once and make one string: far cheaper than appending piece by piece.
+      let items = try Library.materialize(args[0], vm: args.vm)
+      // The size is charged to the memory budget before the text is made.
+      var size = sep.count * max(0, items.count - 1)
+      for item in items { if case .string(let s) = item { size += s.value.utf8.count } }
+      try args.vm.charge(size)
       var bytes: [UInt8] = []
+      bytes.reserveCapacity(size)
       var first = true
-      for item in try Library.materialize(args[0]) {
+      for item in items {
         if !first { bytes.append(contentsOf: sep) }
         first = false
         if case .string(let s) = item {
@@ -24,6 +30,10 @@ extension Library {
       "split(text, separator) - the pieces between separators (spaces when no separator is given)"
     ) { args in
       let s = try args.string(0)
+      // At most one piece per byte (fewer with a longer separator): charged before splitting.
+      let bytes = s.utf8.count
+      let sepBytes = args.count > 1 ? max(1, try args.string(1).utf8.count) : 2
+      try args.vm.charge(Library.bytes(ofPieces: bytes / sepBytes + 1, text: bytes))
       if args.count == 1 {
         return .list(s.split(whereSeparator: { $0.isWhitespace }).map { Value.text(String($0)) })
       }
@@ -55,7 +65,33 @@ extension Library {
     define("replace", 3, "replace(text, old, new) - every old replaced by new") { args in
       let old = try args.string(1)
       guard !old.isEmpty else { return args[0] }
-      return .text(try args.string(0).splitting(by: old).joined(separator: try args.string(2)))
+      let text = try args.string(0)
+      let new = try args.string(2)
+      // The copy of the text and the result are charged to the memory budget first.
+      var grow = 0
+      if new.utf8.count > old.utf8.count {
+        let n = text.utf8.occurrences(of: old.utf8)
+        let (g, o) = n.multipliedReportingOverflow(by: new.utf8.count - old.utf8.count)
+        grow = o ? Int.max / 4 : g
+      }
+      try args.vm.charge(2 * text.utf8.count + grow)
+      // Byte by byte into one buffer (as `splitting` matches): no list of pieces in between.
+      let t = Array(text.utf8)
+      let o = Array(old.utf8)
+      let nw = Array(new.utf8)
+      var out: [UInt8] = []
+      out.reserveCapacity(t.count)
+      var i = 0
+      while i < t.count {
+        if t[i] == o[0], i + o.count <= t.count, t[i..<(i + o.count)].elementsEqual(o) {
+          out.append(contentsOf: nw)
+          i += o.count
+        } else {
+          out.append(t[i])
+          i += 1
+        }
+      }
+      return .text(String(decoding: out, as: UTF8.self))
     }
     define("find", 2, "find(text, part) - the position of the first part in text, or nil") { args in
       let s = Array(try args.string(0))
@@ -70,15 +106,24 @@ extension Library {
       let s = args[0].description
       let w = try args.int(1)
       let fill = args.count > 2 ? try args.string(2) : " "
-      return .text(String(repeating: fill.isEmpty ? " " : fill, count: max(0, w - s.count)) + s)
+      return .text(try Library.padding(fill, s, to: w, vm: args.vm) + s)
     }
     define("pad_right", 2...3, "pad_right(x, width, fill) - x as text, padded on the right to width") {
       args in
       let s = args[0].description
       let w = try args.int(1)
       let fill = args.count > 2 ? try args.string(2) : " "
-      return .text(s + String(repeating: fill.isEmpty ? " " : fill, count: max(0, w - s.count)))
+      return .text(s + (try Library.padding(fill, s, to: w, vm: args.vm)))
     }
+  }
+
+  /// The fill that pads `s` to `width` characters, charged to the memory budget first.
+  static func padding(_ fill: String, _ s: String, to width: Int, vm: VM) throws -> String {
+    let fill = fill.isEmpty ? " " : fill
+    let count = width > s.count ? width - s.count : 0
+    let (size, o) = count.multipliedReportingOverflow(by: fill.utf8.count)
+    try vm.charge(o ? Int.max / 2 : size)
+    return String(repeating: fill, count: count)
   }
 }
 

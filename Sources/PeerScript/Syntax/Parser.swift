@@ -12,6 +12,11 @@ public struct Parser {
   /// How deep expressions and blocks are nested, against `maxNesting`.
   var nesting = 0
   static let maxNesting = 200
+  /// How many operators the left-leaning chains being parsed hold (`1 + 1 + ...`, `a.b.c`,
+  /// `f()()`), against `maxChain`: each makes the tree one level deeper, and the compiler and
+  /// the tree's release walk it recursively.
+  var chain = 0
+  static let maxChain = 500
 
   static let durationUnits: [String: Int] = [
     "day": 0, "days": 0, "week": 1, "weeks": 1, "month": 2, "months": 2, "year": 3, "years": 3,
@@ -341,6 +346,9 @@ public struct Parser {
       p = look
       _ = advance()
       if isKeyword("if") {
+        var links = 0
+        defer { chain -= links }
+        try lengthenChain(&links, what: "\"else if\" in a row")
         otherwise = [try ifStatement()]
       } else {
         otherwise = try block()
@@ -392,6 +400,16 @@ public struct Parser {
   }
 
   // MARK: - Expressions
+
+  /// One more link in a left-leaning chain; `links` counts this chain's links, given back when
+  /// the chain ends.
+  mutating func lengthenChain(_ links: inout Int, what: String = "operators in a chain") throws {
+    links += 1
+    chain += 1
+    if chain > Parser.maxChain {
+      throw error("this is nested too deeply (more than \(Parser.maxChain) \(what))")
+    }
+  }
 
   mutating func expression() throws -> Expr {
     // Deeply nested brackets would otherwise recurse until the native stack overflows.
@@ -548,7 +566,10 @@ public struct Parser {
 
   mutating func orExpr() throws -> Expr {
     var left = try andExpr()
+    var links = 0
+    defer { chain -= links }
     while isKeyword("or") {
+      try lengthenChain(&links)
       _ = advance()
       skipNewlines()
       let right = try andExpr()
@@ -559,7 +580,10 @@ public struct Parser {
 
   mutating func andExpr() throws -> Expr {
     var left = try notExpr()
+    var links = 0
+    defer { chain -= links }
     while isKeyword("and") {
+      try lengthenChain(&links)
       _ = advance()
       skipNewlines()
       let right = try notExpr()
@@ -582,6 +606,8 @@ public struct Parser {
 
   mutating func comparison() throws -> Expr {
     var left = try rangeExpr()
+    var links = 0
+    defer { chain -= links }
     while true {
       let t = token
       var op: String?
@@ -589,6 +615,7 @@ public struct Parser {
       if isKeyword("in") { op = "in" }
       if isKeyword("not"), case .keyword("in") = tokens[p + 1].kind { op = "not in" }
       guard let op else { return left }
+      try lengthenChain(&links)
       _ = advance()
       if op == "not in" { _ = advance() }
       skipNewlines()
@@ -609,7 +636,10 @@ public struct Parser {
 
   mutating func additive() throws -> Expr {
     var left = try multiplicative()
+    var links = 0
+    defer { chain -= links }
     while isSymbol("+") || isSymbol("-") {
+      try lengthenChain(&links)
       let t = advance()
       skipNewlines()
       let right = try multiplicative()
@@ -620,7 +650,10 @@ public struct Parser {
 
   mutating func multiplicative() throws -> Expr {
     var left = try unary()
+    var links = 0
+    defer { chain -= links }
     while isSymbol("*") || isSymbol("/") || isSymbol("//") || isSymbol("%") {
+      try lengthenChain(&links)
       let t = advance()
       skipNewlines()
       let right = try unary()
@@ -645,7 +678,10 @@ public struct Parser {
 
   mutating func postfix() throws -> Expr {
     var e = try primary()
+    var links = 0
+    defer { chain -= links }
     while true {
+      if isSymbol("(") || isSymbol("[") || isSymbol(".") { try lengthenChain(&links) }
       if isSymbol("("), !token.afterNewline {
         let t = advance()
         let args = try arguments(closing: ")")
@@ -781,14 +817,13 @@ public struct Parser {
   mutating func durationSuffix(_ number: Expr) throws -> Expr {
     if case .identifier(let unit) = token.kind, let code = Parser.durationUnits[unit], !token.afterNewline {
       let t = advance()
-      if case .literal(.int(let n)) = number.kind, let n32 = Int32(exactly: n) {
-        let d: Duration
-        switch code {
-        case 0: d = Duration(days: n32)
-        case 1: d = Duration(days: n32 &* 7)
-        case 2: d = Duration(months: n32)
-        default: d = Duration(months: n32 &* 12)
+      if case .literal(.int(let n)) = number.kind {
+        let (count, o) = n.multipliedReportingOverflow(by: code == 1 ? 7 : code == 3 ? 12 : 1)
+        guard !o, let n32 = Int32(exactly: count) else {
+          throw error(
+            "\(n) \(unit) is too long for a duration (it holds up to 2147483647 days or months)", at: t)
         }
+        let d = code < 2 ? Duration(days: n32) : Duration(months: n32)
         return Expr(
           .literal(.duration(d)), number.position,
           length: t.position.column + t.length - number.position.column)
@@ -845,6 +880,7 @@ public struct Parser {
         inner.functions = functions
         inner.implicitDepth = implicitDepth
         inner.nesting = nesting + 1
+        inner.chain = chain
         inner.skipNewlines()
         if inner.atEnd {
           report("empty \"{}\" in text", at: pos, hint: "write \\{ for a literal brace")

@@ -91,7 +91,7 @@ extension VM {
               continue
             }
           }
-          base[a] = try Operations.add(base[Int(ins.b)], base[Int(ins.c)])
+          base[a] = try Operations.add(base[Int(ins.b)], base[Int(ins.c)], vm: self)
         case .sub:
           if case .int(let x) = base[Int(ins.b)], case .int(let y) = base[Int(ins.c)] {
             let (r, o) = x.subtractingReportingOverflow(y)
@@ -122,7 +122,7 @@ extension VM {
           }
           base[a] = try Operations.modulo(base[Int(ins.b)], base[Int(ins.c)])
         case .addK:
-          base[a] = try Operations.add(base[Int(ins.b)], k[Int(ins.c)])
+          base[a] = try Operations.add(base[Int(ins.b)], k[Int(ins.c)], vm: self)
         case .subK:
           base[a] = try Operations.subtract(base[Int(ins.b)], k[Int(ins.c)])
         case .mulK:
@@ -168,9 +168,9 @@ extension VM {
         case .not:
           Peek.store(base + a, .bool(!base[Int(ins.b)].isTruthy), tags)
         case .eq:
-          base[a] = .bool(base[Int(ins.b)] == base[Int(ins.c)])
+          base[a] = .bool(try Operations.equal(base[Int(ins.b)], base[Int(ins.c)]))
         case .ne:
-          base[a] = .bool(base[Int(ins.b)] != base[Int(ins.c)])
+          base[a] = .bool(!(try Operations.equal(base[Int(ins.b)], base[Int(ins.c)])))
         case .lt:
           base[a] = .bool(try Operations.compare(base[Int(ins.b)], "<", base[Int(ins.c)]))
         case .le:
@@ -225,13 +225,13 @@ extension VM {
         case .jumpIfNotEqual:
           if case .int(let x) = base[a], case .int(let y) = base[Int(ins.b)] {
             if x != y { pc += Int(ins.c) }
-          } else if base[a] != base[Int(ins.b)] {
+          } else if !(try Operations.equal(base[a], base[Int(ins.b)])) {
             pc += Int(ins.c)
           }
         case .jumpIfEqual:
           if case .int(let x) = base[a], case .int(let y) = base[Int(ins.b)] {
             if x == y { pc += Int(ins.c) }
-          } else if base[a] == base[Int(ins.b)] {
+          } else if try Operations.equal(base[a], base[Int(ins.b)]) {
             pc += Int(ins.c)
           }
         case .jumpIfNotLessK:
@@ -261,27 +261,32 @@ extension VM {
         case .jumpIfNotEqualK:
           if case .int(let x) = base[a], case .int(let y) = k[Int(ins.b)] {
             if x != y { pc += Int(ins.c) }
-          } else if base[a] != k[Int(ins.b)] {
+          } else if !(try Operations.equal(base[a], k[Int(ins.b)])) {
             pc += Int(ins.c)
           }
         case .jumpIfEqualK:
           if case .int(let x) = base[a], case .int(let y) = k[Int(ins.b)] {
             if x == y { pc += Int(ins.c) }
-          } else if base[a] == k[Int(ins.b)] {
+          } else if try Operations.equal(base[a], k[Int(ins.b)]) {
             pc += Int(ins.c)
           }
 
         case .forPrep:
+          var empty = false
           if ins.c != 0 {  // `..<`: the limit itself is excluded
             switch base[a + 1] {
-            case .int(let n) where n > Int.min: base[a + 1] = .int(n - 1)
+            case .int(let n): if n == Int.min { empty = true } else { base[a + 1] = .int(n - 1) }
             case .date(let d): base[a + 1] = .date(d - 1)
             default: break
             }
           }
           switch (base[a], base[a + 1]) {
           case (.int(let start), .int(let limit)):
-            if start > limit { pc += Int(ins.b) } else { Peek.store(base + a + 2, .int(start), tags) }
+            if empty || start > limit {
+              pc += Int(ins.b)
+            } else {
+              Peek.store(base + a + 2, .int(start), tags)
+            }
           case (.date(let start), .date(let limit)):
             if start > limit { pc += Int(ins.b) } else { base[a + 2] = .date(start) }
           case (let lo, let hi):
@@ -375,7 +380,11 @@ extension VM {
           Peek.clear(base, count: proto.registerCount, tags)
           frameCount -= 1
           stack[done.returnTo] = result
-          if frameCount == stopAt { return result }
+          if frameCount == stopAt {
+            // The steps this run counted down and did not reach a check with.
+            callbackSteps &+= VM.checkInterval - budget
+            return result
+          }
           frame = frames[frameCount - 1]
           closure = frame.closure
           proto = closure.proto
@@ -422,10 +431,19 @@ extension VM {
         case .concat:
           var s = ""
           let first = Int(ins.b)
+          // The text parts' size is charged to the memory budget before the text is made.
+          var size = 0
+          for i in 0..<Int(ins.c) {
+            if case .string(let t) = base[first + i] { size += t.value.utf8.count }
+          }
+          try charge(size)
           for i in 0..<Int(ins.c) {
             switch base[first + i] {
             case .string(let t): s += t.value
-            case let v: s += v.description
+            case let v:
+              let d = v.description
+              try charge(size + d.utf8.count)
+              s += d
             }
           }
           base[a] = .string(StringObject(s))

@@ -20,7 +20,30 @@ enum Operations {
       "the result of \(a.shortDescription) \(op) \(b.shortDescription) is too large for a whole number")
   }
 
-  static func add(_ a: Value, _ b: Value) throws -> Value {
+  static func durationOverflow(_ a: Value, _ op: String, _ b: Value) -> RuntimeError {
+    RuntimeError(
+      "the result of \(a.shortDescription) \(op) \(b.shortDescription) is too long for a duration",
+      hint: "a duration holds up to 2147483647 days or months")
+  }
+
+  static func dateRange(_ a: Value, _ op: String, _ b: Value) -> RuntimeError {
+    RuntimeError(
+      "the result of \(a.shortDescription) \(op) \(b.shortDescription) is not a date: dates run from the year 1 to 9999"
+    )
+  }
+
+  /// `a == b` for the script's `==` and `!=`: values nested too deep to compare (a list that
+  /// holds itself) are an error, not a crash.
+  static func equal(_ a: Value, _ b: Value) throws -> Bool {
+    guard let e = Value.equal(a, b, depth: 0) else {
+      throw RuntimeError(
+        "cannot compare \(a.typeName) and \(b.typeName): they are nested more than \(maxCompareDepth) deep (a list that holds itself?)"
+      )
+    }
+    return e
+  }
+
+  static func add(_ a: Value, _ b: Value, vm: VM? = nil) throws -> Value {
     switch (a, b) {
     case (.int(let x), .int(let y)):
       let (r, o) = x.addingReportingOverflow(y)
@@ -29,11 +52,20 @@ enum Operations {
     case (.float(let x), .float(let y)): return .float(x + y)
     case (.int(let x), .float(let y)): return .float(Double(x) + y)
     case (.float(let x), .int(let y)): return .float(x + Double(y))
-    case (.string(let x), .string(let y)): return .string(StringObject(x.value + y.value))
-    case (.list(let x), .list(let y)): return .list(ListObject(x.items + y.items))
-    case (.date(let d), .duration(let u)), (.duration(let u), .date(let d)): return .date(addDuration(d, u))
+    case (.string(let x), .string(let y)):
+      try vm?.charge(x.value.utf8.count + y.value.utf8.count)
+      return .string(StringObject(x.value + y.value))
+    case (.list(let x), .list(let y)):
+      try vm?.charge(VM.bytes(ofValues: x.items.count + y.items.count))
+      return .list(ListObject(x.items + y.items))
+    case (.date(let d), .duration(let u)), (.duration(let u), .date(let d)):
+      guard let r = addDuration(d, u) else { throw dateRange(a, "+", b) }
+      return .date(r)
     case (.duration(let x), .duration(let y)):
-      return .duration(Duration(months: x.months &+ y.months, days: x.days &+ y.days))
+      let (m, o1) = x.months.addingReportingOverflow(y.months)
+      let (d, o2) = x.days.addingReportingOverflow(y.days)
+      if o1 || o2 { throw durationOverflow(a, "+", b) }
+      return .duration(Duration(months: m, days: d))
     case (.string, _), (_, .string):
       throw mismatch(
         "add", a, "+", b, hint: "to join text and other values, use interpolation: \"{x}{y}\" or str(x)")
@@ -51,9 +83,14 @@ enum Operations {
     case (.int(let x), .float(let y)): return .float(Double(x) - y)
     case (.float(let x), .int(let y)): return .float(x - Double(y))
     case (.date(let x), .date(let y)): return .duration(Duration(days: x - y))
-    case (.date(let d), .duration(let u)): return .date(addDuration(d, u, sign: -1))
+    case (.date(let d), .duration(let u)):
+      guard let r = addDuration(d, u, sign: -1) else { throw dateRange(a, "-", b) }
+      return .date(r)
     case (.duration(let x), .duration(let y)):
-      return .duration(Duration(months: x.months &- y.months, days: x.days &- y.days))
+      let (m, o1) = x.months.subtractingReportingOverflow(y.months)
+      let (d, o2) = x.days.subtractingReportingOverflow(y.days)
+      if o1 || o2 { throw durationOverflow(a, "-", b) }
+      return .duration(Duration(months: m, days: d))
     default: throw mismatch("subtract", a, "-", b)
     }
   }
@@ -65,7 +102,7 @@ enum Operations {
       guard n >= 0 else { throw RuntimeError("cannot repeat a list a negative number of times (\(n))") }
       let (total, o) = l.items.count.multipliedReportingOverflow(by: n)
       if o { throw overflow(a, "*", b) }
-      try vm.checkMemory(adding: total * MemoryLayout<Value>.stride)
+      try vm.charge(VM.bytes(ofValues: total))
       var items = ContiguousArray<Value>()
       items.reserveCapacity(total)
       for _ in 0..<n { items.append(contentsOf: l.items) }
@@ -74,7 +111,7 @@ enum Operations {
       guard n >= 0 else { throw RuntimeError("cannot repeat text a negative number of times (\(n))") }
       let (total, o) = s.value.utf8.count.multipliedReportingOverflow(by: n)
       if o { throw overflow(a, "*", b) }
-      try vm.checkMemory(adding: total)
+      try vm.charge(total)
       return .string(StringObject(String(repeating: s.value, count: n)))
     default: throw mismatch("multiply", a, "*", b)
     }
@@ -91,10 +128,10 @@ enum Operations {
     case (.int(let x), .float(let y)): return .float(Double(x) * y)
     case (.float(let x), .int(let y)): return .float(x * Double(y))
     case (.duration(let d), .int(let n)), (.int(let n), .duration(let d)):
-      guard let n32 = Int32(exactly: n) else { throw overflow(a, "*", b) }
+      guard let n32 = Int32(exactly: n) else { throw durationOverflow(a, "*", b) }
       let (m, o1) = d.months.multipliedReportingOverflow(by: n32)
       let (dd, o2) = d.days.multipliedReportingOverflow(by: n32)
-      if o1 || o2 { throw overflow(a, "*", b) }
+      if o1 || o2 { throw durationOverflow(a, "*", b) }
       return .duration(Duration(months: m, days: dd))
     default: return nil
     }
@@ -103,7 +140,8 @@ enum Operations {
   static func divide(_ a: Value, _ b: Value) throws -> Value {
     guard let x = a.asDouble, let y = b.asDouble else {
       if case .duration(let d) = a, case .int(let n) = b, d.months == 0, n != 0 {
-        return .duration(Duration(days: Int32(Int(d.days) / n)))
+        guard let q = Int32(exactly: Int(d.days) / n) else { throw durationOverflow(a, "/", b) }
+        return .duration(Duration(days: q))
       }
       throw mismatch("divide", a, "/", b)
     }
@@ -143,10 +181,14 @@ enum Operations {
   static func negate(_ a: Value) throws -> Value {
     switch a {
     case .int(let x):
-      if x == Int.min { throw RuntimeError("the result of -\(x) is too large for a whole number") }
+      if x == Int.min { throw RuntimeError("the result of -(\(x)) is too large for a whole number") }
       return .int(-x)
     case .float(let x): return .float(-x)
-    case .duration(let d): return .duration(Duration(months: -d.months, days: -d.days))
+    case .duration(let d):
+      guard d.months != .min, d.days != .min else {
+        throw RuntimeError("the result of -(\(a.shortDescription)) is too long for a duration")
+      }
+      return .duration(Duration(months: -d.months, days: -d.days))
     default: throw RuntimeError("cannot negate \(a.typeName) \(a.shortDescription)")
     }
   }
@@ -210,6 +252,9 @@ enum Operations {
   static func makeRange(_ a: Value, _ b: Value, exclusive: Bool) throws -> Value {
     switch (a, b) {
     case (.int, .int(let y)):
+      if exclusive && y == Int.min {
+        throw RuntimeError("the range \(a.shortDescription)..<\(y) ends below the smallest whole number")
+      }
       return .range(RangeObject(lower: a, upper: exclusive ? .int(y - 1) : b))
     case (.date, .date(let y)):
       return .range(RangeObject(lower: a, upper: exclusive ? .date(y - 1) : b))
@@ -220,15 +265,16 @@ enum Operations {
   }
 
   static func makeDuration(_ a: Value, unit: Int) throws -> Value {
-    guard case .int(let n) = a, let n32 = Int32(exactly: n) else {
+    guard case .int(let n) = a else {
       throw RuntimeError("a duration needs a whole number, got \(a.typeName) \(a.shortDescription)")
     }
-    switch unit {
-    case 0: return .duration(Duration(days: n32))
-    case 1: return .duration(Duration(days: n32 &* 7))
-    case 2: return .duration(Duration(months: n32))
-    default: return .duration(Duration(months: n32 &* 12))
+    let (count, o) = n.multipliedReportingOverflow(by: unit == 1 ? 7 : unit == 3 ? 12 : 1)
+    guard !o, let n32 = Int32(exactly: count) else {
+      let what = ["days", "weeks", "months", "years"][min(unit, 3)]
+      throw RuntimeError(
+        "\(n) \(what) is too long for a duration", hint: "a duration holds up to 2147483647 days or months")
     }
+    return .duration(unit < 2 ? Duration(days: n32) : Duration(months: n32))
   }
 
   // MARK: - Iteration
@@ -278,7 +324,7 @@ enum Operations {
       case (.int(let i), .int(let hi)):
         guard i <= hi else { return false }
         slot[2] = .int(i)
-        slot[1] = .int(i + 1)
+        slot[1] = i < hi ? .int(i + 1) : .null  // the range may end at the largest whole number
         return true
       case (.date(let d), .date(let hi)):
         guard d <= hi else { return false }

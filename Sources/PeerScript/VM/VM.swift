@@ -15,11 +15,12 @@ public struct Budgets: Sendable {
   public var maxMemoryBytes: Int
 
   /// The step budget of a run nobody watches (a batch job, piped input, scripts loading at
-  /// start-up) when none is given: about a minute of a release build's work, far beyond what the
-  /// demo's reports and nightly rules take at scale 30, so only an endless loop reaches it.
-  public static let unattendedSteps = 50_000_000_000
-  /// The deepest call depth that may be asked for: each level reserves a frame up front.
-  public static let largestDepth = 1_000_000
+  /// start-up) when none is given: far beyond what the demo's reports and nightly rules take at
+  /// scale 30, so only an endless loop reaches it.
+  public static let unattendedSteps = 2_000_000_000
+  /// The deepest a script may nest calls whatever `--max-depth` asks (the frame stack is
+  /// reserved up front).
+  public static let depthLimit = 1_000_000
 
   public init(maxSteps: Int? = nil, maxDepth: Int = 10_000, maxMemoryBytes: Int = 4 << 30) {
     self.maxSteps = maxSteps
@@ -54,6 +55,10 @@ public final class VM {
   var nativeNesting = 0
   let maxNativeNesting = 200
   var stepsUsed = 0
+  /// Steps used by calls from built-ins back into scripts (each item of `map`, `where`,
+  /// `sort`...) and by the runs of the loop they start, not yet added to `stepsUsed`: each such
+  /// run starts its own countdown, so without this a pipeline inside a pipeline ran unbounded.
+  var callbackSteps = 0
   public var output: (String) -> Void
 
   static let checkInterval = 4096
@@ -62,7 +67,7 @@ public final class VM {
     self.globals = globals
     self.budgets = budgets
     self.output = output
-    frameCapacity = max(16, budgets.maxDepth + 2)
+    frameCapacity = max(16, min(budgets.maxDepth, Budgets.depthLimit) + 2)
     // Reserved, not touched: pages are committed as the stack grows.
     stackCapacity = min(1 << 24, max(1 << 16, frameCapacity * 64))
     stack = .allocate(capacity: stackCapacity)
@@ -87,7 +92,7 @@ public final class VM {
 
   func depthError() -> RuntimeError {
     var e = RuntimeError(
-      "too much recursion: more than \(budgets.maxDepth) calls deep",
+      "too much recursion: more than \(min(budgets.maxDepth, Budgets.depthLimit)) calls deep",
       hint:
         "a function probably calls itself without end; raise the limit with --max-depth if the depth is real")
     e.isFatal = true
@@ -151,7 +156,9 @@ public final class VM {
       nativeTop = saved
     }
     try pushFrame(c, fslot: slot, nargs: second == nil ? 1 : 2, returnTo: slot)
-    return try execute(stopAt: stopAt)
+    let result = try execute(stopAt: stopAt)
+    if frameCount > 0 { try countCallback() }
+    return result
   }
 
   /// Calls a function from Swift: the entry point for scripts and for built-ins that call back.
@@ -185,6 +192,7 @@ public final class VM {
       try pushFrame(c, fslot: slot, nargs: args.count, returnTo: slot)
       let result = try execute(stopAt: stopAt)
       stack[slot] = .null
+      if frameCount > 0 { try countCallback() }
       return result
     default:
       throw RuntimeError("cannot call \(callee.typeName) \(callee.shortDescription): it is not a function")
@@ -217,6 +225,15 @@ public final class VM {
     return try body()
   }
 
+  /// One step for a call from Swift into a script, plus what its run of the loop used.
+  @inline(__always) func countCallback() throws {
+    callbackSteps &+= 1
+    while callbackSteps >= VM.checkInterval {
+      callbackSteps -= VM.checkInterval
+      try checkBudgets()
+    }
+  }
+
   func checkBudgets() throws {
     if interruptRequested != 0 {
       interruptRequested = 0
@@ -235,10 +252,24 @@ public final class VM {
     if stepsUsed % (VM.checkInterval * 16) == 0 { try checkMemory(adding: 0) }
   }
 
+  /// Charges a result of `bytes` to the memory budget before it is made. Small results are
+  /// not checked one by one (reading the process's size is a system call); the periodic check
+  /// in `checkBudgets` covers many small ones.
+  @inline(__always) public func charge(_ bytes: Int) throws {
+    if bytes >= 1 << 16 { try checkMemory(adding: bytes) }
+  }
+
+  /// The bytes `count` values take, saturating instead of overflowing.
+  static func bytes(ofValues count: Int) -> Int {
+    let (b, o) = count.multipliedReportingOverflow(by: MemoryLayout<Value>.stride)
+    return o ? Int.max / 2 : b
+  }
+
   /// Stops before an allocation of `bytes` would pass the memory budget.
   public func checkMemory(adding bytes: Int) throws {
     let inUse = VM.heapInUse()
-    if inUse + bytes > budgets.maxMemoryBytes {
+    let (total, o) = inUse.addingReportingOverflow(bytes)
+    if o || total > budgets.maxMemoryBytes {
       var e = RuntimeError(
         "memory budget exhausted: this would use more than \(budgets.maxMemoryBytes >> 20) MB",
         hint: "raise the limit with --max-memory (in MB) if the data is really that large")

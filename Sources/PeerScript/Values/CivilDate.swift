@@ -75,6 +75,17 @@ public struct CivilDate: Hashable, Sendable {
     return CivilDate(year: y, month: m, day: min(day, CivilDate.daysInMonth(year: y, month: m)))
   }
 
+  /// `addingMonths`, or nil when the result falls outside the years 1 to 9999.
+  public func addingMonthsChecked(_ n: Int) -> CivilDate? {
+    let (total, o) = (year * 12 + (month - 1)).addingReportingOverflow(n)
+    guard !o, total >= 12, total < 10_000 * 12 else { return nil }
+    return addingMonths(n)
+  }
+
+  /// The first and last days a date can be (0001-01-01 and 9999-12-31), as days since 1970.
+  public static let minDays = Int(CivilDate(year: 1, month: 1, day: 1).days)
+  public static let maxDays = Int(CivilDate(year: 9999, month: 12, day: 31).days)
+
   /// Monday = 1 ... Sunday = 7 (ISO 8601).
   public var weekday: Int {
     let d = Int(days)
@@ -84,9 +95,15 @@ public struct CivilDate: Hashable, Sendable {
 
 }
 
-/// date + duration: months first, then days (as PostgreSQL does).
-func addDuration(_ date: Int32, _ d: Duration, sign: Int32 = 1) -> Int32 {
-  var result = date
-  if d.months != 0 { result = CivilDate(days: result).addingMonths(Int(d.months * sign)).days }
-  return result + d.days * sign
+/// date + duration: months first, then days (as PostgreSQL does); nil when the result falls
+/// outside the years 1 to 9999.
+func addDuration(_ date: Int32, _ d: Duration, sign: Int = 1) -> Int32? {
+  var result = Int(date)
+  if d.months != 0 {
+    guard let c = CivilDate(days: date).addingMonthsChecked(Int(d.months) * sign) else { return nil }
+    result = Int(c.days)
+  }
+  result += Int(d.days) * sign
+  guard result >= CivilDate.minDays, result <= CivilDate.maxDays else { return nil }
+  return Int32(result)
 }

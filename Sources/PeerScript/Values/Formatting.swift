@@ -23,7 +23,12 @@ extension Value: CustomStringConvertible {
     case .duration(let d): return formatDuration(d)
     case .string(let s): return quoted ? quote(s.value) : s.value
     case .list(let l):
-      return "[" + l.items.map { $0.format(quoted: true, depth: depth + 1) }.joined(separator: ", ") + "]"
+      // A list that holds itself shows as [...] where it comes round again.
+      return "["
+        + l.items.map {
+          if case .list(let inner) = $0, inner === l { return "[...]" }
+          return $0.format(quoted: true, depth: depth + 1)
+        }.joined(separator: ", ") + "]"
     case .map(let m):
       if m.entries.isEmpty { return "{}" }
       return "{"
@@ -86,7 +91,7 @@ func formatFloat(_ d: Double) -> String {
 
 func formatDuration(_ d: Duration) -> String {
   var parts: [String] = []
-  func unit(_ n: Int32, _ one: String) -> String { "\(n) \(one)\(abs(n) == 1 ? "" : "s")" }
+  func unit(_ n: Int32, _ one: String) -> String { "\(n) \(one)\(n == 1 || n == -1 ? "" : "s")" }
   if d.months != 0 {
     if d.months % 12 == 0 {
       parts.append(unit(d.months / 12, "year"))

@@ -7,6 +7,9 @@ public final class MapObject {
 
   public init(_ entries: OrderedDictionary<Value, Value> = [:]) { self.entries = entries }
 
+  /// Maps nested thousands deep are freed without native recursion (see `Teardown`).
+  deinit { Teardown.release(&entries) }
+
   public subscript(key: String) -> Value? {
     get { entries[.text(key)] }
     set { entries[.text(key)] = newValue }

@@ -1,3 +1,5 @@
+import OrderedCollections
+
 // The value representation of Peer script.
 //
 // Why this shape: scalars (nil, booleans, numbers, dates, durations) are stored inline so that
@@ -114,6 +116,75 @@ public final class StringObject {
 public final class ListObject {
   public var items: ContiguousArray<Value>
   public init(_ items: ContiguousArray<Value> = []) { self.items = items }
+
+  /// Releasing a list nested thousands deep would recurse once per level on the native stack:
+  /// see `Teardown`.
+  deinit { Teardown.release(&items) }
+}
+
+/// Frees lists, maps and records nested inside each other without native recursion: a dying
+/// container's children that nothing else holds are emptied onto a work list one at a time, so
+/// each one's own deinit finds nothing left to release (`x = [x]`, `x = {a: x}` or `P(x)`
+/// 50,000 times, then dropped).
+enum Teardown {
+  @inline(__always) static func isContainer(_ v: Value) -> Bool {
+    switch v {
+    case .list, .map, .record: return true
+    default: return false
+    }
+  }
+
+  static func release(_ items: inout ContiguousArray<Value>) {
+    guard items.contains(where: isContainer) else { return }
+    var work = ContiguousArray<Value>()
+    swap(&work, &items)
+    drain(&work)
+  }
+
+  static func release(_ entries: inout OrderedDictionary<Value, Value>) {
+    guard entries.values.contains(where: isContainer) || entries.keys.contains(where: isContainer) else {
+      return
+    }
+    var work = ContiguousArray<Value>(entries.keys)
+    work.append(contentsOf: entries.values.elements)
+    entries = [:]
+    drain(&work)
+  }
+
+  /// The container is taken out of its slot before the uniqueness test: a copy left in the
+  /// work list (or in a switch's temporary) would make it look shared.
+  private static func drain(_ work: inout ContiguousArray<Value>) {
+    while !work.isEmpty {
+      let i = work.count - 1
+      if case .list(var l) = work[i] {
+        work[i] = .null
+        work.removeLast()
+        if isKnownUniquelyReferenced(&l), l.items.contains(where: isContainer) {
+          work.append(contentsOf: l.items)
+          l.items = []
+        }
+      } else if case .map(var m) = work[i] {
+        work[i] = .null
+        work.removeLast()
+        if isKnownUniquelyReferenced(&m),
+          m.entries.values.contains(where: isContainer) || m.entries.keys.contains(where: isContainer)
+        {
+          work.append(contentsOf: m.entries.keys)
+          work.append(contentsOf: m.entries.values.elements)
+          m.entries = [:]
+        }
+      } else if case .record(var r) = work[i] {
+        work[i] = .null
+        work.removeLast()
+        if isKnownUniquelyReferenced(&r), r.values.contains(where: isContainer) {
+          work.append(contentsOf: r.values)
+          r.values = []
+        }
+      } else {
+        work.removeLast()
+      }
+    }
+  }
 }
 
 /// The shape shared by every record of one kind: its name and field names, in order.
@@ -151,6 +222,8 @@ public final class RecordObject {
     self.type = type
     self.values = values
   }
+
+  deinit { Teardown.release(&values) }
 
   public subscript(field: String) -> Value? {
     guard let i = type.slot(of: field) else { return nil }
