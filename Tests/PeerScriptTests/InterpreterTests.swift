@@ -2,6 +2,20 @@ import PeerScript
 import Testing
 
 /// The public API around running scripts: budgets, persistence between runs, tests, help.
+/// The runtime error `source` stops with on `interpreter`, or nil (any other error is recorded
+/// as a failure): shared by the interpreter's and the budgets' tests.
+func runtimeError(_ interpreter: Interpreter, _ source: String) -> RuntimeError? {
+  do {
+    try interpreter.run(source, file: "t.peer")
+    return nil
+  } catch let e as RuntimeError {
+    return e
+  } catch {
+    Issue.record("expected a runtime error, got \(error)")
+    return nil
+  }
+}
+
 @Suite("Interpreter")
 struct InterpreterTests {
   final class Output { var lines: [String] = [] }
@@ -13,18 +27,6 @@ struct InterpreterTests {
     options.output = { out.lines.append($0) }
     configure(&options)
     return (Interpreter(options: options), out)
-  }
-
-  func runtimeError(_ interpreter: Interpreter, _ source: String) -> RuntimeError? {
-    do {
-      try interpreter.run(source, file: "t.peer")
-      return nil
-    } catch let e as RuntimeError {
-      return e
-    } catch {
-      Issue.record("expected a runtime error, got \(error)")
-      return nil
-    }
   }
 
   @Test func stepBudgetStopsEndlessLoops() throws {

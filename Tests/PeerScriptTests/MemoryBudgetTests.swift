@@ -12,15 +12,7 @@ struct MemoryBudgetTests {
     var options = InterpreterOptions()
     options.maxMemoryBytes = 1 << 30
     options.output = { _ in }
-    do {
-      try Interpreter(options: options).run(source, file: "t.peer")
-      return nil
-    } catch let e as RuntimeError {
-      return e
-    } catch {
-      Issue.record("expected a runtime error, got \(error)")
-      return nil
-    }
+    return runtimeError(Interpreter(options: options), source)
   }
 
   @Test(
