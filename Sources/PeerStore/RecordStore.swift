@@ -46,6 +46,27 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
   public var description: String { message }
 }
 
+/// A `writeOnFirstChange` transaction read the records while another program was changing
+/// them, so its own change could not follow: nothing it did was kept. Running it again (in a
+/// `write`, which waits its turn) is safe if nothing else it did can be seen.
+public struct StoreConflict: Error, Sendable, CustomStringConvertible {
+  public init() {}
+  public var description: String {
+    "another program was changing the records while this script read them, so nothing it changed was saved; run it again"
+  }
+}
+
+/// The kind of transaction a command's work runs in.
+public enum TransactionKind: Sendable {
+  /// Takes the write lock first (waits for another writer): for work that changes records.
+  case writing
+  /// Never waits and cannot change anything: a report, a printed form.
+  case readingOnly
+  /// Reads without waiting and takes the write lock at its first change: a script that may or
+  /// may not write (`peer run`). Throws `StoreConflict` if the records changed in between.
+  case writingOnFirstChange
+}
+
 /// What a transaction can read.
 public protocol StoreReader {
   func get(_ kind: RecordKind, id: Int64) throws -> StoredRecord?
@@ -140,7 +161,22 @@ public protocol RecordStore: AnyObject {
   /// "this command only reads the records". The body gets the writer interface so that the
   /// same code runs in both kinds of transaction.
   func readingOnly<T>(_ body: (any StoreWriter) throws -> T) throws -> T
+  /// A transaction that reads without waiting for a writer and takes the write lock only at
+  /// its first change; if another program wrote in between, it throws `StoreConflict` and
+  /// keeps nothing.
+  func writeOnFirstChange<T>(_ body: (any StoreWriter) throws -> T) throws -> T
   /// `write` for a bulk load whose caller checks every reference itself (an import of visits
   /// checks each visit's match): the database does not check them again row by row.
   func writeCheckingReferencesItself<T>(_ body: (any StoreWriter) throws -> T) throws -> T
+}
+
+extension RecordStore {
+  /// Runs `body` in a transaction of the given kind.
+  public func transaction<T>(_ kind: TransactionKind, _ body: (any StoreWriter) throws -> T) throws -> T {
+    switch kind {
+    case .writing: return try write(body)
+    case .readingOnly: return try readingOnly(body)
+    case .writingOnFirstChange: return try writeOnFirstChange(body)
+    }
+  }
 }

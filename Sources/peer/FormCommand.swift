@@ -37,7 +37,8 @@ struct FormCommand: ParsableCommand {
         "--format chooses how --print prints the blank form", hint: "add --print, or leave --format out")
     }
     let session = try projectOptions.session(
-      options: budget.interpreterOptions(arguments: [], attended: false), readsOnly: print)
+      options: budget.interpreterOptions(arguments: [], attended: false),
+      transactions: print ? .readingOnly : .writing)
     guard let bridge = session.bridge else {
       Console.writeError("peer: forms need a project; run peer init, or give --project DIR\n")
       throw ExitCode(1)

@@ -47,16 +47,20 @@ struct ProjectOptions: ParsableArguments {
 
   /// A session on the project (its database open and its scripts loaded), or on the language
   /// alone when there is no project. Problems are one sentence on stderr and exit status 1.
-  /// `readsOnly`: the command only reads records (a report, a printed form), so it never
-  /// waits behind another peer's write.
-  func session(options: InterpreterOptions, loadScripts: Bool = true, readsOnly: Bool = false) throws
+  /// `transactions`: `.readingOnly` for a command that only reads records (a report, a
+  /// printed form), so it never waits behind another peer's write.
+  func session(
+    options: InterpreterOptions, loadScripts: Bool = true, transactions: TransactionKind = .writing
+  )
+    throws
     -> Session
   {
     guard let project = try findProject() else { return Session(store: nil, options: options) }
     do {
-      let store = try SQLiteStore(path: project.databasePath, user: userName, readOnly: readsOnly)
+      let store = try SQLiteStore(
+        path: project.databasePath, user: userName, transactions: transactions)
       let session = Session(store: store, options: options)
-      session.bridge?.readsOnly = readsOnly
+      session.bridge?.transactions = transactions
       // Start-up has a step budget even at a terminal (where Ctrl-C is not yet listened for):
       // an endless loop in one scripts/*.peer must not hang every command.
       session.startupSteps = BudgetOptions.defaultSteps

@@ -1,6 +1,7 @@
 import ArgumentParser
 import PeerCore
 import PeerScript
+import PeerStore
 
 /// `peer run FILE [ARGS...]`: runs one script; the words after the file are its `args`.
 struct Run: ParsableCommand {
@@ -39,18 +40,38 @@ struct Run: ParsableCommand {
 
   func run() throws {
     let source = try ScriptFile.readOrExit(file)
-    let options = budget.interpreterOptions(
+    var options = budget.interpreterOptions(
       arguments: arguments.first == "--" ? Array(arguments.dropFirst()) : arguments)
-    let session = try projectOptions.session(options: options)
+    let shown = Shown()
+    let write = options.output
+    options.output = { text in
+      shown.anything = true
+      write(text)
+    }
+    // A script that only reads must never wait behind another program's write, so the first
+    // attempt takes the write lock only at the script's first change. If the records changed
+    // before it could, and nothing has been printed or saved yet, the script runs once more
+    // from the start with the lock taken first; otherwise the conflict is said in one sentence.
     do {
+      let session = try projectOptions.session(options: options, transactions: .writingOnFirstChange)
       if disassemble {
         Console.write(try session.interpreter.disassemble(source, file: file))
         return
       }
-      _ = try session.run(source, file: file)
+      do {
+        _ = try session.run(source, file: file)
+      } catch is StoreConflict where !shown.anything && session.files.written == 0 {
+        let again = try projectOptions.session(options: options, transactions: .writing)
+        _ = try again.run(source, file: file)
+      }
+    } catch let e as ExitCode {
+      throw e
     } catch {
       Console.report(error)
       throw ExitCode(1)
     }
   }
+
+  /// Whether the script has printed anything yet.
+  private final class Shown { var anything = false }
 }

@@ -23,27 +23,8 @@ struct ReadOnlyCommandTests {
       }
       """)
     // The sqlite3 shell holds a write transaction open (a long import, say).
-    let holder = Process()
-    holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    holder.arguments = [project + "/peer.db"]
-    let input = Pipe()
-    let output = Pipe()
-    holder.standardInput = input
-    holder.standardOutput = output
-    try holder.run()
-    defer {
-      try? input.fileHandleForWriting.close()
-      holder.waitUntilExit()
-    }
-    input.fileHandleForWriting.write(
-      Data("BEGIN IMMEDIATE;\nINSERT INTO services (name) VALUES ('held');\nSELECT 'held';\n".utf8))
-    var seen = ""
-    while !seen.contains("held") {
-      let data = output.fileHandleForReading.availableData
-      if data.isEmpty { break }
-      seen += String(decoding: data, as: UTF8.self)
-    }
-    #expect(seen.contains("held"))
+    let holder = try WriteHolder(database: project + "/peer.db")
+    defer { holder.finish() }
 
     let started = Date()
     let report = try PeerProcess.run(["report", "small", "--project", project])
@@ -51,10 +32,87 @@ struct ReadOnlyCommandTests {
     #expect(report.stdout.contains("Food bank"))
     let form = try PeerProcess.run(["form", "quick", "--print", "--project", project])
     #expect(form.status == 0, "\(form.stderr)")
+    let reading = try folder.write("reading.peer", "print(services | count)")
+    let run = try PeerProcess.run(["run", "--project", project, reading])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout == "0\n")
     #expect(Date().timeIntervalSince(started) < 4, "a reader waited for the writer")
 
     let sneaky = try PeerProcess.run(["report", "changes", "--project", project])
     #expect(sneaky.status == 1)
     #expect(sneaky.stderr.contains("this command only reads the records"), "\(sneaky.stderr)")
+  }
+
+  /// `peer run` takes the write lock only at the script's first change. When another program
+  /// holds it then, a script that has shown nothing yet runs again from the start once the lock
+  /// is free (reading the records afresh); one that has printed says so in one sentence.
+  @Test func aScriptThatWritesBehindAWriterRunsAgainOrSaysSo() throws {
+    let folder = try TemporaryFolder()
+    let project = folder.path("p")
+    #expect(try PeerProcess.run(["init", project]).status == 0)
+    let quiet = try folder.write(
+      "quiet.peer", "let n = services | count\ncreate(\"service\", {name: \"after {n}\"})")
+    let chatty = try folder.write(
+      "chatty.peer", "print(services | count)\ncreate(\"service\", {name: \"chatty\"})")
+
+    let holder = try WriteHolder(database: project + "/peer.db")
+    let committer = Thread {
+      usleep(1_000_000)
+      holder.send("COMMIT;\n")
+    }
+    committer.start()
+    let first = try PeerProcess.run(["run", "--project", project, quiet])
+    #expect(first.status == 0, "\(first.stderr)")
+    holder.finish()
+    let names = try PeerProcess.run(
+      ["run", "--project", project, try folder.write("names.peer", "print(services | map(.name) | sorted)")])
+    // The second run read the records after the other program's commit: it counted "held".
+    #expect(names.stdout == "[\"after 1\", \"held\"]\n", "\(names.stderr)")
+
+    let again = try WriteHolder(database: project + "/peer.db")
+    let second = try PeerProcess.run(["run", "--project", project, chatty])
+    again.finish()
+    #expect(second.status == 1)
+    #expect(second.stdout == "2\n")
+    #expect(
+      second.stderr.contains(
+        "another program was changing the records while this script read them, so nothing it changed was saved; run it again"
+      ), "\(second.stderr)")
+    let after = try PeerProcess.run(["run", "--project", project, folder.path("names.peer")])
+    #expect(after.stdout == "[\"after 1\", \"held\"]\n", "\(after.stderr)")
+  }
+}
+
+/// The sqlite3 shell holding a write transaction open on a database (a long import, say),
+/// with one service inserted and not yet committed. (`@unchecked
+/// Sendable`: another thread may `send`, a pipe write.)
+final class WriteHolder: @unchecked Sendable {
+  private let process = Process()
+  private let input = Pipe()
+  private let output = Pipe()
+
+  init(database: String) throws {
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = [database]
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    send("BEGIN IMMEDIATE;\nINSERT INTO services (name) VALUES ('held');\nSELECT 'held';\n")
+    var seen = ""
+    while !seen.contains("held") {
+      let data = output.fileHandleForReading.availableData
+      if data.isEmpty { break }
+      seen += String(decoding: data, as: UTF8.self)
+    }
+    #expect(seen.contains("held"), "sqlite3 did not take the write lock")
+  }
+
+  func send(_ sql: String) { input.fileHandleForWriting.write(Data(sql.utf8)) }
+
+  /// Ends the shell: a transaction still open is rolled back.
+  func finish() {
+    guard process.isRunning else { return }
+    try? input.fileHandleForWriting.close()
+    process.waitUntilExit()
   }
 }

@@ -143,4 +143,38 @@ struct ConcurrencyTests {
     child.kill9()
     #expect(try store.read { try $0.count(.service) } == 1)
   }
+
+  /// `writeOnFirstChange` reads while another process holds the write lock, without waiting;
+  /// a change after another process committed is a `StoreConflict` and keeps nothing.
+  @Test(.enabled(if: haveSQLite3)) func aTransactionThatWritesLateReadsAtOnceOrConflicts() throws {
+    let (path, _) = try Self.newCounter()
+    let store = try SQLiteStore(path: path, user: "peer")
+    let child = try SQLiteChild(path)
+    child.send("BEGIN IMMEDIATE; INSERT INTO services (name, extra) VALUES ('held', '{}');")
+    #expect(child.wait(for: "holding").reached)
+    let start = Date()
+    #expect(try store.writeOnFirstChange { try $0.count(.service) } == 1)
+    #expect(Date().timeIntervalSince(start) < 2, "a reader waited for the writer")
+
+    var conflict: Error?
+    do {
+      try store.writeOnFirstChange { w in
+        _ = try w.count(.service)
+        child.send("COMMIT;")
+        #expect(child.wait(for: "committed").reached)
+        _ = try w.insert(StoredRecord(kind: .service, fields: ["name": .text("late")]))
+      }
+    } catch {
+      conflict = error
+    }
+    #expect(conflict is StoreConflict, "\(String(describing: conflict))")
+    #expect(try store.read { try $0.find(.service, where: "name", equals: .text("late")) }.isEmpty)
+    // With nobody else writing, the same transaction keeps its change.
+    try store.writeOnFirstChange { w in
+      _ = try w.count(.service)
+      _ = try w.insert(StoredRecord(kind: .service, fields: ["name": .text("late")]))
+    }
+    #expect(try store.read { try $0.count(.service) } == 3)
+    #expect(child.finish() == 0)
+  }
 }

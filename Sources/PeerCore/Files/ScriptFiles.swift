@@ -18,10 +18,13 @@ public final class ScriptFiles {
   public var permission: Permission = .allowed
   /// The folder a script's relative names are in: the current folder.
   public var folder = "."
+  /// How many files scripts have written in this session.
+  public private(set) var written = 0
 
   public init() {}
 
   /// Runs `body` with writes refused for `reason`, then puts the permission back.
+  @discardableResult
   public func refusing<T>(_ reason: String, _ body: () throws -> T) rethrows -> T {
     let before = permission
     if case .allowed = permission { permission = .refused(reason) }
@@ -34,7 +37,8 @@ public final class ScriptFiles {
     if case .refused(let reason) = permission {
       throw ProjectError(
         "save cannot write \(Self.shown(path)): \(reason)",
-        hint: "files are written by commands that run a script for that purpose (peer run, peer report, peer batch without --dry-run, the REPL)"
+        hint:
+          "files are written by commands that run a script for that purpose (peer run, peer report, peer batch without --dry-run, the REPL)"
       )
     }
     try Self.checkName(path)
@@ -44,6 +48,7 @@ public final class ScriptFiles {
   public func write(_ text: String, to path: String) throws {
     try checkWrite(path)
     try OutputFile.write(text, to: path, namedBy: .script(in: folder))
+    written += 1
   }
 
   /// The rule for a name a script gives.
@@ -79,7 +84,11 @@ public final class ScriptFiles {
       case "\"": out += "\\\""
       case "\\": out += "\\\\"
       default:
-        if TerminalText.isControl(scalar) { out += TerminalText.escape(scalar) } else { out.unicodeScalars.append(scalar) }
+        if TerminalText.isControl(scalar) {
+          out += TerminalText.escape(scalar)
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
       }
     }
     return out + "\""

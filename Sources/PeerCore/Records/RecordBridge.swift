@@ -64,15 +64,15 @@ public final class RecordBridge: RecordHost {
     return transaction
   }
 
-  /// Commands that only read (reports, printed forms) set this: their transactions never wait
-  /// for a writer, and cannot change anything.
-  public var readsOnly = false
+  /// The kind of transaction `inTransaction` opens: commands that only read (reports, printed
+  /// forms) never wait for a writer and cannot change anything; `peer run` takes the write
+  /// lock only when its script first changes a record.
+  public var transactions = TransactionKind.writing
 
   /// Runs `body` in one write transaction: everything it changes is kept, or nothing.
   public func inTransaction<T>(_ body: () throws -> T) throws -> T {
     if transaction != nil { return try body() }
-    let transact: ((any StoreWriter) throws -> T) throws -> T = readsOnly ? store.readingOnly : store.write
-    return try transact { w in
+    return try store.transaction(transactions) { w in
       transaction = w
       defer {
         transaction = nil

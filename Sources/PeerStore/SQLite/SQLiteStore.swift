@@ -17,14 +17,21 @@ public final class SQLiteStore: RecordStore {
   /// The file opened (device and inode): a write into a file since removed or replaced would
   /// "succeed" into a ghost and be lost, so every transaction checks it is still the one.
   private let identity: (device: UInt64, inode: UInt64)
+  /// False when the pool was opened read-only (a report; or a `writeOnFirstChange` command
+  /// that found another program writing).
+  private let opensForWriting: Bool
 
   /// How long a write waits for another process's write to finish before giving up.
   public static let busyTimeout: Double = 5
 
   /// Opens (or, with `create`, makes) the project database at `path`. Every failure is a
-  /// `StoreError` of one sentence naming the file. `readOnly`: for a command that only reads
-  /// (reads never wait for a writer; opening a pool for writing would, to set up WAL mode).
-  public init(path: String, user: String, create: Bool = false, readOnly: Bool = false) throws {
+  /// `StoreError` of one sentence naming the file. `transactions`: the kind the command will
+  /// use. A command that only reads, or that writes only at its first change, never waits for
+  /// another program's write to open the file (opening a pool for writing may have to write, to
+  /// set up WAL mode, and so wait for the lock).
+  public init(path: String, user: String, create: Bool = false, transactions: TransactionKind = .writing)
+    throws
+  {
     self.path = path
     self.user = user
     let created = try DatabaseFile.prepare(path, create: create)
@@ -45,8 +52,17 @@ public final class SQLiteStore: RecordStore {
         needsMigration = try queue.read { db in try SchemaCheck.verify(db, path: path) }
         try queue.close()
       }
-      if readOnly && !needsMigration { config.readonly = true }
-      pool = try DatabasePool(path: path, configuration: config)
+      switch transactions {
+      case .readingOnly where !needsMigration:
+        config.readonly = true
+        pool = try DatabasePool(path: path, configuration: config)
+        opensForWriting = false
+      case .writingOnFirstChange where !needsMigration:
+        (pool, opensForWriting) = try Self.openWithoutWaiting(path, config)
+      default:
+        pool = try DatabasePool(path: path, configuration: config)
+        opensForWriting = true
+      }
       if needsMigration { try Schema.migrator.migrate(pool) }
       if created { DatabaseFile.restrictCompanions(of: path) }
       identity = try Self.identity(of: path)
@@ -54,6 +70,26 @@ public final class SQLiteStore: RecordStore {
       throw e
     } catch let e as DatabaseError {
       throw SQLiteErrors.explain(e, path: path)
+    }
+  }
+
+  /// A pool for writing if that needs no wait; else (another program holds the write lock
+  /// while the -wal file is empty) a read-only pool, whose first change is a `StoreConflict`.
+  private static func openWithoutWaiting(_ path: String, _ config: Configuration) throws -> (
+    DatabasePool, Bool
+  ) {
+    var quick = config
+    quick.busyMode = .immediateError
+    do {
+      let pool = try DatabasePool(path: path, configuration: quick)
+      try pool.writeWithoutTransaction { db in
+        try db.execute(sql: "PRAGMA busy_timeout = \(Int(SQLiteStore.busyTimeout * 1000))")
+      }
+      return (pool, true)
+    } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY {
+      var reading = config
+      reading.readonly = true
+      return (try DatabasePool(path: path, configuration: reading), false)
     }
   }
 
@@ -107,6 +143,35 @@ public final class SQLiteStore: RecordStore {
       return try pool.read { db in try body(SQLiteAccess(db: db, user: user)) }
     } catch let e as DatabaseError where e.resultCode == .SQLITE_READONLY {
       throw StoreError("this command only reads the records; it cannot change them (\(path))")
+    } catch let e as DatabaseError {
+      throw SQLiteErrors.explain(e, path: path)
+    }
+  }
+
+  /// A DEFERRED transaction on the writer connection: in WAL mode its reads see a snapshot and
+  /// never wait; its first change asks for the write lock. SQLite cannot move a snapshot
+  /// forward, so if another program holds the lock or has committed since, the change fails
+  /// at once with SQLITE_BUSY (the busy timeout does not apply to that upgrade).
+  public func writeOnFirstChange<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
+    try checkStillThere()
+    do {
+      guard opensForWriting else {
+        do {
+          return try pool.read { db in try body(SQLiteAccess(db: db, user: user)) }
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_READONLY {
+          throw StoreConflict()
+        }
+      }
+      return try pool.writeWithoutTransaction { db in
+        var result: T?
+        try db.inTransaction(.deferred) {
+          result = try body(SQLiteAccess(db: db, user: user))
+          return .commit
+        }
+        return result!
+      }
+    } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY {
+      throw StoreConflict()
     } catch let e as DatabaseError {
       throw SQLiteErrors.explain(e, path: path)
     }
