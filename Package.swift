@@ -13,6 +13,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
   ],
   targets: [
     // The language: lexer, parser, compiler, VM, values and standard library.
@@ -21,8 +22,12 @@ let package = Package(
       dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
       swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
     ),
-    // The store: the record kinds, and their SQLite home (GRDB); PostgreSQL later.
+    // The store: the record kinds, and their SQLite home (GRDB).
     .target(name: "PeerStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+    // The same store on a PostgreSQL server (PostgresNIO), for projects shared by several sites.
+    .target(
+      name: "PeerPostgres",
+      dependencies: ["PeerStore", .product(name: "PostgresNIO", package: "postgres-nio")]),
     // The domain over the language and the store: projects, records in scripts, the lifecycle
     // operations, import and export, the demo project.
     .target(name: "PeerCore", dependencies: ["PeerScript", "PeerStore"]),
@@ -36,12 +41,12 @@ let package = Package(
     .executableTarget(
       name: "peer",
       dependencies: [
-        "PeerScript", "PeerCore", "PeerStore", "CReadline",
+        "PeerScript", "PeerCore", "PeerStore", "PeerPostgres", "CReadline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "PeerScriptTests", dependencies: ["PeerScript"]),
-    .testTarget(name: "PeerStoreTests", dependencies: ["PeerStore"]),
+    .testTarget(name: "PeerStoreTests", dependencies: ["PeerStore", "PeerPostgres"]),
     // CSV.swift is the reference the import's own CSV reader is checked against (it reads too
     // slowly for the import target: 5.4 s for 1,000,000 rows where sqlite3 imports them in 1.6 s).
     .testTarget(

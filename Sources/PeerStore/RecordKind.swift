@@ -27,6 +27,15 @@ public struct FieldSpec: Hashable, Sendable {
   }
 }
 
+extension FieldSpec {
+  /// The column holding the field in either store: references are `<field>_id`, so SQL reads
+  /// naturally (`visits.match_id = matches.id`).
+  public var column: String {
+    if case .reference = type { return name + "_id" }
+    return name
+  }
+}
+
 public enum RecordKind: String, CaseIterable, Hashable, Sendable {
   case volunteer, mother, match, visit, ending, service
 

@@ -1,3 +1,49 @@
+extension StoredRecord {
+  /// The message for a record whose own-fields column cannot be read: refused rather than
+  /// read as empty, since the next update would write the loss back.
+  package static func unreadableOwnFields(_ kind: RecordKind, _ code: String) -> String {
+    "\(kind.rawValue) \(code) has own fields peer cannot read (its extra column is not a JSON object of texts, numbers, booleans and lists of texts)"
+  }
+
+  /// The record as one JSON object: core fields in column order, then its own fields.
+  /// SQLite's text functions and every C tool read a text up to its first NUL, and PostgreSQL
+  /// cannot keep one: a field holding one is refused rather than kept cut short.
+  package func refuseNUL() throws {
+    let record = self
+    func holdsNUL(_ v: FieldValue) -> Bool {
+      switch v {
+      case .text(let s): return s.utf8.contains(0)
+      case .list(let items): return items.contains { $0.utf8.contains(0) }
+      default: return false
+      }
+    }
+    for (name, value) in record.fields where holdsNUL(value) {
+      throw StoreError("\(record.kind.rawValue).\(name) holds a NUL byte, which the database cannot keep")
+    }
+    for (name, value) in record.extra where holdsNUL(value) {
+      throw StoreError("\(record.kind.rawValue).\(name) holds a NUL byte, which the database cannot keep")
+    }
+  }
+
+  package static func json(_ record: StoredRecord) -> String {
+    var out: [UInt8] = [UInt8(ascii: "{")]
+    out.reserveCapacity(256)
+    var first = true
+    func add(_ name: String, _ value: FieldValue) {
+      if case .null = value { return }
+      if !first { out.append(UInt8(ascii: ",")) }
+      first = false
+      JSONText.append(name, to: &out)
+      out.append(UInt8(ascii: ":"))
+      JSONText.append(value, to: &out)
+    }
+    for spec in record.kind.fields { add(spec.name, record.fields[spec.name] ?? .null) }
+    for key in record.extra.keys.sorted() where record.kind.field(key) == nil { add(key, record.extra[key]!) }
+    out.append(UInt8(ascii: "}"))
+    return String(decoding: out, as: UTF8.self)
+  }
+}
+
 /// A record as stored: its kind, id, core fields and the project's own fields.
 public struct StoredRecord: Hashable, Sendable {
   public var kind: RecordKind
@@ -36,6 +82,21 @@ public struct AuditEntry: Hashable, Sendable {
   /// The record's fields before and after, as JSON objects ("" when absent).
   public var before: String
   public var after: String
+
+  package init(
+    sequence: Int64, at: String, user: String, kind: RecordKind, recordID: Int64, action: String,
+    before: String,
+    after: String
+  ) {
+    self.sequence = sequence
+    self.at = at
+    self.user = user
+    self.kind = kind
+    self.recordID = recordID
+    self.action = action
+    self.before = before
+    self.after = after
+  }
 }
 
 /// A problem the store reports in one sentence ("the database was made by a newer version of

@@ -43,3 +43,17 @@ public protocol WorkItemStore {
   /// How many records of a kind have each status (to report those a workflow no longer has).
   func statusCounts(_ kind: RecordKind) throws -> [String: Int]
 }
+
+extension WorkItem {
+  /// The item as one JSON object, as its audit entries keep it.
+  package static func json(_ item: WorkItem) -> String {
+    var fields: [String: FieldValue] = [
+      "id": .int(Int(item.id)), "kind": .text(item.kind.rawValue), "rule": .text(item.rule),
+      "record": .text(item.record), "title": .text(item.title), "due": .text(ISODate.text(item.due)),
+      "created_on": .text(ISODate.text(item.createdOn)),
+    ]
+    if let c = item.closedOn { fields["closed_on"] = .text(ISODate.text(c)) }
+    if let h = item.closedHow { fields["closed_how"] = .text(h) }
+    return JSONText.encode(fields)
+  }
+}

@@ -1,14 +1,17 @@
 import GRDB
 import Testing
 
+@testable import PeerPostgres
 @testable import PeerStore
 
 /// Every change appends who, when, which record and the before/after values; the trail itself
 /// cannot be changed, not even by SQL typed by hand.
 @Suite("Audit trail")
 struct AuditTests {
-  @Test func createUpdateAndDeleteAreRecorded() throws {
-    let store = try newStore(user: "ann")
+  @Test(arguments: StoreUnderTest.allCases) func createUpdateAndDeleteAreRecorded(_ backing: StoreUnderTest)
+    throws
+  {
+    let store = try backing.make(user: "ann")
     let id = try store.write {
       try $0.insert(
         StoredRecord(kind: .service, fields: ["name": .text("Food bank")], extra: ["hours": .int(3)]))
@@ -37,8 +40,10 @@ struct AuditTests {
     #expect(try store.read { try $0.history(.service, id: id + 1) }.isEmpty)
   }
 
-  @Test func bulkInsertsAreAuditedOnePerRecord() throws {
-    let store = try newStore()
+  @Test(arguments: StoreUnderTest.allCases) func bulkInsertsAreAuditedOnePerRecord(_ backing: StoreUnderTest)
+    throws
+  {
+    let store = try backing.make()
     let ids = try store.write { w in
       try w.insertMany((0..<10).map { StoredRecord(kind: .service, fields: ["name": .text("S\($0)")]) })
     }
@@ -50,8 +55,10 @@ struct AuditTests {
 
   /// A bulk creation is one entry per run of consecutive ids; each record's history still
   /// shows its creation with the values it was first stored with.
-  @Test func bulkCreationsAreOneEntryPerRunOfIds() throws {
-    let store = try newStore(user: "ann")
+  @Test(arguments: StoreUnderTest.allCases) func bulkCreationsAreOneEntryPerRunOfIds(
+    _ backing: StoreUnderTest
+  ) throws {
+    let store = try backing.make(user: "ann")
     let ids = try store.write { w in
       try w.insertMany(
         [1, 2, 3, 7, 8, 20].map { StoredRecord(kind: .service, id: $0, fields: ["name": .text("S\($0)")]) })
@@ -92,9 +99,14 @@ struct AuditTests {
     #expect(try store.read { try $0.history(.service, id: 8) }.map(\.action) == ["create", "delete"])
   }
 
-  @Test func aBulkInsertWritesTypedRowsAndRebuildsTheIndexes() throws {
-    let store = try newStore()
-    let indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'mothers' ORDER BY name"
+  @Test(arguments: StoreUnderTest.allCases) func aBulkInsertWritesTypedRowsAndRebuildsTheIndexes(
+    _ backing: StoreUnderTest
+  ) throws {
+    let store = try backing.make()
+    let indexes =
+      backing == .sqlite
+      ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'mothers' ORDER BY name"
+      : "SELECT indexname FROM pg_indexes WHERE tablename = 'mothers' AND indexname <> 'mothers_pkey' ORDER BY indexname"
     _ = try store.write { w in try w.insert(StoredRecord(kind: .mother, fields: ["name": .text("first")])) }
     let before = try store.query(indexes)
     #expect(before.count == 2)
@@ -116,7 +128,7 @@ struct AuditTests {
       try bulk.finish()
       return ids
     }
-    #expect(ids == [2, 10])
+    #expect(ids == [2, 10] || (backing == .postgres && ids[1] == 10 && ids[0] > 1))
     let read = try store.read { r in try ids.map { try r.get(.mother, id: $0)! } }
     #expect(read[0]["name"] == .text("Food bank") && read[0]["status"] == .null)
     #expect(read[0].extra == ["hours": .int(3)])
@@ -138,8 +150,10 @@ struct AuditTests {
     #expect(try store.query(indexes) == before && store.read { try $0.count(.mother) } == 3)
   }
 
-  @Test func forEachPagesThroughAKindInIDOrder() throws {
-    let store = try newStore()
+  @Test(arguments: StoreUnderTest.allCases) func forEachPagesThroughAKindInIDOrder(_ backing: StoreUnderTest)
+    throws
+  {
+    let store = try backing.make()
     _ = try store.write { w in
       try w.insertMany(
         (1...25).reversed().map {
@@ -176,5 +190,33 @@ struct AuditTests {
     }
     let trail = try store.read { try $0.history(.service, id: 1) }
     #expect(trail.count == 1 && trail[0].user == "tester")
+  }
+
+  /// On the server the trail is append-only for everyone but its owner: a trigger refuses
+  /// UPDATE, DELETE and TRUNCATE, and a login that only has peer's privileges cannot remove it.
+  @Test func theTrailOnTheServerRefusesUpdateDeleteAndTruncate() throws {
+    let address = try TestServer.newDatabase()
+    let store = try PostgresStore(address: address, user: "tester", create: true)
+    _ = try store.write { try $0.insert(StoredRecord(kind: .service, fields: ["name": .text("x")])) }
+    let owner = try ServerConnection(address)
+    for sql in [#"UPDATE audit SET "user" = 'mallory'"#, "DELETE FROM audit", "TRUNCATE audit"] {
+      let message = storeError { try owner.query(sql) }
+      #expect(message == "the audit trail cannot be changed", "\(sql)")
+    }
+    // A coordinator's login, with the privileges a project grants its users.
+    let login = "coordinator_\(address.database)"
+    try owner.query("CREATE ROLE \(login) LOGIN PASSWORD 'secret-\(address.database)'")
+    try owner.query("GRANT SELECT, INSERT ON audit TO \(login)")
+    try owner.query("GRANT USAGE ON SEQUENCE audit_seq_seq TO \(login)")
+    var asCoordinator = address
+    asCoordinator.user = login
+    let coordinator = try ServerConnection(asCoordinator, password: "secret-\(address.database)")
+    for sql in [
+      "DROP TRIGGER audit_no_change ON audit", "ALTER TABLE audit DISABLE TRIGGER ALL", "DROP TABLE audit",
+    ] {
+      let message = storeError { try coordinator.query(sql) }
+      #expect(message?.contains("may not do that") == true, "\(sql): \(message ?? "allowed")")
+    }
+    #expect(try store.read { try $0.history(.service, id: 1) }.map(\.user) == ["tester"])
   }
 }

@@ -13,8 +13,10 @@ struct RecordIDTests {
       fields: ["name": .text(name), "phone": .text(phone), "status": .text("referred")])
   }
 
-  @Test func theLastRecordDeletedKeepsItsIdToItself() throws {
-    let store = try newStore(user: "ann")
+  @Test(arguments: StoreUnderTest.allCases) func theLastRecordDeletedKeepsItsIdToItself(
+    _ backing: StoreUnderTest
+  ) throws {
+    let store = try backing.make(user: "ann")
     let first = try store.write { try $0.insert(mother("Ama", phone: "07700 900001")) }
     let second = try store.write { try $0.insert(mother("Bea", phone: "07700 900002")) }
     try store.write { try $0.delete(.mother, id: second) }
@@ -26,8 +28,10 @@ struct RecordIDTests {
     #expect(!history.contains { $0.before.contains("Bea") || $0.after.contains("Bea") })
   }
 
-  @Test func bulkInsertsAndManyAtOnceSkipDeletedIds() throws {
-    let store = try newStore(user: "ann")
+  @Test(arguments: StoreUnderTest.allCases) func bulkInsertsAndManyAtOnceSkipDeletedIds(
+    _ backing: StoreUnderTest
+  ) throws {
+    let store = try backing.make(user: "ann")
     let ids = try store.write { try $0.insertMany([mother("A", phone: "1"), mother("B", phone: "2")]) }
     try store.write { try $0.delete(.mother, id: ids[1]) }
     let more = try store.write { try $0.insertMany([mother("C", phone: "3")]) }
@@ -43,8 +47,10 @@ struct RecordIDTests {
     #expect(bulk == more[0] + 1)
   }
 
-  @Test func anImportNamingADeletedIdIsRefused() throws {
-    let store = try newStore(user: "ann")
+  @Test(arguments: StoreUnderTest.allCases) func anImportNamingADeletedIdIsRefused(_ backing: StoreUnderTest)
+    throws
+  {
+    let store = try backing.make(user: "ann")
     let id = try store.write { try $0.insert(mother("Ama", phone: "07700 900001")) }
     try store.write { try $0.delete(.mother, id: id) }
     var again = mother("Someone else", phone: "07700 900009")

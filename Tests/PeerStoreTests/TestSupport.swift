@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
+import Testing
 
+@testable import PeerPostgres
 @testable import PeerStore
 
 #if canImport(Glibc)
@@ -81,6 +83,15 @@ final class Box<T>: @unchecked Sendable {
     get { lock.withLock { _value } }
     set { lock.withLock { _value = newValue } }
   }
+
+  /// Replaces the value with `change(value)` at once, and returns the new value.
+  func update(_ change: (T?) -> T) -> T {
+    lock.withLock {
+      let new = change(_value)
+      _value = new
+      return new
+    }
+  }
 }
 
 /// Runs `body` on a thread whose file-system user is `nobody`, so that permissions apply even
@@ -95,5 +106,91 @@ func asNobody<T: Sendable>(_ body: @escaping @Sendable () -> T) -> T? {
     let previous = setfsuid(65534)
     defer { _ = setfsuid(UInt32(previous)) }
     return body()
+  }
+}
+
+/// The two stores every store test runs on.
+enum StoreUnderTest: String, CaseIterable, CustomTestStringConvertible {
+  case sqlite, postgres
+
+  var testDescription: String { rawValue }
+
+  /// A new, empty store: a file in a fresh folder, or a fresh database on the test server.
+  func make(user: String = "tester") throws -> any QueryableStore {
+    switch self {
+    case .sqlite: return try newStore(user: user)
+    case .postgres: return try PostgresStore(address: try TestServer.newDatabase(), user: user, create: true)
+    }
+  }
+}
+
+/// A store the tests can also ask plain SQL of (both dialects read these queries alike).
+protocol QueryableStore: RecordStore {
+  func query(_ sql: String, arguments: [FieldValue]) throws -> [[FieldValue]]
+}
+
+extension QueryableStore {
+  func query(_ sql: String) throws -> [[FieldValue]] { try query(sql, arguments: []) }
+}
+
+extension SQLiteStore: QueryableStore {}
+extension PostgresStore: QueryableStore {}
+
+/// The throwaway PostgreSQL server of this test run: `Scripts/postgres-cluster` starts it on
+/// first use (as an unprivileged OS user, in a new folder, on a free port) and it is stopped
+/// when the tests end. If it cannot start, every test that needs it fails with the reason.
+enum TestServer {
+  struct Running: Sendable {
+    let folder: String
+    let url: String
+  }
+
+  nonisolated(unsafe) private static var stopCommand: String?
+
+  private static let running: Result<Running, TestServerError> = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    // Straight under /tmp: the server's OS user must be able to reach it.
+    var template = Array("/tmp/peer-pg-XXXXXX".utf8CString)
+    let folder = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+    // popen, not Process: Process's wait for the script's exit hung here (the child was left a
+    // zombie, never reaped).
+    let script = root.appendingPathComponent("Scripts/postgres-cluster").path
+    guard let pipe = popen("'\(script)' start '\(folder)' 2>&1", "r") else {
+      return .failure(TestServerError(message: "cannot run \(script)"))
+    }
+    var output = ""
+    var buffer = [CChar](repeating: 0, count: 4096)
+    while fgets(&buffer, Int32(buffer.count), pipe) != nil { output += String(cString: buffer) }
+    let status = pclose(pipe)
+    let lines = output.split(separator: "\n").map(String.init)
+    guard status == 0, lines.count >= 2 else {
+      return .failure(TestServerError(message: "the test PostgreSQL server did not start: \(output)"))
+    }
+    setenv("PGPASSWORD", lines[1], 1)
+    stopCommand = "'\(script)' stop '\(folder)' >/dev/null 2>&1"
+    atexit {
+      if let command = TestServer.stopCommand { _ = system(command) }
+    }
+    return .success(Running(folder: folder, url: lines[0]))
+  }()
+
+  struct TestServerError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+  }
+
+  private static let counter = Box<Int>()
+
+  /// A new, empty database on the server, named for this test run.
+  static func newDatabase() throws -> ServerAddress {
+    let server = try running.get()
+    let admin = try ServerAddress(url: server.url)
+    let n: Int = counter.update { ($0 ?? 0) + 1 }
+    let name = "peer_test_\(getpid())_\(n)"
+    try ServerConnection(admin).query("CREATE DATABASE \(name)")
+    var address = admin
+    address.database = name
+    return address
   }
 }

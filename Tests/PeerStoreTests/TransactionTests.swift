@@ -7,8 +7,8 @@ import Testing
 struct TransactionTests {
   struct Boom: Error {}
 
-  @Test func aThrowRollsBackEverything() throws {
-    let store = try newStore()
+  @Test(arguments: StoreUnderTest.allCases) func aThrowRollsBackEverything(_ backing: StoreUnderTest) throws {
+    let store = try backing.make()
     let kept = try store.write {
       try $0.insert(StoredRecord(kind: .service, fields: ["name": .text("kept")]))
     }
@@ -30,8 +30,10 @@ struct TransactionTests {
 
   /// A bulk insert that fails on its last row (a visit to a match that does not exist) keeps
   /// none of the rows before it.
-  @Test func aFailingRowRollsBackTheWholeBatch() throws {
-    let store = try newStore()
+  @Test(arguments: StoreUnderTest.allCases) func aFailingRowRollsBackTheWholeBatch(_ backing: StoreUnderTest)
+    throws
+  {
+    let store = try backing.make()
     let message = storeError {
       _ = try store.write { w in
         let v = try w.insert(RoundTripTests.sample(.volunteer, refs: [:], n: 0))
@@ -47,8 +49,10 @@ struct TransactionTests {
     #expect(try store.query("SELECT count(*) FROM audit") == [[.int(0)]])
   }
 
-  @Test func aReadSeesItsOwnTransactionsWrites() throws {
-    let store = try newStore()
+  @Test(arguments: StoreUnderTest.allCases) func aReadSeesItsOwnTransactionsWrites(_ backing: StoreUnderTest)
+    throws
+  {
+    let store = try backing.make()
     let n = try store.write { w in
       _ = try w.insert(StoredRecord(kind: .service, fields: ["name": .text("a")]))
       return try w.count(.service)

@@ -6,19 +6,21 @@ import GRDBSQLite
 /// when and no after-values. `history` gives a record in a run its creation with the values it
 /// was first stored with: every later change of the record is audited with its before-values,
 /// so those are the before-values of its next entry, or the record as it is now.
-struct AuditRuns {
-  let kind: RecordKind
-  private var runs: [(first: Int64, last: Int64)] = []
+package struct AuditRuns {
+  package let kind: RecordKind
+  package private(set) var runs: [(first: Int64, last: Int64)] = []
 
-  init(kind: RecordKind) { self.kind = kind }
+  package init(kind: RecordKind) { self.kind = kind }
 
-  mutating func add(_ id: Int64) {
+  package mutating func add(_ id: Int64) {
     if let last = runs.last?.last, id == last + 1 {
       runs[runs.count - 1].last = id
     } else {
       runs.append((id, id))
     }
   }
+
+  package mutating func removeAll() { runs.removeAll() }
 
   /// Appends the entries; the runs are then empty.
   mutating func write(_ db: Database, user: String) throws {
@@ -57,7 +59,7 @@ final class SQLiteBulkInsert: BulkInsert {
     self.db = db
     self.user = user
     self.kind = kind
-    let columns = ["id"] + kind.fields.map(Schema.column) + ["extra"]
+    let columns = ["id"] + kind.fields.map(\.column) + ["extra"]
     statement = try db.makeStatement(
       sql:
         "INSERT INTO \(kind.table) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"

@@ -19,13 +19,13 @@ public enum JSONText {
     return String(decoding: out, as: UTF8.self)
   }
 
-  static func encode(_ v: FieldValue) -> String {
+  package static func encode(_ v: FieldValue) -> String {
     var out: [UInt8] = []
     append(v, to: &out)
     return String(decoding: out, as: UTF8.self)
   }
 
-  static func encodeList(_ items: [String]) -> String {
+  package static func encodeList(_ items: [String]) -> String {
     var out: [UInt8] = []
     appendList(items, to: &out)
     return String(decoding: out, as: UTF8.self)
@@ -124,13 +124,13 @@ public enum JSONText {
   }
 
   /// Decodes an object whose values are scalars or arrays of texts; nil if it is not one.
-  static func decodeObject(_ text: String) -> [String: FieldValue]? {
+  package static func decodeObject(_ text: String) -> [String: FieldValue]? {
     var p = Parser(Array(text.utf8))
     guard let v = p.object(), p.atEnd else { return nil }
     return v
   }
 
-  static func decodeList(_ text: String) -> [String]? {
+  package static func decodeList(_ text: String) -> [String]? {
     var p = Parser(Array(text.utf8))
     p.skipSpace()
     guard case .list(let items)? = p.value(), p.atEnd else { return nil }
@@ -274,7 +274,7 @@ public enum JSONText {
 }
 
 /// Dates as ISO text (`2027-03-14`), the form SQLite sorts and compares correctly.
-enum ISODate {
+package enum ISODate {
   /// Year, month and day of a count of days since 1970-01-01 (proleptic Gregorian).
   static func civil(_ days: Int32) -> (year: Int, month: Int, day: Int) {
     let z = Int(days) + 719_468
@@ -288,7 +288,7 @@ enum ISODate {
     return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
   }
 
-  static func text(_ days: Int32) -> String {
+  package static func text(_ days: Int32) -> String {
     let (y, m, d) = civil(days)
     func pad(_ n: Int, _ w: Int) -> String {
       let s = String(n)
@@ -312,13 +312,13 @@ enum ISODate {
   }
 
   /// Days since 1970-01-01 for `YYYY-MM-DD`, or nil.
-  static func days(_ s: String) -> Int32? {
+  package static func days(_ s: String) -> Int32? {
     var s = s
     return s.withUTF8 { days(bytes: $0) }
   }
 
   /// `days(_:)` for UTF-8 bytes (a column read straight from SQLite).
-  static func days(bytes u: UnsafeBufferPointer<UInt8>) -> Int32? {
+  package static func days(bytes u: UnsafeBufferPointer<UInt8>) -> Int32? {
     guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
     func num(_ r: Range<Int>) -> Int? {
       var n = 0

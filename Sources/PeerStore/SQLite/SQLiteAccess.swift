@@ -15,11 +15,7 @@ struct SQLiteAccess: StoreWriter {
   // MARK: - Rows and values
 
   static func selectList(_ kind: RecordKind) -> String {
-    (["id"] + kind.fields.map(Schema.column) + ["extra"]).joined(separator: ", ")
-  }
-
-  static func unreadableOwnFields(_ kind: RecordKind, _ code: String) -> String {
-    "\(kind.rawValue) \(code) has own fields peer cannot read (its extra column is not a JSON object of texts, numbers, booleans and lists of texts)"
+    (["id"] + kind.fields.map(\.column) + ["extra"]).joined(separator: ", ")
   }
 
   func decode(_ row: Row, _ kind: RecordKind) throws -> StoredRecord {
@@ -32,7 +28,7 @@ struct SQLiteAccess: StoreWriter {
     if extra != "{}" {
       // Refuse rather than read it as empty: the next update would write the loss back.
       guard let fields = JSONText.decodeObject(extra) else {
-        throw StoreError(Self.unreadableOwnFields(kind, record.code))
+        throw StoreError(StoredRecord.unreadableOwnFields(kind, record.code))
       }
       record.extra = fields
     }
@@ -107,7 +103,7 @@ struct SQLiteAccess: StoreWriter {
   func find(_ kind: RecordKind, where field: String, equals value: FieldValue) throws -> [StoredRecord] {
     guard let spec = kind.field(field) else { throw StoreError("\(kind.rawValue) has no field \"\(field)\"") }
     let sql =
-      "SELECT \(SQLiteAccess.selectList(kind)) FROM \(kind.table) WHERE \(Schema.column(spec)) = ? ORDER BY id"
+      "SELECT \(SQLiteAccess.selectList(kind)) FROM \(kind.table) WHERE \(spec.column) = ? ORDER BY id"
     return try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: [SQLiteAccess.databaseValue(value)])
       .map { try decode($0, kind) }
   }
@@ -126,14 +122,19 @@ struct SQLiteAccess: StoreWriter {
   func select(_ kind: RecordKind, where condition: RecordCondition) throws -> [StoredRecord] {
     let c = try ConditionSQL(condition, kind)
     let sql = "SELECT \(SQLiteAccess.selectList(kind)) FROM \(kind.table) WHERE \(c.sql) ORDER BY id"
-    return try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: StatementArguments(c.arguments))
-      .map { try decode($0, kind) }
+    return try Row.fetchAll(
+      try db.cachedStatement(sql: sql),
+      arguments: StatementArguments(c.arguments.map(SQLiteAccess.databaseValue))
+    )
+    .map { try decode($0, kind) }
   }
 
   func count(_ kind: RecordKind, where condition: RecordCondition) throws -> Int {
     let c = try ConditionSQL(condition, kind)
     let sql = "SELECT count(*) FROM \(kind.table) WHERE \(c.sql)"
-    return try Int.fetchOne(try db.cachedStatement(sql: sql), arguments: StatementArguments(c.arguments)) ?? 0
+    return try Int.fetchOne(
+      try db.cachedStatement(sql: sql),
+      arguments: StatementArguments(c.arguments.map(SQLiteAccess.databaseValue))) ?? 0
   }
 
   func count(_ kind: RecordKind) throws -> Int {
@@ -171,7 +172,7 @@ struct SQLiteAccess: StoreWriter {
       if i + 1 < entries.count {
         entries[i].after = entries[i + 1].before
       } else if let now = try get(kind, id: id) {
-        entries[i].after = SQLiteAccess.json(now)
+        entries[i].after = StoredRecord.json(now)
       }
     }
     return entries
@@ -189,7 +190,7 @@ struct SQLiteAccess: StoreWriter {
         return spec
       }
     }
-    let columns = (["id"] + specs.map(Schema.column) + (names == nil ? ["extra"] : [])).joined(
+    let columns = (["id"] + specs.map(\.column) + (names == nil ? ["extra"] : [])).joined(
       separator: ", ")
     let rows = try Row.fetchCursor(
       try db.makeStatement(sql: "SELECT \(columns) FROM \(kind.table) ORDER BY id"))
@@ -224,7 +225,7 @@ struct SQLiteAccess: StoreWriter {
     var stored = record
     stored.id = id
     try auditStatement().execute(arguments: [
-      SQLiteAccess.timestamp(), user, record.kind.rawValue, id, "create", "", SQLiteAccess.json(stored),
+      SQLiteAccess.timestamp(), user, record.kind.rawValue, id, "create", "", StoredRecord.json(stored),
     ])
     return id
   }
@@ -241,7 +242,7 @@ struct SQLiteAccess: StoreWriter {
 
   private func insertRows(_ records: [StoredRecord], runs: inout AuditRuns) throws -> [Int64] {
     guard let kind = records.first?.kind else { return [] }
-    let columns = kind.fields.map(Schema.column) + ["extra"]
+    let columns = kind.fields.map(\.column) + ["extra"]
     let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
     // Prepared once per connection (a form creating records one by one reuses it) and bound
     // by hand below, every parameter each row; nothing else binds it. Ids come from
@@ -257,7 +258,7 @@ struct SQLiteAccess: StoreWriter {
     var recordIDs = RecordIDs(db: db, kind: kind)
     for record in records {
       guard record.kind == kind else { throw StoreError("insertMany takes records of one kind") }
-      try Self.refuseNUL(record)
+      try record.refuseNUL()
       sqlite3_bind_int64(sql, 1, try recordIDs.assign(record.id))
       var index: Int32 = 2
       for spec in fields {
@@ -276,24 +277,6 @@ struct SQLiteAccess: StoreWriter {
 
   func bulkInsert(_ kind: RecordKind, rebuildIndexes: Bool) throws -> any BulkInsert {
     try SQLiteBulkInsert(db: db, user: user, kind: kind, rebuildIndexes: rebuildIndexes)
-  }
-
-  /// SQLite's text functions and every C tool read a text up to its first NUL: a field holding
-  /// one is refused rather than kept cut short.
-  static func refuseNUL(_ record: StoredRecord) throws {
-    func holdsNUL(_ v: FieldValue) -> Bool {
-      switch v {
-      case .text(let s): return s.utf8.contains(0)
-      case .list(let items): return items.contains { $0.utf8.contains(0) }
-      default: return false
-      }
-    }
-    for (name, value) in record.fields where holdsNUL(value) {
-      throw StoreError("\(record.kind.rawValue).\(name) holds a NUL byte, which the database cannot keep")
-    }
-    for (name, value) in record.extra where holdsNUL(value) {
-      throw StoreError("\(record.kind.rawValue).\(name) holds a NUL byte, which the database cannot keep")
-    }
   }
 
   /// Runs a bound statement once and makes it ready for the next row.
@@ -322,17 +305,17 @@ struct SQLiteAccess: StoreWriter {
   }
 
   func update(_ record: StoredRecord) throws {
-    try Self.refuseNUL(record)
+    try record.refuseNUL()
     guard let before = try get(record.kind, id: record.id) else {
       throw StoreError("there is no \(record.kind.rawValue) \(record.code)")
     }
     let kind = record.kind
-    let assignments = (kind.fields.map(Schema.column) + ["extra"]).map { "\($0) = ?" }.joined(separator: ", ")
+    let assignments = (kind.fields.map(\.column) + ["extra"]).map { "\($0) = ?" }.joined(separator: ", ")
     let statement = try db.cachedStatement(sql: "UPDATE \(kind.table) SET \(assignments) WHERE id = ?")
     try statement.execute(arguments: StatementArguments(values(record) + [record.id.databaseValue]))
     try auditStatement().execute(arguments: [
-      SQLiteAccess.timestamp(), user, kind.rawValue, record.id, "update", SQLiteAccess.json(before),
-      SQLiteAccess.json(record),
+      SQLiteAccess.timestamp(), user, kind.rawValue, record.id, "update", StoredRecord.json(before),
+      StoredRecord.json(record),
     ])
   }
 
@@ -343,7 +326,7 @@ struct SQLiteAccess: StoreWriter {
     try refuseIfReferenced(kind, id: id)
     try db.execute(sql: "DELETE FROM \(kind.table) WHERE id = ?", arguments: [id])
     try auditStatement().execute(arguments: [
-      SQLiteAccess.timestamp(), user, kind.rawValue, id, "delete", SQLiteAccess.json(before), "",
+      SQLiteAccess.timestamp(), user, kind.rawValue, id, "delete", StoredRecord.json(before), "",
     ])
   }
 
@@ -352,7 +335,7 @@ struct SQLiteAccess: StoreWriter {
   func refuseIfReferenced(_ kind: RecordKind, id: Int64) throws {
     for other in RecordKind.allCases {
       for spec in other.fields where spec.type == .reference(kind) {
-        let sql = "SELECT id FROM \(other.table) WHERE \(Schema.column(spec)) = ? ORDER BY id LIMIT 1"
+        let sql = "SELECT id FROM \(other.table) WHERE \(spec.column) = ? ORDER BY id LIMIT 1"
         if let holder = try Int64.fetchOne(try db.cachedStatement(sql: sql), arguments: [id]) {
           throw StoreError(
             "cannot delete \(kind.rawValue) \(kind.code(for: id)): \(other.rawValue) \(other.code(for: holder)) refers to it"
@@ -368,27 +351,8 @@ struct SQLiteAccess: StoreWriter {
     )
   }
 
-  /// The record as one JSON object: core fields in column order, then its own fields.
-  static func json(_ record: StoredRecord) -> String {
-    var out: [UInt8] = [UInt8(ascii: "{")]
-    out.reserveCapacity(256)
-    var first = true
-    func add(_ name: String, _ value: FieldValue) {
-      if case .null = value { return }
-      if !first { out.append(UInt8(ascii: ",")) }
-      first = false
-      JSONText.append(name, to: &out)
-      out.append(UInt8(ascii: ":"))
-      JSONText.append(value, to: &out)
-    }
-    for spec in record.kind.fields { add(spec.name, record.fields[spec.name] ?? .null) }
-    for key in record.extra.keys.sorted() where record.kind.field(key) == nil { add(key, record.extra[key]!) }
-    out.append(UInt8(ascii: "}"))
-    return String(decoding: out, as: UTF8.self)
-  }
-
   /// Now, in UTC, as ISO 8601 (`2026-11-26T17:24:22Z`).
-  static func timestamp() -> String {
+  package static func timestamp() -> String {
     var t = time(nil)
     var parts = tm()
     gmtime_r(&t, &parts)

@@ -60,7 +60,7 @@ extension SQLiteAccess: WorkItemStore {
     var stored = item
     stored.id = id
     try auditStatement().execute(arguments: [
-      SQLiteAccess.timestamp(), user, "task", id, "insert", "", Self.json(stored),
+      SQLiteAccess.timestamp(), user, "task", id, "insert", "", WorkItem.json(stored),
     ])
     return id
   }
@@ -74,7 +74,7 @@ extension SQLiteAccess: WorkItemStore {
     after.closedOn = day
     after.closedHow = how
     try auditStatement().execute(arguments: [
-      SQLiteAccess.timestamp(), user, "task", id, "update", Self.json(before), Self.json(after),
+      SQLiteAccess.timestamp(), user, "task", id, "update", WorkItem.json(before), WorkItem.json(after),
     ])
   }
 
@@ -84,16 +84,5 @@ extension SQLiteAccess: WorkItemStore {
       counts[row[0] ?? ""] = row[1]
     }
     return counts
-  }
-
-  static func json(_ item: WorkItem) -> String {
-    var fields: [String: FieldValue] = [
-      "id": .int(Int(item.id)), "kind": .text(item.kind.rawValue), "rule": .text(item.rule),
-      "record": .text(item.record), "title": .text(item.title), "due": .text(ISODate.text(item.due)),
-      "created_on": .text(ISODate.text(item.createdOn)),
-    ]
-    if let c = item.closedOn { fields["closed_on"] = .text(ISODate.text(c)) }
-    if let h = item.closedHow { fields["closed_how"] = .text(h) }
-    return JSONText.encode(fields)
   }
 }

@@ -4,13 +4,6 @@ import GRDB
 /// fields in a JSON `extra` column, and the append-only audit trail. Migrations are versioned
 /// here; a database with a migration this list does not know was made by a newer peer.
 enum Schema {
-  /// The column holding a field: references are `<field>_id`, so SQL reads naturally
-  /// (`visits.match_id = matches.id`).
-  static func column(_ spec: FieldSpec) -> String {
-    if case .reference = spec.type { return spec.name + "_id" }
-    return spec.name
-  }
-
   static func sqlType(_ type: FieldType) -> String {
     switch type {
     case .text, .date, .list: return "TEXT"
@@ -50,7 +43,7 @@ enum Schema {
     for kind in [RecordKind.volunteer, .mother, .service, .match, .visit, .ending] {
       var columns = ["id INTEGER PRIMARY KEY"]
       for spec in kind.fields {
-        var c = "\(column(spec)) \(sqlType(spec.type))"
+        var c = "\(spec.column) \(sqlType(spec.type))"
         if case .reference(let target) = spec.type { c += " REFERENCES \(target.table)(id)" }
         columns.append(c)
       }

@@ -1,0 +1,142 @@
+import PeerStore
+
+/// The shared store: a project's records in a PostgreSQL database, used by several
+/// coordinators and sites at once. The same `RecordStore` as SQLite's: one transaction per
+/// `write`, all or nothing; writers take turns (on the lock of one row every write updates
+/// first), readers never wait; a lost connection ends the command with nothing half-written,
+/// and the next command connects again.
+public final class PostgresStore: RecordStore {
+  public var user: String
+  public let address: ServerAddress
+  let connection: ServerConnection
+
+  /// How long a write waits for another writer before giving up, as on SQLite.
+  public static let busyTimeout: Double = 5
+
+  /// Connects to the project's database at `address`; with `create`, makes its tables if the
+  /// database is empty. Every failure is one sentence naming the server.
+  public init(address: ServerAddress, user: String, create: Bool = false) throws {
+    self.address = address
+    self.user = user
+    connection = try ServerConnection(address)
+    try ServerSchema.prepare(connection, create: create)
+  }
+
+  public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
+    try transaction(.readingOnly, body)
+  }
+
+  public func readingOnly<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
+    try transaction(.readingOnly, body)
+  }
+
+  public func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
+    try transaction(.writing, body)
+  }
+
+  public func writeOnFirstChange<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
+    try transaction(.writingOnFirstChange, body)
+  }
+
+  /// The server checks every reference as rows go in (its checks are cheap enough).
+  public func writeCheckingReferencesItself<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
+    try transaction(.writing, body)
+  }
+
+  private func transaction<T>(_ kind: TransactionKind, _ body: (ServerAccess) throws -> T) throws -> T {
+    try connection.reconnectIfClosed()
+    let transaction = ServerTransaction(kind)
+    try transaction.begin(connection)
+    do {
+      let result = try body(ServerAccess(connection: connection, user: user, transaction: transaction))
+      try connection.query("COMMIT")
+      return result
+    } catch {
+      // On a lost connection the server has rolled back already.
+      if connection.isOpen { try? connection.query("ROLLBACK") }
+      throw error
+    }
+  }
+
+  /// Runs read-only SQL (tests, checks); each row as field values (dates as ISO text, as
+  /// SQLite gives them).
+  public func query(_ sql: String, arguments: [FieldValue] = []) throws -> [[FieldValue]] {
+    try transaction(.readingOnly) { access in
+      try access.query(sql, arguments.map(ServerValue.init)).map { row in
+        row.map { cell -> FieldValue in
+          switch cell {
+          case .null: return .null
+          case .int(let i): return .int(Int(i))
+          case .double(let d): return .double(d)
+          case .text(let s): return .text(s)
+          case .day(let d): return .text(ISODate.text(d))
+          }
+        }
+      }
+    }
+  }
+
+  /// `query(_:arguments:)` under the name reports use.
+  public func query(sql: String, arguments: [FieldValue] = []) throws -> [[FieldValue]] {
+    try query(sql, arguments: arguments)
+  }
+}
+
+/// How one server transaction begins and what it does before its first change.
+final class ServerTransaction {
+  let kind: TransactionKind
+  private var writing = false
+  private var cursors = 0
+
+  init(_ kind: TransactionKind) { self.kind = kind }
+
+  func begin(_ c: ServerConnection) throws {
+    switch kind {
+    case .writing:
+      try c.query("BEGIN")
+      try takeTurn(c)
+    case .readingOnly:
+      try c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    case .writingOnFirstChange:
+      // One snapshot for the whole script, as on SQLite: a change after another program's
+      // commit is a conflict, never a write based on what is no longer true.
+      try c.query("BEGIN ISOLATION LEVEL REPEATABLE READ")
+    }
+  }
+
+  /// Waits (up to the busy timeout) for the other writers, then holds the turn until commit.
+  private func takeTurn(_ c: ServerConnection) throws {
+    try c.query("SET LOCAL lock_timeout = '\(Int(PostgresStore.busyTimeout * 1000))ms'")
+    try c.query("UPDATE peer_writes SET n = n + 1")
+    writing = true
+  }
+
+  func willWrite(_ c: ServerConnection) throws {
+    guard !writing, kind == .writingOnFirstChange else { return }
+    // Another writer holding the turn, or one that wrote since this snapshot: a conflict.
+    do {
+      try c.query("SELECT n FROM peer_writes FOR UPDATE NOWAIT")
+    } catch let e as StoreError where e.message.contains("is busy") {
+      throw StoreConflict()
+    }
+    try c.query("UPDATE peer_writes SET n = n + 1")
+    writing = true
+  }
+
+  /// Runs `sql` through a cursor, handing `body` `batch` rows at a time until it returns false.
+  func withCursor(
+    _ c: ServerConnection, _ sql: String, _ arguments: [ServerValue], batch: Int,
+    _ body: ([[ScanCell]]) throws -> Bool
+  ) throws {
+    cursors += 1
+    let name = "peer_cursor_\(cursors)"
+    try c.query("DECLARE \(name) NO SCROLL CURSOR FOR \(sql)", arguments)
+    while true {
+      let rows = try c.query("FETCH FORWARD \(batch) FROM \(name)")
+      if rows.isEmpty { break }
+      if try !body(rows) { break }
+      if rows.count < batch { break }
+    }
+    try c.query("CLOSE \(name)")
+  }
+}

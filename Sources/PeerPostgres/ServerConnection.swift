@@ -1,0 +1,147 @@
+import PeerStore
+import PostgresNIO
+
+/// One connection to the server, used synchronously: peer's stores answer on the caller's
+/// thread (the interpreter is not async), so each query waits for its result here. Rows come
+/// back as `ScanCell`s, read the way SQLite would give them.
+final class ServerConnection {
+  let address: ServerAddress
+  private var connection: PostgresConnection?
+  private let logger: Logger
+  /// A password given directly (tests); otherwise `ServerAddress.password()` finds it.
+  private let givenPassword: String?
+
+  init(_ address: ServerAddress, password: String? = nil) throws {
+    self.address = address
+    givenPassword = password
+    var logger = Logger(label: "peer.postgres")
+    // Nothing about a record may reach a log: PostgresNIO logs queries at debug level.
+    logger.logLevel = .critical
+    self.logger = logger
+    try connect()
+  }
+
+  deinit { try? connection?.close().wait() }
+
+  private func connect() throws {
+    let password = try givenPassword ?? address.password()
+    var configuration: PostgresConnection.Configuration
+    if address.host.hasPrefix("/") {
+      configuration = .init(
+        unixSocketPath: address.host + "/.s.PGSQL.\(address.port)", username: address.user,
+        password: password,
+        database: address.database)
+    } else {
+      var tls = PostgresConnection.Configuration.TLS.disable
+      if address.requiresTLS {
+        do {
+          tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        } catch {
+          throw StoreError("cannot set up TLS for \(address): \(error)")
+        }
+      }
+      configuration = .init(
+        host: address.host, port: address.port, username: address.user, password: password,
+        database: address.database, tls: tls)
+    }
+    configuration.options.connectTimeout = .seconds(10)
+    do {
+      connection = try PostgresConnection.connect(
+        on: PostgresConnection.defaultEventLoopGroup.next(), configuration: configuration, id: 1,
+        logger: logger
+      ).wait()
+    } catch {
+      throw ServerErrors.explain(error, address: address, connecting: true)
+    }
+  }
+
+  /// Closes the connection if it broke (a server restart), so the next command connects again.
+  func reconnectIfClosed() throws {
+    if connection == nil || connection!.isClosed {
+      connection = nil
+      try connect()
+    }
+  }
+
+  var isOpen: Bool { connection.map { !$0.isClosed } ?? false }
+
+  /// Runs one statement and returns its rows.
+  @discardableResult
+  func query(_ sql: String, _ arguments: [ServerValue] = []) throws -> [[ScanCell]] {
+    guard let connection, !connection.isClosed else {
+      throw StoreError(
+        "the connection to the server at \(address) was lost: nothing more was saved; run the command again")
+    }
+    var binds = PostgresBindings(capacity: arguments.count)
+    for a in arguments {
+      switch a {
+      case .null: binds.appendNull()
+      case .int(let i): binds.append(i)
+      case .double(let d): binds.append(d)
+      case .bool(let b): binds.append(b)
+      case .text(let s): binds.append(s)
+      }
+    }
+    do {
+      let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+      return result.rows.map { row in row.map(Self.cell) }
+    } catch {
+      throw ServerErrors.explain(error, address: address, connecting: false)
+    }
+  }
+
+  /// A cell as SQLite would have given it: yes/no as 0 or 1, dates as days, JSON as its text.
+  static func cell(_ c: PostgresCell) -> ScanCell {
+    guard var bytes = c.bytes else { return .null }
+    if c.format == .text {
+      let s = bytes.readString(length: bytes.readableBytes) ?? ""
+      switch c.dataType {
+      case .int2, .int4, .int8: return Int64(s).map { .int($0) } ?? .text(s)
+      case .float4, .float8, .numeric: return Double(s).map { .double($0) } ?? .text(s)
+      case .bool: return .int(s == "t" ? 1 : 0)
+      case .date: return ISODate.days(s).map { .day($0) } ?? .text(s)
+      default: return .text(s)
+      }
+    }
+    switch c.dataType {
+    case .int2: return bytes.readInteger(as: Int16.self).map { .int(Int64($0)) } ?? .null
+    case .int4: return bytes.readInteger(as: Int32.self).map { .int(Int64($0)) } ?? .null
+    case .int8: return bytes.readInteger(as: Int64.self).map { .int($0) } ?? .null
+    case .float8: return bytes.readInteger(as: UInt64.self).map { .double(Double(bitPattern: $0)) } ?? .null
+    case .float4:
+      return bytes.readInteger(as: UInt32.self).map { .double(Double(Float(bitPattern: $0))) } ?? .null
+    case .bool: return bytes.readInteger(as: UInt8.self).map { .int($0 == 0 ? 0 : 1) } ?? .null
+    // Days since 2000-01-01 on the wire; peer counts from 1970-01-01.
+    case .date: return bytes.readInteger(as: Int32.self).map { .day($0 &+ 10957) } ?? .null
+    case .jsonb:
+      _ = bytes.readInteger(as: UInt8.self)  // the format's version byte
+      return .text(bytes.readString(length: bytes.readableBytes) ?? "")
+    case .numeric:
+      if let d = try? c.decode(Double.self) { return .double(d) }
+      return .null
+    default: return .text(bytes.readString(length: bytes.readableBytes) ?? "")
+    }
+  }
+}
+
+/// A parameter sent to the server; the SQL casts it to the column's type.
+enum ServerValue {
+  case null
+  case int(Int64)
+  case double(Double)
+  case bool(Bool)
+  case text(String)
+
+  /// A field as a parameter: dates as ISO text (cast `::date`), lists as JSON text (`::jsonb`).
+  init(_ v: FieldValue) {
+    switch v {
+    case .null: self = .null
+    case .bool(let b): self = .bool(b)
+    case .int(let i): self = .int(Int64(i))
+    case .double(let d): self = .double(d)
+    case .text(let s): self = .text(s)
+    case .date(let d): self = .text(ISODate.text(d))
+    case .list(let items): self = .text(JSONText.encodeList(items))
+    }
+  }
+}

@@ -1,0 +1,155 @@
+import PeerStore
+
+/// The tables on the server: as on SQLite (one per kind, a column per core field, the
+/// project's own fields in `extra`, the audit trail, tasks and flags), with the server's own
+/// types: dates are `date`, lists and own fields `jsonb`, yes/no `boolean`. Ids come from one
+/// sequence per kind, so a deleted record's id is never given again. The audit trail is
+/// append-only by a trigger that refuses UPDATE, DELETE and TRUNCATE; who may do what is then
+/// the server's privileges (docs/records.md, "Running on a server").
+enum ServerSchema {
+  /// The migrations, oldest first; never edit one that has shipped, add the next.
+  static let migrations: [(identifier: String, sql: @Sendable () -> String)] = [
+    ("v1: records, audit, tasks and flags", recordsAuditAndWorkItems)
+  ]
+
+  static var version: Int { migrations.count }
+
+  static func sqlType(_ type: FieldType) -> String {
+    switch type {
+    case .text: return "text"
+    case .date: return "date"
+    case .list: return "jsonb"
+    case .int, .reference: return "bigint"
+    case .bool: return "boolean"
+    case .double: return "double precision"
+    }
+  }
+
+  static func sequence(_ kind: RecordKind) -> String { "\(kind.table)_ids" }
+
+  static func recordsAuditAndWorkItems() -> String {
+    var sql = ""
+    for kind in [RecordKind.volunteer, .mother, .service, .match, .visit, .ending] {
+      var columns = ["id bigint PRIMARY KEY"]
+      for spec in kind.fields {
+        var c = "\(spec.column) \(sqlType(spec.type))"
+        if case .reference(let target) = spec.type { c += " REFERENCES \(target.table)(id)" }
+        columns.append(c)
+      }
+      columns.append("extra jsonb NOT NULL DEFAULT '{}'")
+      sql += "CREATE SEQUENCE \(sequence(kind));\n"
+      sql += "CREATE TABLE \(kind.table) (\(columns.joined(separator: ", ")));\n"
+    }
+    for (table, column) in [
+      ("matches", "mother_id"), ("matches", "volunteer_id"), ("matches", "status"), ("visits", "match_id"),
+      ("visits", "date"), ("endings", "match_id"), ("mothers", "status"), ("mothers", "referral_date"),
+      ("volunteers", "status"),
+    ] {
+      sql += "CREATE INDEX \(table)_\(column) ON \(table)(\(column));\n"
+    }
+    sql += """
+      CREATE TABLE audit (
+        seq bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), "user" text NOT NULL,
+        kind text NOT NULL, record_id bigint NOT NULL, last_id bigint, action text NOT NULL,
+        before text NOT NULL, after text NOT NULL);
+      CREATE INDEX audit_record ON audit(kind, record_id);
+      CREATE INDEX audit_ranges ON audit(kind, last_id) WHERE last_id IS NOT NULL;
+      CREATE FUNCTION audit_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the audit trail cannot be changed'; END $$;
+      CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit
+        FOR EACH ROW EXECUTE FUNCTION audit_is_append_only();
+      CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_is_append_only();
+      CREATE TABLE tasks (
+        id bigserial PRIMARY KEY, kind text NOT NULL, rule text NOT NULL, record text NOT NULL,
+        title text NOT NULL, due date NOT NULL, created_on date NOT NULL, closed_on date, closed_how text,
+        UNIQUE (rule, record, due));
+      CREATE INDEX tasks_open ON tasks(closed_on, due);
+      -- One row every writing transaction updates first: writers take turns on its lock, and a
+      -- transaction that read before writing sees a conflict if another wrote meanwhile.
+      CREATE TABLE peer_writes (n bigint NOT NULL);
+      INSERT INTO peer_writes VALUES (0);
+
+      """
+    return sql
+  }
+
+  /// Makes or brings up to date the tables (in one transaction), or refuses a database that
+  /// is not peer's or is newer. Returns nothing; throws one sentence.
+  static func prepare(_ c: ServerConnection, create: Bool) throws {
+    let tables = try c.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
+    let names = Set(
+      tables.compactMap { row -> String? in if case .text(let s) = row[0] { return s } else { return nil } })
+    var applied = 0
+    if names.contains("peer_schema") {
+      let rows = try c.query("SELECT max(version) FROM peer_schema")
+      if case .int(let v)? = rows.first?.first { applied = Int(v) }
+      if applied > version {
+        throw StoreError(
+          "the database \(c.address.database) was made by a newer version of peer (schema \(applied)); this peer understands up to schema \(version)"
+        )
+      }
+    } else if !names.isEmpty {
+      throw StoreError(
+        "the database \(c.address.database) on \(c.address) holds tables that are not peer's: give peer a database of its own"
+      )
+    } else if !create {
+      throw StoreError(
+        "the database \(c.address.database) on \(c.address) holds no peer project yet (make one with peer init DIR --database URL)"
+      )
+    }
+    guard applied < version else { return }
+    try c.query("BEGIN")
+    do {
+      if applied == 0 {
+        try c.query(
+          "CREATE TABLE peer_schema (version integer NOT NULL, identifier text NOT NULL, at timestamptz NOT NULL DEFAULT now())"
+        )
+      }
+      for (number, migration) in migrations.enumerated() where number >= applied {
+        for statement in split(migration.sql()) { try c.query(statement) }
+        try c.query(
+          "INSERT INTO peer_schema (version, identifier) VALUES ($1, $2)",
+          [.int(Int64(number + 1)), .text(migration.identifier)])
+      }
+      try c.query("COMMIT")
+    } catch {
+      try? c.query("ROLLBACK")
+      throw error
+    }
+  }
+
+  /// The statements of a script, split at semicolons that end a line (a function body's `;`
+  /// inside `$$ ... $$` never ends one here).
+  static func split(_ script: String) -> [String] {
+    var out: [String] = []
+    var current = ""
+    var inBody = false
+    for line in script.split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.drop(while: { $0 == " " }).hasPrefix("--") { continue }
+      current += line + "\n"
+      if dollarQuotes(line) % 2 == 1 { inBody.toggle() }
+      if !inBody, line.hasSuffix(";") {
+        out.append(current)
+        current = ""
+      }
+    }
+    if current.contains(where: { !$0.isWhitespace }) { out.append(current) }
+    return out
+  }
+
+  private static func dollarQuotes(_ line: Substring) -> Int {
+    var n = 0
+    var previous: Character? = nil
+    for c in line {
+      if c == "$" && previous == "$" {
+        n += 1
+        previous = nil
+      } else {
+        previous = c
+      }
+    }
+    return n
+  }
+}

@@ -1,0 +1,126 @@
+/// The two SQL dialects the stores speak. What differs is small and lives here: how a
+/// parameter is written, how "is the same value, nulls included" is said, and how a column
+/// is read back or compared (PostgreSQL keeps dates as `date` and lists as `jsonb`, SQLite
+/// both as text).
+package enum SQLDialect: Sendable {
+  case sqlite
+  case postgres
+
+  /// The parameter numbered `n` (from 1) standing for a value of `type`.
+  package func parameter(_ n: Int, _ type: FieldType) -> String {
+    switch self {
+    case .sqlite: return "?"
+    case .postgres:
+      switch type {
+      case .date: return "$\(n)::date"
+      case .list: return "$\(n)::jsonb"
+      case .int, .reference: return "$\(n)::bigint"
+      case .double: return "$\(n)::float8"
+      case .bool: return "$\(n)::boolean"
+      case .text: return "$\(n)::text"
+      }
+    }
+  }
+
+  /// `a IS b` (true when both are null) and its negation.
+  package func same(_ negated: Bool) -> String {
+    switch self {
+    case .sqlite: return negated ? "IS NOT" : "IS"
+    case .postgres: return negated ? "IS DISTINCT FROM" : "IS NOT DISTINCT FROM"
+    }
+  }
+}
+
+/// A `RecordCondition` as an SQL expression with its arguments, in either dialect. Each piece
+/// is true or false, never NULL (`IS` rather than `=`, `AND x IS NOT NULL` beside orderings), so
+/// NOT keeps its meaning. Columns are qualified with the table's name or alias, so the
+/// condition can sit in a query that joins other tables (`AggregateScan`) or nests a subquery
+/// (`related`).
+package struct ConditionSQL {
+  package let dialect: SQLDialect
+  package var sql = ""
+  package var arguments: [FieldValue] = []
+  /// Where the first argument is numbered (PostgreSQL's `$n`), for a condition placed after
+  /// other parameters.
+  private let firstParameter: Int
+  /// Aliases given to the tables of nested subqueries so far.
+  private var subqueries = 0
+
+  package init(
+    _ condition: RecordCondition, _ kind: RecordKind, alias: String? = nil, dialect: SQLDialect = .sqlite,
+    firstParameter: Int = 1
+  ) throws {
+    self.dialect = dialect
+    self.firstParameter = firstParameter
+    sql = try expression(condition, kind, alias ?? kind.table)
+  }
+
+  /// Adds an argument and returns its parameter.
+  private mutating func bind(_ value: FieldValue, _ type: FieldType) -> String {
+    arguments.append(value)
+    return dialect.parameter(firstParameter + arguments.count - 1, type)
+  }
+
+  mutating func expression(_ c: RecordCondition, _ kind: RecordKind, _ alias: String) throws -> String {
+    switch c {
+    case .compare(let field, let op, let value):
+      let (column, type) = try self.column(field, kind, alias)
+      let p = bind(value, type)
+      switch op {
+      case .equal: return "\(column) \(dialect.same(false)) \(p)"
+      case .notEqual: return "\(column) \(dialect.same(true)) \(p)"
+      // `x > ? AND x IS NOT NULL` rather than COALESCE(...): true or false all the same, and
+      // the database can still use an index on the column.
+      default: return "(\(column) \(op.rawValue) \(p) AND \(column) IS NOT NULL)"
+      }
+    case .between(let field, let lower, let upper):
+      let (column, type) = try self.column(field, kind, alias)
+      let low = bind(lower, type)
+      let high = bind(upper, type)
+      return "(\(column) BETWEEN \(low) AND \(high) AND \(column) IS NOT NULL)"
+    case .oneOf(let field, let values):
+      let (column, type) = try self.column(field, kind, alias)
+      if values.isEmpty { return "FALSE" }
+      let list = values.map { bind($0, type) }.joined(separator: ", ")
+      return "(\(column) IN (\(list)) AND \(column) IS NOT NULL)"
+    case .related(let other, let via, let condition, let op, let n):
+      subqueries += 1
+      let inner = "r\(subqueries)"
+      let (reference, _) = try self.column(via, other, inner)
+      let filter = try condition.map { try expression($0, other, inner) } ?? "TRUE"
+      let from = "FROM \(other.table) \(inner)"
+      // "none" and "some" are asked most (no visit lately): a set the database builds once
+      // beats counting per record.
+      switch (op, n) {
+      case (.equal, 0), (.lessOrEqual, 0), (.less, 1):
+        return
+          "(\(alias).id NOT IN (SELECT \(reference) \(from) WHERE \(reference) IS NOT NULL AND \(filter)))"
+      case (.notEqual, 0), (.greater, 0), (.greaterOrEqual, 1):
+        return "(\(alias).id IN (SELECT \(reference) \(from) WHERE \(reference) IS NOT NULL AND \(filter)))"
+      default:
+        let p = bind(.int(n), .int)
+        return
+          "((SELECT count(*) \(from) WHERE \(reference) = \(alias).id AND \(filter)) \(op.rawValue) \(p))"
+      }
+    case .through(let field, let target, let condition):
+      let (column, _) = try self.column(field, kind, alias)
+      subqueries += 1
+      let inner = "r\(subqueries)"
+      let filter = try expression(condition, target, inner)
+      // Not correlated: the database works out the set of targets once, and can then look
+      // the records up by the reference's index.
+      return
+        "(\(column) IN (SELECT \(inner).id FROM \(target.table) \(inner) WHERE \(filter)) AND \(column) IS NOT NULL)"
+    case .and(let a, let b):
+      return "(\(try expression(a, kind, alias)) AND \(try expression(b, kind, alias)))"
+    case .or(let a, let b):
+      return "(\(try expression(a, kind, alias)) OR \(try expression(b, kind, alias)))"
+    case .not(let a): return "(NOT \(try expression(a, kind, alias)))"
+    }
+  }
+
+  func column(_ field: String, _ kind: RecordKind, _ alias: String) throws -> (String, FieldType) {
+    guard let spec = kind.field(field) else { throw StoreError("\(kind.rawValue) has no field \"\(field)\"") }
+    return ("\(alias).\(spec.column)", spec.type)
+  }
+}
