@@ -9,6 +9,8 @@ public final class PostgresStore: RecordStore {
   public var user: String
   public let address: ServerAddress
   let connection: ServerConnection
+  /// Whether opening made the project's tables (false: they were there already).
+  public let madeTables: Bool
 
   /// How long a write waits for another writer before giving up, as on SQLite.
   public static let busyTimeout: Double = 5
@@ -19,7 +21,7 @@ public final class PostgresStore: RecordStore {
     self.address = address
     self.user = user
     connection = try ServerConnection(address)
-    try ServerSchema.prepare(connection, create: create)
+    madeTables = try ServerSchema.prepare(connection, create: create)
   }
 
   public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
@@ -56,6 +58,33 @@ public final class PostgresStore: RecordStore {
       if connection.isOpen { try? connection.query("ROLLBACK") }
       throw error
     }
+  }
+
+  /// Makes an empty database `name` on the server `admin` names (whose user may create
+  /// databases) and returns its address. `name` must be a plain identifier.
+  public static func createDatabase(_ name: String, at admin: ServerAddress) throws -> ServerAddress {
+    guard let first = name.first, first.isLetter || first == "_",
+      name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), name.count < 64
+    else {
+      throw StoreError("\(name) is not a database name peer makes (letters, digits and _, up to 63)")
+    }
+    try ServerConnection(admin).query("CREATE DATABASE \(name)")
+    var address = admin
+    address.database = name
+    return address
+  }
+
+  /// The key of the server's advisory lock that one `peer batch` at a time holds (the server
+  /// keeps such locks per database, so each project has its own).
+  static let batchLockKey: Int64 = 0x7065_6572_6261_7463  // "peerbatc"
+
+  /// Takes the project's batch lock for as long as this store's connection lasts (a crashed
+  /// job's lock goes with its connection); false when another job holds it.
+  public func holdBatchLock() throws -> Bool {
+    try connection.reconnectIfClosed()
+    let rows = try connection.query("SELECT pg_try_advisory_lock($1)", [.int(Self.batchLockKey)])
+    if case .int(1)? = rows.first?.first { return true }
+    return false
   }
 
   /// Runs read-only SQL (tests, checks); each row as field values (dates as ISO text, as

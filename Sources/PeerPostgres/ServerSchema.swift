@@ -75,8 +75,9 @@ enum ServerSchema {
   }
 
   /// Makes or brings up to date the tables (in one transaction), or refuses a database that
-  /// is not peer's or is newer. Returns nothing; throws one sentence.
-  static func prepare(_ c: ServerConnection, create: Bool) throws {
+  /// is not peer's or is newer (one sentence). Returns whether it made the tables.
+  @discardableResult
+  static func prepare(_ c: ServerConnection, create: Bool) throws -> Bool {
     let tables = try c.query(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
     let names = Set(
@@ -99,7 +100,7 @@ enum ServerSchema {
         "the database \(c.address.database) on \(c.address) holds no peer project yet (make one with peer init DIR --database URL)"
       )
     }
-    guard applied < version else { return }
+    guard applied < version else { return false }
     try c.query("BEGIN")
     do {
       if applied == 0 {
@@ -114,6 +115,7 @@ enum ServerSchema {
           [.int(Int64(number + 1)), .text(migration.identifier)])
       }
       try c.query("COMMIT")
+      return applied == 0
     } catch {
       try? c.query("ROLLBACK")
       throw error

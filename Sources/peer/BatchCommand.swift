@@ -1,6 +1,7 @@
 import ArgumentParser
 import CReadline
 import PeerCore
+import PeerPostgres
 import PeerScript
 import PeerStore
 
@@ -95,7 +96,12 @@ struct Batch: ParsableCommand {
     let session: Session
     do {
       source = try FileSystem.read(file)
-      let store = try SQLiteStore(path: project.databasePath, user: projectOptions.userName)
+      let store = try ProjectStore.open(project, user: projectOptions.userName)
+      // On a server, jobs run from other machines share the project: the lock is the server's.
+      if let server = store as? PostgresStore, try !server.holdBatchLock() {
+        fail("another peer batch is running on this project (\(server.address)); this one did nothing")
+        end(RuleSummary())
+      }
       session = Session(store: store, options: options)
       // The job file may be one of the project's scripts (scripts/nightly.peer): loaded once.
       let job = BatchLock.realPath(file)

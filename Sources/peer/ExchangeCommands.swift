@@ -135,14 +135,15 @@ struct Import: ParsableCommand {
   }
 
   /// The project's store, or one sentence and exit 1 when there is no project.
-  static func openStore(_ options: ProjectOptions) throws -> SQLiteStore {
+  static func openStore(_ options: ProjectOptions) throws -> any RecordStore {
     guard let project = try options.findProject() else {
       Console.writeError(
-        "peer: there is no project here (no \(Project.databaseName)); give --project DIR or run peer init\n")
+        "peer: there is no project here (no \(Project.databaseName) or \(Project.serverFileName)); give --project DIR or run peer init\n"
+      )
       throw ExitCode(1)
     }
     do {
-      return try SQLiteStore(path: project.databasePath, user: options.userName)
+      return try ProjectStore.open(project, user: options.userName)
     } catch let e as StoreError {
       Console.writeError("peer: \(e.message)\n")
       throw ExitCode(1)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PeerCore
+import PeerPostgres
 import PeerScript
 import PeerStore
 
@@ -14,31 +15,70 @@ struct Init: ParsableCommand {
   @Option(name: .customLong("user"), help: ArgumentHelp("Record changes as made by NAME.", valueName: "NAME"))
   var user: String?
 
+  @Option(help: Init.databaseHelp)
+  var database: String?
+
+  static let databaseHelp = ArgumentHelp(
+    "Keep the records on a PostgreSQL server instead of in the folder's own SQLite file. No password in the URL: it comes from PGPASSWORD or ~/.pgpass; add ?sslmode=require for TLS.",
+    valueName: "postgresql://USER@HOST:PORT/DBNAME")
+
   func run() throws {
-    let project = try Init.create(folder, user: user ?? ProjectOptions.loginName())
-    Console.writeLine(
-      "made a new project in \(project.folder): \(Project.databaseName) and scripts/project.peer")
+    let (project, joined) = try Init.make(
+      folder, user: user ?? ProjectOptions.loginName(), database: database)
+    if joined {
+      Console.writeLine(
+        "made a project folder in \(project.folder) for the records already on the server (\(Project.serverFileName)) and scripts/project.peer"
+      )
+      return
+    }
+    let home = database == nil ? Project.databaseName : "\(Project.serverFileName) (records on the server)"
+    Console.writeLine("made a new project in \(project.folder): \(home) and scripts/project.peer")
   }
 
-  /// Makes the folder, the database and the starter scripts; one sentence and exit 1 if it can't.
-  static func create(_ folder: String, user: String) throws -> Project {
+  /// `make`, for a project that must be new (the demo).
+  static func create(_ folder: String, user: String, database: String? = nil) throws -> Project {
+    try make(folder, user: user, database: database, mustBeNew: true).0
+  }
+
+  /// Makes the folder, the database (a SQLite file, or the tables on the server `database`
+  /// names) and the starter scripts; one sentence and exit 1 if it can't. `joined`: the server
+  /// already held a project, which the new folder now uses.
+  static func make(_ folder: String, user: String, database: String? = nil, mustBeNew: Bool = false) throws
+    -> (
+      Project, joined: Bool
+    )
+  {
     let project = Project(folder: folder)
+    var joined = false
     do {
-      if FileSystem.exists(project.databasePath) {
-        throw ProjectError("\(folder) already holds a project (\(Project.databaseName))")
+      if project.exists {
+        throw ProjectError(
+          "\(folder) already holds a project (\(FileSystem.exists(project.databasePath) ? Project.databaseName : Project.serverFileName))"
+        )
       }
-      try FileSystem.makeDirectory(project.scriptsFolder)
-      _ = try SQLiteStore(path: project.databasePath, user: user, create: true)
+      if let database {
+        let address = try ServerAddress(url: database)
+        joined = !(try PostgresStore(address: address, user: user, create: true).madeTables)
+        if joined && mustBeNew {
+          throw ProjectError(
+            "the database \(address.database) on the server already holds a project: give the demo an empty one"
+          )
+        }
+        try FileSystem.makeDirectory(project.scriptsFolder)
+        try FileSystem.write(
+          "# The PostgreSQL server holding this project's records (no password: see PGPASSWORD, ~/.pgpass).\n\(address)\n",
+          to: project.serverFilePath)
+      } else {
+        try FileSystem.makeDirectory(project.scriptsFolder)
+        _ = try SQLiteStore(path: project.databasePath, user: user, create: true)
+      }
       let script = project.scriptsFolder + "/project.peer"
       if !FileSystem.exists(script) { try FileSystem.write(Starter.projectScript + "\n", to: script) }
-      return project
+      return (project, joined)
     } catch let e as ProjectError {
       Console.writeError("peer: \(e.message)\n")
       throw ExitCode(1)
     } catch let e as StoreError {
-      Console.writeError("peer: \(e.message)\n")
-      throw ExitCode(1)
-    } catch let e as ProjectError {
       Console.writeError("peer: \(e.message)\n")
       throw ExitCode(1)
     }
@@ -62,6 +102,9 @@ struct Demo: ParsableCommand {
   @Option(help: ArgumentHelp("The day the data ends (default: today).", valueName: "YYYY-MM-DD"))
   var today: String?
 
+  @Option(help: Init.databaseHelp)
+  var database: String?
+
   func validate() throws {
     if scale < 1 || scale > 1000 {
       throw ValidationError("--scale must be between 1 and 1000, not \(scale).")
@@ -73,9 +116,9 @@ struct Demo: ParsableCommand {
 
   func run() throws {
     let user = ProjectOptions.loginName()
-    let project = try Init.create(folder, user: user)
+    let project = try Init.create(folder, user: user, database: database)
     do {
-      let store = try SQLiteStore(path: project.databasePath, user: "demo")
+      let store = try ProjectStore.open(project, user: "demo")
       let day = Clock.today(given: today.flatMap(CivilDate.parseISO))
       let summary = try DemoProject.generate(into: store, scale: scale, today: day)
       try DemoScripts.install(in: project)

@@ -57,8 +57,7 @@ struct ProjectOptions: ParsableArguments {
   {
     guard let project = try findProject() else { return Session(store: nil, options: options) }
     do {
-      let store = try SQLiteStore(
-        path: project.databasePath, user: userName, transactions: transactions)
+      let store = try ProjectStore.open(project, user: userName, transactions: transactions)
       let session = Session(store: store, options: options)
       session.bridge?.transactions = transactions
       // Start-up has a step budget even at a terminal (where Ctrl-C is not yet listened for):

@@ -76,6 +76,10 @@ enum DemoPlaces {
     "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson", "Clarke", "Hughes",
     "O'Brien", "Murphy", "Campbell", "Stewart", "Mensah", "Boateng", "Okafor", "Adeyemi", "Campbell-Reid",
   ]
+  /// Every language's surnames in one list, in a fixed order (a dictionary's order changes from
+  /// run to run, and the demo must be the same every time).
+  static let otherLanguageSurnames = surnamesByLanguage.keys.sorted().flatMap { surnamesByLanguage[$0]! }
+
   static let surnamesByLanguage: [String: [String]] = [
     "Polish": ["Kowalska", "Nowak", "Wiśniewska", "Wójcik"],
     "Urdu": ["Khan", "Hussain", "Akhtar", "Bibi", "Ahmed"],

@@ -145,7 +145,7 @@ struct DemoWorld {
         rng.chance(0.85) ? rng.pick($0) : rng.pick(DemoPlaces.surnames)
       }
       ?? (rng.chance(0.15)
-        ? rng.pick(Array(DemoPlaces.surnamesByLanguage.values.joined())) : rng.pick(DemoPlaces.surnames))
+        ? rng.pick(DemoPlaces.otherLanguageSurnames) : rng.pick(DemoPlaces.surnames))
     return first + " " + last
   }
 

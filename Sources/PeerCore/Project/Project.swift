@@ -4,34 +4,54 @@
   import Darwin
 #endif
 
-/// A project is a folder: its database (`peer.db`) and its scripts (`scripts/*.peer`, loaded
-/// when the REPL or a job starts).
+/// A project is a folder: its scripts (`scripts/*.peer`, loaded when the REPL or a job starts)
+/// and its records, either in the folder's own database (`peer.db`, SQLite) or on a
+/// PostgreSQL server whose URL, without any password, the folder keeps in `peer.server`.
 public struct Project: Sendable {
   public let folder: String
 
   public static let databaseName = "peer.db"
+  public static let serverFileName = "peer.server"
 
   public init(folder: String) {
     self.folder = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
   }
 
   public var databasePath: String { folder + "/" + Project.databaseName }
+  public var serverFilePath: String { folder + "/" + Project.serverFileName }
   public var scriptsFolder: String { folder + "/scripts" }
+
+  /// Whether the folder holds a project (either kind).
+  public var exists: Bool { FileSystem.exists(databasePath) || FileSystem.exists(serverFilePath) }
+
+  /// The server's URL when the project's records are on a server; nil for a SQLite project.
+  public func serverURL() throws -> String? {
+    guard FileSystem.exists(serverFilePath) else { return nil }
+    let text = try FileSystem.read(serverFilePath)
+    guard
+      let line = text.split(whereSeparator: \.isNewline).first(where: { !$0.hasPrefix("#") && !$0.isEmpty })
+    else {
+      throw ProjectError(
+        "\(serverFilePath) names no server",
+        hint: "write the URL on one line: postgresql://USER@HOST:PORT/DBNAME")
+    }
+    return String(line).trimmingSpaces
+  }
 
   /// The project named by `--project DIR`, or the one in the current folder; nil when the
   /// folder holds no project (the REPL then starts with the language alone).
   public static func find(explicit: String?, currentFolder: String) throws -> Project? {
     if let explicit {
       let p = Project(folder: explicit)
-      guard FileSystem.exists(p.databasePath) else {
+      guard p.exists else {
         throw ProjectError(
-          "there is no peer project in \(explicit) (no \(databaseName))",
+          "there is no peer project in \(explicit) (no \(databaseName) or \(serverFileName))",
           hint: "make one with: peer init \(explicit)")
       }
       return p
     }
     let p = Project(folder: currentFolder)
-    return FileSystem.exists(p.databasePath) ? p : nil
+    return p.exists ? p : nil
   }
 
   /// The project's scripts, in name order.
