@@ -47,13 +47,15 @@ let package = Package(
     ),
     .testTarget(name: "PeerScriptTests", dependencies: ["PeerScript"]),
     // What the test targets share: the throwaway PostgreSQL server.
-    .target(name: "PeerTestSupport", dependencies: ["PeerPostgres"], path: "Tests/PeerTestSupport"),
+    .target(name: "PeerTestSupport", dependencies: ["PeerStore", "PeerPostgres"], path: "Tests/PeerTestSupport"),
     .testTarget(name: "PeerStoreTests", dependencies: ["PeerStore", "PeerPostgres", "PeerTestSupport"]),
     // CSV.swift is the reference the import's own CSV reader is checked against (it reads too
     // slowly for the import target: 5.4 s for 1,000,000 rows where sqlite3 imports them in 1.6 s).
     .testTarget(
       name: "PeerCoreTests",
-      dependencies: ["PeerCore", "PeerStore", "PeerScript", .product(name: "CSV", package: "CSV.swift")]
+      dependencies: [
+        "PeerCore", "PeerStore", "PeerScript", "PeerTestSupport", .product(name: "CSV", package: "CSV.swift"),
+      ]
     ),
     .testTarget(name: "PeerCLITests", dependencies: ["PeerScript", "PeerTestSupport"]),
   ]

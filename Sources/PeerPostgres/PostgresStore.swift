@@ -61,14 +61,17 @@ public final class PostgresStore: RecordStore {
   }
 
   /// Makes an empty database `name` on the server `admin` names (whose user may create
-  /// databases) and returns its address. `name` must be a plain identifier.
-  public static func createDatabase(_ name: String, at admin: ServerAddress) throws -> ServerAddress {
+  /// databases) and returns its address. `name` must be a plain identifier. `password`: the
+  /// admin's, when not in the usual places.
+  public static func createDatabase(_ name: String, at admin: ServerAddress, password: String? = nil) throws
+    -> ServerAddress
+  {
     guard let first = name.first, first.isLetter || first == "_",
       name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), name.count < 64
     else {
       throw StoreError("\(name) is not a database name peer makes (letters, digits and _, up to 63)")
     }
-    try ServerConnection(admin).query("CREATE DATABASE \(name)")
+    try ServerConnection(admin, password: password).query("CREATE DATABASE \(name)")
     var address = admin
     address.database = name
     return address

@@ -480,3 +480,94 @@ struct RecordIDs {
     reservedAt = 0
   }
 }
+
+extension ServerAccess: ProjectTransfer {
+  func auditRows(batchSize: Int, _ body: ([AuditRow]) throws -> Void) throws {
+    let at = #"to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"#
+    try transaction.withCursor(
+      connection,
+      #"SELECT seq, \#(at), "user", kind, record_id, last_id, action, before, after FROM audit ORDER BY seq"#,
+      [],
+      batch: batchSize
+    ) { rows in
+      try body(
+        rows.map { row in
+          func text(_ i: Int) -> String { if case .text(let s) = row[i] { return s } else { return "" } }
+          func int(_ i: Int) -> Int64? { if case .int(let n) = row[i] { return n } else { return nil } }
+          return AuditRow(
+            sequence: int(0) ?? 0, at: text(1), user: text(2), kind: text(3), recordID: int(4) ?? 0,
+            lastID: int(5), action: text(6), before: text(7), after: text(8))
+        })
+      return true
+    }
+  }
+
+  func allWorkItems() throws -> [WorkItem] {
+    try query("SELECT \(Self.itemColumns) FROM tasks ORDER BY id").map(decodeItem)
+  }
+
+  func insertUnaudited(_ records: [StoredRecord]) throws {
+    try willWrite()
+    _ = try insertRows(records, idsGiven: true)
+  }
+
+  func appendAudit(_ rows: [AuditRow]) throws {
+    try willWrite()
+    var start = 0
+    while start < rows.count {
+      let end = min(rows.count, start + 500)
+      var tuples: [String] = []
+      var arguments: [ServerValue] = []
+      for r in rows[start..<end] {
+        let n = arguments.count
+        tuples.append(
+          "($\(n + 1)::bigint, $\(n + 2)::timestamptz, $\(n + 3)::text, $\(n + 4)::text, $\(n + 5)::bigint, $\(n + 6)::bigint, $\(n + 7)::text, $\(n + 8)::text, $\(n + 9)::text)"
+        )
+        arguments += [
+          .int(r.sequence), .text(r.at), .text(r.user), .text(r.kind), .int(r.recordID),
+          r.lastID.map { .int($0) } ?? .null,
+          .text(r.action), .text(r.before), .text(r.after),
+        ]
+      }
+      try query(
+        #"INSERT INTO audit (seq, at, "user", kind, record_id, last_id, action, before, after) VALUES "#
+          + tuples.joined(separator: ", "), arguments)
+      start = end
+    }
+  }
+
+  func insertUnaudited(_ item: WorkItem) throws {
+    try willWrite()
+    try query(
+      """
+      INSERT INTO tasks (id, kind, rule, record, title, due, created_on, closed_on, closed_how)
+      VALUES ($1, $2, $3, $4, $5, $6::date, $7::date, $8::date, $9)
+      """,
+      [
+        .int(item.id), .text(item.kind.rawValue), .text(item.rule), .text(item.record), .text(item.title),
+        .text(ISODate.text(item.due)), .text(ISODate.text(item.createdOn)),
+        item.closedOn.map { .text(ISODate.text($0)) } ?? .null, item.closedHow.map { .text($0) } ?? .null,
+      ])
+  }
+
+  /// Each sequence moves past the highest id its kind ever had: in its table, or in the audit
+  /// trail (a deleted record's id, or the end of a bulk creation's run).
+  func finishTransfer() throws {
+    try willWrite()
+    for kind in RecordKind.allCases {
+      let sequence = ServerSchema.sequence(kind)
+      try query(
+        """
+        SELECT setval('\(sequence)', greatest(1, (SELECT coalesce(max(id), 0) FROM \(kind.table)),
+          (SELECT coalesce(max(greatest(record_id, coalesce(last_id, 0))), 0) FROM audit WHERE kind = $1)),
+          (SELECT count(*) > 0 FROM \(kind.table)) OR EXISTS (SELECT 1 FROM audit WHERE kind = $1))
+        """, [.text(kind.rawValue)])
+    }
+    try query(
+      "SELECT setval('audit_seq_seq', greatest(1, (SELECT coalesce(max(seq), 0) FROM audit)), (SELECT count(*) > 0 FROM audit))"
+    )
+    try query(
+      "SELECT setval('tasks_id_seq', greatest(1, (SELECT coalesce(max(id), 0) FROM tasks)), (SELECT count(*) > 0 FROM tasks))"
+    )
+  }
+}

@@ -70,7 +70,7 @@ final class ServerConnection {
   func query(_ sql: String, _ arguments: [ServerValue] = []) throws -> [[ScanCell]] {
     guard let connection, !connection.isClosed else {
       throw StoreError(
-        "the connection to the server at \(address) was lost: nothing more was saved; run the command again")
+        "the connection to the server at \(address) was lost: nothing of the command was saved; run it again")
     }
     var binds = PostgresBindings(capacity: arguments.count)
     for a in arguments {

@@ -105,4 +105,124 @@ struct ServerProjectTests {
         "peer: cannot reach the PostgreSQL server at postgresql://nobody@127.0.0.1:1/none"), "\(made.stderr)")
     #expect(made.stderr.split(separator: "\n").count == 1)
   }
+
+  /// docs/server/users.sql, as the docs say to run it: a coordinator's login that is a member
+  /// of the group role works with peer as the owner does, but cannot rewrite the audit trail.
+  @Test func aCoordinatorsLoginUsesTheProjectButCannotRewriteHistory() throws {
+    let folder = try TemporaryFolder()
+    let url = try TestServer.newDatabaseURL()
+    #expect(try PeerProcess.run(["init", folder.path("owner"), "--database", url]).status == 0)
+    let database = String(url.split(separator: "/").last!)
+    let group = "users_\(database)"
+    let login = "ann_\(database)"
+    let psql = "/usr/bin/psql"
+    let setup = try PeerProcess.run(
+      [
+        url, "-q", "-v", "users=\(group)", "-f",
+        PeerProcess.packageRoot.appendingPathComponent("docs/server/users.sql").path,
+      ],
+      executable: psql)
+    #expect(setup.status == 0, "\(setup.stderr)")
+    let role = try PeerProcess.run(
+      [url, "-qc", "CREATE ROLE \(login) LOGIN PASSWORD 'ann-secret' IN ROLE \(group)"], executable: psql)
+    #expect(role.status == 0, "\(role.stderr)")
+
+    let annURL = url.replacingOccurrences(of: "postgres@", with: "\(login)@")
+    let ann = ["PGPASSWORD": "ann-secret"]
+    let joined = try PeerProcess.run(["init", folder.path("ann"), "--database", annURL], environment: ann)
+    #expect(joined.status == 0, "\(joined.stderr)")
+    let work = try folder.write(
+      "work.peer",
+      """
+      let m = create("mother", {name: "Ama", status: "referred"})
+      m.status = "assessed"
+      let s = create("service", {name: "Food bank"})
+      delete(s)
+      print(history(m.id) | map(.user))
+      """)
+    let run = try PeerProcess.run(
+      ["run", "--project", folder.path("ann"), "--user", "ann", work], environment: ann)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout == "[\"ann\", \"ann\"]\n")
+    for sql in [
+      #"UPDATE audit SET "user" = 'mallory'"#, "DELETE FROM audit", "TRUNCATE audit",
+      "DROP TRIGGER audit_no_change ON audit", "ALTER TABLE audit DISABLE TRIGGER ALL",
+    ] {
+      let tried = try PeerProcess.run([annURL, "-qc", sql], executable: psql, environment: ann)
+      #expect(tried.status != 0, "\(sql) was allowed")
+      #expect(
+        tried.stderr.contains("audit trail cannot be changed") || tried.stderr.contains("permission denied")
+          || tried.stderr.contains("must be owner"), "\(sql): \(tried.stderr)")
+    }
+    let trail = try PeerProcess.run(
+      [url, "-Atc", #"SELECT count(*), count(DISTINCT "user") FROM audit"#], executable: psql)
+    #expect(trail.stdout == "4|1\n", "\(trail.stdout)\(trail.stderr)")
+  }
+
+  /// `peer move`: a SQLite project to a server and back to a file, every record, task and
+  /// audit entry with its id; a move into a database that holds records keeps nothing.
+  @Test func aProjectMovesToAServerAndBackWhole() throws {
+    let folder = try TemporaryFolder()
+    let project = folder.path("p")
+    #expect(try PeerProcess.run(["demo", project, "--today", "2026-11-01"]).status == 0)
+    let changes = try folder.write(
+      "changes.peer",
+      """
+      let m = M-0001
+      m.phone = "07700 900111"
+      delete(create("service", {name: "gone"}))
+      print(history(M-0001) | count)
+      """)
+    #expect(try PeerProcess.run(["run", "--project", project, changes]).status == 0)
+    #expect(
+      try PeerProcess.run([
+        "batch", project + "/scripts/nightly.peer", "--as-of", "2026-11-01", "--project", project,
+      ]).status == 0)
+    func snapshot(_ p: String) throws -> [String] {
+      let look = try folder.write("look.peer", "print(history(M-0001))")
+      var out: [String] = []
+      for kind in ["volunteers", "mothers", "matches", "visits", "endings", "services", "tasks"] {
+        out.append(try PeerProcess.run(["export", kind, "--project", p]).stdout)
+      }
+      out.append(try PeerProcess.run(["run", "--project", p, look]).stdout)
+      return out
+    }
+    let before = try snapshot(project)
+
+    let url = try TestServer.newDatabaseURL()
+    let moved = try PeerProcess.run(["move", "--to", url, "--project", project])
+    #expect(moved.status == 0, "\(moved.stderr)")
+    #expect(
+      moved.stdout.contains("3333 mothers") && moved.stdout.contains("audit entries"), "\(moved.stdout)")
+    #expect(FileManager.default.fileExists(atPath: project + "/peer.server"))
+    #expect(FileManager.default.fileExists(atPath: project + "/peer.db.moved"))
+    let onServer = try snapshot(project)
+    #expect(onServer == before)
+    #expect(onServer.last?.contains("update") == true && onServer.last?.contains("07700 900111") == true)
+    // The next service is S-0062: the deleted S-0061 is never given again, on the server too.
+    let next = try folder.write("next.peer", "print(create(\"service\", {name: \"new\"}).id)")
+    #expect(try PeerProcess.run(["run", "--project", project, next]).stdout == "S-0062\n")
+
+    try FileManager.default.createDirectory(atPath: folder.path("back"), withIntermediateDirectories: true)
+    let back = try PeerProcess.run(["move", "--to", folder.path("back/peer.db"), "--project", project])
+    #expect(back.status == 0, "\(back.stderr)")
+    // The copy holds the server's records as they now are (the snapshot above added one).
+    #expect(
+      try PeerProcess.run(["export", "services", "--project", folder.path("back")]).stdout
+        == PeerProcess.run(["export", "services", "--project", project]).stdout)
+
+    // Into a database that already holds a project: refused, nothing changed.
+    let other = folder.path("other")
+    let target = try TestServer.newDatabaseURL()
+    #expect(try PeerProcess.run(["init", folder.path("t"), "--database", target]).status == 0)
+    let one = try folder.write("one.peer", "create(\"service\", {name: \"there\"})")
+    #expect(try PeerProcess.run(["run", "--project", folder.path("t"), one]).status == 0)
+    #expect(try PeerProcess.run(["demo", other, "--today", "2026-11-01"]).status == 0)
+    let refused = try PeerProcess.run(["move", "--to", target, "--project", other])
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("peer move copies only into an empty project"), "\(refused.stderr)")
+    #expect(FileManager.default.fileExists(atPath: other + "/peer.db"))
+    #expect(
+      try PeerProcess.run(["export", "services", "--project", folder.path("t")]).stdout.contains("there"))
+  }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PeerCore
 import PeerScript
+import PeerTestSupport
 import Testing
 
 /// Scripts that need a project's records, each run on a fresh store with the same annotations as
@@ -25,9 +26,11 @@ enum RecordScripts {
     files(under: "Tests/Scripts/forms") + files(under: "Tests/Scripts/declarations")
     + files(under: "Examples/forms")
 
-  /// A session on a new, empty store.
-  static func host(_ options: InterpreterOptions) -> ScriptHost {
-    let session = Session(store: try! makeStore(), options: options)
+  /// A session on a new, empty store (the folder's own file by default).
+  static func host(_ options: InterpreterOptions) -> ScriptHost { host(options, on: .sqlite) }
+
+  static func host(_ options: InterpreterOptions, on backing: StoreUnderTest) -> ScriptHost {
+    let session = Session(store: try! backing.makeStore(), options: options)
     return ScriptHost(
       run: { source, file in try session.run(source, file: file) },
       runTests: { try session.runTests(report: $0) })
@@ -55,10 +58,10 @@ struct FormScriptTests {
     #expect(RecordScripts.all.count >= 10)
   }
 
-  @Test("script", arguments: RecordScripts.all)
-  func run(_ script: ScriptFile) throws {
+  @Test("script", arguments: RecordScripts.all, StoreUnderTest.allCases)
+  func run(_ script: ScriptFile, on backing: StoreUnderTest) throws {
     let source = try String(contentsOfFile: script.path, encoding: .utf8)
-    let check = ScriptCheck(source: source, file: script.name, host: RecordScripts.host)
+    let check = ScriptCheck(source: source, file: script.name, host: { RecordScripts.host($0, on: backing) })
     for failure in check.failures { Issue.record("\(script.name): \(failure)") }
   }
 

@@ -1,6 +1,7 @@
 import PeerCore
 import PeerScript
 import PeerStore
+import PeerTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -91,8 +92,10 @@ struct PushdownTests {
     #expect(!fast.hasPrefix("error"), "\(source): \(fast)")
   }
 
-  @Test func generatedConditionsGiveTheSameRecordsBothWays() throws {
-    let p = try TestProject()
+  @Test(arguments: StoreUnderTest.allCases) func generatedConditionsGiveTheSameRecordsBothWays(
+    _ backing: StoreUnderTest
+  ) throws {
+    let p = try TestProject(on: backing)
     try DemoProject.generate(
       into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 11)
     var g = Generator(state: 2026)
@@ -114,8 +117,10 @@ struct PushdownTests {
     #expect(pushed >= 18, "only \(pushed) of 72 conditions were run by the store")
   }
 
-  @Test func periodsAndListsRunInTheStore() throws {
-    let p = try TestProject()
+  @Test(arguments: StoreUnderTest.allCases) func periodsAndListsRunInTheStore(_ backing: StoreUnderTest)
+    throws
+  {
+    let p = try TestProject(on: backing)
     try DemoProject.generate(
       into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 3)
     let sources = [
@@ -147,8 +152,10 @@ struct PushdownTests {
     for source in sources { Self.expectPushedAndTheSame(p, source) }
   }
 
-  @Test func conditionsTheStoreCannotRunStayInTheVM() throws {
-    let p = try TestProject()
+  @Test(arguments: StoreUnderTest.allCases) func conditionsTheStoreCannotRunStayInTheVM(
+    _ backing: StoreUnderTest
+  ) throws {
+    let p = try TestProject(on: backing)
     try DemoProject.generate(
       into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 5)
     // The active match (worked out, not stored), a function call on the item, an ordering on
@@ -169,8 +176,10 @@ struct PushdownTests {
 
   /// `group ... | aggregates` and aggregates over stored records, worked out by one scan in
   /// the store (AggregateScan), against the VM's answer over the same records.
-  @Test func groupsAndAggregatesGiveTheSameAnswersBothWays() throws {
-    let p = try TestProject()
+  @Test(arguments: StoreUnderTest.allCases) func groupsAndAggregatesGiveTheSameAnswersBothWays(
+    _ backing: StoreUnderTest
+  ) throws {
+    let p = try TestProject(on: backing)
     try DemoProject.generate(
       into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 7)
     let sources = [
@@ -228,8 +237,9 @@ struct PushdownTests {
 
   /// Counting related records in a condition (`(.visits | where ... | count) == 0`) runs in
   /// the store as a subquery, for every comparison.
-  @Test func relatedCountsRunInTheStore() throws {
-    let p = try TestProject()
+  @Test(arguments: StoreUnderTest.allCases) func relatedCountsRunInTheStore(_ backing: StoreUnderTest) throws
+  {
+    let p = try TestProject(on: backing)
     try DemoProject.generate(
       into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 9)
     let forms: [(String, Int) -> String] = [
@@ -254,6 +264,7 @@ struct PushdownTests {
 
   /// Data another program wrote (a date that is not a date, text in a number field): the
   /// store's scan gives the question back and the VM answers as it always did, error and all.
+  /// (SQLite only: the odd data is written with the sqlite3 shell, behind peer's back.)
   @Test func oddDataGivesTheVMsAnswer() throws {
     let p = try TestProject()
     try DemoProject.generate(
@@ -280,8 +291,10 @@ struct PushdownTests {
   }
 
   /// A script's own `month` (or `len`) is not the built-in: the VM runs it.
-  @Test func aRedefinedPeriodFunctionStaysInTheVM() throws {
-    let p = try TestProject()
+  @Test(arguments: StoreUnderTest.allCases) func aRedefinedPeriodFunctionStaysInTheVM(
+    _ backing: StoreUnderTest
+  ) throws {
+    let p = try TestProject(on: backing)
     try DemoProject.generate(
       into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 4)
     let source = "fn month(d) { d.year }\nvisits | group month(.date) | count"

@@ -24,7 +24,7 @@ struct RuleTests {
     }
     """
 
-  func session(_ store: SQLiteStore, on day: CivilDate) -> (Session, TestProject.Sink) {
+  func session(_ store: any RecordStore, on day: CivilDate) -> (Session, TestProject.Sink) {
     var options = InterpreterOptions()
     options.today = day
     let sink = TestProject.Sink()

@@ -1,6 +1,7 @@
 import PeerCore
 import PeerScript
 import PeerStore
+import PeerTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -9,17 +10,15 @@ import Testing
 
 /// A session on a fresh project database, with today fixed and output collected.
 final class TestProject {
-  let store: SQLiteStore
+  let store: any RecordStore
   let session: Session
   var output: [String] = []
-  /// The database file (for another program to change behind peer's back).
+  /// The database file, on SQLite (for another program to change behind peer's back).
   let path: String
 
-  init() throws {
-    var template = Array("/tmp/peer-core-test-XXXXXX".utf8CString)
-    let folder = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-    path = folder + "/peer.db"
-    store = try SQLiteStore(path: path, user: "tester", create: true)
+  init(on backing: StoreUnderTest = .sqlite) throws {
+    store = try backing.makeStore()
+    path = (store as? SQLiteStore)?.path ?? ""
     var options = InterpreterOptions()
     options.today = CivilDate(year: 2026, month: 11, day: 26)
     let sink = Sink()

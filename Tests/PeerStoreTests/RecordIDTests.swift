@@ -1,4 +1,5 @@
 import GRDB
+import PeerTestSupport
 import Testing
 
 @testable import PeerStore

@@ -1,4 +1,5 @@
 import PeerStore
+import PeerTestSupport
 import Testing
 
 /// Every kind, every field type and the project's own fields come back as they went in.

@@ -110,13 +110,8 @@ func asNobody<T: Sendable>(_ body: @escaping @Sendable () -> T) -> T? {
   }
 }
 
-/// The two stores every store test runs on.
-enum StoreUnderTest: String, CaseIterable, CustomTestStringConvertible {
-  case sqlite, postgres
-
-  var testDescription: String { rawValue }
-
-  /// A new, empty store: a file in a fresh folder, or a fresh database on the test server.
+extension StoreUnderTest {
+  /// A new, empty store that can also be asked plain SQL.
   func make(user: String = "tester") throws -> any QueryableStore {
     switch self {
     case .sqlite: return try newStore(user: user)

@@ -1,4 +1,5 @@
 import PeerStore
+import PeerTestSupport
 import Testing
 
 /// One `write` is one transaction: when its body throws, whatever it did (records and their

@@ -1,53 +1,83 @@
 import Foundation
 import PeerPostgres
+import PeerStore
 
 #if canImport(Glibc)
   import Glibc
 #endif
 
-/// The throwaway PostgreSQL server of this test run: `Scripts/postgres-cluster` starts it on
-/// first use (as an unprivileged OS user, in a new folder, on a free port) and it is stopped
-/// when the tests end. If it cannot start, every test that needs it fails with the reason.
-public enum TestServer {
-  struct Running: Sendable {
-    let folder: String
-    let url: String
-  }
+/// A throwaway PostgreSQL server: `Scripts/postgres-cluster` starts it (as an unprivileged OS
+/// user, in a new folder under /tmp, on a free port); `stop` ends it and removes the folder.
+public final class ThrowawayServer: Sendable {
+  public let folder: String
+  /// The superuser's URL (no password).
+  public let url: String
+  public let password: String
 
-  nonisolated(unsafe) private static var stopCommand: String?
+  static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Scripts/postgres-cluster").path
 
-  private static let running: Result<Running, TestServerError> = {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
+  public init() throws {
     // Straight under /tmp: the server's OS user must be able to reach it.
     var template = Array("/tmp/peer-pg-XXXXXX".utf8CString)
-    let folder = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-    // popen, not Process: Process's wait for the script's exit hung here (the child was left a
-    // zombie, never reaped).
-    let script = root.appendingPathComponent("Scripts/postgres-cluster").path
-    guard let pipe = popen("'\(script)' start '\(folder)' 2>&1", "r") else {
-      return .failure(TestServerError(message: "cannot run \(script)"))
+    folder = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+    let (status, output) = Self.shell("'\(Self.script)' start '\(folder)' 2>&1")
+    let lines = output.split(separator: "\n").map(String.init)
+    guard status == 0, lines.count >= 2 else {
+      throw TestServerError(message: "the test PostgreSQL server did not start: \(output)")
     }
+    url = lines[0]
+    password = lines[1]
+  }
+
+  /// A new, empty database on this server, with its superuser's password.
+  public func newDatabase(_ name: String) throws -> ServerAddress {
+    try PostgresStore.createDatabase(name, at: try ServerAddress(url: url), password: password)
+  }
+
+  /// Stops the server at once (as a crash or a restart by its administrator would) and starts
+  /// it again; connections open at the time are lost.
+  public func restart() throws {
+    let (status, output) = Self.shell("'\(Self.script)' restart '\(folder)' 2>&1")
+    if status != 0 { throw TestServerError(message: "the test server did not restart: \(output)") }
+  }
+
+  public func stop() { _ = Self.shell("'\(Self.script)' stop '\(folder)' >/dev/null 2>&1") }
+
+  /// popen, not Process: Process's wait for the script's exit hung here (the child was left a
+  /// zombie, never reaped).
+  static func shell(_ command: String) -> (Int32, String) {
+    guard let pipe = popen(command, "r") else { return (-1, "cannot run \(command)") }
     var output = ""
     var buffer = [CChar](repeating: 0, count: 4096)
     while fgets(&buffer, Int32(buffer.count), pipe) != nil { output += String(cString: buffer) }
-    let status = pclose(pipe)
-    let lines = output.split(separator: "\n").map(String.init)
-    guard status == 0, lines.count >= 2 else {
-      return .failure(TestServerError(message: "the test PostgreSQL server did not start: \(output)"))
-    }
-    setenv("PGPASSWORD", lines[1], 1)
-    stopCommand = "'\(script)' stop '\(folder)' >/dev/null 2>&1"
-    atexit {
-      if let command = TestServer.stopCommand { _ = system(command) }
-    }
-    return .success(Running(folder: folder, url: lines[0]))
-  }()
-
-  struct TestServerError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+    return (pclose(pipe), output)
   }
+}
+
+public struct TestServerError: Error, CustomStringConvertible {
+  let message: String
+  public var description: String { message }
+}
+
+/// The throwaway PostgreSQL server this test run shares: started on first use and stopped
+/// when the tests end. If it cannot start, every test that needs it fails with the reason.
+public enum TestServer {
+  nonisolated(unsafe) private static var stopAtExit: ThrowawayServer?
+
+  private static let running: Result<ThrowawayServer, TestServerError> = {
+    do {
+      let server = try ThrowawayServer()
+      setenv("PGPASSWORD", server.password, 1)
+      stopAtExit = server
+      atexit { TestServer.stopAtExit?.stop() }
+      return .success(server)
+    } catch let e as TestServerError {
+      return .failure(e)
+    } catch {
+      return .failure(TestServerError(message: "\(error)"))
+    }
+  }()
 
   private static let counter = Counter()
 
@@ -58,9 +88,8 @@ public enum TestServer {
   /// A new, empty database on the server, named for this test run.
   public static func newDatabase() throws -> ServerAddress {
     let server = try running.get()
-    let admin = try ServerAddress(url: server.url)
     let n: Int = counter.update { ($0 ?? 0) + 1 }
-    return try PostgresStore.createDatabase("peer_test_\(getpid())_\(n)", at: admin)
+    return try server.newDatabase("peer_test_\(getpid())_\(n)")
   }
 }
 
@@ -73,6 +102,26 @@ final class Counter: @unchecked Sendable {
       let new = change(value)
       value = new
       return new
+    }
+  }
+}
+
+/// The two stores every store test, pushdown test and record-level conformance script runs on.
+public enum StoreUnderTest: String, CaseIterable, Sendable, CustomStringConvertible {
+  case sqlite, postgres
+
+  public var description: String { rawValue }
+
+  /// A new, empty store: a file in a fresh folder under /tmp, or a fresh database on the test
+  /// server.
+  public func makeStore(user: String = "tester") throws -> any RecordStore {
+    switch self {
+    case .sqlite:
+      var template = Array("/tmp/peer-test-XXXXXX".utf8CString)
+      let folder = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+      return try SQLiteStore(path: folder + "/peer.db", user: user, create: true)
+    case .postgres:
+      return try PostgresStore(address: try TestServer.newDatabase(), user: user, create: true)
     }
   }
 }

@@ -22,6 +22,15 @@ package enum SQLDialect: Sendable {
     }
   }
 
+  /// The SQL operator of a comparison (PostgreSQL has no `==`).
+  package func comparison(_ op: RecordCondition.Comparison) -> String {
+    switch op {
+    case .equal: return "="
+    case .notEqual: return "<>"
+    default: return op.rawValue
+    }
+  }
+
   /// `a IS b` (true when both are null) and its negation.
   package func same(_ negated: Bool) -> String {
     switch self {
@@ -71,7 +80,7 @@ package struct ConditionSQL {
       case .notEqual: return "\(column) \(dialect.same(true)) \(p)"
       // `x > ? AND x IS NOT NULL` rather than COALESCE(...): true or false all the same, and
       // the database can still use an index on the column.
-      default: return "(\(column) \(op.rawValue) \(p) AND \(column) IS NOT NULL)"
+      default: return "(\(column) \(dialect.comparison(op)) \(p) AND \(column) IS NOT NULL)"
       }
     case .between(let field, let lower, let upper):
       let (column, type) = try self.column(field, kind, alias)
@@ -100,7 +109,7 @@ package struct ConditionSQL {
       default:
         let p = bind(.int(n), .int)
         return
-          "((SELECT count(*) \(from) WHERE \(reference) = \(alias).id AND \(filter)) \(op.rawValue) \(p))"
+          "((SELECT count(*) \(from) WHERE \(reference) = \(alias).id AND \(filter)) \(dialect.comparison(op)) \(p))"
       }
     case .through(let field, let target, let condition):
       let (column, _) = try self.column(field, kind, alias)

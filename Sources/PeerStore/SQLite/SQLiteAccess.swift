@@ -361,3 +361,66 @@ struct SQLiteAccess: StoreWriter {
       "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec))Z"
   }
 }
+
+extension SQLiteAccess: ProjectTransfer {
+  func auditRows(batchSize: Int, _ body: ([AuditRow]) throws -> Void) throws {
+    let rows = try Row.fetchCursor(
+      db, sql: "SELECT seq, at, user, kind, record_id, last_id, action, before, after FROM audit ORDER BY seq"
+    )
+    var batch: [AuditRow] = []
+    while let row = try rows.next() {
+      func text(_ i: Int) -> String { String.fromDatabaseValue(row[i] as DatabaseValue) ?? "" }
+      batch.append(
+        AuditRow(
+          sequence: row[0], at: text(1), user: text(2), kind: text(3), recordID: row[4] as Int64? ?? 0,
+          lastID: row[5], action: text(6), before: text(7), after: text(8)))
+      if batch.count == batchSize {
+        try body(batch)
+        batch.removeAll(keepingCapacity: true)
+      }
+    }
+    if !batch.isEmpty { try body(batch) }
+  }
+
+  func allWorkItems() throws -> [WorkItem] {
+    try Row.fetchAll(db, sql: "SELECT \(Self.itemColumns) FROM tasks ORDER BY id").map(decodeItem)
+  }
+
+  func insertUnaudited(_ records: [StoredRecord]) throws {
+    guard let kind = records.first?.kind else { return }
+    let columns = ["id"] + kind.fields.map(\.column) + ["extra"]
+    let statement = try db.cachedStatement(
+      sql:
+        "INSERT INTO \(kind.table) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
+    )
+    for record in records {
+      try record.refuseNUL()
+      try statement.execute(arguments: StatementArguments([record.id.databaseValue] + values(record)))
+    }
+  }
+
+  func appendAudit(_ rows: [AuditRow]) throws {
+    let statement = try db.cachedStatement(
+      sql:
+        "INSERT INTO audit (seq, at, user, kind, record_id, last_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+    for r in rows {
+      try statement.execute(arguments: [
+        r.sequence, r.at, r.user, r.kind, r.recordID, r.lastID, r.action, r.before, r.after,
+      ])
+    }
+  }
+
+  func insertUnaudited(_ item: WorkItem) throws {
+    try db.execute(
+      sql: "INSERT INTO tasks (\(Self.itemColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      arguments: [
+        item.id, item.kind.rawValue, item.rule, item.record, item.title, ISODate.text(item.due),
+        ISODate.text(item.createdOn), item.closedOn.map(ISODate.text), item.closedHow,
+      ])
+  }
+
+  /// SQLite gives the next id from the table's and the audit trail's highest (RecordIDs):
+  /// nothing to move forward.
+  func finishTransfer() throws {}
+}
