@@ -12,7 +12,7 @@ enum ServerErrors {
   static func explain(_ error: Error, address: ServerAddress, connecting: Bool) -> Error {
     if error is StoreError || error is StoreConflict { return error }
     guard let e = error as? PSQLError else {
-      return StoreError("cannot reach the PostgreSQL server at \(address): \(error)")
+      return StoreError("cannot reach the PostgreSQL server at \(address): \(reason(error))")
     }
     if let info = e.serverInfo, let state = info[.sqlState] {
       let message = info[.message] ?? state
@@ -55,10 +55,24 @@ enum ServerErrors {
       return StoreError("the server at \(address) does not offer TLS, which the URL asks for (sslmode)")
     default:
       if connecting {
-        let why = e.underlying.map { "\($0)" } ?? "\(e.code)"
-        return StoreError("cannot reach the PostgreSQL server at \(address): \(why)")
+        return StoreError("cannot reach the PostgreSQL server at \(address): \(reason(e.underlying ?? e))")
       }
       return StoreError("the server at \(address) failed: \(e.code)")
     }
+  }
+
+  /// Why a connection could not be made, in words (NIO's own description lists every address
+  /// tried with its error).
+  static func reason(_ error: Error) -> String {
+    let text = "\(error)"
+    if text.contains("Connection refused") { return "nothing is listening there (is the server running?)" }
+    if text.contains("timed out") || text.contains("Timeout") || text.contains("connectTimeout") {
+      return "no answer within 10 seconds"
+    }
+    if text.contains("No such file") { return "no server socket in that folder (is the server running?)" }
+    if text.contains("resolve") || text.contains("DNS") || text.contains("ailed to look up") {
+      return "the host name is not known"
+    }
+    return text
   }
 }
