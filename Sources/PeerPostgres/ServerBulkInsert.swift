@@ -56,15 +56,40 @@ final class ServerBulkInsert: BulkInsert {
   private func insert(_ record: StoredRecord, id: Int64) throws -> Int64 {
     try record.refuseNUL()
     var stored = record
-    stored.id = try ids.assign(id)
+    if id > 0 {
+      // Kept ids (an import's) are checked and move the sequence a batch at a time, at `flush`.
+      if keptIDs.isEmpty { try ids.giveBack() }
+      stored.id = id
+      keptIDs.append(id)
+    } else {
+      if !keptIDs.isEmpty { try flush() }
+      stored.id = try ids.assign(0)
+    }
     pending.append(stored)
     runs.add(stored.id)
     if pending.count >= 1000 { try flush() }
     return stored.id
   }
 
+  /// The ids given by the caller among the pending rows.
+  private var keptIDs: [Int64] = []
+
   private func flush() throws {
     guard !pending.isEmpty else { return }
+    if !keptIDs.isEmpty {
+      let deleted = try access.query(
+        "SELECT min(record_id) FROM audit WHERE kind = $1 AND action = 'delete' AND record_id = ANY($2::bigint[])",
+        [.text(kind.rawValue), .ints(keptIDs)])
+      if case .int(let id)? = deleted.first?.first {
+        throw StoreError(
+          "\(kind.code(for: id)) belonged to a \(kind.rawValue) that was deleted: ids are never given again")
+      }
+      let sequence = ServerSchema.sequence(kind)
+      try access.query(
+        "SELECT setval('\(sequence)', greatest($1, (SELECT last_value FROM \(sequence))))",
+        [.int(keptIDs.max()!)])
+      keptIDs.removeAll(keepingCapacity: true)
+    }
     _ = try access.insertRows(pending, idsGiven: true)
     pending.removeAll(keepingCapacity: true)
   }

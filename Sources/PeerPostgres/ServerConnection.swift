@@ -80,6 +80,7 @@ final class ServerConnection {
       case .double(let d): binds.append(d)
       case .bool(let b): binds.append(b)
       case .text(let s): binds.append(s)
+      case .ints(let list): binds.append(list)
       }
     }
     do {
@@ -131,6 +132,7 @@ enum ServerValue {
   case double(Double)
   case bool(Bool)
   case text(String)
+  case ints([Int64])
 
   /// A field as a parameter: dates as ISO text (cast `::date`), lists as JSON text (`::jsonb`).
   init(_ v: FieldValue) {

@@ -63,7 +63,8 @@ public final class Closure {
   public let proto: FunctionProto
   /// The captured cells, retained by hand: the VM reads them with no reference counting,
   /// which matters in closures that touch captured lists in loops.
-  let cellCount: Int
+  /// Set to 0 by `Teardown` once it has taken the cells (so deinit releases none twice).
+  var cellCount: Int
   let cells: UnsafeMutablePointer<Unmanaged<Cell>>
 
   init(proto: FunctionProto, cells: ContiguousArray<Cell>) {
@@ -73,8 +74,10 @@ public final class Closure {
     for (i, c) in cells.enumerated() { self.cells[i] = Unmanaged.passRetained(c) }
   }
 
+  /// A chain of closures each capturing the one before (`f = fn() { g() }` 200,000 times)
+  /// would be freed with one native recursion per link: see `Teardown`.
   deinit {
-    for i in 0..<cellCount { cells[i].release() }
+    if cellCount > 0 { Teardown.release(cells, count: cellCount) }
     cells.deallocate()
   }
 

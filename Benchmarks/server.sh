@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Benchmarks/server.sh: peer on a PostgreSQL server, side by side with psql running hand-written
+# SQL for the same figures on the same database, in one run:
+#   - the three report queries of Benchmarks/queries.sh,
+#   - the quarterly report in HTML (Benchmarks/report-quarterly.pg.sql for psql),
+#   - importing the demo's visits into a project that has everything else, against psql's
+#     \copy of the same CSV into a plain table,
+#   - the REPL's first prompt over TCP on 127.0.0.1 and over the server's Unix socket.
+# It starts a throwaway server (Scripts/postgres-cluster) and stops it at the end.
+#
+#   Benchmarks/server.sh [--no-build]
+#
+# Environment: SCALE=30 (demo size: about 100,000 mothers and 1,000,000 visits), RUNS=3.
+# Targets (issue "A shared server"): queries and the report at most 1.2x psql, the import at
+# most 2x \copy, the first prompt under 300 ms. The machines are noisy: compare the ratios of
+# one run, not absolute times across days.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+SCALE=${SCALE:-30}
+RUNS=${RUNS:-3}
+TODAY=2026-11-20
+PEER=$ROOT/.build/release/peer
+[ "${1:-}" = "--no-build" ] || swift build -c release --static-swift-stdlib >&2
+
+OUT=$(mktemp -d /tmp/peer-server-bench.XXXXXX)
+SERVER=$(mktemp -d /tmp/peer-pg-XXXXXX)
+trap 'Scripts/postgres-cluster stop "$SERVER"; rm -rf "$OUT"' EXIT
+{ read -r URL; read -r PGPASSWORD; read -r PORT; } < <(Scripts/postgres-cluster start "$SERVER")
+export PGPASSWORD
+BASE=${URL%/postgres}
+psql "$URL" -qc "CREATE DATABASE bench" -c "CREATE DATABASE visits_base"
+DB=$BASE/bench
+
+echo "making the scale-$SCALE demo on the server ..." >&2
+start=$(date +%s.%N)
+"$PEER" demo "$OUT/demo" --database "$DB" --scale "$SCALE" --today "$TODAY" >&2
+echo "demo made in $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s" >&2
+cp Examples/reports/*.peer "$OUT/demo/scripts/"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+median() { python3 -c "import json,sys; r={x['command']: x['median'] for x in json.load(open(sys.argv[1]))['results']}; print(r[sys.argv[2]])" "$@"; }
+
+echo "| on PostgreSQL, scale $SCALE | peer (ms) | psql (ms) | ratio |"
+echo "|---|---:|---:|---:|"
+row() { # name, json
+  local p s
+  p=$(median "$2" peer)
+  s=$(median "$2" psql)
+  echo "| $1 | $(awk -v x="$p" 'BEGIN { printf "%.0f", x * 1000 }') | $(awk -v x="$s" 'BEGIN { printf "%.0f", x * 1000 }') | $(ratio "$p" "$s") |"
+}
+
+cat > "$OUT/a.peer" <<'PEER'
+print(len(visits | group [.match.mother.site, month(.date)] | count, sum(.minutes)))
+PEER
+echo "SELECT mo.site, date_trunc('month', v.date), count(*), sum(v.minutes) FROM visits v
+  JOIN matches ma ON ma.id = v.match_id JOIN mothers mo ON mo.id = ma.mother_id GROUP BY 1, 2;" > "$OUT/a.sql"
+cat > "$OUT/b.peer" <<'PEER'
+print(len(mothers | group [.status, .referrer] | count))
+PEER
+echo "SELECT status, referrer, count(*) FROM mothers GROUP BY 1, 2;" > "$OUT/b.sql"
+cat > "$OUT/c.peer" <<'PEER'
+print(matches | where .status == "active" | where (.visits | where .date > today - 21 days | count) == 0 | count)
+PEER
+echo "SELECT count(*) FROM matches m WHERE m.status = 'active' AND NOT EXISTS
+  (SELECT 1 FROM visits v WHERE v.match_id = m.id AND v.date > DATE '$TODAY' - 21);" > "$OUT/c.sql"
+for q in a b c; do
+  echo "$q: peer says $(cd "$OUT/demo" && "$PEER" --today "$TODAY" run "$OUT/$q.peer"), psql counts $(psql "$DB" -Atf "$OUT/$q.sql" | wc -l) rows ($(psql "$DB" -Atf "$OUT/$q.sql" | head -1))" >&2
+  hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/$q.json" \
+    -n peer "bash -c 'cd $OUT/demo && $PEER --today $TODAY run $OUT/$q.peer'" \
+    -n psql "psql $DB -Atqf $OUT/$q.sql -o /dev/null" > /dev/null
+  row "query ($q)" "$OUT/$q.json"
+done
+
+hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/report.json" \
+  -n peer "bash -c 'cd $OUT/demo && $PEER report quarterly --today $TODAY --q \"quarter(2026-07-01)\" --format html --out $OUT/q.html'" \
+  -n psql "psql $DB -Atqf $ROOT/Benchmarks/report-quarterly.pg.sql -o /dev/null" > /dev/null
+grep -q "<svg" "$OUT/q.html" || { echo "the report has no chart" >&2; exit 1; }
+row "quarterly report (HTML)" "$OUT/report.json"
+
+# Import: a project with everything but the visits, copied fresh from a template for each run.
+for kind in volunteers mothers matches visits endings services; do
+  "$PEER" export "$kind" --project "$OUT/demo" --out "$OUT/$kind.csv"
+done
+"$PEER" init "$OUT/base" --database "$BASE/visits_base" > /dev/null
+for kind in volunteers mothers services matches endings; do
+  "$PEER" import "$kind" "$OUT/$kind.csv" --project "$OUT/base" > /dev/null
+done
+visits=$(($(wc -l < "$OUT/visits.csv") - 1))
+psql "$URL" -qc "ALTER DATABASE visits_base WITH is_template true"
+cat > "$OUT/fresh.sh" <<SH
+psql "$URL" -qc "DROP DATABASE IF EXISTS visits_run" -c "CREATE DATABASE visits_run TEMPLATE visits_base"
+psql "$URL" -qc "DROP DATABASE IF EXISTS plain_run" -c "CREATE DATABASE plain_run"
+psql "$BASE/plain_run" -qc "CREATE TABLE visits_plain (id text, match text, date date, kind text, minutes int, support text, services text, concern text, notes text)"
+SH
+mkdir -p "$OUT/run"
+echo "$BASE/visits_run" > "$OUT/run/peer.server"
+hyperfine -N --runs "$RUNS" --export-json "$OUT/import.json" --prepare "bash $OUT/fresh.sh" \
+  -n peer "$PEER import visits $OUT/visits.csv --project $OUT/run" \
+  -n psql "psql $BASE/plain_run -qc '\\copy visits_plain FROM $OUT/visits.csv CSV HEADER'" > /dev/null
+row "import $visits visits (peer import / \\copy)" "$OUT/import.json"
+
+# The REPL's first prompt: started, connected, the project's scripts loaded, then ended.
+mkdir -p "$OUT/socket/scripts"
+cp "$OUT/demo/scripts/"*.peer "$OUT/socket/scripts/"
+echo "postgresql://postgres@:$PORT/bench?host=$SERVER" > "$OUT/socket/peer.server"
+hyperfine -N --warmup 2 --runs 10 --export-json "$OUT/repl.json" \
+  -n tcp "bash -c 'cd $OUT/demo && echo :quit | $PEER > /dev/null'" \
+  -n socket "bash -c 'cd $OUT/socket && echo :quit | $PEER > /dev/null'" > /dev/null
+for how in tcp socket; do
+  echo "| REPL first prompt over $how | $(awk -v x="$(median "$OUT/repl.json" "$how")" 'BEGIN { printf "%.0f", x * 1000 }') | | (target: under 300 ms) |"
+done
