@@ -281,23 +281,41 @@ struct ServerAccess: StoreWriter {
       assigned.append(idsGiven ? record.id : try ids.assign(record.id))
     }
     try ids.giveBack()
-    let perRow = kind.fields.count + 2
-    let rowsPerStatement = max(1, min(1000, 60_000 / perRow))
+    // The rows go as one JSON array per statement, read back into typed columns by the server
+    // (jsonb_to_recordset): one small statement for thousands of rows, nulls and any text
+    // carried exactly, instead of a parameter per value.
     let columns = (["id"] + kind.fields.map(\.column) + ["extra"]).joined(separator: ", ")
+    let types =
+      (["id bigint"] + kind.fields.map { "\($0.column) \(ServerSchema.sqlType($0.type))" } + ["extra jsonb"])
+      .joined(separator: ", ")
+    let sql =
+      "INSERT INTO \(kind.table) (\(columns)) SELECT \(columns) FROM jsonb_to_recordset($1::jsonb) AS x(\(types))"
+    let names = kind.fields.map { Array($0.column.utf8) }
     var start = 0
     while start < records.count {
-      let end = min(records.count, start + rowsPerStatement)
-      var tuples: [String] = []
-      var arguments: [ServerValue] = []
-      arguments.reserveCapacity((end - start) * perRow)
+      let end = min(records.count, start + 5000)
+      var json: [UInt8] = [UInt8(ascii: "[")]
+      json.reserveCapacity((end - start) * 160)
       for i in start..<end {
-        let first = arguments.count + 1
-        tuples.append(
-          "($\(first)::bigint, \(Self.parameters(kind, from: first + 1).joined(separator: ", ")))")
-        arguments.append(.int(assigned[i]))
-        arguments.append(contentsOf: Self.values(records[i]))
+        if i > start { json.append(UInt8(ascii: ",")) }
+        json.append(contentsOf: #"{"id":"#.utf8)
+        json.append(contentsOf: String(assigned[i]).utf8)
+        let record = records[i]
+        for (k, spec) in kind.fields.enumerated() {
+          guard let value = record.fields[spec.name], value != .null else { continue }
+          json.append(contentsOf: #",""#.utf8)
+          json.append(contentsOf: names[k])
+          json.append(contentsOf: #"":"#.utf8)
+          JSONText.append(value, to: &json)
+        }
+        json.append(contentsOf: #","extra":"#.utf8)
+        json.append(
+          contentsOf: (record.extra.isEmpty
+            ? "{}" : JSONText.encode(record.extra.filter { $0.value != .null })).utf8)
+        json.append(UInt8(ascii: "}"))
       }
-      try query("INSERT INTO \(kind.table) (\(columns)) VALUES \(tuples.joined(separator: ", "))", arguments)
+      json.append(UInt8(ascii: "]"))
+      try query(sql, [.text(String(decoding: json, as: UTF8.self))])
       start = end
     }
     return assigned

@@ -225,4 +225,44 @@ struct ServerProjectTests {
     #expect(
       try PeerProcess.run(["export", "services", "--project", folder.path("t")]).stdout.contains("there"))
   }
+
+  /// The README's taste, line by line, on a demo on the server and on one in a file: the same
+  /// answers (the REPL's lines through the REPL itself, fed on standard input; the shell's
+  /// commands as written there).
+  @Test func theREADMEWorksTheSameOnAServer() throws {
+    let readme = try String(
+      contentsOf: PeerProcess.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let lines = readme.split(separator: "\n").filter { $0.hasPrefix("peer> ") && !$0.contains("fill ") }
+      .map { String($0.dropFirst("peer> ".count)) }
+    #expect(lines.count >= 6)
+    let folder = try TemporaryFolder()
+    let server = folder.path("server")
+    let file = folder.path("file")
+    let day = "2026-11-20"
+    #expect(
+      try PeerProcess.run(["demo", server, "--database", try TestServer.newDatabaseURL(), "--today", day])
+        .status == 0)
+    #expect(try PeerProcess.run(["demo", file, "--today", day]).status == 0)
+    var answers: [[String]] = []
+    for project in [server, file] {
+      let dir = URL(fileURLWithPath: project)
+      var out: [String] = []
+      let repl = try PeerProcess.run(
+        ["--today", day], input: lines.joined(separator: "\n") + "\n", directory: dir)
+      #expect(repl.status == 0 && !repl.stdout.contains("error"), "\(repl.stdout)\(repl.stderr)")
+      out.append(repl.stdout)
+      for command in [
+        ["report", "quarterly", "--format", "md"],
+        ["batch", "scripts/nightly.peer", "--as-of", day, "--dry-run"],
+        ["form", "referral", "--print"], ["check", "scripts/project.peer"], ["test"],
+      ] {
+        let r = try PeerProcess.run(["--today", day] + command, directory: dir)
+        #expect(r.status == 0, "\(command): \(r.stderr)")
+        out.append(
+          r.stdout.replacingOccurrences(of: #""duration_ms":[0-9]+,"#, with: "", options: .regularExpression))
+      }
+      answers.append(out)
+    }
+    #expect(answers[0] == answers[1])
+  }
 }

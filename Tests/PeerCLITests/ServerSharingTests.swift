@@ -85,6 +85,26 @@ struct ServerSharingTests {
     #expect((audit.stdout == "0\n") == (n == 0), "\(audit.stdout)")
   }
 
+  /// `kill -9` during the nightly batch: its tasks and flags are all kept or none.
+  @Test func killedDuringABatchKeepsAllOrNothing() throws {
+    let folder = try TemporaryFolder()
+    let project = try demo(folder)
+    let job = ["batch", project + "/scripts/nightly.peer", "--as-of", "2026-11-01", "--project", project]
+    let dry = try PeerProcess.run(job + ["--dry-run"])
+    let end = dry.stdout.split(separator: "\n").last.map(String.init) ?? ""
+    let made = end.firstMatch(of: /"tasks":([0-9]+)/).map { Int($0.1)! } ?? -1
+    let flags = end.firstMatch(of: /"flags":([0-9]+)/).map { Int($0.1)! } ?? -1
+    #expect(made + flags > 0, "\(end)")
+    let batch = try Self.start(job)
+    usleep(400_000)
+    kill(batch.processIdentifier, SIGKILL)
+    batch.waitUntilExit()
+    let count = try folder.write("items.peer", "print((tasks | count) + (flags | count))")
+    let kept = Self.number(
+      try PeerProcess.run(["--today", "2026-11-01", "run", "--project", project, count]))
+    #expect(kept == 0 || kept == made + flags, "\(kept) of \(made + flags)")
+  }
+
   /// The server restarted in the middle of a command: the command ends with one sentence, what
   /// it did is gone, and the next command works.
   @Test func aServerRestartMidCommandEndsItCleanly() throws {

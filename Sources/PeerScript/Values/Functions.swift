@@ -77,7 +77,15 @@ public final class Closure {
   /// A chain of closures each capturing the one before (`f = fn() { g() }` 200,000 times)
   /// would be freed with one native recursion per link: see `Teardown`.
   deinit {
-    if cellCount > 0 { Teardown.release(cells, count: cellCount) }
+    // Most cells hold numbers or texts: released at once. Only one holding a container goes
+    // through the work list.
+    for i in 0..<cellCount {
+      if cells[i]._withUnsafeGuaranteedRef({ Teardown.isContainer($0.value) }) {
+        Teardown.release(cells + i, count: cellCount - i)
+        break
+      }
+      cells[i].release()
+    }
     cells.deallocate()
   }
 

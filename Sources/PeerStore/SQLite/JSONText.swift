@@ -39,7 +39,7 @@ public enum JSONText {
 
   // Built as bytes: appending to a String one scalar at a time was a third of an import's time.
 
-  static func append(_ v: FieldValue, to out: inout [UInt8]) {
+  package static func append(_ v: FieldValue, to out: inout [UInt8]) {
     switch v {
     case .null: out.append(contentsOf: "null".utf8)
     case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -88,7 +88,7 @@ public enum JSONText {
     out.append(UInt8(ascii: "]"))
   }
 
-  static func append(_ s: String, to out: inout [UInt8]) {
+  package static func append(_ s: String, to out: inout [UInt8]) {
     var s = s
     s.withUTF8 { appendBytes($0, to: &out) }
   }
