@@ -10,10 +10,7 @@ struct ServerAccess: StoreWriter {
   // MARK: - Rows and values
 
   /// A core field as the SELECT reads it: lists as their JSON text (dates come as `date`).
-  static func selected(_ spec: FieldSpec, alias: String? = nil) -> String {
-    let column = alias.map { "\($0).\(spec.column)" } ?? spec.column
-    return spec.type == .list ? "\(column)::text" : column
-  }
+  static func selected(_ spec: FieldSpec) -> String { SQLDialect.postgres.read(spec.column, spec.type) }
 
   static func selectList(_ kind: RecordKind) -> String {
     (["id"] + kind.fields.map { selected($0) } + ["extra::text"]).joined(separator: ", ")
@@ -109,7 +106,7 @@ struct ServerAccess: StoreWriter {
         WHERE kind = $1 AND last_id IS NOT NULL AND last_id >= $2 AND record_id < $2
       ORDER BY 1
       """, [.text(kind.rawValue), .int(id)])
-    var entries = rows.map { row -> AuditEntry in
+    let entries = rows.map { row -> AuditEntry in
       func text(_ i: Int) -> String { if case .text(let s) = row[i] { return s } else { return "" } }
       var sequence: Int64 = 0
       if case .int(let n) = row[0] { sequence = n }
@@ -117,17 +114,7 @@ struct ServerAccess: StoreWriter {
         sequence: sequence, at: text(1), user: text(2), kind: kind, recordID: id, action: text(3),
         before: text(4), after: text(5))
     }
-    if let deletion = entries.lastIndex(where: { $0.action == "delete" }), deletion < entries.count - 1 {
-      entries.removeFirst(deletion + 1)
-    }
-    for i in entries.indices where entries[i].action == "create" && entries[i].after.isEmpty {
-      if i + 1 < entries.count {
-        entries[i].after = entries[i + 1].before
-      } else if let now = try get(kind, id: id) {
-        entries[i].after = StoredRecord.json(now)
-      }
-    }
-    return entries
+    return try AuditEntry.history(entries) { try get(kind, id: id) }
   }
 
   func forEach(
@@ -168,55 +155,16 @@ struct ServerAccess: StoreWriter {
     }
   }
 
-  /// As `SQLiteAccess.scan`: one SELECT with a LEFT JOIN per reference followed, read through
-  /// a cursor so that a million rows are never held at once.
+  /// `ScanSQL`'s one SELECT, read through a cursor so that a million rows are never held at
+  /// once.
   func scan(
     _ kind: RecordKind, where condition: RecordCondition?, columns: [[String]], inIDOrder: Bool,
     _ body: (ScanRow) throws -> Void
   ) throws {
-    var joins: [String] = []
-    var aliases: [[String]: (alias: String, kind: RecordKind)] = [[]: ("t0", kind)]
-    var selected: [String] = []
-    for path in columns {
-      guard let last = path.last else { throw StoreError("an empty column path") }
-      if path == ["id"] {
-        selected.append("t0.id")
-        continue
-      }
-      if path == ["extra"] {
-        selected.append("t0.extra::text")
-        continue
-      }
-      var prefix: [String] = []
-      var (alias, current) = aliases[[]]!
-      for name in path.dropLast() {
-        guard let spec = current.field(name), case .reference(let target) = spec.type else {
-          throw StoreError("\(current.rawValue) has no reference \"\(name)\"")
-        }
-        prefix.append(name)
-        if let known = aliases[prefix] {
-          (alias, current) = known
-          continue
-        }
-        let next = "t\(aliases.count)"
-        joins.append("LEFT JOIN \(target.table) \(next) ON \(next).id = \(alias).\(spec.column)")
-        aliases[prefix] = (next, target)
-        (alias, current) = (next, target)
-      }
-      guard let spec = current.field(last) else {
-        throw StoreError("\(current.rawValue) has no field \"\(last)\"")
-      }
-      selected.append(Self.selected(spec, alias: alias))
-    }
-    var sql = "SELECT \(selected.isEmpty ? "1" : selected.joined(separator: ", ")) FROM \(kind.table) t0"
-    if !joins.isEmpty { sql += " " + joins.joined(separator: " ") }
-    var arguments: [ServerValue] = []
-    if let condition {
-      let c = try ConditionSQL(condition, kind, alias: "t0", dialect: .postgres)
-      sql += " WHERE \(c.sql)"
-      arguments = c.arguments.map(ServerValue.init)
-    }
-    if inIDOrder { sql += " ORDER BY t0.id" }
+    let query = try ScanSQL(
+      kind, where: condition, columns: columns, inIDOrder: inIDOrder, dialect: .postgres)
+    let arguments = query.arguments.map(ServerValue.init)
+    let sql = query.sql
     let cells = ScanCells()
     let row = ScanRow(cells: cells)
     try transaction.withCursor(connection, sql, arguments, batch: 5000) { rows in

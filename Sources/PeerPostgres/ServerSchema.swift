@@ -40,11 +40,7 @@ enum ServerSchema {
       sql += "CREATE SEQUENCE \(sequence(kind));\n"
       sql += "CREATE TABLE \(kind.table) (\(columns.joined(separator: ", ")));\n"
     }
-    for (table, column) in [
-      ("matches", "mother_id"), ("matches", "volunteer_id"), ("matches", "status"), ("visits", "match_id"),
-      ("visits", "date"), ("endings", "match_id"), ("mothers", "status"), ("mothers", "referral_date"),
-      ("volunteers", "status"),
-    ] {
+    for (table, column) in indexedColumns {
       sql += "CREATE INDEX \(table)_\(column) ON \(table)(\(column));\n"
     }
     sql += """

@@ -36,6 +36,14 @@ extension FieldSpec {
   }
 }
 
+/// The secondary indexes both stores keep (table, column): references, and the fields pipelines
+/// and reports filter on most.
+package let indexedColumns: [(table: String, column: String)] = [
+  ("matches", "mother_id"), ("matches", "volunteer_id"), ("matches", "status"), ("visits", "match_id"),
+  ("visits", "date"), ("endings", "match_id"), ("mothers", "status"), ("mothers", "referral_date"),
+  ("volunteers", "status"),
+]
+
 public enum RecordKind: String, CaseIterable, Hashable, Sendable {
   case volunteer, mother, match, visit, ending, service
 

@@ -69,6 +69,31 @@ public struct StoredRecord: Hashable, Sendable {
   }
 }
 
+extension AuditEntry {
+  /// A record's history from the entries naming it and the bulk creations whose id range holds
+  /// it, oldest first, as both stores give it. A creation written as a range keeps no
+  /// after-values: they are the record as first stored, which is the before-values of its next
+  /// entry or, if it has none, the record as it is now (`current`). In a file from before ids
+  /// were kept unique, an id may have been given again after a deletion: the entries up to that
+  /// deletion are the earlier record's, not this one's.
+  package static func history(_ entries: [AuditEntry], current: () throws -> StoredRecord?) rethrows
+    -> [AuditEntry]
+  {
+    var entries = entries
+    if let deletion = entries.lastIndex(where: { $0.action == "delete" }), deletion < entries.count - 1 {
+      entries.removeFirst(deletion + 1)
+    }
+    for i in entries.indices where entries[i].action == "create" && entries[i].after.isEmpty {
+      if i + 1 < entries.count {
+        entries[i].after = entries[i + 1].before
+      } else if let now = try current() {
+        entries[i].after = StoredRecord.json(now)
+      }
+    }
+    return entries
+  }
+}
+
 /// One line of the audit trail.
 public struct AuditEntry: Hashable, Sendable {
   public var sequence: Int64

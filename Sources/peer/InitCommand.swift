@@ -65,9 +65,7 @@ struct Init: ParsableCommand {
           )
         }
         try FileSystem.makeDirectory(project.scriptsFolder)
-        try FileSystem.write(
-          "# The PostgreSQL server holding this project's records (no password: see PGPASSWORD, ~/.pgpass).\n\(address)\n",
-          to: project.serverFilePath)
+        try project.useServer(address.description)
       } else {
         try FileSystem.makeDirectory(project.scriptsFolder)
         _ = try SQLiteStore(path: project.databasePath, user: user, create: true)

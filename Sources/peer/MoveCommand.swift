@@ -55,9 +55,7 @@ struct Move: ParsableCommand {
       }
       if toServer {
         let address = try ServerAddress(url: to)
-        try FileSystem.write(
-          "# The PostgreSQL server holding this project's records (no password: see PGPASSWORD, ~/.pgpass).\n\(address)\n",
-          to: project.serverFilePath)
+        try project.useServer(address.description)
         if rename(project.databasePath, project.databasePath + ".moved") != 0 {
           throw ProjectError(
             "copied, but \(project.databasePath) could not be renamed: remove it to use the server")

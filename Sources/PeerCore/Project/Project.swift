@@ -38,6 +38,13 @@ public struct Project: Sendable {
     return String(line).trimmingSpaces
   }
 
+  /// Makes the folder keep its records on the server at `url` (written without a password).
+  public func useServer(_ url: String) throws {
+    try FileSystem.write(
+      "# The PostgreSQL server holding this project's records (no password: see PGPASSWORD, ~/.pgpass).\n\(url)\n",
+      to: serverFilePath)
+  }
+
   /// The project named by `--project DIR`, or the one in the current folder; nil when the
   /// folder holds no project (the REPL then starts with the language alone).
   public static func find(explicit: String?, currentFolder: String) throws -> Project? {

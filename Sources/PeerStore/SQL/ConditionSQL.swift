@@ -31,6 +31,13 @@ package enum SQLDialect: Sendable {
     }
   }
 
+  /// A column as a SELECT reads it back: on PostgreSQL lists and own fields (`jsonb`) as their
+  /// JSON text, which is how SQLite keeps them.
+  package func read(_ column: String, _ type: FieldType, json: Bool = false) -> String {
+    guard self == .postgres, json || type == .list else { return column }
+    return column + "::text"
+  }
+
   /// `a IS b` (true when both are null) and its negation.
   package func same(_ negated: Bool) -> String {
     switch self {

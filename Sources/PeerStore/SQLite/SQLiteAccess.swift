@@ -145,7 +145,7 @@ struct SQLiteAccess: StoreWriter {
   /// written as a range keeps no after-values: they are the record as first stored, which is
   /// the before-values of the record's next entry or, if it has none, the record as it is now.
   func history(_ kind: RecordKind, id: Int64) throws -> [AuditEntry] {
-    var entries = try Row.fetchAll(
+    let entries = try Row.fetchAll(
       db,
       sql: """
         SELECT seq, at, user, action, before, after FROM audit WHERE kind = ?1 AND record_id = ?2
@@ -163,19 +163,7 @@ struct SQLiteAccess: StoreWriter {
         action: text(3),
         before: text(4), after: text(5))
     }
-    // A file from before ids were kept unique may hold an id given again after a deletion:
-    // the entries up to that deletion are the earlier record's, not this one's.
-    if let deletion = entries.lastIndex(where: { $0.action == "delete" }), deletion < entries.count - 1 {
-      entries.removeFirst(deletion + 1)
-    }
-    for i in entries.indices where entries[i].action == "create" && entries[i].after.isEmpty {
-      if i + 1 < entries.count {
-        entries[i].after = entries[i + 1].before
-      } else if let now = try get(kind, id: id) {
-        entries[i].after = StoredRecord.json(now)
-      }
-    }
-    return entries
+    return try AuditEntry.history(entries) { try get(kind, id: id) }
   }
 
   func forEach(

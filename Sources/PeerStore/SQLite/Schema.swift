@@ -50,11 +50,7 @@ enum Schema {
       columns.append("extra TEXT NOT NULL DEFAULT '{}'")
       try db.execute(sql: "CREATE TABLE \(kind.table) (\(columns.joined(separator: ", ")))")
     }
-    for (table, column) in [
-      ("matches", "mother_id"), ("matches", "volunteer_id"), ("matches", "status"), ("visits", "match_id"),
-      ("visits", "date"), ("endings", "match_id"), ("mothers", "status"), ("mothers", "referral_date"),
-      ("volunteers", "status"),
-    ] {
+    for (table, column) in indexedColumns {
       try db.execute(sql: "CREATE INDEX \(table)_\(column) ON \(table)(\(column))")
     }
     try db.execute(
