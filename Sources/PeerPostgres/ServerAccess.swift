@@ -120,15 +120,7 @@ struct ServerAccess: StoreWriter {
   func forEach(
     _ kind: RecordKind, fields names: [String]?, batchSize: Int, _ body: ([StoredRecord]) throws -> Bool
   ) throws {
-    var specs = kind.fields
-    if let names {
-      specs = try names.map { name in
-        guard let spec = kind.field(name) else {
-          throw StoreError("\(kind.rawValue) has no field \"\(name)\"")
-        }
-        return spec
-      }
-    }
+    let specs = try kind.fields(named: names)
     let columns = (["id"] + specs.map { Self.selected($0) } + (names == nil ? ["extra::text"] : [])).joined(
       separator: ", ")
     let size = max(1, batchSize)

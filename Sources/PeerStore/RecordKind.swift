@@ -89,6 +89,16 @@ public enum RecordKind: String, CaseIterable, Hashable, Sendable {
 
   public func field(_ name: String) -> FieldSpec? { Self.fieldsByName[ordinal][name] }
 
+  /// The core fields `names` names, in that order (all of them for nil); an error names the
+  /// first the kind does not have.
+  package func fields(named names: [String]?) throws -> [FieldSpec] {
+    guard let names else { return fields }
+    return try names.map { name in
+      guard let spec = field(name) else { throw StoreError("\(rawValue) has no field \"\(name)\"") }
+      return spec
+    }
+  }
+
   /// The kind's place in `allCases`.
   public var ordinal: Int {
     switch self {

@@ -50,7 +50,7 @@ struct Init: ParsableCommand {
   {
     let project = Project(folder: folder)
     var joined = false
-    do {
+    return try inOneSentence {
       if project.exists {
         throw ProjectError(
           "\(folder) already holds a project (\(FileSystem.exists(project.databasePath) ? Project.databaseName : Project.serverFileName))"
@@ -73,12 +73,6 @@ struct Init: ParsableCommand {
       let script = project.scriptsFolder + "/project.peer"
       if !FileSystem.exists(script) { try FileSystem.write(Starter.projectScript + "\n", to: script) }
       return (project, joined)
-    } catch let e as ProjectError {
-      Console.writeError("peer: \(e.message)\n")
-      throw ExitCode(1)
-    } catch let e as StoreError {
-      Console.writeError("peer: \(e.message)\n")
-      throw ExitCode(1)
     }
   }
 }
@@ -115,7 +109,7 @@ struct Demo: ParsableCommand {
   func run() throws {
     let user = ProjectOptions.loginName()
     let project = try Init.create(folder, user: user, database: database)
-    do {
+    try inOneSentence {
       let store = try ProjectStore.open(project, user: "demo")
       let day = Clock.today(given: today.flatMap(CivilDate.parseISO))
       let summary = try DemoProject.generate(into: store, scale: scale, today: day)
@@ -125,12 +119,6 @@ struct Demo: ParsableCommand {
           + "\(summary.matches) matches, \(summary.visits) visits, \(summary.endings) endings, \(summary.services) services"
       )
       Console.writeLine("start it with: cd \(project.folder) && peer")
-    } catch let e as StoreError {
-      Console.writeError("peer: \(e.message)\n")
-      throw ExitCode(1)
-    } catch let e as ProjectError {
-      Console.writeError("peer: \(e.message)\n")
-      throw ExitCode(1)
     }
   }
 }

@@ -31,7 +31,7 @@ struct Move: ParsableCommand {
       throw ExitCode(1)
     }
     let toServer = to.hasPrefix("postgresql://") || to.hasPrefix("postgres://")
-    do {
+    try inOneSentence {
       if toServer, try project.serverURL() != nil {
         throw ProjectError("\(project.folder) is already on a server: copy it to a file first (--to FILE.db)")
       }
@@ -67,12 +67,6 @@ struct Move: ParsableCommand {
       } else {
         Console.writeLine("copied \(summary.described) to \(to)")
       }
-    } catch let e as ProjectError {
-      Console.writeError("peer: \(e.message)\n")
-      throw ExitCode(1)
-    } catch let e as StoreError {
-      Console.writeError("peer: \(e.message)\n")
-      throw ExitCode(1)
     }
   }
 
