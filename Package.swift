@@ -45,9 +45,12 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "PeerScriptTests", dependencies: ["PeerScript"]),
-    // What the test targets share: the throwaway PostgreSQL server.
-    .target(name: "PeerTestSupport", dependencies: ["PeerStore", "PeerPostgres"], path: "Tests/PeerTestSupport"),
+    .testTarget(name: "PeerScriptTests", dependencies: ["PeerScript", "PeerTestSupport"]),
+    // What the test targets share: the annotated-script checker (conformance scripts and doc
+    // examples) and the throwaway PostgreSQL server.
+    .target(
+      name: "PeerTestSupport", dependencies: ["PeerScript", "PeerStore", "PeerPostgres"],
+      path: "Tests/PeerTestSupport"),
     .testTarget(name: "PeerStoreTests", dependencies: ["PeerStore", "PeerPostgres", "PeerTestSupport"]),
     // CSV.swift is the reference the import's own CSV reader is checked against (it reads too
     // slowly for the import target: 5.4 s for 1,000,000 rows where sqlite3 imports them in 1.6 s).

@@ -44,13 +44,6 @@ enum RecordScripts {
   }
 }
 
-/// Where a script lives (a copy of the language tests' own type: test targets cannot share code).
-struct ScriptFile: Sendable, CustomTestStringConvertible {
-  let name: String
-  let path: String
-  var testDescription: String { name }
-}
-
 @Suite("Form scripts")
 struct FormScriptTests {
   @Test("the scripts are found")

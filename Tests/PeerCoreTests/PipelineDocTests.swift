@@ -2,6 +2,7 @@ import Foundation
 import PeerCore
 import PeerScript
 import PeerStore
+import PeerTestSupport
 import Testing
 
 /// Every ```peer-records block of docs/pipelines.md runs over the demo project twice, with the

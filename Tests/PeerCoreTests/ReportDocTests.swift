@@ -1,4 +1,5 @@
 import PeerScript
+import PeerTestSupport
 import Testing
 
 @testable import PeerCore

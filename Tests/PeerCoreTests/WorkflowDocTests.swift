@@ -1,5 +1,6 @@
 import Foundation
 import PeerScript
+import PeerTestSupport
 import Testing
 
 /// Every ```peer block of docs/workflows.md runs on an empty project (today 2026-11-26):

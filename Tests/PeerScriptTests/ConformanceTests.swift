@@ -1,14 +1,7 @@
 import Foundation
 import PeerScript
+import PeerTestSupport
 import Testing
-
-/// One conformance script: Tests/Scripts/<feature>/<name>.peer.
-struct ScriptFile: Sendable, CustomTestStringConvertible {
-  /// Relative to Tests/Scripts, e.g. "closures/counter.peer".
-  let name: String
-  let path: String
-  var testDescription: String { name }
-}
 
 enum ConformanceScripts {
   /// The package root, found from this file's path (Tests/PeerScriptTests/ConformanceTests.swift).

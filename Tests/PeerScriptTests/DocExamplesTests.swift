@@ -1,4 +1,5 @@
 import Foundation
+import PeerTestSupport
 import Testing
 
 @testable import PeerScript

@@ -1,4 +1,5 @@
 import Foundation
+import PeerTestSupport
 import Testing
 
 /// Every script in Examples/ runs, prints what its `# expect:` lines say (with today fixed at

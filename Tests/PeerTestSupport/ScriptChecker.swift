@@ -19,8 +19,8 @@ import Testing
 /// runtime error; the output printed before a runtime error must still match the expect lines.
 /// After a successful run, every `test` block runs and must pass unless named by
 /// `# expect-test-fail:`.
-struct ScriptExpectations: Sendable {
-  struct ExpectedError: Sendable, CustomStringConvertible {
+public struct ScriptExpectations: Sendable {
+  public struct ExpectedError: Sendable, CustomStringConvertible {
     var line: Int
     var column: Int
     var message: String
@@ -30,20 +30,20 @@ struct ScriptExpectations: Sendable {
     /// Line of the annotation itself, for failure messages.
     var annotationLine: Int
 
-    var description: String {
+    public var description: String {
       "\(line):\(column) \(message)" + (hint.map { " (hint: \($0))" } ?? "")
     }
   }
 
-  var output: [String] = []
-  var errors: [ExpectedError] = []
+  public var output: [String] = []
+  public var errors: [ExpectedError] = []
   var failingTests: Set<String> = []
   var maxSteps: Int?
   var maxDepth: Int?
   /// Annotations that could not be read (a typo in a test should fail loudly, not pass).
   var problems: [String] = []
 
-  init(parsing text: String) {
+  public init(parsing text: String) {
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     for (i, raw) in lines.enumerated() {
       let lineNumber = i + 1
@@ -142,11 +142,19 @@ extension String {
 }
 
 /// What runs a checked script: the language alone, or (in PeerCoreTests) a session on a store.
-struct ScriptHost {
-  var run: (String, String) throws -> Void
-  var runTests: ((TestResult) -> Void) throws -> (passed: Int, failed: Int)
+public struct ScriptHost {
+  public var run: (String, String) throws -> Void
+  public var runTests: ((TestResult) -> Void) throws -> (passed: Int, failed: Int)
 
-  static func language(_ options: InterpreterOptions) -> ScriptHost {
+  public init(
+    run: @escaping (String, String) throws -> Void,
+    runTests: @escaping ((TestResult) -> Void) throws -> (passed: Int, failed: Int)
+  ) {
+    self.run = run
+    self.runTests = runTests
+  }
+
+  public static func language(_ options: InterpreterOptions) -> ScriptHost {
     let interpreter = Interpreter(options: options)
     return ScriptHost(
       run: { source, file in try interpreter.run(source, file: file) },
@@ -155,13 +163,13 @@ struct ScriptHost {
 }
 
 /// The outcome of checking one script: every mismatch, described for a person.
-struct ScriptCheck {
-  var failures: [String] = []
-  var output: [String] = []
-  var testsRun = 0
+public struct ScriptCheck {
+  public var failures: [String] = []
+  public var output: [String] = []
+  public var testsRun = 0
 
   /// Runs `source` (named `file` in messages) and compares the result with its annotations.
-  init(
+  public init(
     source: String, file: String, today: CivilDate = CivilDate(year: 2026, month: 11, day: 26),
     host makeHost: (InterpreterOptions) -> ScriptHost = ScriptHost.language
   ) {
@@ -276,22 +284,35 @@ struct ScriptCheck {
 }
 
 /// One fenced example of a docs page, named in test output by its page and line.
-struct DocBlock: Sendable, CustomTestStringConvertible {
-  let page: String
+/// One script file a test runs: its name as shown (relative to Tests/Scripts, say
+/// "closures/counter.peer") and its path.
+public struct ScriptFile: Sendable, CustomTestStringConvertible {
+  public let name: String
+  public let path: String
+  public var testDescription: String { name }
+
+  public init(name: String, path: String) {
+    self.name = name
+    self.path = path
+  }
+}
+
+public struct DocBlock: Sendable, CustomTestStringConvertible {
+  public let page: String
   /// Line of the opening fence.
-  let line: Int
-  let source: String
-  var testDescription: String { "\(page):\(line)" }
+  public let line: Int
+  public let source: String
+  public var testDescription: String { "\(page):\(line)" }
 
   /// The ```peer blocks of `text`, the contents of `page`.
-  static func all(of page: String, text: String) -> [DocBlock] {
+  public static func all(of page: String, text: String) -> [DocBlock] {
     markdownBlocks(text).map { DocBlock(page: page, line: $0.line, source: $0.source) }
   }
 }
 
 /// The fenced blocks of a Markdown text whose info string is `info` (```peer), each with the line
 /// its code starts on: how every page of docs/ has its examples run.
-func markdownBlocks(_ text: String, info: String = "peer") -> [(line: Int, source: String)] {
+public func markdownBlocks(_ text: String, info: String = "peer") -> [(line: Int, source: String)] {
   var found: [(line: Int, source: String)] = []
   var current: [Substring]?
   var start = 0

@@ -1,1 +1,0 @@
-../PeerScriptTests/ScriptChecker.swift
