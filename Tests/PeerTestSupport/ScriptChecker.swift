@@ -1,5 +1,4 @@
 import PeerScript
-import Testing
 
 /// Runs an annotated Peer script and compares what happened with its annotations. Shared by the
 /// conformance runner (Tests/Scripts/**/*.peer) and the documentation examples (docs/language.md).
@@ -286,10 +285,12 @@ public struct ScriptCheck {
 /// One fenced example of a docs page, named in test output by its page and line.
 /// One script file a test runs: its name as shown (relative to Tests/Scripts, say
 /// "closures/counter.peer") and its path.
-public struct ScriptFile: Sendable, CustomTestStringConvertible {
+/// (CustomStringConvertible, not Testing's protocol: this target is built in release builds
+/// too, where the Testing module is not there; tests show the description all the same.)
+public struct ScriptFile: Sendable, CustomStringConvertible {
   public let name: String
   public let path: String
-  public var testDescription: String { name }
+  public var description: String { name }
 
   public init(name: String, path: String) {
     self.name = name
@@ -297,12 +298,12 @@ public struct ScriptFile: Sendable, CustomTestStringConvertible {
   }
 }
 
-public struct DocBlock: Sendable, CustomTestStringConvertible {
+public struct DocBlock: Sendable, CustomStringConvertible {
   public let page: String
   /// Line of the opening fence.
   public let line: Int
   public let source: String
-  public var testDescription: String { "\(page):\(line)" }
+  public var description: String { "\(page):\(line)" }
 
   /// The ```peer blocks of `text`, the contents of `page`.
   public static func all(of page: String, text: String) -> [DocBlock] {
