@@ -30,7 +30,8 @@ struct ReadOnlyCommandTests {
     let holder = try WriteHolder(database: project + "/peer.db")
     defer { holder.finish() }
 
-    let started = Date()
+    // A reader that waited would wait the busy timeout and fail ("... is busy"): success is
+    // the proof, and no clock is read (a loaded machine is slow, not wrong).
     let report = try PeerProcess.run(["report", "small", "--project", project])
     #expect(report.status == 0, "\(report.stderr)")
     #expect(report.stdout.contains("Food bank"))
@@ -40,7 +41,6 @@ struct ReadOnlyCommandTests {
     let run = try PeerProcess.run(["run", "--project", project, reading])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout == "0\n")
-    #expect(Date().timeIntervalSince(started) < 4, "a reader waited for the writer")
 
     let sneaky = try PeerProcess.run(["report", "changes", "--project", project])
     #expect(sneaky.status == 1)

@@ -152,9 +152,8 @@ struct ConcurrencyTests {
     let child = try SQLiteChild(path)
     child.send("BEGIN IMMEDIATE; INSERT INTO services (name, extra) VALUES ('held', '{}');")
     #expect(child.wait(for: "holding").reached)
-    let start = Date()
+    // Waiting would end in the busy timeout's error, so reading at all shows it did not wait.
     #expect(try store.writeOnFirstChange { try $0.count(.service) } == 1)
-    #expect(Date().timeIntervalSince(start) < 2, "a reader waited for the writer")
 
     var conflict: Error?
     do {
