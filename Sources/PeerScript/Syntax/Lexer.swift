@@ -43,6 +43,21 @@ public struct Lexer {
     "+", "-", "*", "/", "%", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|", ";", "&", "?",
   ]
 
+  /// Spellings from other languages that Peer script writes another way. Each is one error
+  /// token whose message the parser pairs with a hint (`hint(for:)`), so the slip is named
+  /// where it is made instead of surfacing later as "expected a value".
+  static let slips: [(text: String, message: String, hint: String)] = [
+    ("'", "text goes in double quotes, not single quotes", "write \"like this\""),
+    ("&&", "\"&&\" is not an operator in Peer script", "write \"and\": a and b"),
+    ("||", "\"||\" is not an operator in Peer script", "write \"or\": a or b"),
+    ("!", "\"!\" is not an operator in Peer script", "write \"not\": not x (and \"!=\" for not equal)"),
+  ]
+
+  /// The hint for a slip's message, if the message is one of `slips`.
+  public static func hint(for message: String) -> String? {
+    slips.first(where: { $0.message == message })?.hint
+  }
+
   let chars: [Character]
   var i = 0
   var line: Int
@@ -155,6 +170,10 @@ public struct Lexer {
       return make(Lexer.keywords.contains(word) ? .keyword(word) : .identifier(word))
     }
     if c == "\"" { return make(text()) }
+    if let slip = Lexer.slips.first(where: { matches($0.text) }), !matches("!=") {
+      for _ in slip.text { _ = advance() }
+      return make(.error(slip.message))
+    }
     for s in Lexer.symbols where matches(s) {
       for _ in s { _ = advance() }
       switch s {

@@ -131,10 +131,12 @@ public struct Parser {
   mutating func error(_ message: String, at t: Token? = nil, hint: String? = nil) -> Failure {
     let t = t ?? token
     var message = message
+    var hint = hint
     var length = t.length
     if case .error(let m) = t.kind {
       message = m
       length = t.length
+      hint = hint ?? Lexer.hint(for: m)
     }
     report(message, at: t.position, length: length, hint: hint)
     return Failure()
