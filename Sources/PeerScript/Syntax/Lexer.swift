@@ -217,6 +217,7 @@ public struct Lexer {
       guard let d = CivilDate.parseISO(s) else { return .error("\(s) is not a real date") }
       return .date(d.days)
     }
+    if let iso = ukDate(day: intPart) { return .error(iso) }
     var isFloat = false
     var s = intPart
     if peek() == ".", isDigit(peek(1)) {
@@ -238,6 +239,25 @@ public struct Lexer {
     }
     guard let n = Int(s) else { return .error("the number \(s) is too large (the limit is \(Int.max))") }
     return .int(n)
+  }
+
+  /// A UK date typed as code (`01/11/2026`) would be read as two divisions and give a silent
+  /// wrong number; a real day/month/year after the day's digits is an error naming the ISO form.
+  private mutating func ukDate(day: String) -> String? {
+    guard (1...2).contains(day.count), peek() == "/" else { return nil }
+    var j = 1
+    var month = ""
+    while let d = peek(j), isDigit(d) { month.append(d); j += 1 }
+    guard (1...2).contains(month.count), peek(j) == "/" else { return nil }
+    j += 1
+    var year = ""
+    while let d = peek(j), isDigit(d) { year.append(d); j += 1 }
+    func two(_ s: String) -> String { s.count == 1 ? "0" + s : s }
+    let iso = "\(year)-\(two(month))-\(two(day))"
+    guard year.count == 4, CivilDate.parseISO(iso) != nil else { return nil }
+    let written = "\(day)/\(month)/\(year)"
+    for _ in 0..<j { _ = advance() }
+    return "\(written) is read as a division, not a date: write dates as \(iso)"
   }
 
   private func isDigit(_ c: Character?) -> Bool { c.map { $0.isASCII && $0.isNumber } ?? false }
