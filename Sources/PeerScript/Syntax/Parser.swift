@@ -476,6 +476,11 @@ public struct Parser {
             descending = true
           } else if isIdentifier("asc") {
             _ = advance()
+          } else if isIdentifier("descending") || isIdentifier("ascending") {
+            // SQL's and LINQ's long words: name the short one instead of "expected the end".
+            let word = isIdentifier("descending") ? "desc" : "asc"
+            throw error(
+              "sort orders are written \"\(word)\" in Peer script", hint: "write: sort .field \(word)")
           }
         }
         _ = parenthesised
