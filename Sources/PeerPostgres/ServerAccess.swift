@@ -168,6 +168,25 @@ struct ServerAccess: StoreWriter {
     }
   }
 
+  /// `GroupedSQL`'s one GROUP BY: only the groups come over the wire.
+  func scanGroups(
+    _ kind: RecordKind, where condition: RecordCondition?, _ grouping: GroupedScan,
+    _ body: (ScanRow) throws -> Void
+  ) throws -> Bool {
+    let query = try GroupedSQL(kind, where: condition, grouping, dialect: .postgres)
+    let cells = ScanCells()
+    let row = ScanRow(cells: cells)
+    try transaction.withCursor(connection, query.sql, query.arguments.map(ServerValue.init), batch: 5000) {
+      rows in
+      for r in rows {
+        cells.cells = r
+        try body(row)
+      }
+      return true
+    }
+    return true
+  }
+
   // MARK: - StoreWriter
 
   func insert(_ record: StoredRecord) throws -> Int64 {
@@ -221,43 +240,25 @@ struct ServerAccess: StoreWriter {
       assigned.append(idsGiven ? record.id : try ids.assign(record.id))
     }
     try ids.giveBack()
-    // The rows go as one JSON array per statement, read back into typed columns by the server
-    // (jsonb_to_recordset): one small statement for thousands of rows, nulls and any text
-    // carried exactly, instead of a parameter per value.
-    let columns = (["id"] + kind.fields.map(\.column) + ["extra"]).joined(separator: ", ")
-    let types =
-      (["id bigint"] + kind.fields.map { "\($0.column) \(ServerSchema.sqlType($0.type))" } + ["extra jsonb"])
-      .joined(separator: ", ")
-    let sql =
-      "INSERT INTO \(kind.table) (\(columns)) SELECT \(columns) FROM jsonb_to_recordset($1::jsonb) AS x(\(types))"
-    let names = kind.fields.map { Array($0.column.utf8) }
-    var start = 0
-    while start < records.count {
-      let end = min(records.count, start + 5000)
-      var json: [UInt8] = [UInt8(ascii: "[")]
-      json.reserveCapacity((end - start) * 160)
-      for i in start..<end {
-        if i > start { json.append(UInt8(ascii: ",")) }
-        json.append(contentsOf: #"{"id":"#.utf8)
-        json.append(contentsOf: String(assigned[i]).utf8)
-        let record = records[i]
-        for (k, spec) in kind.fields.enumerated() {
-          guard let value = record.fields[spec.name], value != .null else { continue }
-          json.append(contentsOf: #",""#.utf8)
-          json.append(contentsOf: names[k])
-          json.append(contentsOf: #"":"#.utf8)
-          JSONText.append(value, to: &json)
-        }
-        json.append(contentsOf: #","extra":"#.utf8)
-        json.append(
-          contentsOf: (record.extra.isEmpty
-            ? "{}" : JSONText.encode(record.extra.filter { $0.value != .null })).utf8)
-        json.append(UInt8(ascii: "}"))
-      }
-      json.append(UInt8(ascii: "]"))
-      try query(sql, [.text(String(decoding: json, as: UTF8.self))])
-      start = end
+    // A few rows (a form, a REPL entry) go as plain INSERTs: one round trip each.
+    if records.count <= 8 {
+      let columns = (["id"] + kind.fields.map(\.column) + ["extra"]).joined(separator: ", ")
+      let sql =
+        "INSERT INTO \(kind.table) (\(columns)) VALUES ($1, \(Self.parameters(kind, from: 2).joined(separator: ", ")))"
+      for (i, record) in records.enumerated() { try query(sql, [.int(assigned[i])] + Self.values(record)) }
+      return assigned
     }
+    // More go in COPY's text format, a few megabytes to a statement: nothing for the server to
+    // parse but the values themselves.
+    var rows = CopyRows(kind: kind)
+    for (i, record) in records.enumerated() {
+      rows.append(record, id: assigned[i])
+      if rows.bytes.count >= 1 << 22 {
+        try connection.copy(rows)
+        rows.removeAll()
+      }
+    }
+    if rows.count > 0 { try connection.copy(rows) }
     return assigned
   }
 

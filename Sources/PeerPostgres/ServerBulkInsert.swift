@@ -1,6 +1,6 @@
 import PeerStore
 
-/// `BulkInsert` on the server: rows are gathered and sent a thousand to a statement; the
+/// `BulkInsert` on the server: rows are gathered and sent 20,000 to a COPY; the
 /// audit trail gets one entry per run of consecutive ids at `finish`.
 final class ServerBulkInsert: BulkInsert {
   let access: ServerAccess
@@ -67,7 +67,7 @@ final class ServerBulkInsert: BulkInsert {
     }
     pending.append(stored)
     runs.add(stored.id)
-    if pending.count >= 1000 { try flush() }
+    if pending.count >= 20_000 { try flush() }
     return stored.id
   }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import PeerStore
 import PostgresNIO
 
@@ -91,6 +92,34 @@ final class ServerConnection {
     }
   }
 
+  /// Sends rows in COPY's text format (`CopyRows`) into `table` as one `COPY ... FROM STDIN`.
+  /// PostgresNIO offers COPY only as an async call: it runs as a task on a queue of its own
+  /// (never on the concurrency pool's few threads, which a caller blocked here may be holding)
+  /// while this thread waits, as it does for every query.
+  func copy(_ rows: CopyRows) throws {
+    guard let connection, !connection.isClosed else {
+      throw StoreError(
+        "the connection to the server at \(address) was lost: nothing of the command was saved; run it again")
+    }
+    let outcome = CopyOutcome()
+    let logger = self.logger
+    let buffer = ByteBuffer(bytes: rows.bytes)
+    let table = rows.kind.table
+    let columns = rows.columns
+    Task(executorPreference: CopyExecutor.shared) {
+      do {
+        try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+          try await writer.write(buffer)
+        }
+      } catch {
+        outcome.error = error
+      }
+      outcome.done.signal()
+    }
+    outcome.done.wait()
+    if let error = outcome.error { throw ServerErrors.explain(error, address: address, connecting: false) }
+  }
+
   /// A cell as SQLite would have given it: yes/no as 0 or 1, dates as days, JSON as its text.
   static func cell(_ c: PostgresCell) -> ScanCell {
     guard var bytes = c.bytes else { return .null }
@@ -145,5 +174,24 @@ enum ServerValue {
     case .date(let d): self = .text(ISODate.text(d))
     case .list(let items): self = .text(JSONText.encodeList(items))
     }
+  }
+}
+
+/// How a COPY's task ended, read by the thread that waited for it (after `done`).
+private final class CopyOutcome: @unchecked Sendable {
+  var error: (any Error)?
+  let done = DispatchSemaphore(value: 0)
+}
+
+/// Runs COPY's tasks on a serial queue of their own rather than the concurrency pool, so a
+/// caller that blocks a pool thread (a test, say) never starves the task it waits for.
+private final class CopyExecutor: TaskExecutor {
+  static let shared = CopyExecutor()
+  private let queue = DispatchQueue(label: "peer.postgres.copy")
+
+  func enqueue(_ job: consuming ExecutorJob) {
+    let job = UnownedJob(job)
+    let executor = asUnownedTaskExecutor()
+    queue.async { job.runSynchronously(on: executor) }
   }
 }

@@ -48,6 +48,10 @@ enum ServerErrors {
     case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
       return StoreError(
         "the connection to the server at \(address) was lost: nothing of the command was saved; run it again")
+    case .connectionError where !connecting:
+      // The socket failed under a query (a restart can end it this way too).
+      return StoreError(
+        "the connection to the server at \(address) was lost: nothing of the command was saved; run it again")
     case .authMechanismRequiresPassword:
       return StoreError(
         "the server at \(address) wants a password for \(address.user): give it in PGPASSWORD or ~/.pgpass")

@@ -183,11 +183,25 @@ public protocol StoreReader {
     _ kind: RecordKind, where condition: RecordCondition?, columns: [[String]], inIDOrder: Bool,
     _ body: (ScanRow) throws -> Void
   ) throws
+  /// Works out a `group ... | aggregates` of the records of `kind` that meet `condition` in the
+  /// database, handing `body` one row per group, in no set order (see `GroupedScan.width` for
+  /// its cells). Returns false, having called nothing, when this store does not group itself
+  /// (SQLite, whose columns may hold any type: `scan` reads its rows instead).
+  func scanGroups(
+    _ kind: RecordKind, where condition: RecordCondition?, _ grouping: GroupedScan,
+    _ body: (ScanRow) throws -> Void
+  ) throws -> Bool
   /// The audit trail of one record, oldest first.
   func history(_ kind: RecordKind, id: Int64) throws -> [AuditEntry]
 }
 
 extension StoreReader {
+  /// Most readers do not group in the database.
+  public func scanGroups(
+    _ kind: RecordKind, where condition: RecordCondition?, _ grouping: GroupedScan,
+    _ body: (ScanRow) throws -> Void
+  ) throws -> Bool { false }
+
   /// `forEach` with every field.
   public func forEach(_ kind: RecordKind, batchSize: Int, _ body: ([StoredRecord]) throws -> Bool) throws {
     try forEach(kind, fields: nil, batchSize: batchSize, body)

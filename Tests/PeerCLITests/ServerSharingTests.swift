@@ -19,7 +19,11 @@ struct ServerSharingTests {
     return project
   }
 
-  static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+  /// Starts peer; what it says on stderr goes to the file `errors` if given (to show why it
+  /// failed), else nowhere.
+  static func start(_ arguments: [String], environment: [String: String] = [:], errors: String? = nil)
+    throws -> Process
+  {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: PeerProcess.binary)
     p.arguments = arguments
@@ -28,6 +32,10 @@ struct ServerSharingTests {
     p.environment = env
     p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
+    if let errors {
+      FileManager.default.createFile(atPath: errors, contents: nil)
+      p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
+    }
     try p.run()
     return p
   }
@@ -50,17 +58,21 @@ struct ServerSharingTests {
       for i in 1..10 { log_visit(m, {kind: "phone", minutes: 5}) }
       """)
     var writers: [Process] = []
-    for _ in 0..<20 {
-      writers.append(try Self.start(["--today", "2026-11-01", "run", "--project", project, log]))
+    for i in 0..<20 {
+      writers.append(
+        try Self.start(
+          ["--today", "2026-11-01", "run", "--project", project, log], errors: folder.path("errors-\(i)")))
     }
-    let batch = try Self.start([
-      "batch", project + "/scripts/nightly.peer", "--as-of", "2026-11-01", "--project", project,
-    ])
+    let batch = try Self.start(
+      ["batch", project + "/scripts/nightly.peer", "--as-of", "2026-11-01", "--project", project],
+      errors: folder.path("errors-batch"))
     let report = try PeerProcess.run(["--today", "2026-11-01", "report", "quarterly", "--project", project])
     #expect(report.status == 0, "\(report.stderr)")
-    for p in writers + [batch] {
+    for (i, p) in (writers + [batch]).enumerated() {
       p.waitUntilExit()
-      #expect(p.terminationStatus == 0)
+      let said =
+        (try? String(contentsOfFile: folder.path(i < 20 ? "errors-\(i)" : "errors-batch"), encoding: .utf8))
+      #expect(p.terminationStatus == 0, "\(said ?? "")")
     }
     #expect(Self.number(try PeerProcess.run(["run", "--project", project, count])) == before + 200)
   }

@@ -59,9 +59,20 @@ struct ScanPlan {
 
   // MARK: - From shapes to a plan
 
-  /// The store path of a field path, through references (and a visit's or an ending's mother
-  /// and volunteer, through its match), ending at a core field of plain type.
-  mutating func column(_ names: [String]) -> RowValue? {
+  /// Where a field path leads in the store.
+  enum StorePath {
+    /// A core field of plain type (text, whole number, yes/no, date), by its column path.
+    case field([String], FieldType)
+    /// The code of a record of `kind` (`M-0042`), from the id in the column at the path:
+    /// `["id"]` for the record's own, a reference's column for the record it names.
+    case id([String], RecordKind)
+  }
+
+  /// The store path of a field path, through required references (and a visit's or an
+  /// ending's mother and volunteer, through its match), ending at a core field of plain type
+  /// or an id; nil for anything else. The one place both a scan (`column`) and a grouping in
+  /// the database (`StoreGrouping`) learn where a path leads.
+  static func storePath(_ kind: RecordKind, _ names: [String]) -> StorePath? {
     var current = kind
     var path: [String] = []
     for name in names.dropLast() {
@@ -77,24 +88,35 @@ struct ScanPlan {
     }
     // `.id` (or `.match.id`): the record's code, M-0042, from its id or the reference's.
     if names.last == "id" {
-      if path.isEmpty { return .recordID(plainColumn(["id"]), kind) }
-      if path.count == 1 { return .recordID(plainColumn(path), current) }
+      if path.isEmpty { return .id(["id"], kind) }
+      if path.count == 1 { return .id(path, current) }
       return nil
     }
     guard let last = names.last, let spec = current.field(last) else { return nil }
     switch spec.type {
-    case .text, .int, .bool, .date: break
+    case .text, .int, .bool, .date: return .field(path + [last], spec.type)
     default: return nil
     }
-    path.append(last)
-    if path.count == 1 { return .column(plainColumn(path), spec.type) }
-    // Through a reference: the reference's column here, the rest from a lookup table.
-    let reference = plainColumn([path[0]])
-    guard case .reference(let target)? = kind.field(path[0])?.type else { return nil }
-    if let i = lookupIndex[path] { return .lookup(reference, i) }
-    lookupIndex[path] = lookupSpecs.count
-    lookupSpecs.append(LookupSpec(kind: target, path: Array(path.dropFirst()), type: spec.type))
-    return .lookup(reference, lookupSpecs.count - 1)
+  }
+
+  /// How a scan reads a field path: a column of the scanned kind, or through a reference from
+  /// a lookup table.
+  mutating func column(_ names: [String]) -> RowValue? {
+    switch Self.storePath(kind, names) {
+    case nil:
+      return nil
+    case .id(let path, let kind)?:
+      return .recordID(plainColumn(path), kind)
+    case .field(let path, let type)?:
+      if path.count == 1 { return .column(plainColumn(path), type) }
+      // Through a reference: the reference's column here, the rest from a lookup table.
+      let reference = plainColumn([path[0]])
+      guard case .reference(let target)? = kind.field(path[0])?.type else { return nil }
+      if let i = lookupIndex[path] { return .lookup(reference, i) }
+      lookupIndex[path] = lookupSpecs.count
+      lookupSpecs.append(LookupSpec(kind: target, path: Array(path.dropFirst()), type: type))
+      return .lookup(reference, lookupSpecs.count - 1)
+    }
   }
 
   /// The column of a list field of the kind itself (`group each .vulnerabilities`), or nil.

@@ -29,6 +29,8 @@ public final class RecordBridge: RecordHost {
   public internal(set) var pushedFilters = 0
   /// How many `group ... | aggregate` stages the store's scan has answered (AggregateScan).
   public internal(set) var pushedAggregates = 0
+  /// How many of those the database grouped itself (StoreGrouping, on a server).
+  public internal(set) var groupedInDatabase = 0
 
   /// The slot holding a record's own fields (a map): not a field itself, its entries are shown
   /// as fields after the core ones.

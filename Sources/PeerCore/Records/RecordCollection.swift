@@ -3,7 +3,8 @@ import PeerStore
 
 /// `mothers`, `visits`...: the records of a kind, as a sequence for loops and pipelines.
 /// A simple `where` on it becomes a narrower collection whose condition the store runs
-/// (Pushdown/PushedFilter.swift), and a `group` with aggregates one scan of the store
+/// (Pushdown/PushedFilter.swift), and a `group` with aggregates one GROUP BY in the database
+/// (Pushdown/StoreGrouping.swift, on a server) or one scan of the store
 /// (Pushdown/AggregateScan.swift); nothing is loaded until the items are used.
 final class RecordCollection: HostObject {
   let kind: RecordKind
@@ -54,7 +55,13 @@ final class RecordCollection: HostObject {
 
   override func aggregate(_ request: AggregateRequest) throws -> AggregateAnswer? {
     guard bridge.pushdown else { return nil }
-    let answer = try AggregateScan.run(request, on: kind, where: condition, store: try bridge.writer())
+    let store = try bridge.writer()
+    if let grouped = try StoreGrouping.run(request, on: kind, where: condition, store: store) {
+      bridge.pushedAggregates += 1
+      bridge.groupedInDatabase += 1
+      return grouped
+    }
+    let answer = try AggregateScan.run(request, on: kind, where: condition, store: store)
     if answer != nil { bridge.pushedAggregates += 1 }
     return answer
   }

@@ -298,7 +298,7 @@ package enum ISODate {
   }
 
   /// `text(days)` appended as bytes.
-  static func append(_ days: Int32, to out: inout [UInt8]) {
+  package static func append(_ days: Int32, to out: inout [UInt8]) {
     let (y, m, d) = civil(days)
     guard (0...9999).contains(y) else {
       out.append(contentsOf: text(days).utf8)

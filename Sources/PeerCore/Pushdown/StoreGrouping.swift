@@ -1,0 +1,271 @@
+import PeerScript
+import PeerStore
+
+/// `visits | group [.match.mother.site, month(.date)] | count, sum(.minutes)` as one GROUP BY
+/// in the database (`StoreReader.scanGroups`), so only the groups cross the wire, instead of a
+/// row per visit read by `AggregateScan`. Only a server's store groups (its typed columns
+/// hold nothing the VM would stop on); on SQLite, or for a request it does not take, the
+/// answer is nil and `AggregateScan` works it out.
+///
+/// It takes keys that are field paths (`ScanPlan.storePath`: through required references, or
+/// an id) or the `month`/`quarter`/`financial_year` of a date path; `count` and `share`;
+/// `sum` and `avg` of whole numbers; `min`, `max` and `count distinct` of whole numbers and
+/// dates (and ids). Texts are left out of `min`, `max` and `count distinct`: the database's
+/// ordering and sameness of text are not the language's. Groups whose keys the language sees
+/// as one (texts the same but for their Unicode normal form) are merged here.
+enum StoreGrouping {
+  /// How a cell of a group's row becomes the value the VM would give.
+  private enum KeyReader {
+    case value(FieldType)
+    case code(RecordKind)
+    case period(GroupedScan.Period)
+  }
+
+  /// One aggregate of the request: what the database works out, and from what the answer is made.
+  private enum Figure {
+    case count
+    case share
+    case sum
+    case avg
+    case min(FieldType)
+    case max(FieldType)
+    case countDistinct
+  }
+
+  /// One group as read, before merging and ordering.
+  private struct Group {
+    var key: [Value]
+    var firstID: Int64
+    var count: Int
+    /// Per figure: sums and their number of values, minimums, maximums, distinct counts.
+    var sums: [Int]
+    var present: [Int]
+    var values: [Value]
+  }
+
+  private struct Refusal: Error {}
+
+  /// The answer, or nil when this store does not group or the request is not one it takes.
+  static func run(
+    _ request: AggregateRequest, on kind: RecordKind, where condition: RecordCondition?,
+    store: any StoreReader
+  ) throws -> AggregateAnswer? {
+    guard !request.keyEach else { return nil }
+    var keys: [GroupedScan.Key] = []
+    var readers: [KeyReader] = []
+    var keyIsList = false
+    if let key = request.key {
+      var shapes = [key]
+      if case .list(let l) = key, case .string(let tag)? = l.items.first, tag.value == "#list" {
+        shapes = Array(l.items.dropFirst())
+        keyIsList = true
+      }
+      guard !shapes.isEmpty else { return nil }
+      for shape in shapes {
+        guard let (key, reader) = groupKey(shape, kind, request.keyConstants) else { return nil }
+        keys.append(key)
+        readers.append(reader)
+      }
+    }
+    var aggregates: [GroupedScan.Aggregate] = []
+    var figures: [Figure] = []
+    for (name, shape) in request.aggregates {
+      guard let (aggregate, figure) = self.figure(name, shape, kind) else { return nil }
+      if let aggregate { aggregates.append(aggregate) }
+      figures.append(figure)
+    }
+    let grouping = GroupedScan(keys: keys, aggregates: [.count] + aggregates)
+    var groups: [Group] = []
+    do {
+      let grouped = try store.scanGroups(kind, where: condition, grouping) { row in
+        groups.append(try read(row, readers, figures))
+      }
+      guard grouped else { return nil }
+      groups = try merged(groups, figures)
+    } catch is Refusal {
+      return nil
+    } catch is ScanPlan.Refusal {
+      return nil
+    } catch is RuntimeError {
+      // The VM will say it, at the script's place.
+      return nil
+    }
+    groups.sort { $0.firstID < $1.firstID }
+    var answer = AggregateAnswer(keys: [], counts: [], values: [])
+    do {
+      for g in groups {
+        answer.keys.append(keys.isEmpty ? .null : keyIsList ? .list(g.key) : g.key[0])
+        answer.counts.append(g.count)
+        answer.values.append(try figures.indices.map { try result(figures[$0], $0, g) })
+      }
+    } catch is RuntimeError {
+      return nil
+    }
+    return answer
+  }
+
+  // MARK: - From the request to the database's terms
+
+  /// A key shape as a column or a period of a date column, or nil.
+  private static func groupKey(
+    _ shape: Value, _ kind: RecordKind, _ constants: ContiguousArray<Value>
+  ) -> (GroupedScan.Key, KeyReader)? {
+    guard case .list(let l) = shape else { return nil }
+    if case .string(let tag)? = l.items.first, tag.value == "#period" {
+      // The function must still be the built-in one (a script may define its own `month`).
+      let parts = l.items
+      guard parts.count == 4, case .string(let name) = parts[1],
+        let period = GroupedScan.Period(rawValue: name.value),
+        case .int(let k) = parts[3], constants.indices.contains(k), case .native(let f) = constants[k],
+        f.name == name.value,
+        case .field(let path, .date)? = storePath(parts[2], kind)
+      else { return nil }
+      return (.period(period, path), .period(period))
+    }
+    switch storePath(shape, kind) {
+    case .field(let path, let type)?: return (.column(path), .value(type))
+    case .id(let path, let target)?: return (.column(path), .code(target))
+    case nil: return nil
+    }
+  }
+
+  /// Where a shape that is a plain field path leads, or nil.
+  private static func storePath(_ shape: Value, _ kind: RecordKind) -> ScanPlan.StorePath? {
+    guard case .list(let l) = shape, !l.items.isEmpty else { return nil }
+    var names: [String] = []
+    for p in l.items {
+      guard case .string(let s) = p, !s.value.hasPrefix("#") else { return nil }
+      names.append(s.value)
+    }
+    return ScanPlan.storePath(kind, names)
+  }
+
+  /// What the database works out for one aggregate (nil for `share`, made from the counts),
+  /// or nil when it is not one this grouping takes.
+  private static func figure(_ name: String, _ shape: Value?, _ kind: RecordKind) -> (
+    GroupedScan.Aggregate?, Figure
+  )? {
+    guard let shape else {
+      switch name {
+      case "count": return (nil, .count)
+      case "share": return (nil, .share)
+      default: return nil
+      }
+    }
+    let path = storePath(shape, kind)
+    switch (name, path) {
+    case ("sum", .field(let p, .int)?): return (.sum(p), .sum)
+    case ("avg", .field(let p, .int)?): return (.sum(p), .avg)
+    case ("min", .field(let p, let type)?) where type == .int || type == .date: return (.min(p), .min(type))
+    case ("max", .field(let p, let type)?) where type == .int || type == .date: return (.max(p), .max(type))
+    case ("count_distinct", .field(let p, let type)?) where type == .int || type == .date:
+      return (.countDistinct(p), .countDistinct)
+    case ("count_distinct", .id(let p, _)?): return (.countDistinct(p), .countDistinct)
+    default: return nil
+    }
+  }
+
+  // MARK: - Reading the groups
+
+  private static func read(_ row: ScanRow, _ readers: [KeyReader], _ figures: [Figure]) throws -> Group {
+    var key: [Value] = []
+    for (i, reader) in readers.enumerated() {
+      switch reader {
+      case .value(let type):
+        key.append(try ScanPlan.columnValue(i, type, row))
+      case .code(let kind):
+        guard !row.isNull(i), row.isInteger(i) else { throw Refusal() }
+        key.append(.text(kind.code(for: row.int(i))))
+      case .period(let period):
+        // An empty date has no period: the VM stops there, with its message.
+        guard let day = row.date(i), let p = Library.period(period.rawValue, containing: day) else {
+          throw Refusal()
+        }
+        key.append(p)
+      }
+    }
+    var c = readers.count
+    let firstID = row.int(c)
+    let count = Int(row.int(c + 1))
+    c += 2
+    var group = Group(
+      key: key, firstID: firstID, count: count, sums: Array(repeating: 0, count: figures.count),
+      present: Array(repeating: 0, count: figures.count),
+      values: Array(repeating: .null, count: figures.count))
+    for (j, figure) in figures.enumerated() {
+      switch figure {
+      case .count, .share:
+        continue
+      case .sum, .avg:
+        let present = Int(row.int(c + 1))
+        if present > 0 {
+          // A sum past the largest whole number: the VM reports the overflow.
+          guard let sum = Int(row.text(c)) else { throw Refusal() }
+          group.sums[j] = sum
+        }
+        group.present[j] = present
+        c += 2
+      case .min(let type), .max(let type):
+        group.values[j] = try ScanPlan.columnValue(c, type, row)
+        c += 1
+      case .countDistinct:
+        group.values[j] = .int(Int(row.int(c)))
+        c += 1
+      }
+    }
+    return group
+  }
+
+  /// Groups the language sees as one (texts that differ only in their Unicode normal form,
+  /// which the database tells apart) made one; a distinct count cannot be merged, so it
+  /// refuses then.
+  private static func merged(_ groups: [Group], _ figures: [Figure]) throws -> [Group] {
+    var index: [[Value]: Int] = [:]
+    var out: [Group] = []
+    out.reserveCapacity(groups.count)
+    for g in groups {
+      guard let i = index[g.key] else {
+        index[g.key] = out.count
+        out.append(g)
+        continue
+      }
+      var m = out[i]
+      m.firstID = min(m.firstID, g.firstID)
+      m.count += g.count
+      for (j, figure) in figures.enumerated() {
+        switch figure {
+        case .count, .share: break
+        case .sum, .avg:
+          let (sum, overflow) = m.sums[j].addingReportingOverflow(g.sums[j])
+          if overflow { throw Refusal() }
+          m.sums[j] = sum
+          m.present[j] += g.present[j]
+        case .min, .max:
+          let isMin: Bool
+          if case .min = figure { isMin = true } else { isMin = false }
+          if m.values[j].isNull {
+            m.values[j] = g.values[j]
+          } else if !g.values[j].isNull, let c = Value.compare(g.values[j], m.values[j]) {
+            if (isMin && c == .less) || (!isMin && c == .greater) { m.values[j] = g.values[j] }
+          }
+        case .countDistinct:
+          throw Refusal()
+        }
+      }
+      out[i] = m
+    }
+    return out
+  }
+
+  /// The figure's value for a group, as `Aggregation` gives it.
+  private static func result(_ figure: Figure, _ j: Int, _ g: Group) throws -> Value {
+    switch figure {
+    case .count: return .int(g.count)
+    case .share: return .null
+    case .sum: return .int(g.sums[j])
+    case .avg:
+      return g.present[j] == 0 ? .null : try Library.arithmetic("/", .int(g.sums[j]), .int(g.present[j]))
+    case .min, .max, .countDistinct: return g.values[j]
+    }
+  }
+}

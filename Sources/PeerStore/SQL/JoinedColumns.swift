@@ -1,0 +1,52 @@
+/// The columns of a SELECT over one kind of record (`t0`) and the LEFT JOINs that reach fields
+/// through references: each reference followed once, however many columns go through it. Both
+/// `ScanSQL` (rows) and `GroupedSQL` (groups) read their columns through it.
+package struct JoinedColumns {
+  package let kind: RecordKind
+  package let dialect: SQLDialect
+  package private(set) var joins: [String] = []
+  private var aliases: [[String]: (alias: String, kind: RecordKind)]
+
+  package init(_ kind: RecordKind, dialect: SQLDialect) {
+    self.kind = kind
+    self.dialect = dialect
+    aliases = [[]: ("t0", kind)]
+  }
+
+  /// The qualified column a path leads to (`t2.site`) and its field type: a core field, or
+  /// reference fields and then a core field of the record they lead to. `["id"]` is the
+  /// record's own id, `["extra"]` its own fields.
+  package mutating func column(_ path: [String]) throws -> (sql: String, type: FieldType) {
+    guard let last = path.last else { throw StoreError("an empty column path") }
+    if path == ["id"] { return ("t0.id", .int) }
+    if path == ["extra"] { return ("t0.extra", .text) }
+    var prefix: [String] = []
+    var (alias, current) = aliases[[]]!
+    for name in path.dropLast() {
+      guard let spec = current.field(name), case .reference(let target) = spec.type else {
+        throw StoreError("\(current.rawValue) has no reference \"\(name)\"")
+      }
+      prefix.append(name)
+      if let known = aliases[prefix] {
+        (alias, current) = known
+        continue
+      }
+      let next = "t\(aliases.count)"
+      joins.append("LEFT JOIN \(target.table) \(next) ON \(next).id = \(alias).\(spec.column)")
+      aliases[prefix] = (next, target)
+      (alias, current) = (next, target)
+    }
+    if last == "id" { return ("\(alias).id", .int) }
+    guard let spec = current.field(last) else {
+      throw StoreError("\(current.rawValue) has no field \"\(last)\"")
+    }
+    return ("\(alias).\(spec.column)", spec.type)
+  }
+
+  /// `FROM table t0` and the joins, for after the SELECT's columns.
+  package var from: String {
+    var sql = "FROM \(kind.table) t0"
+    if !joins.isEmpty { sql += " " + joins.joined(separator: " ") }
+    return sql
+  }
+}
