@@ -6,6 +6,7 @@ struct JSONRenderer {
   func render(_ result: ReportResult) -> String {
     var out = "{\n  \"name\": \(string(result.name)),\n  \"title\": \(string(result.title)),\n"
     out += "  \"suppressed_under\": \(result.suppressUnder.map(String.init) ?? "null"),\n"
+    out += "  \"legend\": [\(result.legend.map(string).joined(separator: ", "))],\n"
     out += "  \"sections\": ["
     out += result.sections.map { section -> String in
       switch section {
@@ -31,6 +32,7 @@ struct JSONRenderer {
       "\"rows\": [" + t.rows.map { "\n      " + object($0) }.joined(separator: ",")
       + (t.rows.isEmpty ? "]" : "\n    ]")
     if let total = t.total { out += ", \"total\": " + object(total) }
+    if t.withdrawn { out += ", \"withdrawn\": true" }
     return out
   }
 
