@@ -20,9 +20,19 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 def solve(problem):
     under = problem["under"]
     figures = problem["figures"]
+    # A figure a relation names but the run did not publish (a table withdrawn as too few to
+    # show) is an unknown count the reader can still reason with.
+    named = [n for plus, minus in problem["relations"] for n in plus + minus]
+    named += [n for pair in problem.get("orders", []) for n in pair]
+    named += [n for coefficients, _, _ in problem.get("ranges", []) for n in coefficients]
+    figures = dict(figures)
+    unpublished = sorted({n for n in named if n not in figures})
+    for name in unpublished:
+        figures[name] = "unpublished"
     hidden = [name for name, v in figures.items() if isinstance(v, str)]
     index = {name: i for i, name in enumerate(hidden)}
-    domain = {"<%d" % under: (1, under - 1), "*": (under, np.inf), "[c]": (0, under - 1)}
+    domain = {"<%d" % under: (1, under - 1), "*": (under, np.inf), "[c]": (0, under - 1),
+              "unpublished": (0, np.inf)}
     lower = np.array([domain[figures[n]][0] for n in hidden], dtype=float)
     upper = np.array([domain[figures[n]][1] for n in hidden], dtype=float)
 
@@ -72,6 +82,8 @@ def solve(problem):
             raise ValueError("what was published has no solution: %s" % r.message)
     out = {}
     for name in hidden:
+        if name in unpublished:
+            continue
         bound = []
         for sign in (1.0, -1.0):
             c = np.zeros(len(hidden))

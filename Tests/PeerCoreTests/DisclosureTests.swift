@@ -282,6 +282,23 @@ extension DisclosureTests {
     #expect(text.contains("[c] marks an average, median or share of fewer than 8 people."))
   }
 
+  @Test func aShareIsHiddenWhenItsPartOrTheRestIsSmall() throws {
+    let session = Session(store: nil, options: ReportFixture.options())
+    try session.run(
+      """
+      report shares {
+        text "{percent(7, 12)} planned; {percent(11, 12)} by midwives; {percent(1, 2)} of two."
+        suppress under 5
+      }
+      """, file: "shares.peer")
+    guard case .host(let h)? = try session.run("shares.run()", file: "run"), let r = h as? ReportValue else {
+      throw TestFailure("no report")
+    }
+    // 7 and 5 of 12 give nothing away; 11 of 12 gives the 1 other away, 1 of 2 the 1.
+    #expect(r.result.sections.first == .text("58% planned; [c]% by midwives; [c]% of two."))
+    #expect(ReportFormat.table.render(r.result).contains("[c] marks a figure about fewer than 5 people"))
+  }
+
   /// The suppression and its audit, timed beside the quarterly report that needs them.
   @Test func theAuditCostsLittleBesideTheReport() throws {
     let clock = ContinuousClock()

@@ -55,13 +55,14 @@ struct ReportOutputTests {
   @Test func smallCountsAreSuppressedInTheModel() throws {
     let r = try run(Self.smallNumbers, "small.run()")
     let t = try #require(r.table("By site"))
-    #expect(t.rows.map { $0[1] } == [.int(12), .suppressed(under: 5), .withheld, .int(0)])
+    // The total would give the 3 away; withholding York's 7 would not do, as the chart repeats
+    // it, so the total is withheld.
+    #expect(t.rows.map { $0[1] } == [.int(12), .suppressed(under: 5), .int(7), .int(0)])
+    #expect(t.total?[1] == .withheld)
     // Not counts: left as they are, but for the median of fewer than 5 people.
     #expect(t.rows.map { $0[2] } == [.int(3), .tooFew, .int(2), .int(1)])
-    #expect(t.total?[1] == .int(22))
-    // The chart repeats the column, so its 7 would give the 3 away with the table's total.
     let c = try #require(r.table("Chart by site"))
-    #expect(c.rows.map { $0[1] } == [.int(12), .suppressed(under: 5), .withheld, .int(0)])
+    #expect(c.rows.map { $0[1] } == [.int(12), .suppressed(under: 5), .int(7), .int(0)])
   }
 
   @Test func aSmallTotalIsSuppressedToo() throws {
@@ -101,9 +102,9 @@ struct ReportOutputTests {
     }
     if format == .json {
       #expect(text.contains("{\"site\": \"Leeds\", \"mothers\": \"<5\", \"median_days\": \"[c]\"}"))
-      #expect(text.contains("{\"site\": \"York\", \"mothers\": \"*\", \"median_days\": 2}"))
-      #expect(text.contains("{\"site\": \"York\", \"mothers\": \"*\"}"))
-      #expect(text.contains("\"total\": {\"site\": \"Total\", \"mothers\": 22, \"median_days\": null}"))
+      #expect(text.contains("{\"site\": \"York\", \"mothers\": 7, \"median_days\": 2}"))
+      #expect(text.contains("{\"site\": \"York\", \"mothers\": 7}"))
+      #expect(text.contains("\"total\": {\"site\": \"Total\", \"mothers\": \"*\", \"median_days\": null}"))
     } else {
       #expect(!leeds.isEmpty)
       for line in leeds {
@@ -111,9 +112,9 @@ struct ReportOutputTests {
         #expect(
           line.contains(format == .html ? "&lt;5" : (format == .md ? "\\<5" : "<5")), "\(format): \(line)")
       }
-      let york = text.split(separator: "\n").filter { $0.contains("York") }
-      #expect(york.contains { $0.contains("*") }, "\(format): the withheld cell")
-      #expect(text.contains("22"), "\(format): the total")
+      let total = text.split(separator: "\n").filter { $0.contains("Total") && !$0.contains("<title>") }
+      #expect(total.contains { $0.contains("*") }, "\(format): the withheld total")
+      #expect(total.allSatisfy { !$0.contains("22") }, "\(format): the total")
     }
   }
 

@@ -13,17 +13,18 @@ struct ComplementarySuppression {
       p.figures[i].state = .primary
     }
     guard p.figures.contains(where: { $0.state != .shown }) else { return [] }
+    let audit = DisclosureAudit(under: under)
     var changed = true
     while changed {
       changed = false
       for r in p.relations where r.members.filter({ p.figures[$0].state != .shown }).count == 1 {
-        if let c = candidate(p, among: r.members) {
+        let f = r.members.first { p.figures[$0].state != .shown }!
+        if let c = choose(p, among: r.members, for: f, audit) {
           p.figures[c].state = .complementary
           changed = true
         }
       }
     }
-    let audit = DisclosureAudit(under: under)
     // Each round hides at least one more figure or widens one, so this ends; a failure nothing
     // can mend (a sorted column of fewer than N in all tells its order) is set aside.
     var mended = true
@@ -35,7 +36,7 @@ struct ComplementarySuppression {
         let tied =
           p.relations.filter { $0.members.contains(f) }.flatMap(\.members)
           + p.orders.filter { $0.larger == f || $0.smaller == f }.flatMap { [$0.larger, $0.smaller] }
-        if let c = candidate(p, among: tied) {
+        if let c = choose(p, among: tied, for: f, audit) {
           p.figures[c].state = .complementary
           mended = true
           break
@@ -56,17 +57,29 @@ struct ComplementarySuppression {
     return stuck
   }
 
-  /// The smallest shown count of N or more among these figures, a table's row before a total
-  /// or a text's figure (which other relations may pin again): hiding it costs the least.
-  func candidate(_ p: PublishedFigures, among members: [Int]) -> Int? {
-    func cost(_ m: Int) -> (Int, Int) {
-      if case .cell(_, let row?, _) = p.figures[m].place { return (0, p.figures[m].value) }
-      return (1, p.figures[m].value)
+  /// Which shown count of N or more to hide for figure `f`: the cheapest (a table's row before a
+  /// total or a text's figure, then the smallest) that widens f's range, else the cheapest that
+  /// is not itself pinned by other relations once hidden (hiding a figure repeated elsewhere
+  /// only adds a hidden figure the reader can read off).
+  func choose(_ p: PublishedFigures, among members: [Int], for f: Int, _ audit: DisclosureAudit) -> Int? {
+    func cost(_ m: Int) -> (Int, Int, Int) {
+      if case .cell(_, _?, _) = p.figures[m].place { return (0, p.figures[m].value, m) }
+      return (1, p.figures[m].value, m)
     }
-    var best: Int?
-    for m in members where p.figures[m].state == .shown && p.figures[m].value >= under {
-      if best == nil || cost(m) < cost(best!) { best = m }
+    let candidates = Set(members.filter { p.figures[$0].state == .shown && p.figures[$0].value >= under })
+      .sorted { cost($0) < cost($1) }
+    let before = audit.range(of: f, in: p)
+    var fallback: Int?
+    for c in candidates {
+      var trial = p
+      trial.figures[c].state = .complementary
+      guard audit.protects(audit.range(of: c, in: trial)) else { continue }
+      let after = audit.range(of: f, in: trial)
+      if after.lower < before.lower || (before.upper != nil && (after.upper ?? Int.max) > before.upper!) {
+        return c
+      }
+      if fallback == nil { fallback = c }
     }
-    return best
+    return fallback
   }
 }

@@ -31,6 +31,20 @@ struct DisclosureAudit {
     return out
   }
 
+  /// The whole numbers a reader can narrow one hidden figure to (upper nil: no bound).
+  func range(of f: Int, in p: PublishedFigures) -> (lower: Int, upper: Int?) {
+    let hidden = p.figures.indices.filter { p.figures[$0].state != .shown }
+    guard let component = components(p, hidden).first(where: { $0.contains(f) }),
+      let v = component.firstIndex(of: f), let range = programme(p, component).range(of: v)
+    else { return (p.figures[f].value, p.figures[f].value) }
+    return (Int((range.lower - 1e-6).rounded(.up)), range.upper.map { Int(($0 + 1e-6).rounded(.down)) })
+  }
+
+  /// Whether a range spans the protection interval.
+  func protects(_ range: (lower: Int, upper: Int?)) -> Bool {
+    range.upper.map { $0 - range.lower >= under - 2 } ?? true
+  }
+
   /// The linear programme over one group of hidden figures tied by relations.
   func programme(_ p: PublishedFigures, _ component: [Int]) -> LinearBounds {
     var variable: [Int: Int] = [:]
