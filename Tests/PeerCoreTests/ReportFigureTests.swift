@@ -198,6 +198,52 @@ struct ReportFigureTests {
     #expect(text == "\(lengths.count) matches ended; \(share)% of endings were planned.")
   }
 
+  /// The quarter under way: undecided referrals apart, and the months of the financial year
+  /// only up to today (the fixture's 2026-11-20), the title saying the last is counted so far.
+  @Test func quarterlyUnderWay() throws {
+    let r = try ReportFixture.run("quarterly.run(quarter(2026-10-01))")
+    let outcomes = ReportFixture.sqlCounts(
+      """
+      SELECT CASE WHEN status = 'declined' THEN 'declined'
+        WHEN status IN ('referred', 'assessed') THEN 'not yet decided' ELSE 'accepted' END, count(*)
+      FROM mothers WHERE referral_date BETWEEN '2026-10-01' AND '2026-12-31' GROUP BY 1
+      """)
+    #expect(outcomes["not yet decided"] ?? 0 > 0)
+    let accepted = try #require(r.table("Referrals accepted and declined"))
+    for (outcome, n) in outcomes where n >= 5 {
+      #expect(accepted.figures("referrals")[outcome] == n, "\(outcome)")
+    }
+    let months = try #require(r.charts.first { $0.title.hasPrefix("Contacts by month") })
+    #expect(months.title == "Contacts by month, this financial year so far (to 2026-11-20)")
+    #expect(months.categories.last == "November 2026")
+    #expect(months.categories.count == 8)
+  }
+
+  @Test func endingsInAPeriodWithoutAny() throws {
+    let r = try ReportFixture.run("endings_summary.run(financial_year(2020))")
+    #expect(r.sections.first == .text("0 matches ended; no endings were planned."))
+    #expect(!ReportFormat.md.render(r).contains("| ending |"))
+  }
+
+  /// `--on` applies to every figure: only volunteers who had joined by then, checks made by then.
+  @Test func workforceOnAnEarlierDay() throws {
+    let r = try ReportFixture.run("workforce.run(2025-06-01)")
+    let joined = "(joined_on IS NULL OR joined_on <= '2025-06-01')"
+    let statuses = ReportFixture.sqlCounts(
+      "SELECT status, count(*) FROM volunteers WHERE \(joined) GROUP BY status")
+    #expect(r.table("Volunteers by status")?.figures("volunteers") == statuses)
+    let all = ReportFixture.sqlCounts("SELECT status, count(*) FROM volunteers GROUP BY status")
+    #expect(statuses != all, "the day makes a difference in the demo")
+    let active = ReportFixture.sql(
+      """
+      SELECT count(*), sum(dbs_checked_on IS NOT NULL AND dbs_checked_on <= '2025-06-01'
+        AND date(dbs_checked_on, '+3 years') >= '2025-06-01')
+      FROM volunteers WHERE status = 'active' AND \(joined)
+      """)[0].map { Double($0)! }
+    let t = try #require(r.table("Active volunteers"))
+    #expect([t.cell("active")?.number, t.cell("dbs_in_date")?.number] == active)
+  }
+
   @Test func workforce() throws {
     let r = try ReportFixture.run("workforce.run(2026-11-20)")
     let joined = "(joined_on IS NULL OR joined_on <= '2026-11-20')"

@@ -135,6 +135,33 @@ struct ReportOutputTests {
     #expect(!html.contains("<link"))
   }
 
+  @Test func theHTMLSaysWhenAndIsReadableWithoutTheCharts() throws {
+    let r = try run(
+      """
+      let sites = [{site: "Bristol", contacts: 12345, hours: 1234.5}, {site: "Leeds", contacts: 20, hours: 3.25}]
+      report page(q = quarter(2026-07-01)) {
+        table "Contacts" = sites
+        chart bar "Contacts by site" = sites | map {site: .site, contacts: .contacts}
+      }
+      """, "page.run()")
+    let html = ReportFormat.html.render(r)
+    // The period's dates and the day it was produced (the session's today, 2026-11-20).
+    #expect(
+      html.contains(
+        "<p class=\"meta\">Period: 1 July 2026 to 30 September 2026. Produced on 20 November 2026</p>"))
+    // Captions, header scope, thousands separators.
+    #expect(html.contains("<caption>Contacts</caption>"))
+    #expect(html.contains("<th scope=\"col\">site</th>"))
+    #expect(html.contains("<td class=\"n\">12,345</td>"))
+    #expect(html.contains("<td class=\"n\">1,234.5</td>"))
+    #expect(html.contains("<title>Bristol, contacts: 12,345</title>"))
+    // Each chart's figures as a table under it, its text alternative besides the SVG's label.
+    #expect(html.contains("<summary>The figures of this chart</summary>\n<table class=\"chart-data\">"))
+    #expect(html.components("<caption>Contacts by site</caption>") == 1)
+    // Figures for tools and spreadsheets keep no separators.
+    #expect(ReportFormat.csv.render(r).contains("Bristol,12345,1234.5"))
+  }
+
   @Test func smallFiguresInTextAreSuppressedToo() throws {
     let source = """
       let few = [1, 2, 3]
@@ -206,6 +233,13 @@ struct ReportOutputTests {
     #expect(empty.rows.isEmpty)
     #expect(ReportFormat.html.render(r).contains("Nothing to show"))
     #expect(ReportFormat.table.render(r).contains("(nothing to show)"))
+    // No Markdown table of a header alone, and every CSV block starts with a header line.
+    #expect(ReportFormat.md.render(r).contains("## Nothing\n\nNothing to show.\n"))
+    #expect(ReportFormat.csv.render(r).contains("Nothing\nnothing to show\n"))
+    // An empty chart says so in its drawing.
+    let chart = try run(
+      "report nochart {\n  chart bar \"None\" = [1] | where it > 5\n}", "nochart.run()")
+    #expect(ReportFormat.html.render(chart).contains(">Nothing to show</text>"))
   }
 
   @Test func parametersTakeTheirDefaultsWhenLeftOut() throws {
