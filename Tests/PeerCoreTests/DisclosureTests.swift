@@ -280,6 +280,10 @@ extension DisclosureTests {
     let text = ReportFormat.table.render(r.result)
     #expect(text.contains("Counts are rounded to the nearest 5; * marks a count under 5."))
     #expect(text.contains("[c] marks an average, median or share of fewer than 8 people."))
+    // Rounded figures are numbers for tools; the legend says how they were rounded.
+    let json = ReportFormat.json.render(r.result)
+    #expect(json.contains("{\"k\": \"b\", \"n\": 5, \"average_days\": \"[c]\"}"))
+    #expect(json.contains("\"legend\": [\"Counts are rounded to the nearest 5; * marks a count under 5.\""))
   }
 
   @Test func aShareIsHiddenWhenItsPartOrTheRestIsSmall() throws {

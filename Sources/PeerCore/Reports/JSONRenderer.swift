@@ -39,7 +39,7 @@ struct JSONRenderer {
   func cell(_ c: ReportCell) -> String {
     switch c {
     case .empty: return "null"
-    case .int(let n): return String(n)
+    case .int(let n), .rounded(let n): return String(n)
     // Full precision for other tools; the other formats round to one decimal place.
     case .number(let d): return d.isFinite ? String(d) : "null"
     default: return string(c.text)
