@@ -303,6 +303,30 @@ extension DisclosureTests {
     #expect(ReportFormat.table.render(r.result).contains("[c] marks a figure about fewer than 5 people"))
   }
 
+  /// The audit's bounds are over whole numbers: x + y = 1, y + z = 1, x + z = 1 + w has real
+  /// solutions for every w from 0 to 1, but whole ones only for w = 1.
+  @Test func theAuditBoundsAreWholeNumbers() {
+    var lp = LinearBounds(lower: [0, 0, 0, 0], upper: [nil, nil, nil, 1])
+    lp.constraints = [
+      .init(coefficients: [0: 1, 1: 1], relation: .equal, rhs: 1),
+      .init(coefficients: [1: 1, 2: 1], relation: .equal, rhs: 1),
+      .init(coefficients: [0: 1, 2: 1, 3: -1], relation: .equal, rhs: 1),
+    ]
+    guard case .optimal(let relaxed, _) = lp.relaxed(minimising: 3, sign: 1) else {
+      Issue.record("the relaxation has a solution")
+      return
+    }
+    #expect(relaxed == 0)
+    #expect(lp.range(of: 3).map { [$0.lower, $0.upper] } == [1, 1])
+    #expect(lp.range(of: 0).map { [$0.lower, $0.upper] } == [1, 1])
+    // Unbounded above, and no solution at all.
+    var open = LinearBounds(lower: [0, 5], upper: [4, nil])
+    open.constraints = [.init(coefficients: [0: 1, 1: -1], relation: .atMost, rhs: 0)]
+    #expect(open.range(of: 1).map { [$0.lower, $0.upper] } == [5, nil])
+    open.constraints.append(.init(coefficients: [1: 1], relation: .equal, rhs: 2))
+    #expect(open.range(of: 0) == nil)
+  }
+
   /// The suppression and its audit, timed beside the quarterly report that needs them.
   @Test func theAuditCostsLittleBesideTheReport() throws {
     let clock = ContinuousClock()

@@ -1,13 +1,12 @@
-/// The audit after suppression: for each hidden count, the range of values consistent with
-/// every figure the run shows and every relation between them (solved exactly as a linear
-/// programme over the hidden figures). A hidden count is protected when that range holds at
+/// The audit after suppression: for each hidden count, the range of whole values consistent
+/// with every figure the run shows and every relation between them (solved exactly as an
+/// integer programme over the hidden figures, LinearBounds). A hidden count is protected when that range holds at
 /// least N-1 whole numbers (the protection interval: for a "<N", every value from 1 to N-1).
 ///
 /// A column sorted by its counts adds its order (a hidden count lies between its neighbours).
 ///
 /// What the reader knows of a hidden figure is what its symbol says: "<N" is 1 to N-1, "*" is N
-/// or more, "[c]" is 0 to N-1. The relations are sums with coefficients of 1, for which the linear
-/// bounds are whole numbers, so they are the bounds over whole numbers too.
+/// or more, "[c]" is 0 to N-1.
 struct DisclosureAudit {
   let under: Int
 

@@ -1,6 +1,7 @@
-/// The smallest and largest value one variable can take under linear constraints: a dense
-/// two-phase simplex (Bland's rule, so it cannot cycle). The disclosure audit asks it how far a
-/// reader can narrow a hidden count; its problems have a few dozen variables at most.
+/// The smallest and largest whole value one variable can take under linear constraints: branch
+/// and bound over a dense two-phase simplex (Bland's rule, so it cannot cycle). The disclosure
+/// audit asks it how far a reader can narrow a hidden count; its problems have a few dozen
+/// variables at most.
 struct LinearBounds {
   enum Relation { case equal, atMost, atLeast }
 
@@ -20,15 +21,65 @@ struct LinearBounds {
     self.upper = upper
   }
 
-  /// The range of x[v] over every solution; nil when there is none. `upper` is nil when unbounded.
+  /// The range of x[v] over every solution in whole numbers; nil when there is none. `upper`
+  /// is nil when unbounded.
   func range(of v: Int) -> (lower: Double, upper: Double?)? {
     guard let low = optimum(of: v, maximise: false) else { return nil }
     let high = optimum(of: v, maximise: true)
     return (low ?? lower[v], high ?? nil)
   }
 
-  /// nil: infeasible; .some(nil): unbounded; otherwise the optimum of x[v].
+  /// nil: infeasible; .some(nil): unbounded; otherwise the optimum of x[v] in whole numbers, by
+  /// branch and bound over the linear relaxation (a fractional vertex is split into x <= floor
+  /// and x >= ceil). Past `maxNodes` the relaxation's bound stands, which is never narrower.
   func optimum(of v: Int, maximise: Bool) -> Double?? {
+    let sign = maximise ? -1.0 : 1.0
+    var best: Double?
+    var unbounded = false
+    var feasible = false
+    var nodes = 0
+    var fallback: Double?
+    func branch(_ lp: LinearBounds) {
+      nodes += 1
+      switch lp.relaxed(minimising: v, sign: sign) {
+      case .infeasible: return
+      case .unbounded:
+        unbounded = true
+        feasible = true
+      case .optimal(let value, let x):
+        feasible = true
+        if let b = best, value >= b - 1e-9 { return }
+        guard let j = x.indices.first(where: { abs(x[$0] - x[$0].rounded()) > 1e-6 }) else {
+          best = value
+          return
+        }
+        guard nodes < LinearBounds.maxNodes else {
+          fallback = min(fallback ?? value, value)
+          return
+        }
+        var down = lp
+        down.upper[j] = min(lp.upper[j] ?? .infinity, x[j].rounded(.down))
+        var up = lp
+        up.lower[j] = max(lp.lower[j], x[j].rounded(.up))
+        branch(down)
+        branch(up)
+      }
+    }
+    branch(self)
+    if unbounded { return .some(nil) }
+    guard feasible, let value = [best, fallback].compactMap({ $0 }).min() else { return nil }
+    return .some(sign * value)
+  }
+
+  static let maxNodes = 200
+
+  enum Outcome {
+    case infeasible, unbounded
+    case optimal(Double, [Double])
+  }
+
+  /// The linear relaxation: min sign * x[v] over the real solutions, and a solution reaching it.
+  func relaxed(minimising v: Int, sign: Double) -> Outcome {
     // Shift every variable to start at 0 (y = x - lower) and write its upper bound as a row.
     let n = lower.count
     var rows: [Constraint] = []
@@ -43,20 +94,23 @@ struct LinearBounds {
       }
     }
     var objective = [Double](repeating: 0, count: n)
-    objective[v] = maximise ? -1 : 1
-    guard let value = Simplex(variables: n, rows: rows).minimise(objective) else { return nil }
-    guard let value else { return .some(nil) }
-    return .some((maximise ? -value : value) + lower[v])
+    objective[v] = sign
+    switch Simplex(variables: n, rows: rows).minimise(objective) {
+    case .infeasible: return .infeasible
+    case .unbounded: return .unbounded
+    case .optimal(let value, let y):
+      return .optimal(value + sign * lower[v], zip(y, lower).map { $0 + $1 })
+    }
   }
 }
 
-/// min c·y subject to the rows and y >= 0; nil when infeasible, .some(nil) when unbounded.
+/// min c·y subject to the rows and y >= 0: the optimum and a solution, or why there is none.
 private struct Simplex {
   let variables: Int
   let rows: [LinearBounds.Constraint]
   static let epsilon = 1e-9
 
-  func minimise(_ objective: [Double]) -> Double?? {
+  func minimise(_ objective: [Double]) -> LinearBounds.Outcome {
     let m = rows.count
     // Columns: variables, one slack per inequality, one artificial per row that needs one.
     var slackOf = [Int?](repeating: nil, count: m)
@@ -97,7 +151,7 @@ private struct Simplex {
       for a in artificial { phaseOne[a] = 1 }
       guard let value = run(&tableau, &basis, cost: phaseOne, allowed: columns), let value, value < 1e-7
       else {
-        return nil
+        return .infeasible
       }
       // An artificial still basic at zero: pivot it out on any real column, or drop its row.
       for r in (0..<tableau.count).reversed() where artificial.contains(basis[r]) {
@@ -112,7 +166,10 @@ private struct Simplex {
     let real = columns - artificial.count
     var cost = [Double](repeating: 0, count: columns)
     for i in 0..<variables { cost[i] = objective[i] }
-    return run(&tableau, &basis, cost: cost, allowed: real)
+    guard let value = run(&tableau, &basis, cost: cost, allowed: real) ?? nil else { return .unbounded }
+    var solution = [Double](repeating: 0, count: variables)
+    for (r, b) in basis.enumerated() where b < variables { solution[b] = tableau[r].last! }
+    return .optimal(value, solution)
   }
 
   /// Simplex iterations over columns < allowed; the optimum, or .some(nil) when unbounded.
