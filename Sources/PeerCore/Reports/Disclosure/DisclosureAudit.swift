@@ -1,7 +1,8 @@
 /// The audit after suppression: for each hidden count, the range of whole values consistent
 /// with every figure the run shows and every relation between them (solved exactly as an
-/// integer programme over the hidden figures, LinearBounds). A hidden count is protected when that range holds at
-/// least N-1 whole numbers (the protection interval: for a "<N", every value from 1 to N-1).
+/// integer programme over the hidden figures, LinearBounds). A hidden count is protected when
+/// that range holds at least N-1 whole numbers (the protection interval: for a "<N", every
+/// value from 1 to N-1).
 ///
 /// A column sorted by its counts adds its order (a hidden count lies between its neighbours).
 ///
