@@ -482,6 +482,31 @@ struct DisclosureFormatTests {
     // HTML: the tables' cells (with thousands separators); charts' figures are tables too.
     let html = ReportFormat.html.render(r)
     #expect(Self.htmlRows(html) == Self.modelRows(r, readable: true))
+    // SVG: each bar's or point's tooltip says what the chart's table says.
+    for chart in r.charts {
+      for (i, category) in chart.categories.enumerated() {
+        for series in chart.series {
+          let title = "<title>\(category), \(series.name): \(series.values[i].readable)</title>"
+          #expect(
+            html.contains(title.replacing("<5", with: "&lt;5").replacing("'", with: "&#39;")), "\(title)")
+        }
+      }
+    }
+    // The terminal: each table row's cells in order on one line.
+    let terminal = ReportFormat.table.render(r).split(separator: "\n")
+    for case .table(let t) in r.sections {
+      for row in t.rows {
+        #expect(
+          terminal.contains { line in
+            var rest = line[...]
+            for cell in row.map(\.text) {
+              guard let found = rest.firstRange(of: cell) else { return false }
+              rest = rest[found.upperBound...]
+            }
+            return true
+          }, "\(t.title): \(row.map(\.text))")
+      }
+    }
     // JSON: hidden figures as their symbols, the others as numbers.
     let json = ReportFormat.json.render(r)
     for row in model {
