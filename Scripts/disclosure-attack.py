@@ -8,7 +8,8 @@ stdin: one problem, or a list of them:
         "figures": {"NAME": 12 | "<5" | "*" | "[c]", ...},
         "relations": [[["a", "b"], ["total"]], ...],      # sum(first) == sum(second)
         "orders": [["a", "b"], ...],                     # a >= b (a table sorted by a count)
-        "ranges": [[{"a": 100, "w": -6.5}, null, 0], ...]} # low <= sum(coefficient * figure) <= high
+        "ranges": [[{"a": 100, "w": -6.5}, null, 0], ...], # low <= sum(coefficient * figure) <= high
+        "positive": ["a", ...]}                          # rows of a `group`: at least 1
 stdout: {"NAME": [lowest, highest or null], ...} for every hidden figure.
 """
 import json
@@ -33,7 +34,8 @@ def solve(problem):
     index = {name: i for i, name in enumerate(hidden)}
     domain = {"<%d" % under: (1, under - 1), "*": (under, np.inf), "[c]": (0, under - 1),
               "unpublished": (0, np.inf)}
-    lower = np.array([domain[figures[n]][0] for n in hidden], dtype=float)
+    positive = set(problem.get("positive", []))
+    lower = np.array([max(domain[figures[n]][0], 1 if n in positive else 0) for n in hidden], dtype=float)
     upper = np.array([domain[figures[n]][1] for n in hidden], dtype=float)
 
     rows, rhs = [], []

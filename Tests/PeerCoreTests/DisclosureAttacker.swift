@@ -19,6 +19,8 @@ struct AttackerView {
   var relations: [([String], [String])] = []
   var orders: [(String, String)] = []
   var ranges: [([String: Double], Double?, Double?)] = []
+  /// Rows of a `group ... | count`: each exists because something was seen, so is at least 1.
+  var positive: Set<String> = []
   /// Text figures in order: their names, and the percentages as read (nil when hidden).
   var textFigures: [String] = []
   var percents: [String: Int?] = [:]
@@ -39,18 +41,19 @@ struct AttackerView {
   }
 
   /// Reads every count a result shows: its tables' count columns (all but `notCounts`), with the
-  /// relation of each column to its total, and the figures in its texts.
-  mutating func read(_ result: ReportResult, notCounts: Set<String>) {
+  /// relation of each column to its total, and the figures in its texts. `grouped` names the
+  /// tables made by `group`, whose rows are at least 1.
+  mutating func read(_ result: ReportResult, notCounts: Set<String>, grouped: Set<String> = []) {
     for section in result.sections {
       switch section {
-      case .table(let t): read(t, notCounts: notCounts)
-      case .chart(let c): read(c.table, notCounts: notCounts)
+      case .table(let t): read(t, notCounts: notCounts, grouped: grouped.contains(t.title))
+      case .chart(let c): read(c.table, notCounts: notCounts, grouped: grouped.contains(c.title))
       case .text(let s): readText(s)
       }
     }
   }
 
-  mutating func read(_ t: ReportTable, notCounts: Set<String>) {
+  mutating func read(_ t: ReportTable, notCounts: Set<String>, grouped: Bool = false) {
     for (c, column) in t.columns.enumerated() where !notCounts.contains(column) {
       let cells = t.rows.map { c < $0.count ? $0[c] : .empty }
       guard !cells.isEmpty, cells.allSatisfy({ Self.figure($0) != nil }) else { continue }
@@ -58,6 +61,7 @@ struct AttackerView {
       for (r, cell) in cells.enumerated() {
         names.append(Self.name(t, r, column))
         figures[names.last!] = Self.figure(cell)
+        if grouped { positive.insert(names.last!) }
       }
       if let total = t.total, c < total.count, let f = Self.figure(total[c]) {
         figures[Self.name(t, nil, column)] = f
@@ -135,7 +139,7 @@ struct AttackerView {
     }
     return "{\"under\": \(under), \"figures\": {\(fs.joined(separator: ", "))}, "
       + "\"relations\": [\(rs.joined(separator: ", "))], \"orders\": [\(os.joined(separator: ", "))], "
-      + "\"ranges\": [\(gs.joined(separator: ", "))]}"
+      + "\"ranges\": [\(gs.joined(separator: ", "))], \"positive\": \(list(positive.sorted()))}"
   }
 
   /// Each view's hidden figures with the range a reader can narrow them to (upper nil: no bound).

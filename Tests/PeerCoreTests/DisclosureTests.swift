@@ -180,7 +180,12 @@ struct DisclosureTests {
     for q in quarters {
       let r = try ReportFixture.run("quarterly.run(\(q))")
       var v = AttackerView(under: 5)
-      v.read(r, notCounts: ["median_days", "average_days", "minutes", "hours"])
+      v.read(
+        r, notCounts: ["median_days", "average_days", "minutes", "hours"],
+        grouped: [
+          "Referrals by source", "Referrals accepted and declined", "Contacts by kind",
+          "Volunteer hours by site",
+        ])
       let referred = v.textFigures[0]
       v.relations.append((v.column("Referrals by source", "referrals", in: r), [referred]))
       v.relations.append(([referred], ["Referrals accepted and declined|Total|referrals"]))
@@ -204,7 +209,12 @@ struct DisclosureTests {
     for period in quarters + months {
       let reach = try ReportFixture.run("reach.run(\(period))")
       var v = AttackerView(under: 5)
-      v.read(reach, notCounts: [])
+      v.read(
+        reach, notCounts: [],
+        grouped: [
+          "Mothers supported by first language", "Mothers supported by vulnerability",
+          "Mothers supported by area",
+        ])
       v.relations.append(([v.textFigures[0]], ["Mothers supported by first language|Total|mothers"]))
       v.relations.append(([v.textFigures[0]], ["Mothers supported by area|Total|mothers"]))
       v.sortedDescending(v.column("Mothers supported by first language", "mothers", in: reach))
@@ -215,7 +225,9 @@ struct DisclosureTests {
 
       let support = try ReportFixture.run("support_given.run(\(period))")
       var s = AttackerView(under: 5)
-      s.read(support, notCounts: [])
+      s.read(
+        support, notCounts: [],
+        grouped: ["Contacts by element of support", "Signposting by service category"])
       let elements = s.column("Contacts by element of support", "contacts", in: support)
       s.sortedDescending(elements)
       for e in elements { s.ranges.append(([e: 1, s.textFigures[0]: -1], nil, 0)) }
@@ -224,7 +236,9 @@ struct DisclosureTests {
 
       let endings = try ReportFixture.run("endings_summary.run(\(period))")
       var e = AttackerView(under: 5)
-      e.read(endings, notCounts: ["median_weeks", "average_weeks", "contacts_per_match"])
+      e.read(
+        endings, notCounts: ["median_weeks", "average_weeks", "contacts_per_match"],
+        grouped: ["Endings by reason", "Planned and unplanned endings"])
       let ended = e.textFigures[0]
       let reasons = e.column("Endings by reason", "endings", in: endings)
       if !reasons.isEmpty { e.relations.append((reasons, [ended])) }

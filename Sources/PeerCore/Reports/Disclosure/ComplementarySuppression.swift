@@ -43,7 +43,8 @@ struct ComplementarySuppression {
         }
         // Nothing large left to hide: the small counts tied to it may be 0 as far as the reader
         // knows ("[c]"), which is what a column of fewer than N in all needs.
-        var widen = ([f] + tied).filter { p.figures[$0].state == .primary }
+        // (Not in a column whose rows are all at least 1: there "[c]" would say no more.)
+        var widen = ([f] + tied).filter { p.figures[$0].state == .primary && !p.figures[$0].positive }
         if widen.isEmpty { widen = tied.filter { p.figures[$0].state == .shown && p.figures[$0].value == 0 } }
         if widen.isEmpty {
           stuck.insert(f)

@@ -7,7 +7,8 @@
 /// A column sorted by its counts adds its order (a hidden count lies between its neighbours).
 ///
 /// What the reader knows of a hidden figure is what its symbol says: "<N" is 1 to N-1, "*" is N
-/// or more, "[c]" is 0 to N-1.
+/// or more, "[c]" is 0 to N-1 (1 to N-1 in a column that may come from `group`, where a row
+/// exists only for what was seen).
 struct DisclosureAudit {
   let under: Int
 
@@ -50,8 +51,8 @@ struct DisclosureAudit {
     var variable: [Int: Int] = [:]
     for (v, f) in component.enumerated() { variable[f] = v }
     var lp = LinearBounds(
-      lower: component.map { Double(bounds(p.figures[$0].state).lower) },
-      upper: component.map { bounds(p.figures[$0].state).upper.map(Double.init) })
+      lower: component.map { Double(bounds(p.figures[$0]).lower) },
+      upper: component.map { bounds(p.figures[$0]).upper.map(Double.init) })
     for r in p.relations where r.members.contains(where: { variable[$0] != nil }) {
       var coefficients: [Int: Double] = [:]
       var rhs = 0.0
@@ -82,11 +83,11 @@ struct DisclosureAudit {
   }
 
   /// What a hidden figure's symbol tells the reader.
-  func bounds(_ state: PublishedFigures.State) -> (lower: Int, upper: Int?) {
-    switch state {
+  func bounds(_ f: PublishedFigures.Figure) -> (lower: Int, upper: Int?) {
+    switch f.state {
     case .primary: return (1, under - 1)
     case .complementary: return (under, nil)
-    case .tooFew: return (0, under - 1)
+    case .tooFew: return (f.positive ? 1 : 0, under - 1)
     case .shown: return (0, nil)
     }
   }

@@ -27,6 +27,8 @@ struct PublishedFigures {
     var state = State.shown
     /// Which table, chart or text it is in: repeats are looked for between sections only.
     var section: Int
+    /// At least 1 as far as the reader knows, even where a symbol would allow 0.
+    var positive = false
     /// A table row's label and column (when its first column is not a count): a repeat has both.
     var label: String? = nil
   }
@@ -71,6 +73,11 @@ struct PublishedFigures {
         }
         columns.append(column)
         sortOrder(column)
+        // A column without a zero may be a `group ... | count`, whose rows exist only for what
+        // was seen: the reader knows each is at least 1.
+        if column.allSatisfy({ figures[$0].value > 0 }) {
+          for f in column { figures[f].positive = true }
+        }
       }
       rowTotals(of: table, section: s, isCount: isCount)
     }
