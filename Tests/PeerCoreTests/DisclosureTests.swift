@@ -300,6 +300,27 @@ extension DisclosureTests {
     #expect(json.contains("\"legend\": [\"Counts are rounded to the nearest 5; * marks a count under 5.\""))
   }
 
+  /// The first column counts too when it holds counts; `keep` names figures not about people.
+  @Test func whatCountsPeopleIsDeclared() throws {
+    let session = Session(store: nil, options: ReportFixture.options())
+    try session.run(
+      """
+      report declared {
+        table "Matches" = [{matches: 3, median_weeks: 12, services: 2}]
+        table "Volunteers" = [{name: "Ann", capacity: 3, mothers: 2}, {name: "Bea", capacity: 4, mothers: 4}]
+        suppress under 5 except median_weeks keep services, capacity
+      }
+      """, file: "declared.peer")
+    guard case .host(let h)? = try session.run("declared.run()", file: "run"), let r = h as? ReportValue
+    else {
+      throw TestFailure("no report")
+    }
+    #expect(r.result.table("Matches")?.rows == [[.suppressed(under: 5), .tooFew, .int(2)]])
+    #expect(r.result.table("Volunteers")?.rows.map { $0[1] } == [.int(3), .int(4)])
+    #expect(
+      r.result.table("Volunteers")?.rows.map { $0[2] } == [.suppressed(under: 5), .suppressed(under: 5)])
+  }
+
   @Test func aShareIsHiddenWhenItsPartOrTheRestIsSmall() throws {
     let session = Session(store: nil, options: ReportFixture.options())
     try session.run(
