@@ -129,7 +129,14 @@ struct ReportCommand: ParsableCommand {
       guard report.parameters.contains(key) else {
         try fail("the report \(report.name) has no parameter \"\(key)\"", usage)
       }
-      if !session.interpreter.check(value, file: "--\(key)").isEmpty {
+      if let problem = session.interpreter.check(value, file: "--\(key)").first {
+        // Words are text (--site Bristol, --site "St Albans"); anything else meant to be Peer
+        // script that does not parse is a mistake to name, not text to run the report with.
+        guard Self.isPlainWords(value) else {
+          try fail(
+            "the value of --\(key) does not parse: \(problem.message)",
+            "give Peer script, as in --\(key) \"quarter(2026-07-01)\", or words taken as text")
+        }
         value =
           "\"" + value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("{", with: "\\{")
           + "\""
@@ -137,5 +144,10 @@ struct ReportCommand: ParsableCommand {
       values[key] = value
     }
     return values
+  }
+
+  /// Letters with spaces, hyphens, apostrophes, full stops, commas or ampersands: a name.
+  static func isPlainWords(_ value: String) -> Bool {
+    value.contains { $0.isLetter } && value.allSatisfy { $0.isLetter || " -'.,&".contains($0) }
   }
 }

@@ -87,6 +87,13 @@ struct ReportCommandTests {
     #expect(
       parameter.stderr
         == "peer: the report seen has no parameter \"quarter\"\n  hint: its parameters are --q, --site\n")
+    // A value meant as Peer script that does not parse names its parameter; words stay text.
+    let unparsed = try PeerProcess.run(["report", "seen", "--project", p, "--q", "quarter(2026-07-"])
+    #expect(unparsed.status == 2)
+    #expect(unparsed.stderr.hasPrefix("peer: the value of --q does not parse: "), "\(unparsed.stderr)")
+    #expect(
+      unparsed.stderr.contains(
+        "hint: give Peer script, as in --q \"quarter(2026-07-01)\", or words taken as text"))
     let format = try PeerProcess.run(["report", "seen", "--project", p, "--format", "pdf"])
     #expect(format.status == 2)
     #expect(

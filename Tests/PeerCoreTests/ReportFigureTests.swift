@@ -22,7 +22,8 @@ struct ReportFigureTests {
 
     let outcomes = ReportFixture.sqlCounts(
       """
-      SELECT CASE status WHEN 'declined' THEN 'declined' ELSE 'accepted' END, count(*)
+      SELECT CASE WHEN status = 'declined' THEN 'declined'
+        WHEN status IN ('referred', 'assessed') THEN 'not yet decided' ELSE 'accepted' END, count(*)
       FROM mothers WHERE referral_date \(inQuarter) GROUP BY 1
       """)
     let accepted = try #require(r.table("Referrals accepted and declined"))
@@ -88,6 +89,14 @@ struct ReportFigureTests {
       #expect(abs((hours.rows[i][2].number ?? 0) - Double(row[2])!) < 1e-9)
     }
     #expect(hours.rows.count == sites.count)
+    // Shown to one place from the summed minutes, divided once and rounded once (7,755 minutes
+    // are 129.25 hours, shown 129.3), as SQLite's round (half away from zero) gives them.
+    let shown = ReportFixture.sqlCounts(
+      """
+      SELECT vo.site, round(sum(v.minutes) / 6.0) / 10.0 FROM visits v JOIN matches m ON m.id = v.match_id
+      JOIN volunteers vo ON vo.id = m.volunteer_id WHERE v.date \(inQuarter) GROUP BY vo.site
+      """)
+    for row in hours.rows { #expect(row[2].text == String(shown[row[0].text] ?? -1), "\(row[0].text)") }
 
     let minutes = ReportFixture.sql("SELECT round(sum(minutes) / 60.0) FROM visits WHERE date \(inQuarter)")[
       0][0]
@@ -189,15 +198,64 @@ struct ReportFigureTests {
     #expect(text == "\(lengths.count) matches ended; \(share)% of endings were planned.")
   }
 
+  /// The quarter under way: undecided referrals apart, and the months of the financial year
+  /// only up to today (the fixture's 2026-11-20), the title saying the last is counted so far.
+  @Test func quarterlyUnderWay() throws {
+    let r = try ReportFixture.run("quarterly.run(quarter(2026-10-01))")
+    let outcomes = ReportFixture.sqlCounts(
+      """
+      SELECT CASE WHEN status = 'declined' THEN 'declined'
+        WHEN status IN ('referred', 'assessed') THEN 'not yet decided' ELSE 'accepted' END, count(*)
+      FROM mothers WHERE referral_date BETWEEN '2026-10-01' AND '2026-12-31' GROUP BY 1
+      """)
+    #expect(outcomes["not yet decided"] ?? 0 > 0)
+    let accepted = try #require(r.table("Referrals accepted and declined"))
+    for (outcome, n) in outcomes where n >= 5 {
+      #expect(accepted.figures("referrals")[outcome] == n, "\(outcome)")
+    }
+    let months = try #require(r.charts.first { $0.title.hasPrefix("Contacts by month") })
+    #expect(months.title == "Contacts by month, this financial year so far (to 2026-11-20)")
+    #expect(months.categories.last == "November 2026")
+    #expect(months.categories.count == 8)
+  }
+
+  @Test func endingsInAPeriodWithoutAny() throws {
+    let r = try ReportFixture.run("endings_summary.run(financial_year(2020))")
+    #expect(r.sections.first == .text("0 matches ended; no endings were planned."))
+    #expect(!ReportFormat.md.render(r).contains("| ending |"))
+  }
+
+  /// `--on` applies to every figure: only volunteers who had joined by then, checks made by then.
+  @Test func workforceOnAnEarlierDay() throws {
+    let r = try ReportFixture.run("workforce.run(2025-06-01)")
+    let joined = "(joined_on IS NULL OR joined_on <= '2025-06-01')"
+    let statuses = ReportFixture.sqlCounts(
+      "SELECT status, count(*) FROM volunteers WHERE \(joined) GROUP BY status")
+    #expect(r.table("Volunteers by status")?.figures("volunteers") == statuses)
+    let all = ReportFixture.sqlCounts("SELECT status, count(*) FROM volunteers GROUP BY status")
+    #expect(statuses != all, "the day makes a difference in the demo")
+    let active = ReportFixture.sql(
+      """
+      SELECT count(*), sum(dbs_checked_on IS NOT NULL AND dbs_checked_on <= '2025-06-01'
+        AND date(dbs_checked_on, '+3 years') >= '2025-06-01')
+      FROM volunteers WHERE status = 'active' AND \(joined)
+      """)[0].map { Double($0)! }
+    let t = try #require(r.table("Active volunteers"))
+    #expect([t.cell("active")?.number, t.cell("dbs_in_date")?.number] == active)
+  }
+
   @Test func workforce() throws {
     let r = try ReportFixture.run("workforce.run(2026-11-20)")
-    let statuses = ReportFixture.sqlCounts("SELECT status, count(*) FROM volunteers GROUP BY status")
+    let joined = "(joined_on IS NULL OR joined_on <= '2026-11-20')"
+    let statuses = ReportFixture.sqlCounts(
+      "SELECT status, count(*) FROM volunteers WHERE \(joined) GROUP BY status")
     #expect(r.table("Volunteers by status")?.figures("volunteers") == statuses)
     let active = ReportFixture.sql(
       """
       SELECT count(*), sum(trained_on IS NOT NULL AND trained_on <= '2026-11-20'),
-        sum(dbs_checked_on IS NOT NULL AND date(dbs_checked_on, '+3 years') >= '2026-11-20')
-      FROM volunteers WHERE status = 'active'
+        sum(dbs_checked_on IS NOT NULL AND dbs_checked_on <= '2026-11-20'
+          AND date(dbs_checked_on, '+3 years') >= '2026-11-20')
+      FROM volunteers WHERE status = 'active' AND \(joined)
       """)[0].map { Double($0)! }
     let t = try #require(r.table("Active volunteers"))
     #expect([t.cell("active")?.number, t.cell("trained")?.number, t.cell("dbs_in_date")?.number] == active)
@@ -226,6 +284,14 @@ struct ReportFigureTests {
     #expect(bristol.title == "Caseload per volunteer, Bristol")
     let volunteers = ReportFixture.sql(
       "SELECT count(*) FROM volunteers WHERE status = 'active' AND site = 'Bristol'")
-    #expect(bristol.table("Active volunteers, fullest first")?.rows.count == Int(volunteers[0][0]))
+    let fullest = try #require(bristol.table("Active volunteers, fullest first"))
+    #expect(fullest.rows.count == Int(volunteers[0][0]))
+    // Fullest first: by share of capacity, not by number of mothers.
+    let shares = fullest.rows.map { row -> Double in
+      let mothers = row[fullest.columns.firstIndex(of: "mothers")!].number ?? 0
+      let capacity = row[fullest.columns.firstIndex(of: "capacity")!].number ?? 0
+      return capacity > 0 ? mothers / capacity : 0
+    }
+    #expect(shares == shares.sorted(by: >))
   }
 }

@@ -55,11 +55,12 @@ struct ReportOutputTests {
   @Test func smallCountsAreSuppressedInTheModel() throws {
     let r = try run(Self.smallNumbers, "small.run()")
     let t = try #require(r.table("By site"))
-    #expect(t.rows.map { $0[1] } == [.int(12), .suppressed(under: 5), .withheld, .int(0)])
-    // Not counts: left as they are.
-    #expect(t.rows.map { $0[2] } == [.int(3), .int(4), .int(2), .int(1)])
-    #expect(t.total?[1] == .int(22))
-    // The chart has no total, so nothing else needs hiding.
+    // The total would give the 3 away; withholding York's 7 would not do, as the chart repeats
+    // it, so the total is withheld.
+    #expect(t.rows.map { $0[1] } == [.int(12), .suppressed(under: 5), .int(7), .int(0)])
+    #expect(t.total?[1] == .withheld)
+    // Not counts: left as they are, but for the median of fewer than 5 people.
+    #expect(t.rows.map { $0[2] } == [.int(3), .tooFew, .int(2), .int(1)])
     let c = try #require(r.table("Chart by site"))
     #expect(c.rows.map { $0[1] } == [.int(12), .suppressed(under: 5), .int(7), .int(0)])
   }
@@ -73,8 +74,23 @@ struct ReportOutputTests {
       }
       """, "tiny.run()")
     let t = try #require(r.table("T"))
-    #expect(t.rows.map { $0[1] } == [.suppressed(under: 5), .suppressed(under: 5), .int(0)])
-    #expect(t.total?[1] == .suppressed(under: 5))
+    // 2, 1 and 0 of a total of 3 run in order: whatever is hidden, a reader who knows the order
+    // knows the second is at most 2, so the table is withdrawn.
+    #expect(t.rows.isEmpty && t.total == nil && t.withdrawn)
+    #expect(ReportFormat.table.render(r).contains("(too few to show)"))
+    let shuffled = try run(
+      """
+      report tiny {
+        table "T" with total = [{k: "a", n: 1}, {k: "b", n: 0}, {k: "c", n: 2}]
+        suppress under 5
+      }
+      """, "tiny.run()")
+    // Out of order, "<5" twice with a total "<5" would still tell the reader neither is 4:
+    // fewer than 5 in all is shown as "[c]" (0 to 4).
+    let u = try #require(shuffled.table("T"))
+    #expect(u.rows.map { $0[1] } == [.tooFew, .int(0), .tooFew])
+    #expect(u.total?[1] == .tooFew)
+    #expect(ReportFormat.table.render(shuffled).contains("[c] marks a figure about fewer than 5 people"))
   }
 
   @Test(arguments: ReportFormat.allCases)
@@ -85,10 +101,10 @@ struct ReportOutputTests {
       $0.contains("Leeds") && (format != .html || $0.contains("<td>Leeds") || $0.contains("<title>Leeds"))
     }
     if format == .json {
-      #expect(text.contains("{\"site\": \"Leeds\", \"mothers\": \"<5\", \"median_days\": 4}"))
-      #expect(text.contains("{\"site\": \"York\", \"mothers\": \"*\", \"median_days\": 2}"))
+      #expect(text.contains("{\"site\": \"Leeds\", \"mothers\": \"<5\", \"median_days\": \"[c]\"}"))
+      #expect(text.contains("{\"site\": \"York\", \"mothers\": 7, \"median_days\": 2}"))
       #expect(text.contains("{\"site\": \"York\", \"mothers\": 7}"))
-      #expect(text.contains("\"total\": {\"site\": \"Total\", \"mothers\": 22, \"median_days\": null}"))
+      #expect(text.contains("\"total\": {\"site\": \"Total\", \"mothers\": \"*\", \"median_days\": null}"))
     } else {
       #expect(!leeds.isEmpty)
       for line in leeds {
@@ -96,9 +112,9 @@ struct ReportOutputTests {
         #expect(
           line.contains(format == .html ? "&lt;5" : (format == .md ? "\\<5" : "<5")), "\(format): \(line)")
       }
-      let york = text.split(separator: "\n").filter { $0.contains("York") }
-      #expect(york.contains { $0.contains("*") }, "\(format): the withheld cell")
-      #expect(text.contains("22"), "\(format): the total")
+      let total = text.split(separator: "\n").filter { $0.contains("Total") && !$0.contains("<title>") }
+      #expect(total.contains { $0.contains("*") }, "\(format): the withheld total")
+      #expect(total.allSatisfy { !$0.contains("22") }, "\(format): the total")
     }
   }
 
@@ -117,6 +133,33 @@ struct ReportOutputTests {
     #expect(!html.contains("https://"))
     #expect(!html.contains("<script"))
     #expect(!html.contains("<link"))
+  }
+
+  @Test func theHTMLSaysWhenAndIsReadableWithoutTheCharts() throws {
+    let r = try run(
+      """
+      let sites = [{site: "Bristol", contacts: 12345, hours: 1234.5}, {site: "Leeds", contacts: 20, hours: 3.25}]
+      report page(q = quarter(2026-07-01)) {
+        table "Contacts" = sites
+        chart bar "Contacts by site" = sites | map {site: .site, contacts: .contacts}
+      }
+      """, "page.run()")
+    let html = ReportFormat.html.render(r)
+    // The period's dates and the day it was produced (the session's today, 2026-11-20).
+    #expect(
+      html.contains(
+        "<p class=\"meta\">Period: 1 July 2026 to 30 September 2026. Produced on 20 November 2026</p>"))
+    // Captions, header scope, thousands separators.
+    #expect(html.contains("<caption>Contacts</caption>"))
+    #expect(html.contains("<th scope=\"col\">site</th>"))
+    #expect(html.contains("<td class=\"n\">12,345</td>"))
+    #expect(html.contains("<td class=\"n\">1,234.5</td>"))
+    #expect(html.contains("<title>Bristol, contacts: 12,345</title>"))
+    // Each chart's figures as a table under it, its text alternative besides the SVG's label.
+    #expect(html.contains("<summary>The figures of this chart</summary>\n<table class=\"chart-data\">"))
+    #expect(html.components("<caption>Contacts by site</caption>") == 1)
+    // Figures for tools and spreadsheets keep no separators.
+    #expect(ReportFormat.csv.render(r).contains("Bristol,12345,1234.5"))
   }
 
   @Test func smallFiguresInTextAreSuppressedToo() throws {
@@ -143,7 +186,7 @@ struct ReportOutputTests {
   @Test func chartsOfEveryStyleDrawOneSVG() throws {
     let r = try run(
       """
-      let months = [{month: "Apr", a: 3, b: 10}, {month: "May", a: 6, b: 0}, {month: "Jun", a: 9, b: 4}]
+      let months = [{month: "Apr", a: 3, b: 10}, {month: "May", a: 8, b: 0}, {month: "Jun", a: 13, b: 4}]
       report charts {
         chart bar "Bars" = months
         chart stacked bar "Stacked" = months
@@ -190,6 +233,13 @@ struct ReportOutputTests {
     #expect(empty.rows.isEmpty)
     #expect(ReportFormat.html.render(r).contains("Nothing to show"))
     #expect(ReportFormat.table.render(r).contains("(nothing to show)"))
+    // No Markdown table of a header alone, and every CSV block starts with a header line.
+    #expect(ReportFormat.md.render(r).contains("## Nothing\n\nNothing to show.\n"))
+    #expect(ReportFormat.csv.render(r).contains("Nothing\nnothing to show\n"))
+    // An empty chart says so in its drawing.
+    let chart = try run(
+      "report nochart {\n  chart bar \"None\" = [1] | where it > 5\n}", "nochart.run()")
+    #expect(ReportFormat.html.render(chart).contains(">Nothing to show</text>"))
   }
 
   @Test func parametersTakeTheirDefaultsWhenLeftOut() throws {

@@ -283,9 +283,28 @@ public enum DemoScripts {
       # Quarterly activity: what most funders ask for every quarter.
       # peer report quarterly --q "quarter(2026-07-01)" --format html --out quarterly.html
 
-      # Whether a referral was taken on: declined referrals say so, every other one was accepted.
+      # What became of a referral: declined, not yet decided (still "referred" or "assessed"), or
+      # accepted (waiting for a match, matched, or closed since).
       fn referral_outcome(m) {
-        if m.status == "declined" { "declined" } else { "accepted" }
+        if m.status == "declined" {
+          "declined"
+        } else if m.status == "referred" or m.status == "assessed" {
+          "not yet decided"
+        } else {
+          "accepted"
+        }
+      }
+
+      # The months of the financial year up to the quarter's end, never past today: a month not yet
+      # begun is left out, and the chart's title says when the last one is counted only so far.
+      fn quarterly_months_end(q) { min(q.end, today) }
+
+      fn quarterly_months_title(q) {
+        if q.end > today {
+          "Contacts by month, this financial year so far (to {today})"
+        } else {
+          "Contacts by month, this financial year so far"
+        }
       }
 
       report quarterly(q = this_quarter) {
@@ -295,7 +314,7 @@ public enum DemoScripts {
         let contacts = year_visits | where .date in q
         let referred = mothers | where .referral_date in q
         let begun = matches | where .started_on in q
-        text "{len(referred)} mothers were referred and {len(begun)} matches began; volunteers gave {contacts | sum(.minutes) / 60 | round} hours of support in {len(contacts)} contacts."
+        text "{len(referred)} mothers were referred and {len(begun)} matches began; volunteers gave {round((contacts | sum .minutes) / 60)} hours of support in {len(contacts)} contacts."
         chart bar "Referrals by source" = referred | group .referrer | count as referrals | sort .referrals desc
         table "Referrals accepted and declined" with total = referred | map {outcome: referral_outcome(it)} | group .outcome | count as referrals
         table "Days from referral to match, matches begun this quarter" = begun
@@ -312,14 +331,16 @@ public enum DemoScripts {
           | group .kind
           | count as contacts, sum(.minutes) as minutes
           | sort .contacts desc
-        chart line "Contacts by month, this financial year so far" = year_visits
-          | group by month(.date) over between(financial_year(q.start).start, q.end)
+        chart line "{quarterly_months_title(q)}" = year_visits
+          | group by month(.date) over between(financial_year(q.start).start, quarterly_months_end(q))
           | count as contacts
+        # Minutes are summed first and divided once (129.25 hours, not the sum of 7,755 rounded sixtieths).
         table "Volunteer hours by site" with total = contacts
           | group .volunteer.site
-          | count as contacts, sum(.minutes) / 60 as hours
+          | count as contacts, sum .minutes as minutes
+          | map {site: .site, contacts: .contacts, hours: .minutes / 60}
           | sort .site
-        suppress under 5 except median_days, average_days, hours
+        suppress under 5 except median_days, average_days, minutes, hours
       }
       """####
     ),
@@ -383,9 +404,9 @@ public enum DemoScripts {
       # many contacts a match had.
       # peer report endings_summary --period "financial_year(2025)" --format html --out endings_summary.html
 
-      fn endings_share_planned(period) {
-        let ended = endings | where .date in period
-        if len(ended) == 0 { "no" } else { "{round(100 * (ended | where .planned | count) / len(ended))}%" }
+      # "6% of endings were planned"; percent() is a figure the report's suppression can hide.
+      fn endings_planned(planned, ended) {
+        if ended == 0 { "no endings were planned" } else { "{percent(planned, ended)} of endings were planned" }
       }
 
       fn endings_kind(e) {
@@ -394,10 +415,11 @@ public enum DemoScripts {
 
       report endings_summary(period = this_quarter) {
         title "Endings, {period}"
-        text "{endings | where .date in period | count} matches ended; {endings_share_planned(period)} of endings were planned."
-        chart bar "Endings by reason" = endings | where .date in period | group .reason | count as endings | sort .endings desc
-        table "Planned and unplanned endings" with total = endings | where .date in period | map {ending: endings_kind(it)} | group .ending | count as endings
-        table "Length of support and contacts per match" = endings | where .date in period | count as matches, median(weeks_between(.match.started_on, .date)) as median_weeks, avg(weeks_between(.match.started_on, .date)) as average_weeks, avg(.match.visits | count) as contacts_per_match
+        let ended = endings | where .date in period
+        text "{len(ended)} matches ended; {endings_planned(ended | where .planned | count, len(ended))}."
+        chart bar "Endings by reason" = ended | group .reason | count as endings | sort .endings desc
+        table "Planned and unplanned endings" with total = ended | map {ending: endings_kind(it)} | group .ending | count as endings
+        table "Length of support and contacts per match" = ended | count as matches, median(weeks_between(.match.started_on, .date)) as median_weeks, avg(weeks_between(.match.started_on, .date)) as average_weeks, avg(.match.visits | count) as contacts_per_match
         suppress under 5 except median_weeks, average_weeks, contacts_per_match
       }
       """####
@@ -413,9 +435,14 @@ public enum DemoScripts {
         if v.dbs_checked_on == nil { nil } else { v.dbs_checked_on + 3 years }
       }
 
+      # The volunteers who had joined by the report's date: every figure is as on that day (a
+      # volunteer's status is the one recorded now; the project keeps no history of it).
+      fn workforce_joined(on) {
+        volunteers | where .joined_on == nil or .joined_on <= on
+      }
+
       fn workforce_by_site(on) {
-        volunteers
-          | where .joined_on == nil or .joined_on <= on
+        workforce_joined(on)
           | group .site
           | map {
             site: .site,
@@ -427,20 +454,22 @@ public enum DemoScripts {
       }
 
       fn workforce_active(on) {
-        let active = volunteers | where .status == "active"
+        let active = workforce_joined(on) | where .status == "active"
         {
           active: len(active),
           trained: active | where .trained_on != nil and .trained_on <= on | count,
-          dbs_in_date: active | where workforce_dbs_expiry(it) != nil and workforce_dbs_expiry(it) >= on | count,
+          dbs_in_date: active
+            | where .dbs_checked_on != nil and .dbs_checked_on <= on and workforce_dbs_expiry(it) >= on
+            | count,
         }
       }
 
       report workforce(on = today) {
         title "Volunteer workforce on {on}"
-        table "Volunteers by status" with total = volunteers | group .status | count as volunteers
+        table "Volunteers by status" with total = workforce_joined(on) | group .status | count as volunteers
         table "Active volunteers" = workforce_active(on)
         chart stacked bar "Volunteers by site" = workforce_by_site(on)
-        table "DBS checks expired or expiring within 90 days" = volunteers | where .status == "active" and workforce_dbs_expiry(it) != nil and workforce_dbs_expiry(it) <= on + 90 days | sort workforce_dbs_expiry(it) | map {volunteer: .id, name: .name, site: .site, expires: workforce_dbs_expiry(it)}
+        table "DBS checks expired or expiring within 90 days" = workforce_joined(on) | where .status == "active" and workforce_dbs_expiry(it) != nil and workforce_dbs_expiry(it) <= on + 90 days | sort workforce_dbs_expiry(it) | map {volunteer: .id, name: .name, site: .site, expires: workforce_dbs_expiry(it)}
       }
       """####
     ),
@@ -463,6 +492,12 @@ public enum DemoScripts {
         }
       }
 
+      # How full a volunteer's caseload is: her mothers as a share of her capacity (a volunteer with
+      # no capacity recorded counts as empty), so "fullest first" puts 3 of 3 before 3 of 5.
+      fn caseload_share(row) {
+        if row.capacity == nil or row.capacity == 0 { 0 } else { row.mothers / row.capacity }
+      }
+
       report caseloads(site = nil) {
         title caseload_title(site)
         chart stacked bar "Caseload and free places by site" = active_volunteers(site)
@@ -473,7 +508,7 @@ public enum DemoScripts {
         table "Active volunteers, fullest first" = active_volunteers(site)
           | group .id as volunteer
           | first .name as name, first .site as site, sum .open_matches as mothers, sum .capacity as capacity
-          | sort .mothers desc, .name
+          | sort caseload_share(it) desc, .name
       }
       """####
     ),

@@ -14,7 +14,9 @@ struct CSVRenderer {
   }
 
   func table(_ t: ReportTable) -> String {
-    var out = t.columns.map(field).joined(separator: ",") + "\n"
+    // A pipeline that gave nothing has no columns: a block still starts with a header line.
+    var out =
+      (t.columns.isEmpty ? t.emptyText.lowercased() : t.columns.map(field).joined(separator: ",")) + "\n"
     for row in t.rows + (t.total.map { [$0] } ?? []) {
       out += row.map { field($0.text) }.joined(separator: ",") + "\n"
     }

@@ -8,6 +8,11 @@ struct ChartDrawing {
   let chart: ReportChart
 
   func svg() -> String {
+    if chart.categories.isEmpty || chart.series.isEmpty {
+      var svg = SVGWriter(width: 720, height: 40)
+      svg.text(chart.table.emptyText, x: 10, y: 24, size: 13, fill: "#555")
+      return svg.svg(label: "\(chart.title): \(chart.table.emptyText.lowercased())")
+    }
     switch chart.style {
     case .bar: return bars(stacked: false)
     case .stacked: return bars(stacked: true)
@@ -42,18 +47,19 @@ struct ChartDrawing {
         let value = s.values[i]
         let length = (value.number ?? 0) * scale
         let colour = ChartDrawing.palette[j % ChartDrawing.palette.count]
-        let title = "\(category), \(s.name): \(value.text)"
+        let title = "\(category), \(s.name): \(value.readable)"
         if stacked {
           svg.rect(x: x, y: top, width: length, height: barHeight, fill: colour, title: title)
           x += length
         } else {
           let y = top + Double(j) * barHeight
           svg.rect(x: labelWidth, y: y, width: length, height: barHeight - 2, fill: colour, title: title)
-          svg.text(value.text, x: labelWidth + length + 5, y: y + barHeight - 5, size: 11)
+          svg.text(value.readable, x: labelWidth + length + 5, y: y + barHeight - 5, size: 11)
         }
       }
       if stacked {
-        let shown = series.contains { $0.values[i].isSuppressed } ? "" : ReportCell.int(Int(totals[i])).text
+        let shown =
+          series.contains { $0.values[i].isSuppressed } ? "" : ReportCell.int(Int(totals[i])).readable
         svg.text(shown, x: x + 5, y: top + barHeight - 5, size: 11)
       }
     }
@@ -124,7 +130,7 @@ struct ChartDrawing {
         let y = top + plotHeight - (value.number ?? 0) / ceiling * plotHeight
         svg.circle(
           x: x(i), y: y, r: value.isSuppressed ? 0 : 3, fill: colour,
-          title: "\(categories[i]), \(s.name): \(value.text)")
+          title: "\(categories[i]), \(s.name): \(value.readable)")
       }
     }
     svg.line(x1: left, y1: top + plotHeight, x2: width - right, y2: top + plotHeight, stroke: "#999")

@@ -13,7 +13,10 @@ struct HTMLRenderer {
     tr.total td { font-weight: bold; border-top: 2px solid #888; }
     figure { margin: .5em 0 1.5em; }
     svg { width: 100%; height: auto; }
-    p.note { font-size: .85em; color: #555; }
+    p.note, p.meta { font-size: .85em; color: #555; }
+    caption { position: absolute; left: -10000px; }
+    details.data { font-size: .85em; }
+    table.chart-data { min-width: 0; }
     @media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } }
     """
 
@@ -33,38 +36,42 @@ struct HTMLRenderer {
       <h1>\(escape(result.title))</h1>
 
       """
+    let meta = [result.period.map { "Period: \($0)" }, result.producedOn.map { "Produced on \($0)" }]
+      .compactMap { $0 }
+    if !meta.isEmpty { out += "<p class=\"meta\">\(escape(meta.joined(separator: ". ")))</p>\n" }
     for section in result.sections {
       switch section {
       case .text(let s): out += "<p>\(escape(s))</p>\n"
       case .table(let t): out += "<section>\n<h2>\(escape(t.title))</h2>\n\(table(t))</section>\n"
       case .chart(let c):
+        // The figures drawn, as a table too: for screen readers, and for whoever wants the numbers.
         out +=
-          "<section>\n<h2>\(escape(c.title))</h2>\n<figure>\n\(ChartDrawing(chart: c).svg())\n</figure>\n</section>\n"
+          "<section>\n<h2>\(escape(c.title))</h2>\n<figure>\n\(ChartDrawing(chart: c).svg())\n"
+          + "<figcaption><details class=\"data\"><summary>The figures of this chart</summary>\n"
+          + table(c.table, className: "chart-data") + "</details></figcaption>\n</figure>\n</section>\n"
       }
     }
-    if let n = result.suppressUnder {
-      out +=
-        "<p class=\"note\">Counts under \(n) are shown as &lt;\(n); * marks a count withheld so that they cannot be worked out.</p>\n"
-    }
+    for line in result.legend { out += "<p class=\"note\">\(escape(line))</p>\n" }
     return out + "</body>\n</html>\n"
   }
 
-  func table(_ t: ReportTable) -> String {
+  func table(_ t: ReportTable, className: String? = nil) -> String {
     let body = t.rows + (t.total.map { [$0] } ?? [])
     let numeric = t.columns.indices.map { c in body.contains { c < $0.count && $0[c].isNumeric } }
     func cells(_ row: [ReportCell], tag: String) -> String {
       t.columns.indices.map { c in
-        let text = c < row.count ? row[c].text : ""
+        let text = c < row.count ? row[c].readable : ""
         return "<\(tag)\(numeric[c] ? " class=\"n\"" : "")>\(escape(text))</\(tag)>"
       }.joined()
     }
-    var out = "<table>\n<thead><tr>"
+    var out =
+      "<table\(className.map { " class=\"\($0)\"" } ?? "")>\n<caption>\(escape(t.title))</caption>\n<thead><tr>"
     out += t.columns.indices.map { c in
-      "<th\(numeric[c] ? " class=\"n\"" : "")>\(escape(ReportTable.heading(t.columns[c])))</th>"
+      "<th scope=\"col\"\(numeric[c] ? " class=\"n\"" : "")>\(escape(ReportTable.heading(t.columns[c])))</th>"
     }.joined()
     out += "</tr></thead>\n<tbody>\n"
     for row in t.rows { out += "<tr>\(cells(row, tag: "td"))</tr>\n" }
-    if t.rows.isEmpty { out += "<tr><td colspan=\"\(max(1, t.columns.count))\">Nothing to show</td></tr>\n" }
+    if t.rows.isEmpty { out += "<tr><td colspan=\"\(max(1, t.columns.count))\">\(t.emptyText)</td></tr>\n" }
     out += "</tbody>\n"
     if let total = t.total { out += "<tfoot><tr class=\"total\">\(cells(total, tag: "td"))</tr></tfoot>\n" }
     return out + "</table>\n"

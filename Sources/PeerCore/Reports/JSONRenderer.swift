@@ -6,6 +6,7 @@ struct JSONRenderer {
   func render(_ result: ReportResult) -> String {
     var out = "{\n  \"name\": \(string(result.name)),\n  \"title\": \(string(result.title)),\n"
     out += "  \"suppressed_under\": \(result.suppressUnder.map(String.init) ?? "null"),\n"
+    out += "  \"legend\": [\(result.legend.map(string).joined(separator: ", "))],\n"
     out += "  \"sections\": ["
     out += result.sections.map { section -> String in
       switch section {
@@ -31,13 +32,14 @@ struct JSONRenderer {
       "\"rows\": [" + t.rows.map { "\n      " + object($0) }.joined(separator: ",")
       + (t.rows.isEmpty ? "]" : "\n    ]")
     if let total = t.total { out += ", \"total\": " + object(total) }
+    if t.withdrawn { out += ", \"withdrawn\": true" }
     return out
   }
 
   func cell(_ c: ReportCell) -> String {
     switch c {
     case .empty: return "null"
-    case .int(let n): return String(n)
+    case .int(let n), .rounded(let n): return String(n)
     // Full precision for other tools; the other formats round to one decimal place.
     case .number(let d): return d.isFinite ? String(d) : "null"
     default: return string(c.text)

@@ -11,10 +11,9 @@ struct MarkdownRenderer {
       case .chart(let c): out.append(table(c.table))
       }
     }
-    if let n = result.suppressUnder {
+    if !result.legend.isEmpty {
       out.append("")
-      out.append(
-        "Counts under \(n) are shown as <\(n); \\* marks a count withheld so that they cannot be worked out.")
+      out.append(result.legend.map(escape).joined(separator: "\n\n"))
     }
     return out.joined(separator: "\n") + "\n"
   }
@@ -23,6 +22,8 @@ struct MarkdownRenderer {
     let body = t.rows + (t.total.map { [$0] } ?? [])
     let numeric = t.columns.indices.map { c in body.contains { c < $0.count && $0[c].isNumeric } }
     var lines = ["## " + escape(t.title), ""]
+    // A table of no rows would be a header alone, which some readers draw as an empty grid.
+    if t.rows.isEmpty { return (lines + [t.emptyText + "."]).joined(separator: "\n") }
     lines.append("| " + t.columns.map { escape(ReportTable.heading($0)) }.joined(separator: " | ") + " |")
     lines.append("|" + numeric.map { $0 ? "---:" : "---" }.joined(separator: "|") + "|")
     for (i, row) in body.enumerated() {

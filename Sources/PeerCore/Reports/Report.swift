@@ -79,11 +79,14 @@ public final class Report: HostObject {
       return v.description
     }
     // Texts suppress their small figures as the tables do (a report run inside another keeps its own rule).
-    let outer = running.suppressUnder
+    let outer = (running.suppressUnder, running.texts)
     running.suppressUnder = suppression?.under
-    defer { running.suppressUnder = outer }
+    running.texts = []
+    defer { (running.suppressUnder, running.texts) = outer }
     // A title in the header (`report r "Title" { }`) was worked out when the report was declared.
     var result = ReportResult(name: name, title: headerTitle.isNull ? name : headerTitle.description)
+    result.producedOn = running.today.map(ReportLibrary.longDate)
+    result.period = Self.period(of: arguments)
     for part in parts {
       switch part {
       case .title(let f): result.title = try text(f)
@@ -99,8 +102,20 @@ public final class Report: HostObject {
         arguments.append(try vm.call(f, arguments))
       }
     }
-    suppression?.apply(to: &result)
+    suppression?.apply(to: &result, texts: running.texts)
     return result
+  }
+
+  /// The period the figures cover: the first parameter that is a period of dates, or a day.
+  static func period(of arguments: [Value]) -> String? {
+    for a in arguments {
+      if case .range(let r) = a, case .date(let first) = r.lower, case .date(let last) = r.upper {
+        return
+          "\(ReportLibrary.longDate(CivilDate(days: first))) to \(ReportLibrary.longDate(CivilDate(days: last)))"
+      }
+    }
+    for a in arguments { if case .date(let d) = a { return ReportLibrary.longDate(CivilDate(days: d)) } }
+    return nil
   }
 
   /// `|declare_report`: checks the declaration's map and makes the report.
@@ -136,9 +151,14 @@ public final class Report: HostObject {
             hint: "one \"suppress under N\" line covers every table")
         }
         guard case .int(let under)? = entry["under"] else { continue }
-        var except = Set<String>()
-        if case .list(let l)? = entry["except"] { for c in l.items { except.insert(c.description) } }
-        suppression = Suppression(under: under, except: except)
+        func names(_ key: String) -> Set<String> {
+          guard case .list(let l)? = entry[key] else { return [] }
+          return Set(l.items.map { $0.description })
+        }
+        var roundTo: Int?
+        if case .int(let step)? = entry["round"] { roundTo = step }
+        suppression = Suppression(
+          under: under, except: names("except"), keep: names("keep"), roundTo: roundTo)
       default: continue
       }
     }
@@ -187,7 +207,7 @@ public final class ReportValue: HostObject {
             let m = MapObject()
             for (c, name) in table.columns.enumerated() where c < row.count {
               switch row[c] {
-              case .int(let n): m.entries[.text(name)] = .int(n)
+              case .int(let n), .rounded(let n): m.entries[.text(name)] = .int(n)
               case .number(let d): m.entries[.text(name)] = .float(d)
               case .empty: m.entries[.text(name)] = .null
               default: m.entries[.text(name)] = .text(row[c].text)

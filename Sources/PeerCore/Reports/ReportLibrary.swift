@@ -5,6 +5,7 @@ import PeerScript
 enum ReportLibrary {
   static func register(in interpreter: Interpreter, files: ScriptFiles) {
     let running = RunningReport()
+    running.today = interpreter.today
     interpreter.define("|declare_report", arity: 1...1, doc: "") { [unowned interpreter] args in
       try DeclaredNames.check(args[0], in: interpreter)
       return try Report.declare(args[0], running: running)
@@ -12,10 +13,20 @@ enum ReportLibrary {
     // Every figure interpolated into a report's text: a small count is shown as "<N" while a
     // report with `suppress under N` runs.
     interpreter.define("|report_figure", arity: 1...1, doc: "") { args in
-      if let under = running.suppressUnder, case .int(let n) = args[0], n >= 1, n < under {
-        return .text("<\(under)")
+      if running.suppressUnder != nil, case .int(let n) = args[0] {
+        return .text(running.note(.count(n)))
       }
       return args[0]
+    }
+    interpreter.define(
+      "percent", arity: 2...2,
+      doc:
+        "percent(part, whole) - a whole percentage as text (\"6%\"); in a report, hidden when it would reveal a small count"
+    ) { args in
+      guard case .int(let part) = args[0] else { throw args.typeError(0, expected: "a whole number") }
+      guard case .int(let whole) = args[1] else { throw args.typeError(1, expected: "a whole number") }
+      if running.suppressUnder != nil { return .text(running.note(.percent(part: part, whole: whole))) }
+      return .text(TextFigures.percent(part: part, whole: whole))
     }
 
     interpreter.define(
@@ -101,12 +112,25 @@ enum ReportLibrary {
   /// What the report being worked out asks of its texts (nil between runs).
   final class RunningReport {
     var suppressUnder: Int?
+    /// The session's day: a report says when it was produced.
+    var today: CivilDate?
+    /// The figures its texts have published so far (see TextFigures).
+    var texts: [TextFigure] = []
+
+    /// Notes a figure of a text; the marker that stands for it until the run is finished.
+    func note(_ figure: TextFigure) -> String {
+      texts.append(figure)
+      return TextFigures.marker(texts.count - 1)
+    }
   }
 
   static let monthNames = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
     "November", "December",
   ]
+
+  /// A day as people write it: 1 July 2026.
+  static func longDate(_ d: CivilDate) -> String { "\(d.day) \(monthNames[d.month - 1]) \(d.year)" }
 
   static func asResult(_ value: Value, title: String) throws -> ReportResult {
     if case .host(let h) = value, let r = h as? ReportValue { return r.result }

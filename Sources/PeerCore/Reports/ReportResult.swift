@@ -9,6 +9,12 @@ public struct ReportResult: Equatable, Sendable {
   public var sections: [ReportSection] = []
   /// `suppress under N`: counts from 1 to N-1 are shown as "<N"; nil when nothing is suppressed.
   public var suppressUnder: Int?
+  /// `round to 5`: every count is rounded to a multiple of this (and small ones shown as "*").
+  public var roundTo: Int?
+  /// The period the figures cover ("1 July 2026 to 30 September 2026"), when a parameter is one.
+  public var period: String?
+  /// The day the report was produced (the session's today, so `--today` fixes it).
+  public var producedOn: String?
 
   public init(name: String, title: String) {
     self.name = name
@@ -20,6 +26,40 @@ public struct ReportResult: Equatable, Sendable {
       if case .table(let t) = $0 { return t }
       return nil
     }
+  }
+
+  /// What the symbols for hidden figures mean, one sentence each: every format shows the same.
+  public var legend: [String] {
+    guard let n = suppressUnder else { return [] }
+    let cells = sections.flatMap { section -> [ReportCell] in
+      switch section {
+      case .table(let t): return t.rows.flatMap { $0 } + (t.total ?? [])
+      case .chart(let c): return c.table.rows.flatMap { $0 }
+      case .text: return []
+      }
+    }
+    let texts = sections.compactMap {
+      if case .text(let s) = $0 { return s }
+      return nil
+    }
+    let dash = cells.contains(.tooFew) || texts.contains { $0.contains(TextFigures.hiddenShare) }
+    if let step = roundTo {
+      var out = ["Counts are rounded to the nearest \(step); * marks a count under \(n)."]
+      if dash {
+        out.append(
+          "[c] marks an average, median or share of fewer than \(NHSRounding.fewestForAverage) people.")
+      }
+      return out
+    }
+    var out = [
+      "Counts under \(n) are shown as <\(n); * marks a count withheld so that they cannot be worked out."
+    ]
+    if dash {
+      out.append(
+        "[c] marks a figure about fewer than \(n) people (0 to \(n - 1) for a count), or one that would reveal a hidden count."
+      )
+    }
+    return out
   }
 
   public var charts: [ReportChart] {
@@ -42,6 +82,11 @@ public struct ReportTable: Equatable, Sendable {
   public var columns: [String]
   public var rows: [[ReportCell]]
   public var total: [ReportCell]?
+  /// Withdrawn by the disclosure audit: its rows would tell too much however they were hidden.
+  public var withdrawn = false
+
+  /// What an empty table or chart says instead of rows.
+  public var emptyText: String { withdrawn ? "Too few to show" : "Nothing to show" }
 
   public init(title: String, columns: [String], rows: [[ReportCell]], total: [ReportCell]? = nil) {
     self.title = title
@@ -87,8 +132,15 @@ public enum ReportCell: Equatable, Sendable {
   /// A count from 1 to under-1, shown as "<under".
   case suppressed(under: Int)
   /// A larger count hidden as well ("*"), so that a suppressed one cannot be worked out from
-  /// the total (secondary suppression).
+  /// the total or any other figure the run publishes (complementary suppression).
   case withheld
+  /// A figure about fewer people than the threshold in all ("[c]"): an average or median of a
+  /// hidden count's people, or a count that could be zero, hidden where "<N" would say too much.
+  case tooFew
+  /// `round to 5`: a count rounded to the nearest multiple (the figure held is the rounded one).
+  case rounded(Int)
+  /// `round to 5`: a count under the threshold, shown as "*" (the NHS Digital convention).
+  case belowThreshold
 
   public var text: String {
     switch self {
@@ -97,13 +149,26 @@ public enum ReportCell: Equatable, Sendable {
     case .int(let n): return String(n)
     case .number(let d): return ReportCell.format(d)
     case .suppressed(let n): return "<\(n)"
-    case .withheld: return "*"
+    case .withheld, .belowThreshold: return "*"
+    case .tooFew: return "[c]"
+    case .rounded(let n): return String(n)
+    }
+  }
+
+  /// Why a figure is not shown as it is, for the renderers that say so (JSON); nil when it is.
+  public var hiddenBecause: String? {
+    switch self {
+    case .suppressed, .belowThreshold: return "primary"
+    case .withheld: return "complementary"
+    case .tooFew: return "too few"
+    case .rounded: return "rounded"
+    default: return nil
     }
   }
 
   public var number: Double? {
     switch self {
-    case .int(let n): return Double(n)
+    case .int(let n), .rounded(let n): return Double(n)
     case .number(let d): return d
     default: return nil
     }
@@ -111,15 +176,34 @@ public enum ReportCell: Equatable, Sendable {
 
   public var isNumeric: Bool {
     switch self {
-    case .int, .number, .suppressed, .withheld: return true
+    case .int, .number, .suppressed, .withheld, .tooFew, .rounded, .belowThreshold: return true
     default: return false
     }
   }
 
   public var isSuppressed: Bool {
     switch self {
-    case .suppressed, .withheld: return true
+    case .suppressed, .withheld, .tooFew, .belowThreshold: return true
     default: return false
+    }
+  }
+
+  /// The text for people reading a page: whole parts in groups of three (12,345 and 1,234.5).
+  public var readable: String {
+    switch self {
+    case .int, .rounded, .number:
+      let t = text
+      let negative = t.hasPrefix("-")
+      let digits = negative ? t.dropFirst() : Substring(t)
+      let whole = digits.prefix { $0 != "." }
+      guard whole.count > 3 else { return t }
+      var grouped = ""
+      for (i, c) in whole.enumerated() {
+        if i > 0 && (whole.count - i) % 3 == 0 { grouped += "," }
+        grouped.append(c)
+      }
+      return (negative ? "-" : "") + grouped + digits.dropFirst(whole.count)
+    default: return text
     }
   }
 
@@ -197,6 +281,13 @@ extension ReportTable {
     default:
       return ReportTable(title: title, columns: ["value"], rows: [[ReportCell(value)]])
     }
+  }
+
+  /// No rows, no total: what the disclosure audit does to a table it cannot otherwise protect.
+  mutating func withdraw() {
+    rows = []
+    total = nil
+    withdrawn = true
   }
 
   /// Adds a total row: the sum of every column of whole numbers (the first column says "Total"),

@@ -13,10 +13,9 @@ struct TerminalRenderer {
       case .chart(let c): out.append(contentsOf: chart(c))
       }
     }
-    if let n = result.suppressUnder {
+    if !result.legend.isEmpty {
       out.append("")
-      out.append(
-        "Counts under \(n) are shown as <\(n); * marks a count withheld so that they cannot be worked out.")
+      out.append(contentsOf: result.legend)
     }
     return out.joined(separator: "\n")
   }
@@ -44,7 +43,7 @@ struct TerminalRenderer {
       lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
       lines.append(line(t.columns.indices.map { $0 < total.count ? total[$0].text : "" }))
     }
-    if t.rows.isEmpty { lines.append("(nothing to show)") }
+    if t.rows.isEmpty { lines.append("(\(t.emptyText.lowercased()))") }
     return lines
   }
 
@@ -63,7 +62,7 @@ struct TerminalRenderer {
       let pad = String(repeating: " ", count: labelWidth - label.count)
       lines.append("\(label)\(pad)  \(String(repeating: "█", count: length)) \(value.text)")
     }
-    if labels.isEmpty { lines.append("(nothing to show)") }
+    if labels.isEmpty { lines.append("(\(c.table.emptyText.lowercased()))") }
     return lines
   }
 }

@@ -4,7 +4,7 @@
 ///     table "Contacts by kind" [with total] = visits | where .date in q | group .kind | count
 ///     chart bar|stacked|line "Referrals by source" = mothers | group .referrer | count
 ///     text "{mothers | where .referral_date in q | count} referrals this quarter"
-///     suppress under 5 [except median_days, avg_weeks]
+///     suppress under 5 [except median_days, avg_weeks] [keep capacity] [round to 5]
 ///     let year_visits = visits | where .date in financial_year(q.start)
 ///
 /// Titles, tables, charts and texts become functions of the report's parameters, so they are
@@ -83,14 +83,30 @@ extension Parser {
         }
         _ = p.advance()
         entry.set("under", .int(n))
-        var except: [DeclarationValue] = []
-        if p.isIdentifier("except") {
-          _ = p.advance()
-          repeat {
-            except.append(.text(try p.identifier("a column name")))
-          } while p.accept(",")
+        // `except`: figures about people that are not counts; `keep`: figures not about people.
+        for word in ["except", "keep"] {
+          var names: [DeclarationValue] = []
+          if p.isIdentifier(word) {
+            _ = p.advance()
+            repeat {
+              names.append(.text(try p.identifier("a column name")))
+            } while p.accept(",")
+          }
+          entry.set(word, .list(names))
         }
-        entry.set("except", .list(except))
+        if p.isIdentifier("round") {
+          _ = p.advance()
+          guard p.isIdentifier("to") else {
+            throw p.error("expected \"to\" and a number after \"round\", as in suppress under 5 round to 5")
+          }
+          _ = p.advance()
+          guard case .int(let step) = p.token.kind, step >= 2 else {
+            throw p.error(
+              "expected a whole number of at least 2 after \"round to\", found \(p.describe(p.token))")
+          }
+          _ = p.advance()
+          entry.set("round", .int(step))
+        }
       default:
         throw p.error(
           "a report has no \"\(clause)\" line", at: at,
