@@ -149,7 +149,11 @@ struct AttackerView {
     let input = folder + "/problems.json"
     try FileSystem.write("[" + views.map(\.json).joined(separator: ",\n") + "]", to: input)
     let script = ReportFixture.repository + "/Scripts/disclosure-attack.py"
-    let output = try shell("python3 '\(script)' < '\(input)' 2>&1")
+    // The first python3 that has scipy: the image's own (on PATH), else Debian's, which
+    // Scripts/setup gives python3-scipy when the first has none. Neither: the test fails.
+    let output = try shell(
+      "for py in python3 /usr/bin/python3; do if $py -c 'import scipy' 2>/dev/null; then "
+        + "exec $py '\(script)' < '\(input)' 2>&1; fi; done; echo 'no python3 with scipy'")
     guard let data = output.data(using: .utf8),
       let answers = try? JSONSerialization.jsonObject(with: data) as? [[String: [Any]]]
     else { throw TestFailure("the attacker said: \(output)") }
