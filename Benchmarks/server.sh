@@ -10,7 +10,8 @@
 #
 #   Benchmarks/server.sh [--no-build]
 #
-# Environment: SCALE=30 (demo size: about 100,000 mothers and 1,000,000 visits), RUNS=3.
+# Environment: SCALE=30 (demo size: about 100,000 mothers and 1,000,000 visits), RUNS=3,
+# PEER (the binary to time; default .build/release/peer).
 # Targets (issue "A shared server"): queries and the report at most 1.2x psql, the import at
 # most 2x \copy, the first prompt under 300 ms. The machines are noisy: compare the ratios of
 # one run, not absolute times across days.
@@ -20,7 +21,7 @@ cd "$ROOT"
 SCALE=${SCALE:-30}
 RUNS=${RUNS:-3}
 TODAY=2026-11-20
-PEER=$ROOT/.build/release/peer
+PEER=${PEER:-$ROOT/.build/release/peer}  # PEER=... to time another build of peer
 [ "${1:-}" = "--no-build" ] || swift build -c release --static-swift-stdlib >&2
 
 OUT=$(mktemp -d /tmp/peer-server-bench.XXXXXX)

@@ -168,7 +168,9 @@ struct ServerAccess: StoreWriter {
     }
   }
 
-  /// `GroupedSQL`'s one GROUP BY: only the groups come over the wire.
+  /// `GroupedSQL`'s one GROUP BY: only the groups come over the wire. A plain query, not a
+  /// cursor: the planner plans a cursor for its first rows (nested loops, sorted groups), where
+  /// a grouping wants the whole answer at once (hash joins and aggregates).
   func scanGroups(
     _ kind: RecordKind, where condition: RecordCondition?, _ grouping: GroupedScan,
     _ body: (ScanRow) throws -> Void
@@ -176,13 +178,9 @@ struct ServerAccess: StoreWriter {
     let query = try GroupedSQL(kind, where: condition, grouping, dialect: .postgres)
     let cells = ScanCells()
     let row = ScanRow(cells: cells)
-    try transaction.withCursor(connection, query.sql, query.arguments.map(ServerValue.init), batch: 5000) {
-      rows in
-      for r in rows {
-        cells.cells = r
-        try body(row)
-      }
-      return true
+    for r in try self.query(query.sql, query.arguments.map(ServerValue.init)) {
+      cells.cells = r
+      try body(row)
     }
     return true
   }
