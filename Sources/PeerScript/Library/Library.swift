@@ -63,7 +63,7 @@ public final class Library {
     case .host(let h):
       if let items = try h.items() { return items }
       throw RuntimeError("expected a list, got \(v.typeName)")
-    default: throw RuntimeError("expected a list, got \(v.typeName) \(v.shortDescription)")
+    default: throw RuntimeError("expected a list, got \(v.kindAndValue)")
     }
   }
 
@@ -88,7 +88,7 @@ public final class Library {
         }
         first = false
       default:
-        throw RuntimeError("\(what) needs numbers, got \(v.typeName) \(v.shortDescription)")
+        throw RuntimeError("\(what) needs numbers, got \(v.kindAndValue)")
       }
     }
     return total

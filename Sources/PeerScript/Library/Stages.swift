@@ -19,7 +19,7 @@ enum Stages {
       throw RuntimeError(
         "\"\(stage)\" got nil instead of a list", hint: "the input of the pipeline is missing")
     default:
-      throw RuntimeError("\"\(stage)\" works on a list, got \(v.typeName) \(v.shortDescription)")
+      throw RuntimeError("\"\(stage)\" works on a list, got \(v.kindAndValue)")
     }
   }
 
@@ -226,7 +226,7 @@ enum Stages {
         for element in l.items where seen.insert(element).inserted { add(x, to: element) }
       default:
         throw RuntimeError(
-          "group each needs a list for each item, got \(key.typeName) \(key.shortDescription)",
+          "group each needs a list for each item, got \(key.kindAndValue)",
           hint: "group each .vulnerabilities groups by every element of a list; for one value use group")
       }
     }

@@ -189,7 +189,7 @@ enum Operations {
         throw RuntimeError("the result of -(\(a.shortDescription)) is too long for a duration")
       }
       return .duration(Duration(months: -d.months, days: -d.days))
-    default: throw RuntimeError("cannot negate \(a.typeName) \(a.shortDescription)")
+    default: throw RuntimeError("cannot negate \(a.kindAndValue)")
     }
   }
 
@@ -245,7 +245,7 @@ enum Operations {
       guard case .string(let s) = needle else { return false }
       return r.type.slot(of: s.value) != nil
     default:
-      throw RuntimeError("cannot look inside \(haystack.typeName) \(haystack.shortDescription) with \"in\"")
+      throw RuntimeError("cannot look inside \(haystack.kindAndValue) with \"in\"")
     }
   }
 
@@ -266,7 +266,7 @@ enum Operations {
 
   static func makeDuration(_ a: Value, unit: Int) throws -> Value {
     guard case .int(let n) = a else {
-      throw RuntimeError("a duration needs a whole number, got \(a.typeName) \(a.shortDescription)")
+      throw RuntimeError("a duration needs a whole number, got \(a.kindAndValue)")
     }
     let (count, o) = n.multipliedReportingOverflow(by: unit == 1 ? 7 : unit == 3 ? 12 : 1)
     guard !o, let n32 = Int32(exactly: count) else {
@@ -296,7 +296,7 @@ enum Operations {
     case .null:
       throw RuntimeError("cannot loop over nil", hint: "the list is missing; check where it comes from")
     default:
-      throw RuntimeError("cannot loop over \(v.typeName) \(v.shortDescription)")
+      throw RuntimeError("cannot loop over \(v.kindAndValue)")
     }
   }
 
@@ -427,13 +427,13 @@ enum Operations {
       m.entries[key] = value
     default:
       throw RuntimeError(
-        "cannot set the field \"\(fieldName(key))\" of \(object.typeName) \(object.shortDescription)")
+        "cannot set the field \"\(fieldName(key))\" of \(object.kindAndValue)")
     }
   }
 
   static func listIndex(_ i: Value, count: Int, what: String) throws -> Int {
     guard case .int(var n) = i else {
-      throw RuntimeError("a \(what) index must be a whole number, got \(i.typeName) \(i.shortDescription)")
+      throw RuntimeError("a \(what) index must be a whole number, got \(i.kindAndValue)")
     }
     if n < 0 { n += count }
     guard n >= 0, n < count else {
@@ -458,7 +458,7 @@ enum Operations {
       throw RuntimeError(
         "cannot index nil with \(i.shortDescription)", hint: "the value is missing; check for nil first")
     default:
-      throw RuntimeError("cannot index \(object.typeName) \(object.shortDescription)")
+      throw RuntimeError("cannot index \(object.kindAndValue)")
     }
   }
 
@@ -473,7 +473,7 @@ enum Operations {
     case .map(let m): m.entries[i] = value
     case .record: try setField(of: object, i, to: value)
     default:
-      throw RuntimeError("cannot change an element of \(object.typeName) \(object.shortDescription)")
+      throw RuntimeError("cannot change an element of \(object.kindAndValue)")
     }
   }
 }
