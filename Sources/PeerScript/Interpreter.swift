@@ -8,6 +8,8 @@ public struct InterpreterOptions {
   /// Visible to scripts as `args`.
   public var arguments: [String] = []
   public var output: (String) -> Void = { print($0) }
+  /// How wide `show(x)` draws tables (the terminal's width at the command line).
+  public var tableWidth = 100
 
   public init() {}
 }
@@ -51,7 +53,7 @@ public final class Interpreter {
         maxSteps: options.maxSteps, maxDepth: options.maxDepth, maxMemoryBytes: options.maxMemoryBytes),
       output: options.output)
     library = Library(globals: globals)
-    library.registerCore()
+    library.registerCore(tableWidth: options.tableWidth)
     library.registerLists()
     library.registerText()
     library.registerMaths()

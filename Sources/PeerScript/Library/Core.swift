@@ -1,9 +1,14 @@
 /// Output, checks, conversions and the functions every script uses.
 extension Library {
-  func registerCore() {
+  func registerCore(tableWidth: Int) {
     define("print", 0...Int.max, "print(a, b, ...) - write the values on one line, separated by spaces") {
       args in
       args.vm.output((0..<args.count).map { args[$0].description }.joined(separator: " "))
+      return .null
+    }
+    define("show", 1, "show(x) - write x as the REPL shows it: a table for a list of records or maps") {
+      args in
+      args.vm.output(try TableRenderer.display(args[0], width: tableWidth))
       return .null
     }
     define("assert", 1...2, "assert(condition, message) - stop with the message if the condition is false") {

@@ -30,6 +30,12 @@ open class HostObject {
   open func aggregate(_ request: AggregateRequest) throws -> AggregateAnswer? { nil }
 }
 
+/// A host value the REPL (and `show`) shows as a summary line, its description, above a table
+/// of its rows (a plan of matches, say).
+public protocol ShownAsTable: HostObject {
+  var rows: [Value] { get }
+}
+
 /// What `HostObject.aggregate` is asked: shapes as in `QueryShape.value`, each indexing its
 /// own list of constants.
 public struct AggregateRequest {
