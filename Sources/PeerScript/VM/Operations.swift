@@ -232,6 +232,10 @@ enum Operations {
       return t.value.isEmpty || s.value.contains(t.value)
     case .range(let r):
       if case .null = needle { return false }
+      if r.step != 1 {
+        guard case .int(let n) = needle else { return false }
+        return r.steppedContains(n)
+      }
       guard let lo = Value.compare(r.lower, needle), let hi = Value.compare(needle, r.upper) else {
         throw RuntimeError(
           "cannot look for \(needle.typeName) in a \(haystack.typeName) of \(r.lower.typeName)s")
@@ -321,6 +325,12 @@ enum Operations {
       return true
     case .range(let r):
       switch (slot[1], r.upper) {
+      case (.int(let i), .int(let hi)) where r.step != 1:
+        // Counting by a step (down, when negative); the last number is `upper` itself.
+        guard r.step > 0 ? i <= hi : i >= hi else { return false }
+        slot[2] = .int(i)
+        slot[1] = i != hi ? .int(i + r.step) : .null
+        return true
       case (.int(let i), .int(let hi)):
         guard i <= hi else { return false }
         slot[2] = .int(i)
