@@ -25,6 +25,12 @@ public final class RecordBridge: RecordHost {
   /// Whether simple `where` stages over stored records run in the store (PushedFilter).
   /// Turned off only to check that both paths give the same answers.
   public var pushdown = true
+  /// The own field names records of each kind have, read once a transaction when a record
+  /// lacks a field (to tell a typo from a field this record just has not got).
+  var ownFields: [RecordKind: [String]] = [:]
+  /// Told of each field a script sets on a stored record, once it is written (id, field, old
+  /// and new value): the REPL says what changed after its entry is saved.
+  public var fieldChanged: ((_ code: String, _ field: String, _ old: Value, _ new: Value) -> Void)?
   /// How many `where` stages the store has taken (the tests check the fast path is used).
   public internal(set) var pushedFilters = 0
   /// How many `group ... | aggregate` stages the store's scan has answered (AggregateScan).
@@ -77,6 +83,7 @@ public final class RecordBridge: RecordHost {
       defer {
         transaction = nil
         loaded = [:]
+        ownFields = [:]
       }
       return try body()
     }
@@ -211,6 +218,13 @@ public final class RecordBridge: RecordHost {
       let known = ["id"] + kind.fields.map(\.name) + Relations.names(for: kind)
       if let near = closestMatch(to: name, in: known) {
         throw RuntimeError("\(kind.rawValue) has no field \"\(name)\"", hint: "did you mean \"\(near)\"?")
+      }
+      // Another record's own field (`housing_status`) is nil here; a name no record has but
+      // close to one that some have is a typo.
+      if ownFields[kind] == nil { ownFields[kind] = try writer().ownFieldNames(kind).sorted() }
+      let own = ownFields[kind] ?? []
+      if !own.contains(name), let near = closestMatch(to: name, in: own) {
+        throw RuntimeError("no \(kind.rawValue) has a field \"\(name)\"", hint: "did you mean \"\(near)\"?")
       }
       return .null
     }

@@ -1009,6 +1009,9 @@ final class Compiler {
           // A simple `where` also hands over its query shape and constants, so a stored
           // collection can filter in its database (QueryShape.swift); lists ignore them.
           if builtin == "|where", let query = QueryShape.analyse(key.0) {
+            if stages[..<stageIndex].allSatisfy({ $0.name == "where" }) {
+              checkAllowedValues(query, input: input)
+            }
             emit(.loadK, Int32(allocateRegister()), constant(query.shape), at: stage.position)
             let values = constantList(query.constants, at: stage.position)
             emit(.move, Int32(base + 4), Int32(values), at: stage.position)
@@ -1055,6 +1058,24 @@ final class Compiler {
       }
       emit(.call, Int32(base), Int32(argc), at: stage.position)
       emit(.move, Int32(dst), Int32(base), at: stage.position)
+    }
+  }
+
+  /// A `where` on a host value named directly (`mothers | where .status == "wating"`): its text
+  /// constants are checked against the values the host allows, before the script runs. (The
+  /// stage checks again at run time, for hosts not known here.)
+  func checkAllowedValues(_ query: QueryShape, input: Expr) {
+    guard case .name(let name) = input.kind, case .global(let g, _)? = resolve(name),
+      case .host(let host) = globals.values[g]
+    else { return }
+    for (path, k) in AllowedValues.comparisons(in: query.shape) where k < query.constants.count {
+      guard let allowed = host.allowedValues(of: path) else { continue }
+      var candidates = [query.constants[k]]
+      if case .list(let items) = query.constants[k].kind { candidates = items }
+      for c in candidates {
+        guard case .literal(let v) = c.kind, let (message, hint) = allowed.problem(with: v) else { continue }
+        fail(message, at: c.position, length: c.length, hint: hint)
+      }
     }
   }
 

@@ -39,10 +39,9 @@ enum Stages {
     // Arguments: items, condition, and for a simple condition its query shape and constants.
     lib.internal("|where", 2...4) { args in
       let f = args[1]
-      if args.count == 4, case .host(let h) = args[0],
-        let done = try h.filtered(by: args[2], constants: try args.list(3).items)
-      {
-        return done
+      if args.count == 4, case .host(let h) = args[0] {
+        try AllowedValues.check(args[2], try args.list(3).items, on: h)
+        if let done = try h.filtered(by: args[2], constants: try args.list(3).items) { return done }
       }
       var out = ContiguousArray<Value>()
       for x in try items(args[0], "where") where try args.call(f, x).isTruthy { out.append(x) }
