@@ -238,6 +238,7 @@ public final class RecordBridge: RecordHost {
       throw RuntimeError("\(kind.rawValue).\(name) is worked out from other records and cannot be set")
     }
     var stored = try stored(record)
+    let old = ownValue(record, name, kind: kind)
     // Every status change passes through the kind's workflow, whoever makes it.
     let workflow = name == "status" ? workflows[kind] : nil
     let oldStatus = stored.fields["status"]?.text
@@ -253,11 +254,21 @@ public final class RecordBridge: RecordHost {
       if case .map(let extra) = record.values[kind.fields.count + 1] { extra[name] = value }
     }
     try writer().update(stored)
+    if let fieldChanged, case .string(let code) = record.values[0] {
+      fieldChanged(code.value, name, old, value)
+    }
     if let workflow, case .string(let s) = value, s.value != oldStatus {
       // The actions see (and may change) the record in its new status.
       if let i = record.type.fields.firstIndex(of: name) { record.values[i] = value }
       try workflow.afterChange(record, from: oldStatus, to: s.value)
     }
+  }
+
+  /// A field's value as the record holds it now: a core field's slot, or one of its own.
+  func ownValue(_ record: RecordObject, _ name: String, kind: RecordKind) -> Value {
+    if let i = record.type.fields.firstIndex(of: name) { return record.values[i] }
+    if case .map(let extra) = record.values[kind.fields.count + 1] { return extra[name] ?? .null }
+    return .null
   }
 
   public func extraFieldNames(of record: RecordObject) -> [String] {
