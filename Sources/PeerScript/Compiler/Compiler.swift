@@ -13,6 +13,8 @@ final class Compiler {
   var state: FunctionState!
   /// Record kinds declared by scripts, by name (the constructor needs the shape at compile time).
   var recordTypes: [String: RecordType]
+  /// Whether `where` texts are checked against a host's allowed values (`checkAllowedValues`).
+  var checksAllowedValues = true
 
   struct Failure: Error {}
 
@@ -1065,7 +1067,7 @@ final class Compiler {
   /// constants are checked against the values the host allows, before the script runs. (The
   /// stage checks again at run time, for hosts not known here.)
   func checkAllowedValues(_ query: QueryShape, input: Expr) {
-    guard case .name(let name) = input.kind, case .global(let g, _)? = resolve(name),
+    guard checksAllowedValues, case .name(let name) = input.kind, case .global(let g, _)? = resolve(name),
       case .host(let host) = globals.values[g]
     else { return }
     for (path, k) in AllowedValues.comparisons(in: query.shape) where k < query.constants.count {
@@ -1076,6 +1078,16 @@ final class Compiler {
         guard case .literal(let v) = c.kind, let (message, hint) = allowed.problem(with: v) else { continue }
         fail(message, at: c.position, length: c.length, hint: hint)
       }
+    }
+  }
+
+  /// Whether a script's top level holds a declaration (`let NAME = |declare_KEYWORD(...)`).
+  static func declaresAnything(_ main: FunctionDecl) -> Bool {
+    main.body.contains { stmt in
+      guard case .declare(_, _, let value?) = stmt.kind, case .call(let callee, _) = value.kind,
+        case .name(let name) = callee.kind
+      else { return false }
+      return name.hasPrefix("|declare_")
     }
   }
 
