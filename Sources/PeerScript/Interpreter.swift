@@ -8,6 +8,8 @@ public struct InterpreterOptions {
   /// Visible to scripts as `args`.
   public var arguments: [String] = []
   public var output: (String) -> Void = { print($0) }
+  /// How wide `show(x)` draws tables (the terminal's width at the command line).
+  public var tableWidth = 100
 
   public init() {}
 }
@@ -34,6 +36,10 @@ public final class Interpreter {
   var tests: [(name: String, file: String, line: Int, body: Value)] = []
   /// How many `test` blocks each file's source holds, as last compiled.
   var declaredTests: [String: Int] = [:]
+  /// Whether a `where` on a host value named in a script has its texts checked against the
+  /// values the host allows before the script runs (the stage checks again as it runs). A host
+  /// turns it off while its own scripts load: a declaration loaded later may add values.
+  public var checksAllowedValues = true
 
   public static let keywords = Array(Lexer.keywords).sorted()
   /// Words that mean something after `|`.
@@ -51,7 +57,7 @@ public final class Interpreter {
         maxSteps: options.maxSteps, maxDepth: options.maxDepth, maxMemoryBytes: options.maxMemoryBytes),
       output: options.output)
     library = Library(globals: globals)
-    library.registerCore()
+    library.registerCore(tableWidth: options.tableWidth)
     library.registerLists()
     library.registerText()
     library.registerMaths()
@@ -171,6 +177,9 @@ public final class Interpreter {
     keeping(main)
     let before = globals.names.count
     let compiler = Compiler(source: src, globals: globals, recordTypes: recordTypes)
+    // A script that declares something (a workflow naming statuses of its own) may allow
+    // values its host does not know yet.
+    compiler.checksAllowedValues = checksAllowedValues && !Compiler.declaresAnything(main)
     guard let (proto, lastValue) = compiler.compileScript(main) else {
       // Names hoisted by a script that did not compile stay defined (as nil); harmless.
       _ = before

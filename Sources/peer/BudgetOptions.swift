@@ -83,6 +83,7 @@ struct BudgetOptions: ParsableArguments {
     if let today { options.today = CivilDate.parseISO(today) }
     options.arguments = arguments
     options.output = { Console.write($0 + "\n") }  // one call per print(), without the newline
+    options.tableWidth = Console.width
     return options
   }
 }

@@ -18,6 +18,9 @@ final class ReplSession {
   var interpreter: Interpreter { session.interpreter }
   /// Lines of an entry that is not finished yet (an open brace, a trailing operator...).
   private(set) var pending: [String] = []
+  /// The last entry run: a line starting with `|` continues it, so a pipeline pasted from the
+  /// docs, a stage a line, works (each line runs the entry again, one stage longer).
+  private var lastEntry: String?
   private var entryCount = 0
 
   init(session: Session) { self.session = session }
@@ -66,27 +69,49 @@ final class ReplSession {
         return .keepGoing
       }
     }
+    if pending.isEmpty, let previous = lastEntry, line.trimmingWhitespace().hasPrefix("|") {
+      pending = [previous]
+    }
     pending.append(line)
     let entry = pending.joined(separator: "\n")
     if Interpreter.needsMoreInput(entry) { return .keepGoing }
     pending.removeAll()
+    lastEntry = entry
     evaluate(entry)
     return .keepGoing
   }
 
-  /// Runs an entry; a bare expression's value is shown and kept in `_`.
+  /// Runs an entry; a bare expression's value is shown and kept in `_`, and the fields it set
+  /// on records are listed once they are saved.
   func evaluate(_ source: String) {
     entryCount += 1
+    var changes: [String] = []
+    session.bridge?.fieldChanged = { code, field, old, new in
+      if old != new { changes.append("\(code).\(field): \(old.repr) -> \(new.repr)") }
+    }
+    defer {
+      session.bridge?.fieldChanged = nil
+      Self.sayChanges(changes)
+    }
     // One transaction per entry: an entry that fails changes no record.
     let shown = runGuarded {
       try session.run(source, file: "<repl>") { value -> (Value, String)? in
         guard let value, value != .null else { return nil }
-        return (value, Self.display(value, width: Console.width))
+        return (value, try TableRenderer.display(value, width: Console.width))
       }
     }
+    // Nothing was saved when the entry failed (its transaction is rolled back).
+    if shown == nil { changes = [] }
     guard let (value, text) = shown ?? nil else { return }
     Console.writeLine(text)
     interpreter.setGlobal("_", value)
+  }
+
+  /// `M-0042.name: "Ann" -> "Anne" (saved)`, a line a change; a loop's hundreds are summed up.
+  static func sayChanges(_ changes: [String]) {
+    let shown = 10
+    for line in changes.prefix(shown) { Console.writeLine(line + " (saved)") }
+    if changes.count > shown { Console.writeLine("... and \(changes.count - shown) more changes (saved)") }
   }
 
   /// Runs code with Ctrl-C wired to the interpreter; errors are printed, never thrown.
@@ -105,16 +130,6 @@ final class ReplSession {
       Console.report(error)
       return nil
     }
-  }
-
-  static func display(_ value: Value, width: Int) -> String {
-    if case .host(let h as ShownAsTable) = value,
-      let rows = TableRenderer.rows(of: .list(ListObject(ContiguousArray(h.rows))))
-    {
-      return h.description + "\n" + TableRenderer.render(rows, width: width)
-    }
-    if let rows = TableRenderer.rows(of: value) { return TableRenderer.render(rows, width: width) }
-    return value.repr
   }
 
   // MARK: - `:` commands

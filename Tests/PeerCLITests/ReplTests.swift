@@ -200,6 +200,65 @@ struct ReplTests {
     #expect(kept.ok, "screen:\n\(kept.screen)")
   }
 
+  /// A line starting with `|` continues the entry before it, so pipelines pasted from the docs
+  /// (a stage a line) run as written.
+  @Test func aLineStartingWithABarContinuesThePreviousEntry() throws {
+    let session = try start()
+    try session.type("[3, 1, 2]")
+    try session.send("Enter")
+    _ = session.waitFor { TmuxSession.lines($0).contains("[3, 1, 2]") }
+    try session.type("  | sort it")
+    try session.send("Enter")
+    let sorted = session.waitFor { TmuxSession.lines($0).contains("[1, 2, 3]") }
+    #expect(sorted.ok, "screen:\n\(sorted.screen)")
+    try session.type("  | map it * 10")
+    try session.send("Enter")
+    let mapped = session.waitFor { TmuxSession.lines($0).contains("[10, 20, 30]") }
+    #expect(mapped.ok, "screen:\n\(mapped.screen)")
+    // A `let` pasted with its stages on the lines below.
+    for line in ["let names = [\"Cy\", \"Ann\", \"Bo\"]", "  | sort it", "  | take 2", "print(names)"] {
+      try session.type(line)
+      try session.send("Enter")
+    }
+    let pasted = session.waitFor { TmuxSession.lines($0).contains("[\"Ann\", \"Bo\"]") }
+    #expect(pasted.ok, "screen:\n\(pasted.screen)")
+  }
+
+  /// A stored collection typed alone shows its items as a table, never "<mothers>".
+  @Test func aBareCollectionShowsATable() throws {
+    let project = folder.path("p")
+    #expect(try PeerProcess.run(["init", project]).status == 0)
+    let script = try folder.write("refer.peer", "refer({name: \"Ann\", due_date: 2027-02-01})\n")
+    #expect(try PeerProcess.run(["run", "--project", project, script]).status == 0)
+    let session = try TmuxSession(environment: ["PEER_HISTORY": history], arguments: ["--project", project])
+    #expect(session.waitFor { TmuxSession.lines($0).contains { $0.hasPrefix("peer>") } }.ok)
+    try session.type("mothers")
+    try session.send("Enter")
+    let table = session.waitFor { TmuxSession.lines($0).contains { $0.hasPrefix("M-0001") } }
+    #expect(table.ok, "screen:\n\(table.screen)")
+    #expect(!table.screen.contains("<mothers>"), "screen:\n\(table.screen)")
+  }
+
+  /// Setting a field at the REPL says what changed, once it is saved; a refused change says
+  /// nothing was.
+  @Test func settingAFieldSaysWhatChanged() throws {
+    let project = folder.path("p")
+    #expect(try PeerProcess.run(["init", project]).status == 0)
+    let script = try folder.write("refer.peer", "refer({name: \"Ann\", due_date: 2027-02-01})\n")
+    #expect(try PeerProcess.run(["run", "--project", project, script]).status == 0)
+    let session = try TmuxSession(environment: ["PEER_HISTORY": history], arguments: ["--project", project])
+    #expect(session.waitFor { TmuxSession.lines($0).contains { $0.hasPrefix("peer>") } }.ok)
+    try session.type("M-0001.name = \"Anne\"")
+    try session.send("Enter")
+    let said = session.waitFor { TmuxSession.lines($0).contains("M-0001.name: \"Ann\" -> \"Anne\" (saved)") }
+    #expect(said.ok, "screen:\n\(said.screen)")
+    try session.type("M-0001.name = \"Bea\"; error(\"stop\")")
+    try session.send("Enter")
+    let refused = session.waitFor { $0.contains("stop") && Self.prompts($0) >= 3 }
+    #expect(refused.ok, "screen:\n\(refused.screen)")
+    #expect(!refused.screen.contains("\"Bea\" (saved)"), "screen:\n\(refused.screen)")
+  }
+
   /// Records left in a status the project's workflow no longer has are announced when the
   /// REPL starts (the nightly log says it too, but coordinators read the REPL).
   @Test func straysAreAnnouncedAtTheStart() throws {

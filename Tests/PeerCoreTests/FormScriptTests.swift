@@ -5,7 +5,7 @@ import PeerTestSupport
 import Testing
 
 /// Scripts that need a project's records, each run on a fresh store with the same annotations as
-/// the language's conformance scripts: Tests/Scripts/forms/ and declarations/, Examples/forms/ and the ```peer
+/// the language's conformance scripts: Tests/Scripts/forms/, declarations/ and project/, Examples/forms/ and the ```peer
 /// blocks of docs/forms.md.
 enum RecordScripts {
   static let packageRoot = URL(fileURLWithPath: #filePath)
@@ -24,7 +24,7 @@ enum RecordScripts {
 
   static let all =
     files(under: "Tests/Scripts/forms") + files(under: "Tests/Scripts/declarations")
-    + files(under: "Examples/forms")
+    + files(under: "Tests/Scripts/project") + files(under: "Examples/forms")
 
   /// A session on a new, empty store (the folder's own file by default).
   static func host(_ options: InterpreterOptions) -> ScriptHost { host(options, on: .sqlite) }

@@ -11,7 +11,7 @@ enum ConformanceScripts {
   static let directory = packageRoot.appendingPathComponent("Tests/Scripts")
 
   /// Folders of scripts that need a project's records; PeerCoreTests runs them on a store.
-  static let needingRecords = ["forms/", "declarations/"]
+  static let needingRecords = ["forms/", "declarations/", "project/"]
 
   /// Every `*.peer` under Tests/Scripts, sorted by path.
   static let all: [ScriptFile] = {

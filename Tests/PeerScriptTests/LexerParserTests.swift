@@ -149,6 +149,9 @@ struct ParserTests {
     case .pipeline(let input, let stages):
       return "(| \(show(input))" + stages.map { " " + show($0) }.joined() + ")"
     case .duration(let x, let unit): return "(duration \(show(x)) \(unit))"
+    case .ifElse(let c, let then, let otherwise):
+      return
+        "(if \(show(c)) [\(then.map(show).joined(separator: " "))] [\(otherwise.map(show).joined(separator: " "))])"
     }
   }
 

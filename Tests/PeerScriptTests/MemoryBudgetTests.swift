@@ -20,7 +20,7 @@ struct MemoryBudgetTests {
       "let x = [1] * 1000000000000000000",  // its size in bytes overflows
       "let x = list(1..99999999)",
       "let x = 1..99999999 | map it",
-      "let x = range(0, 149999999, 2)",
+      "let x = list(range(0, 149999999, 2))",
       "var s = \"abcdefgh\"\nfor i in 1..22 { s = s + s }\nlet x = split(s, \"\")",
       "var s = \"abcdefgh\"\nfor i in 1..22 { s = s + s }\nlet x = list(s)",
     ])

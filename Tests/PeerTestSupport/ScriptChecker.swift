@@ -12,6 +12,7 @@ import PeerScript
 ///     # runtime-error: 2:9 division by zero: 1 / 0
 ///     # expect-test-fail: NAME                (a `test "NAME" {}` block that must fail)
 ///     # max-steps: 100000   # max-depth: 50   (budgets for this script)
+///     # today: 2026-11-30                     (the day this script runs on; else 2026-11-26)
 ///
 /// `# expect:` lines, in order, must equal the printed output lines exactly. `# error:` lines
 /// list every compile diagnostic in order (position and message, compared exactly), or the one
@@ -39,6 +40,7 @@ public struct ScriptExpectations: Sendable {
   var failingTests: Set<String> = []
   var maxSteps: Int?
   var maxDepth: Int?
+  var today: CivilDate?
   /// Annotations that could not be read (a typo in a test should fail loudly, not pass).
   var problems: [String] = []
 
@@ -83,6 +85,12 @@ public struct ScriptExpectations: Sendable {
           maxDepth = n
         } else {
           problems.append("line \(lineNumber): bad max-depth")
+        }
+      } else if let v = value(after: "today:") {
+        if let d = CivilDate.parseISO(v.trimmed) {
+          today = d
+        } else {
+          problems.append("line \(lineNumber): bad today")
         }
       }
     }
@@ -177,7 +185,7 @@ public struct ScriptCheck {
     final class Buffer { var lines: [String] = [] }
     let buffer = Buffer()
     var options = InterpreterOptions()
-    options.today = today
+    options.today = expected.today ?? today
     options.output = { text in
       buffer.lines += text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }

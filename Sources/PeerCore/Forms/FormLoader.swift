@@ -91,7 +91,7 @@ enum FormLoader {
       f.range = (lo, hi)
     } else if let r = e["range"] {
       throw RuntimeError.declaration(
-        "the range of \"\(f.name)\" must be a range, got \(r.typeName) \(r.shortDescription)", at: entry,
+        "the range of \"\(f.name)\" must be a range, got \(r.kindAndValue)", at: entry,
         hint: "write it like: minutes number 0..600")
     }
     f.choiceSource = e["choices"]

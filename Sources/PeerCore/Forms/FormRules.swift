@@ -43,7 +43,7 @@ enum FormRules {
     let text: String? = if case .string(let s) = raw { s.value } else { nil }
     switch field.kind {
     case .text, .longText:
-      guard let text else { throw problem("must be text, got \(raw.typeName) \(raw.shortDescription)") }
+      guard let text else { throw problem("must be text, got \(raw.kindAndValue)") }
       if field.kind == .text, text.contains("\n") { throw problem("must be a single line") }
       return .text(text)
     case .number:

@@ -1,10 +1,5 @@
 import PeerScript
 
-/// A value the REPL shows as a summary line above a table of its rows (a plan of matches).
-public protocol ShownAsTable: HostObject {
-  var rows: [Value] { get }
-}
-
 /// What `suggest_all()` proposes: one row per proposed match, the mothers left waiting, and how
 /// the plan compares with greedy matching. Nothing is matched until `accept(plan)`.
 final class MatchPlan: HostObject, ShownAsTable {

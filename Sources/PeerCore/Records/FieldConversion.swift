@@ -20,7 +20,7 @@ enum FieldConversion {
   static func field(_ v: Value, for spec: FieldSpec, kind: RecordKind) throws -> FieldValue {
     let what = "\(kind.rawValue).\(spec.name)"
     func wrong(_ expected: String) -> RuntimeError {
-      RuntimeError("\(what) must be \(expected), got \(v.typeName) \(v.shortDescription)")
+      RuntimeError("\(what) must be \(expected), got \(v.kindAndValue)")
     }
     if case .null = v {
       if spec.required { throw RuntimeError("\(what) is required") }
@@ -90,13 +90,13 @@ enum FieldConversion {
         try l.items.map { item in
           guard case .string(let s) = item else {
             throw RuntimeError(
-              "\(name) can hold a list of texts, not \(item.typeName) \(item.shortDescription)")
+              "\(name) can hold a list of texts, not \(item.kindAndValue)")
           }
           return s.value
         })
     default:
       throw RuntimeError(
-        "\(name) cannot hold \(v.typeName) \(v.shortDescription)",
+        "\(name) cannot hold \(v.kindAndValue)",
         hint: "a field holds text, numbers, dates, yes/no or a list of texts")
     }
   }

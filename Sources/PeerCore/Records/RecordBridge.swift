@@ -25,6 +25,12 @@ public final class RecordBridge: RecordHost {
   /// Whether simple `where` stages over stored records run in the store (PushedFilter).
   /// Turned off only to check that both paths give the same answers.
   public var pushdown = true
+  /// The own field names records of each kind have, read once a transaction when a record
+  /// lacks a field (to tell a typo from a field this record just has not got).
+  var ownFields: [RecordKind: [String]] = [:]
+  /// Told of each field a script sets on a stored record, once it is written (id, field, old
+  /// and new value): the REPL says what changed after its entry is saved.
+  public var fieldChanged: ((_ code: String, _ field: String, _ old: Value, _ new: Value) -> Void)?
   /// How many `where` stages the store has taken (the tests check the fast path is used).
   public internal(set) var pushedFilters = 0
   /// How many `group ... | aggregate` stages the store's scan has answered (AggregateScan).
@@ -79,6 +85,7 @@ public final class RecordBridge: RecordHost {
       defer {
         transaction = nil
         loaded = [:]
+        ownFields = [:]
       }
       return try body()
     }
@@ -214,6 +221,13 @@ public final class RecordBridge: RecordHost {
       if let near = closestMatch(to: name, in: known) {
         throw RuntimeError("\(kind.rawValue) has no field \"\(name)\"", hint: "did you mean \"\(near)\"?")
       }
+      // Another record's own field (`housing_status`) is nil here; a name no record has but
+      // close to one that some have is a typo.
+      if ownFields[kind] == nil { ownFields[kind] = try writer().ownFieldNames(kind).sorted() }
+      let own = ownFields[kind] ?? []
+      if !own.contains(name), let near = closestMatch(to: name, in: own) {
+        throw RuntimeError("no \(kind.rawValue) has a field \"\(name)\"", hint: "did you mean \"\(near)\"?")
+      }
       return .null
     }
     return nil
@@ -226,6 +240,7 @@ public final class RecordBridge: RecordHost {
       throw RuntimeError("\(kind.rawValue).\(name) is worked out from other records and cannot be set")
     }
     var stored = try stored(record)
+    let old = ownValue(record, name, kind: kind)
     // Every status change passes through the kind's workflow, whoever makes it.
     let workflow = name == "status" ? workflows[kind] : nil
     let oldStatus = stored.fields["status"]?.text
@@ -241,11 +256,21 @@ public final class RecordBridge: RecordHost {
       if case .map(let extra) = record.values[kind.fields.count + 1] { extra[name] = value }
     }
     try writer().update(stored)
+    if let fieldChanged, case .string(let code) = record.values[0] {
+      fieldChanged(code.value, name, old, value)
+    }
     if let workflow, case .string(let s) = value, s.value != oldStatus {
       // The actions see (and may change) the record in its new status.
       if let i = record.type.fields.firstIndex(of: name) { record.values[i] = value }
       try workflow.afterChange(record, from: oldStatus, to: s.value)
     }
+  }
+
+  /// A field's value as the record holds it now: a core field's slot, or one of its own.
+  func ownValue(_ record: RecordObject, _ name: String, kind: RecordKind) -> Value {
+    if let i = record.type.fields.firstIndex(of: name) { return record.values[i] }
+    if case .map(let extra) = record.values[kind.fields.count + 1] { return extra[name] ?? .null }
+    return .null
   }
 
   public func extraFieldNames(of record: RecordObject) -> [String] {

@@ -66,6 +66,19 @@ final class RecordCollection: HostObject {
     return answer
   }
 
+  /// A field with a fixed set of values (a status, a visit's kind): a `where` comparing it with
+  /// another text is a typo. A status follows the project's workflow, and keeps the standard
+  /// statuses too (records from before the workflow may still hold them).
+  override func allowedValues(of path: [String]) -> AllowedValues? {
+    guard path.count == 1, let spec = kind.field(path[0]), !spec.choices.isEmpty else { return nil }
+    var values = spec.choices
+    if spec.name == "status", let workflow = bridge.workflows[kind] {
+      values = workflow.statuses + values.filter { !workflow.statuses.contains($0) }
+    }
+    return AllowedValues(
+      values: values, noun: "\(kind.rawValue) \(String(spec.name.map { $0 == "_" ? " " : $0 }))")
+  }
+
   override func field(_ name: String) throws -> Value? {
     switch name {
     case "count": return .int(try count() ?? 0)

@@ -13,6 +13,8 @@ final class Compiler {
   var state: FunctionState!
   /// Record kinds declared by scripts, by name (the constructor needs the shape at compile time).
   var recordTypes: [String: RecordType]
+  /// Whether `where` texts are checked against a host's allowed values (`checkAllowedValues`).
+  var checksAllowedValues = true
 
   struct Failure: Error {}
 
@@ -667,6 +669,8 @@ final class Compiler {
       let jump = emit(e.kind.isAnd ? .jumpIfFalse : .jumpIfTrue, Int32(dst), at: pos)
       expression(e.kind.rightOperand!, into: dst)
       patch(jump)
+    case .call(let callee, let args) where stageCalledAsFunction(callee, args):
+      break
     case .call(let callee, let args):
       let base = isScratch(dst) ? dst : allocateRegister()
       expression(callee, into: base)
@@ -705,7 +709,61 @@ final class Compiler {
     case .duration(let amount, let unit):
       let r = exprAnyRegister(amount)
       emit(.makeDuration, Int32(dst), Int32(r), Int32(unit), at: pos)
+    case .ifElse(let cond, let then, let otherwise):
+      let falseJumps = condition(cond, jumpIfFalse: true)
+      branchValue(then, into: dst, at: pos)
+      let skip = emit(.jump, at: pos)
+      falseJumps.forEach(patch)
+      branchValue(otherwise, into: dst, at: pos)
+      patch(skip)
     }
+  }
+
+  /// One branch of an `if` used as a value: its statements, then its last expression into
+  /// `dst` (a branch ending in a statement, or empty, gives nil; one ending in an `if`/`else`
+  /// gives that one's value, as at the end of a function).
+  func branchValue(_ body: [Stmt], into dst: Int, at pos: SourcePosition) {
+    beginScope()
+    defer { endScope() }
+    for (i, stmt) in body.enumerated() {
+      guard i == body.count - 1 else {
+        statement(stmt)
+        continue
+      }
+      switch stmt.kind {
+      case .expression(let e):
+        expression(e, into: dst)
+        return
+      case .ifElse(let cond, let then, let otherwise?):
+        let falseJumps = condition(cond, jumpIfFalse: true)
+        branchValue(then, into: dst, at: stmt.position)
+        let skip = emit(.jump, at: stmt.position)
+        falseJumps.forEach(patch)
+        branchValue(otherwise, into: dst, at: stmt.position)
+        patch(skip)
+        return
+      case .ifElse:
+        fail(
+          "an \"if\" used as a value needs an \"else\"", at: stmt.position, length: 2,
+          hint: "add else { ... } with the value to use otherwise (else { nil } for nothing)")
+        return
+      default:
+        statement(stmt)
+      }
+    }
+    emit(.loadNil, Int32(dst), at: pos)
+  }
+
+  /// `avg(xs)` from Excel or Python: avg and median are pipeline stages, not functions.
+  func stageCalledAsFunction(_ callee: Expr, _ args: [Expr]) -> Bool {
+    guard case .name(let name) = callee.kind, name == "avg" || name == "median", resolve(name) == nil
+    else { return false }
+    var list = "list"
+    if args.count == 1, case .name(let n) = args[0].kind { list = n }
+    fail(
+      "\"\(name)\" is a pipeline stage, not a function", at: callee.position, length: name.count,
+      hint: "write \(list) | \(name)")
+    return true
   }
 
   /// Whether `r` is the newest temporary (so a call can use it as its base directly).
@@ -716,21 +774,26 @@ final class Compiler {
   func binary(_ op: String, _ left: Expr, _ right: Expr, into dst: Int, at pos: SourcePosition) {
     let save = max(state.freeRegister, dst + 1)
     defer { state.freeRegister = save }
-    let a = exprAnyRegister(left)
+    if op == "-", shortRecordID(left, right, at: pos) { return }
+    let isArithmetic = ["+", "-", "*", "/", "//", "%"].contains(op)
+    var fields: [FieldOperand] = []
+    let a = isArithmetic ? operand(left, &fields) : exprAnyRegister(left)
     if op == "+" || op == "-", case .literal(.int(let n)) = right.kind, n > -1_000_000, n < 1_000_000 {
-      emit(op == "+" ? .addI : .subI, Int32(dst), Int32(a), Int32(n), at: pos)
+      noteFields(fields, at: emit(op == "+" ? .addI : .subI, Int32(dst), Int32(a), Int32(n), at: pos))
       return
     }
     let arithmeticK: [String: Opcode] = [
       "+": .addK, "-": .subK, "*": .mulK, "/": .divK, "//": .idivK, "%": .modK,
     ]
     if let k = arithmeticK[op], case .literal(let v) = right.kind {
-      emit(k, Int32(dst), Int32(a), constant(v), at: pos)
+      noteFields(fields, at: emit(k, Int32(dst), Int32(a), constant(v), at: pos))
       return
     }
-    let b = exprAnyRegister(right)
+    let b = isArithmetic ? operand(right, &fields) : exprAnyRegister(right)
     switch op {
-    case "+", "-", "*", "/", "//", "%": arithmetic(op, dst, a, b, at: pos)
+    case "+", "-", "*", "/", "//", "%":
+      arithmetic(op, dst, a, b, at: pos)
+      noteFields(fields, at: here - 1)
     case "==": emit(.eq, Int32(dst), Int32(a), Int32(b), at: pos)
     case "!=": emit(.ne, Int32(dst), Int32(a), Int32(b), at: pos)
     case "<": emit(.lt, Int32(dst), Int32(a), Int32(b), at: pos)
@@ -743,6 +806,51 @@ final class Compiler {
       emit(.not, Int32(dst), Int32(dst), at: pos)
     default: fail("unknown operator \(op)", at: pos)
     }
+  }
+
+  /// An arithmetic operand's register. A field (`m.age`) keeps the register of its map or
+  /// record until the operation is done and is noted, so that an error on nil can name it.
+  func operand(_ e: Expr, _ fields: inout [FieldOperand]) -> Int {
+    guard case .field(let object, let name) = e.kind, let written = writtenPath(e) else {
+      return exprAnyRegister(e)
+    }
+    let o = exprAnyRegister(object)
+    let r = allocateRegister()
+    emit(.getField, Int32(r), Int32(o), constant(.text(name)), at: e.position)
+    fields.append(FieldOperand(register: r, object: o, key: name, written: written))
+    return r
+  }
+
+  func noteFields(_ fields: [FieldOperand], at index: Int) {
+    if !fields.isEmpty { state.proto.fieldOperands[index] = fields }
+  }
+
+  /// `m.age`, `.match.minutes` (in a stage): a field path as written, or nil for anything else.
+  func writtenPath(_ e: Expr) -> String? {
+    switch e.kind {
+    case .name(let n): return n == "it" && state.decl.isImplicit ? "" : n
+    case .field(let object, let name):
+      guard let prefix = writtenPath(object) else { return nil }
+      return prefix + "." + name
+    default: return nil
+    }
+  }
+
+  /// `M-42` written for `M-0042`: a record letter that names nothing, a minus and a number
+  /// written together read as a subtraction of an unknown name; name the id's form instead.
+  func shortRecordID(_ left: Expr, _ right: Expr, at pos: SourcePosition) -> Bool {
+    guard case .name(let letter) = left.kind, ["V", "M", "X", "C", "E", "S"].contains(letter),
+      resolve(letter) == nil, case .literal(.int(let n)) = right.kind, (0..<10_000).contains(n),
+      pos == SourcePosition(line: left.position.line, column: left.position.column + 1),
+      right.position == SourcePosition(line: pos.line, column: pos.column + 1)
+    else { return false }
+    let number = String(n)
+    let written = String(repeating: "0", count: max(0, right.length - number.count)) + number
+    let id = letter + "-" + String(repeating: "0", count: max(0, 4 - number.count)) + number
+    fail(
+      "\(letter)-\(written) is not a record id: ids have four digits", at: left.position,
+      length: 2 + right.length, hint: "write \(id)")
+    return true
   }
 
   /// Compiles a condition as jumps taken when it is false; returns them for patching.
@@ -903,6 +1011,9 @@ final class Compiler {
           // A simple `where` also hands over its query shape and constants, so a stored
           // collection can filter in its database (QueryShape.swift); lists ignore them.
           if builtin == "|where", let query = QueryShape.analyse(key.0) {
+            if stages[..<stageIndex].allSatisfy({ $0.name == "where" }) {
+              checkAllowedValues(query, input: input)
+            }
             emit(.loadK, Int32(allocateRegister()), constant(query.shape), at: stage.position)
             let values = constantList(query.constants, at: stage.position)
             emit(.move, Int32(base + 4), Int32(values), at: stage.position)
@@ -949,6 +1060,34 @@ final class Compiler {
       }
       emit(.call, Int32(base), Int32(argc), at: stage.position)
       emit(.move, Int32(dst), Int32(base), at: stage.position)
+    }
+  }
+
+  /// A `where` on a host value named directly (`mothers | where .status == "wating"`): its text
+  /// constants are checked against the values the host allows, before the script runs. (The
+  /// stage checks again at run time, for hosts not known here.)
+  func checkAllowedValues(_ query: QueryShape, input: Expr) {
+    guard checksAllowedValues, case .name(let name) = input.kind, case .global(let g, _)? = resolve(name),
+      case .host(let host) = globals.values[g]
+    else { return }
+    for (path, k) in AllowedValues.comparisons(in: query.shape) where k < query.constants.count {
+      guard let allowed = host.allowedValues(of: path) else { continue }
+      var candidates = [query.constants[k]]
+      if case .list(let items) = query.constants[k].kind { candidates = items }
+      for c in candidates {
+        guard case .literal(let v) = c.kind, let (message, hint) = allowed.problem(with: v) else { continue }
+        fail(message, at: c.position, length: c.length, hint: hint)
+      }
+    }
+  }
+
+  /// Whether a script's top level holds a declaration (`let NAME = |declare_KEYWORD(...)`).
+  static func declaresAnything(_ main: FunctionDecl) -> Bool {
+    main.body.contains { stmt in
+      guard case .declare(_, _, let value?) = stmt.kind, case .call(let callee, _) = value.kind,
+        case .name(let name) = callee.kind
+      else { return false }
+      return name.hasPrefix("|declare_")
     }
   }
 

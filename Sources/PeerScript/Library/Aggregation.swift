@@ -46,7 +46,7 @@ public struct Aggregation {
         if present == 0, case .duration = v { total = v } else { total = try Operations.add(total, v) }
         present += 1
       default:
-        throw RuntimeError("\(name) needs numbers, got \(v.typeName) \(v.shortDescription)")
+        throw RuntimeError("\(name) needs numbers, got \(v.kindAndValue)")
       }
     case "min", "max":
       if v.isNull { return }
@@ -78,7 +78,7 @@ public struct Aggregation {
     case "median":
       if numbers.isEmpty { return .null }
       for v in numbers where v.asDouble == nil {
-        throw RuntimeError("median needs numbers, got \(v.typeName) \(v.shortDescription)")
+        throw RuntimeError("median needs numbers, got \(v.kindAndValue)")
       }
       let sorted = numbers.sorted { ($0.asDouble ?? 0) < ($1.asDouble ?? 0) }
       let n = sorted.count

@@ -1,9 +1,14 @@
 /// Output, checks, conversions and the functions every script uses.
 extension Library {
-  func registerCore() {
+  func registerCore(tableWidth: Int) {
     define("print", 0...Int.max, "print(a, b, ...) - write the values on one line, separated by spaces") {
       args in
       args.vm.output((0..<args.count).map { args[$0].description }.joined(separator: " "))
+      return .null
+    }
+    define("show", 1, "show(x) - write x as the REPL shows it: a table for a list of records or maps") {
+      args in
+      args.vm.output(try TableRenderer.display(args[0], width: tableWidth))
       return .null
     }
     define("assert", 1...2, "assert(condition, message) - stop with the message if the condition is false") {
@@ -28,6 +33,7 @@ extension Library {
         throw args.typeError(0, expected: "a list, map or text")
       case .range(let r):
         // Counted, not made into a list.
+        if let n = r.steppedCount { return .int(n) }
         switch (r.lower, r.upper) {
         case (.int(let lo), .int(let hi)):
           guard hi >= lo else { return .int(0) }
@@ -85,12 +91,12 @@ extension Library {
       let step = args.count == 3 ? try args.int(2) : 1
       if step == 0 { throw RuntimeError("range step cannot be 0") }
       if step == 1 { return hi > lo ? .range(RangeObject(lower: .int(lo), upper: .int(hi - 1))) : .list([]) }
+      // Counted, not made: the numbers are worked out as a loop or `list()` reaches them.
       let n = max(0, (Int128(hi) - Int128(lo) + Int128(step) + (step > 0 ? -1 : 1)) / Int128(step))
-      guard n < 100_000_000 else {
-        throw RuntimeError("range(\(lo), \(hi), \(step)) is too long to make into a list (\(n) items)")
-      }
-      try args.vm.charge(VM.bytes(ofValues: Int(n)))
-      return .list(ListObject(ContiguousArray(stride(from: lo, to: hi, by: step).map { Value.int($0) })))
+      guard n > 0 else { return .list([]) }
+      let last = Int(Int128(lo) + (n - 1) * Int128(step))
+      return .range(
+        RangeObject(lower: .int(lo), upper: .int(last), label: "range(\(lo), \(hi), \(step))", step: step))
     }
     define("call", 1...Int.max, "call(f, a, b, ...) - call the function f with the arguments") { args in
       try args.call(args[0], Array(args.all.dropFirst()))

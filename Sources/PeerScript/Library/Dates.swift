@@ -17,6 +17,18 @@ extension Library {
     constant(
       "last_quarter", Library.quarter(containing: CivilDate(days: todayDays).addingMonths(-3).days),
       "last_quarter - the previous UK financial quarter")
+    // Weeks start on Monday, as UK rotas and the weekday field (Monday is 1) do.
+    constant(
+      "this_week", Library.week(containing: todayDays), "this_week - the current week, Monday to Sunday")
+    constant(
+      "last_week", Library.week(containing: todayDays - 7), "last_week - the previous week, Monday to Sunday")
+    constant(
+      "next_week", Library.week(containing: todayDays + 7), "next_week - the coming week, Monday to Sunday")
+    define(
+      "now", 0, "now() - a clock in milliseconds for timing a script: now() - start is the time taken"
+    ) { _ in
+      .float(Clock.milliseconds())
+    }
 
     define("date", 1...3, "date(y, m, d) - a date; date(\"2026-04-01\") reads ISO or UK dd/mm/yyyy text") {
       args in
@@ -180,6 +192,14 @@ extension Library {
       RangeObject(
         lower: .date(start.days), upper: .date(end),
         label: "Q\(q) \(fy)/\(short.count == 1 ? "0" + short : short)"))
+  }
+
+  /// The week (Monday to Sunday) holding the date, labelled by its Monday.
+  static func week(containing d: Int32) -> Value {
+    let monday = d - Int32(CivilDate(days: d).weekday - 1)
+    return .range(
+      RangeObject(
+        lower: .date(monday), upper: .date(monday + 6), label: "week of \(CivilDate(days: monday).iso)"))
   }
 
   static func month(containing d: Int32) -> Value {

@@ -44,6 +44,13 @@ public final class Library {
     switch v {
     case .list(let l): return l.items
     case .range(let r):
+      if let n = r.steppedCount, case .int(let lo) = r.lower {
+        guard n < 100_000_000 else {
+          throw RuntimeError("\(r.label ?? "the range") is too long to make into a list")
+        }
+        try vm?.charge(VM.bytes(ofValues: n))
+        return ContiguousArray((0..<n).map { Value.int(lo + $0 * r.step) })
+      }
       switch (r.lower, r.upper) {
       case (.int(let lo), .int(let hi)):
         guard hi >= lo else { return [] }
@@ -63,7 +70,7 @@ public final class Library {
     case .host(let h):
       if let items = try h.items() { return items }
       throw RuntimeError("expected a list, got \(v.typeName)")
-    default: throw RuntimeError("expected a list, got \(v.typeName) \(v.shortDescription)")
+    default: throw RuntimeError("expected a list, got \(v.kindAndValue)")
     }
   }
 
@@ -88,7 +95,7 @@ public final class Library {
         }
         first = false
       default:
-        throw RuntimeError("\(what) needs numbers, got \(v.typeName) \(v.shortDescription)")
+        throw RuntimeError("\(what) needs numbers, got \(v.kindAndValue)")
       }
     }
     return total

@@ -22,7 +22,7 @@ extension Stages {
       if key.isNull { continue }
       guard case .range(let r) = key, case .date(let lo) = r.lower, let found = periodKind(of: r) else {
         throw RuntimeError(
-          "group by needs a period for each item, got \(key.typeName) \(key.shortDescription)",
+          "group by needs a period for each item, got \(key.kindAndValue)",
           hint: "group by month(.date), quarter(.date) or financial_year(.date); or use group without by")
       }
       if let kind, kind.name != found.name {
@@ -35,7 +35,7 @@ extension Stages {
     if let span {
       guard case .range(let r) = span, case .date(let lo) = r.lower, case .date(let hi) = r.upper else {
         throw RuntimeError(
-          "group by ... over needs a period, got \(span.typeName) \(span.shortDescription)",
+          "group by ... over needs a period, got \(span.kindAndValue)",
           hint: "for example: group by month(.date) over financial_year(2026)")
       }
       first = min(first ?? lo, lo)

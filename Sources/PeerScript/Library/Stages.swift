@@ -19,7 +19,7 @@ enum Stages {
       throw RuntimeError(
         "\"\(stage)\" got nil instead of a list", hint: "the input of the pipeline is missing")
     default:
-      throw RuntimeError("\"\(stage)\" works on a list, got \(v.typeName) \(v.shortDescription)")
+      throw RuntimeError("\"\(stage)\" works on a list, got \(v.kindAndValue)")
     }
   }
 
@@ -39,10 +39,9 @@ enum Stages {
     // Arguments: items, condition, and for a simple condition its query shape and constants.
     lib.internal("|where", 2...4) { args in
       let f = args[1]
-      if args.count == 4, case .host(let h) = args[0],
-        let done = try h.filtered(by: args[2], constants: try args.list(3).items)
-      {
-        return done
+      if args.count == 4, case .host(let h) = args[0] {
+        try AllowedValues.check(args[2], try args.list(3).items, on: h)
+        if let done = try h.filtered(by: args[2], constants: try args.list(3).items) { return done }
       }
       var out = ContiguousArray<Value>()
       for x in try items(args[0], "where") where try args.call(f, x).isTruthy { out.append(x) }
@@ -226,7 +225,7 @@ enum Stages {
         for element in l.items where seen.insert(element).inserted { add(x, to: element) }
       default:
         throw RuntimeError(
-          "group each needs a list for each item, got \(key.typeName) \(key.shortDescription)",
+          "group each needs a list for each item, got \(key.kindAndValue)",
           hint: "group each .vulnerabilities groups by every element of a list; for one value use group")
       }
     }

@@ -19,6 +19,8 @@ public final class Expr {
     case function(FunctionDecl)
     case pipeline(Expr, [Stage])
     case duration(Expr, unit: Int)
+    /// `if c { a } else { b }` used as a value: each branch gives its last expression.
+    case ifElse(Expr, [Stmt], [Stmt])
   }
 
   public let kind: Kind

@@ -359,6 +359,36 @@ public struct Parser {
     return Stmt(.ifElse(cond, then, otherwise), t.position, length: 2)
   }
 
+  /// `if` where a value is expected (`let x = if c { a } else { b }`, `map if ... else ...`):
+  /// the else is required, since a value is needed whichever way the condition goes.
+  mutating func ifExpression() throws -> Expr {
+    let t = advance()
+    let cond = try expression()
+    let then = try block()
+    // `else` may follow on the next line, as for the statement.
+    var look = p
+    while case .newline = tokens[look].kind { look += 1 }
+    guard case .keyword("else") = tokens[look].kind else {
+      report(
+        "an \"if\" used as a value needs an \"else\"", at: t.position, length: 2,
+        hint: "add else { ... } with the value to use otherwise (else { nil } for nothing)")
+      throw Failure()
+    }
+    p = look
+    _ = advance()
+    let otherwise: [Stmt]
+    if isKeyword("if") {
+      var links = 0
+      defer { chain -= links }
+      try lengthenChain(&links, what: "\"else if\" in a row")
+      let next = try ifExpression()
+      otherwise = [Stmt(.expression(next), next.position, length: next.length)]
+    } else {
+      otherwise = try block()
+    }
+    return Expr(.ifElse(cond, then, otherwise), t.position, length: 2)
+  }
+
   /// Parameters and body, after `fn name` or `fn`.
   mutating func functionRest(name: String, position: SourcePosition) throws -> FunctionDecl {
     try expect("(", "\"(\" and the parameters")
@@ -515,6 +545,12 @@ public struct Parser {
       if !endsStage(self) { stage.arguments.append(try orExpr()) }
     case "count", "share":
       break
+    case let n where (n == "filter" || n == "select") && !isSymbol("(") && !endsStage(self):
+      // LINQ's and SQL's words (and Python's filter) written as stages: name Peer script's.
+      let fix = name == "filter" ? "where" : "map"
+      throw error(
+        "\"\(name)\" is not a pipeline stage", at: t,
+        hint: "write \(fix): xs | \(fix) .\(name == "filter" ? "age > 20" : "name")")
     default:
       if accept("(") {
         skipNewlines()
@@ -646,6 +682,7 @@ public struct Parser {
     var links = 0
     defer { chain -= links }
     while isSymbol("+") || isSymbol("-") {
+      try incrementSlip(after: left)
       try lengthenChain(&links)
       let t = advance()
       skipNewlines()
@@ -653,6 +690,26 @@ public struct Parser {
       if case .symbol(let s) = t.kind { left = Expr(.binary(s, left, right), t.position) }
     }
     return left
+  }
+
+  /// `count++` / `count--` from C or JavaScript: two signs side by side ending the statement
+  /// would otherwise read as an addition missing its right side.
+  mutating func incrementSlip(after left: Expr) throws {
+    guard case .symbol(let sign) = token.kind, p + 2 < tokens.count,
+      tokens[p + 1].kind == .symbol(sign), !tokens[p + 1].afterNewline,
+      tokens[p + 1].position == SourcePosition(line: token.position.line, column: token.position.column + 1)
+    else { return }
+    switch tokens[p + 2].kind {
+    case .newline, .end, .symbol("}"), .symbol(")"): break
+    default: return
+    }
+    var target = "x"
+    if case .name(let n) = left.kind { target = n }
+    if case .field(let object, let f) = left.kind, case .name(let n) = object.kind { target = "\(n).\(f)" }
+    report(
+      "\"\(sign)\(sign)\" is not an operator in Peer script", at: token.position, length: 2,
+      hint: "write \(target) \(sign)= 1")
+    throw Failure()
   }
 
   mutating func multiplicative() throws -> Expr {
@@ -777,6 +834,8 @@ public struct Parser {
         _ = advance()
         let decl = try functionRest(name: "fn", position: t.position)
         return Expr(.function(decl), t.position, length: 2)
+      case "if":
+        return try ifExpression()
       default:
         throw error("expected a value, found \"\(k)\"")
       }

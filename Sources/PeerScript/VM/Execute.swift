@@ -370,7 +370,7 @@ extension VM {
             stack[returnTo] = result
           case let other:
             throw RuntimeError(
-              "cannot call \(other.typeName) \(other.shortDescription): it is not a function")
+              "cannot call \(other.kindAndValue): it is not a function")
           }
         case .ret, .retNil:
           let result = ins.op == .ret ? base[a] : .null
@@ -465,6 +465,9 @@ extension VM {
         }
       }
     } catch var error as RuntimeError {
+      if let operands = proto.fieldOperands[pc - code - 1] {
+        explainNilOperand(&error, operands, base: base)
+      }
       locate(&error, pc: pc - code - 1)
       frameCount = stopAt
       throw error

@@ -189,7 +189,7 @@ enum Operations {
         throw RuntimeError("the result of -(\(a.shortDescription)) is too long for a duration")
       }
       return .duration(Duration(months: -d.months, days: -d.days))
-    default: throw RuntimeError("cannot negate \(a.typeName) \(a.shortDescription)")
+    default: throw RuntimeError("cannot negate \(a.kindAndValue)")
     }
   }
 
@@ -232,6 +232,10 @@ enum Operations {
       return t.value.isEmpty || s.value.contains(t.value)
     case .range(let r):
       if case .null = needle { return false }
+      if r.step != 1 {
+        guard case .int(let n) = needle else { return false }
+        return r.steppedContains(n)
+      }
       guard let lo = Value.compare(r.lower, needle), let hi = Value.compare(needle, r.upper) else {
         throw RuntimeError(
           "cannot look for \(needle.typeName) in a \(haystack.typeName) of \(r.lower.typeName)s")
@@ -245,7 +249,7 @@ enum Operations {
       guard case .string(let s) = needle else { return false }
       return r.type.slot(of: s.value) != nil
     default:
-      throw RuntimeError("cannot look inside \(haystack.typeName) \(haystack.shortDescription) with \"in\"")
+      throw RuntimeError("cannot look inside \(haystack.kindAndValue) with \"in\"")
     }
   }
 
@@ -266,7 +270,7 @@ enum Operations {
 
   static func makeDuration(_ a: Value, unit: Int) throws -> Value {
     guard case .int(let n) = a else {
-      throw RuntimeError("a duration needs a whole number, got \(a.typeName) \(a.shortDescription)")
+      throw RuntimeError("a duration needs a whole number, got \(a.kindAndValue)")
     }
     let (count, o) = n.multipliedReportingOverflow(by: unit == 1 ? 7 : unit == 3 ? 12 : 1)
     guard !o, let n32 = Int32(exactly: count) else {
@@ -296,7 +300,7 @@ enum Operations {
     case .null:
       throw RuntimeError("cannot loop over nil", hint: "the list is missing; check where it comes from")
     default:
-      throw RuntimeError("cannot loop over \(v.typeName) \(v.shortDescription)")
+      throw RuntimeError("cannot loop over \(v.kindAndValue)")
     }
   }
 
@@ -321,6 +325,12 @@ enum Operations {
       return true
     case .range(let r):
       switch (slot[1], r.upper) {
+      case (.int(let i), .int(let hi)) where r.step != 1:
+        // Counting by a step (down, when negative); the last number is `upper` itself.
+        guard r.step > 0 ? i <= hi : i >= hi else { return false }
+        slot[2] = .int(i)
+        slot[1] = i != hi ? .int(i + r.step) : .null
+        return true
       case (.int(let i), .int(let hi)):
         guard i <= hi else { return false }
         slot[2] = .int(i)
@@ -427,13 +437,13 @@ enum Operations {
       m.entries[key] = value
     default:
       throw RuntimeError(
-        "cannot set the field \"\(fieldName(key))\" of \(object.typeName) \(object.shortDescription)")
+        "cannot set the field \"\(fieldName(key))\" of \(object.kindAndValue)")
     }
   }
 
   static func listIndex(_ i: Value, count: Int, what: String) throws -> Int {
     guard case .int(var n) = i else {
-      throw RuntimeError("a \(what) index must be a whole number, got \(i.typeName) \(i.shortDescription)")
+      throw RuntimeError("a \(what) index must be a whole number, got \(i.kindAndValue)")
     }
     if n < 0 { n += count }
     guard n >= 0, n < count else {
@@ -458,7 +468,7 @@ enum Operations {
       throw RuntimeError(
         "cannot index nil with \(i.shortDescription)", hint: "the value is missing; check for nil first")
     default:
-      throw RuntimeError("cannot index \(object.typeName) \(object.shortDescription)")
+      throw RuntimeError("cannot index \(object.kindAndValue)")
     }
   }
 
@@ -473,7 +483,7 @@ enum Operations {
     case .map(let m): m.entries[i] = value
     case .record: try setField(of: object, i, to: value)
     default:
-      throw RuntimeError("cannot change an element of \(object.typeName) \(object.shortDescription)")
+      throw RuntimeError("cannot change an element of \(object.kindAndValue)")
     }
   }
 }

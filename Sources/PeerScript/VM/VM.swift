@@ -195,7 +195,7 @@ public final class VM {
       if frameCount > 0 { try countCallback() }
       return result
     default:
-      throw RuntimeError("cannot call \(callee.typeName) \(callee.shortDescription): it is not a function")
+      throw RuntimeError("cannot call \(callee.kindAndValue): it is not a function")
     }
   }
 

@@ -19,4 +19,13 @@ public enum Clock {
 
   /// The given day, or the machine's.
   public static func today(given: CivilDate?) -> CivilDate { given ?? systemToday() }
+
+  /// Milliseconds on a monotonic clock (it never goes back, and has nothing to do with the
+  /// date), for scripts that time themselves with `now()`: only differences mean anything, so
+  /// `--today` has nothing to change and a test can rely on nothing but `later >= earlier`.
+  public static func milliseconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) * 1000 + Double(t.tv_nsec) / 1_000_000
+  }
 }

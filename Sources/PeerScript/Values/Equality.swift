@@ -44,7 +44,7 @@ extension Value: Equatable {
       return equalItems(a.values, b.values, depth: depth)
     case (.closure(let a), .closure(let b)): return a === b
     case (.native(let a), .native(let b)): return a === b
-    case (.range(let a), .range(let b)): return a.lower == b.lower && a.upper == b.upper
+    case (.range(let a), .range(let b)): return a.lower == b.lower && a.upper == b.upper && a.step == b.step
     case (.groups(let a), .groups(let b)): return a === b
     case (.host(let a), .host(let b)): return a === b
     case (.cell(let a), _): return equal(a.value, rhs, depth: depth)
@@ -89,7 +89,10 @@ extension Value: Hashable {
       if depth < 8 { for v in r.values { v.hash(into: &hasher, depth: depth + 1) } }
     case .closure(let c): hasher.combine(ObjectIdentifier(c))
     case .native(let n): hasher.combine(ObjectIdentifier(n))
-    case .range(let r): r.lower.hash(into: &hasher); r.upper.hash(into: &hasher)
+    case .range(let r):
+      r.lower.hash(into: &hasher)
+      r.upper.hash(into: &hasher)
+      r.step.hash(into: &hasher)
     case .groups(let g): hasher.combine(ObjectIdentifier(g))
     case .host(let h): hasher.combine(ObjectIdentifier(h))
     case .cell(let c): c.value.hash(into: &hasher, depth: depth)

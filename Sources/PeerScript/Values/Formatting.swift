@@ -12,6 +12,12 @@ extension Value: CustomStringConvertible {
     return s.count > 40 ? String(s.prefix(37)) + "..." : s
   }
 
+  /// The kind and the short form, for error messages: `number 3`, `text "a"`; nil alone (never
+  /// "nil nil").
+  public var kindAndValue: String {
+    isNull ? "nil" : "\(typeName) \(shortDescription)"
+  }
+
   func format(quoted: Bool, depth: Int = 0) -> String {
     if depth > 8 { return "..." }
     switch self {

@@ -16,6 +16,9 @@ public final class FunctionProto {
   public var captures: [CaptureSource] = []
   public var registerCount: Int = 1
   public var doc: String?
+  /// Arithmetic instructions (by index) whose operands were read from fields: an error on a
+  /// nil operand names the field (VM/NilOperand.swift).
+  var fieldOperands: [Int: [FieldOperand]] = [:]
   /// Stable copies of `code` and `constants` for the VM's loop, made once by `seal()`.
   private(set) var codePointer: UnsafeMutablePointer<Instruction>?
   private(set) var constantsPointer: UnsafeMutablePointer<Value>?
@@ -181,7 +184,7 @@ public struct Arguments {
     let v = self[i]
     let ordinals = ["first", "second", "third", "fourth", "fifth"]
     let which = count <= 1 ? "" : (i < ordinals.count ? ordinals[i] : "#\(i + 1)") + " argument to be "
-    let got = v.isNull ? "nil" : "\(v.typeName) \(v.shortDescription)"
+    let got = v.isNull ? "nil" : "\(v.kindAndValue)"
     return RuntimeError("\(function) expects \(which)\(expected), got \(got)")
   }
 }

@@ -28,6 +28,17 @@ open class HostObject {
   /// A `group KEY | count, sum(...)` (or, with no key, an aggregate of every item) the host
   /// may work out itself. Return nil to refuse; then the stages run in the VM.
   open func aggregate(_ request: AggregateRequest) throws -> AggregateAnswer? { nil }
+
+  /// The values the field at `path` of every item may hold, when the host knows them (a
+  /// status, a kind of visit): a `where` comparing the field with a text outside them is an
+  /// error, not an empty answer (AllowedValues.swift). nil when any value goes.
+  open func allowedValues(of path: [String]) -> AllowedValues? { nil }
+}
+
+/// A host value the REPL (and `show`) shows as a summary line, its description, above a table
+/// of its rows (a plan of matches, say).
+public protocol ShownAsTable: HostObject {
+  var rows: [Value] { get }
 }
 
 /// What `HostObject.aggregate` is asked: shapes as in `QueryShape.value`, each indexing its

@@ -290,11 +290,30 @@ public final class RangeObject {
   public let lower: Value
   public let upper: Value
   public let label: String?
+  /// `range(a, b, step)`: whole numbers counted by `step` (negative counts down; `upper` is
+  /// then the last number reached, below `lower`). 1 for every other range.
+  public let step: Int
 
-  public init(lower: Value, upper: Value, label: String? = nil) {
+  public init(lower: Value, upper: Value, label: String? = nil, step: Int = 1) {
     self.lower = lower
     self.upper = upper
     self.label = label
+    self.step = step
+  }
+
+  /// How many whole numbers a stepped range holds (nil for ranges of dates or whole-number
+  /// ranges counted by 1, which say it themselves).
+  var steppedCount: Int? {
+    guard step != 1, case .int(let lo) = lower, case .int(let hi) = upper else { return nil }
+    let span = step > 0 ? Int128(hi) - Int128(lo) : Int128(lo) - Int128(hi)
+    return span < 0 ? 0 : Int(min(Int128(Int.max), span / Int128(step.magnitude) + 1))
+  }
+
+  /// Whether the whole number `n` is one of a stepped range's numbers.
+  func steppedContains(_ n: Int) -> Bool {
+    guard case .int(let lo) = lower, case .int(let hi) = upper else { return false }
+    let inside = step > 0 ? (lo <= n && n <= hi) : (hi <= n && n <= lo)
+    return inside && (Int128(n) - Int128(lo)) % Int128(step) == 0
   }
 
   public var isPeriod: Bool {

@@ -1,14 +1,30 @@
-import PeerScript
-
 /// Shows a list of records or maps as an aligned table: one column per field (the union of all
 /// rows' fields, in first-seen order), a header, numbers right-aligned, cut to the terminal's
-/// width, and at most `maxRows` rows followed by "... N more rows".
-enum TableRenderer {
-  static let maxRows = 50
+/// width, and at most `maxRows` rows followed by "... N more rows". In the language, not the
+/// command line, so that `show(x)` in a script prints exactly what the REPL shows.
+public enum TableRenderer {
+  public static let maxRows = 50
+
+  /// A value as the REPL shows it: a table for rows of records or maps (a host's table under its
+  /// summary line, a stored collection's items), else `repr`.
+  public static func display(_ value: Value, width: Int) throws -> String {
+    if case .host(let h as ShownAsTable) = value,
+      let rows = rows(of: .list(ListObject(ContiguousArray(h.rows))))
+    {
+      return h.description + "\n" + render(rows, width: width)
+    }
+    if let rows = rows(of: value) { return render(rows, width: width) }
+    // A collection such as `tasks` shows its items, never "<tasks>"; an empty one what
+    // print shows ("<0 open tasks>").
+    if case .host(let h) = value, let items = try h.items() {
+      return items.isEmpty ? h.description : try display(.list(ListObject(items)), width: width)
+    }
+    return value.repr
+  }
 
   /// The rows of `value` when it should be shown as a table: a non-empty list whose items are
   /// all records or maps.
-  static func rows(of value: Value) -> [Row]? {
+  public static func rows(of value: Value) -> [Row]? {
     guard case .list(let list) = value, !list.items.isEmpty else { return nil }
     var rows: [Row] = []
     rows.reserveCapacity(list.items.count)
@@ -25,11 +41,11 @@ enum TableRenderer {
     return rows
   }
 
-  struct Row {
-    var cells: [(String, Value)]
+  public struct Row {
+    public var cells: [(String, Value)]
   }
 
-  static func render(_ rows: [Row], width: Int) -> String {
+  public static func render(_ rows: [Row], width: Int) -> String {
     var columns: [String] = []
     var seen: Set<String> = []
     for row in rows {
