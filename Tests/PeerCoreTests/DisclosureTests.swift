@@ -171,8 +171,9 @@ struct DisclosureTests {
     var views: [(String, AttackerView)] = []
     var quarters: [String] = []
     var months: [String] = []
-    for year in 2025...2026 {
-      for month in 1...12 where year == 2025 || month <= 10 {
+    // Every month and quarter the demo (two years to 2026-11-20) has records in.
+    for year in 2024...2026 {
+      for month in 1...12 where (year > 2024 || month >= 10) && (year < 2026 || month <= 11) {
         let m = "\(year)-\(month < 10 ? "0" : "")\(month)-01"
         months.append("month(\(m))")
         if month % 3 == 1 { quarters.append("quarter(\(m))") }
@@ -207,8 +208,8 @@ struct DisclosureTests {
       v.sortedDescending(v.column("Contacts by kind", "contacts", in: r))
       views.append(("quarterly \(q)", v))
     }
-    // Every financial year the demo touches (2024/25 ends in its first months).
-    let years = ["financial_year(2025-01-01)", "financial_year(2025-04-01)", "financial_year(2026-04-01)"]
+    // Every financial year the demo touches.
+    let years = ["financial_year(2024-04-01)", "financial_year(2025-04-01)", "financial_year(2026-04-01)"]
     for period in quarters + months + years {
       let reach = try ReportFixture.run("reach.run(\(period))")
       var v = AttackerView(under: 5)

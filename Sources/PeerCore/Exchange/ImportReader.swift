@@ -22,6 +22,16 @@ final class ImportReader: StoreReader {
   private var finds: [[String: [FieldValue: [StoredRecord]]]] = Array(
     repeating: [:], count: RecordKind.allCases.count)
 
+  /// After this many reads of one other kind, that whole kind is read at once: a million
+  /// visits naming 77,000 matches then cost one read of the matches, not 77,000 round trips
+  /// to a server. A small import never reads more than it asks for.
+  static let readWholeKindAfter = 1000
+  private var misses: [Int] = Array(repeating: 0, count: RecordKind.allCases.count)
+  /// A whole kind once read, by id, and its records by field and value (built as asked).
+  private var wholeKinds: [[Int64: StoredRecord]?] = Array(repeating: nil, count: RecordKind.allCases.count)
+  private var wholeByField: [[String: [FieldValue: [StoredRecord]]]] = Array(
+    repeating: [:], count: RecordKind.allCases.count)
+
   init(base: any StoreWriter, kind: RecordKind) {
     self.base = base
     self.kind = kind
@@ -63,6 +73,7 @@ final class ImportReader: StoreReader {
     }
     let k = kind.ordinal
     if let known = gets[k][id] { return known }
+    if let whole = try wholeKind(kind) { return whole[id] }
     let found = try base.get(kind, id: id)
     gets[k][id] = .some(found)
     return found
@@ -114,9 +125,36 @@ final class ImportReader: StoreReader {
     }
     let k = kind.ordinal
     if let known = finds[k][field]?[value] { return known }
+    if let whole = try wholeKind(kind) {
+      if wholeByField[k][field] == nil {
+        var index: [FieldValue: [StoredRecord]] = [:]
+        // In id order, as the store finds them; an empty field equals nothing (SQL's `=`).
+        for id in whole.keys.sorted() {
+          let r = whole[id]!
+          if let v = r.fields[field], v != .null { index[v, default: []].append(r) }
+        }
+        wholeByField[k][field] = index
+      }
+      return wholeByField[k][field]![value] ?? []
+    }
     let found = try base.find(kind, where: field, equals: value)
     finds[k][field, default: [:]][value] = found
     return found
+  }
+
+  /// Another kind read whole, once it has been read piecemeal often enough; nil before.
+  private func wholeKind(_ kind: RecordKind) throws -> [Int64: StoredRecord]? {
+    let k = kind.ordinal
+    if let whole = wholeKinds[k] { return whole }
+    misses[k] += 1
+    guard misses[k] > Self.readWholeKindAfter else { return nil }
+    var whole: [Int64: StoredRecord] = [:]
+    try base.forEach(kind, batchSize: 10_000) { batch in
+      for r in batch { whole[r.id] = r }
+      return true
+    }
+    wholeKinds[k] = whole
+    return whole
   }
 
   func forEach(
