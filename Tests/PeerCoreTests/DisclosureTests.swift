@@ -9,19 +9,8 @@ import Testing
 /// no hidden count can be narrowed below the protection interval from what one run publishes.
 @Suite("Disclosure", .serialized)
 struct DisclosureTests {
-  /// A small deterministic generator (SplitMix64), so a failure can be run again.
-  struct Generator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(next() % UInt64(r.count)) }
-    mutating func chance(_ p: Double) -> Bool { Double(next() % 1_000_000) < p * 1_000_000 }
-  }
+  /// The demo's deterministic generator, so a failure can be run again.
+  typealias Generator = SplitMix64
 
   /// A count as the generated tables have them: many small ones, some zeros, some large.
   static func count(_ g: inout Generator, under: Int) -> Int {
@@ -60,7 +49,7 @@ struct DisclosureTests {
   }
 
   @Test func generatedTablesKeepEveryHiddenCountWithinItsProtectionInterval() throws {
-    var g = Generator(state: 2026)
+    var g = Generator(seed: 2026)
     let tables = (0..<150).map { Self.generate($0, &g) }
     let session = Session(store: nil, options: ReportFixture.options())
     try session.run(tables.map(\.source).joined(), file: "generated.peer")
