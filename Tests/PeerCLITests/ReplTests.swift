@@ -224,14 +224,20 @@ struct ReplTests {
     #expect(pasted.ok, "screen:\n\(pasted.screen)")
   }
 
-  /// A stored collection typed alone shows its items as a table, never "<mothers>".
-  @Test func aBareCollectionShowsATable() throws {
+  /// The REPL at its prompt on a new project holding one referred mother, Ann (M-0001).
+  func replOnOneMother() throws -> TmuxSession {
     let project = folder.path("p")
     #expect(try PeerProcess.run(["init", project]).status == 0)
     let script = try folder.write("refer.peer", "refer({name: \"Ann\", due_date: 2027-02-01})\n")
     #expect(try PeerProcess.run(["run", "--project", project, script]).status == 0)
     let session = try TmuxSession(environment: ["PEER_HISTORY": history], arguments: ["--project", project])
     #expect(session.waitFor { TmuxSession.lines($0).contains { $0.hasPrefix("peer>") } }.ok)
+    return session
+  }
+
+  /// A stored collection typed alone shows its items as a table, never "<mothers>".
+  @Test func aBareCollectionShowsATable() throws {
+    let session = try replOnOneMother()
     try session.type("mothers")
     try session.send("Enter")
     let table = session.waitFor { TmuxSession.lines($0).contains { $0.hasPrefix("M-0001") } }
@@ -242,12 +248,7 @@ struct ReplTests {
   /// Setting a field at the REPL says what changed, once it is saved; a refused change says
   /// nothing was.
   @Test func settingAFieldSaysWhatChanged() throws {
-    let project = folder.path("p")
-    #expect(try PeerProcess.run(["init", project]).status == 0)
-    let script = try folder.write("refer.peer", "refer({name: \"Ann\", due_date: 2027-02-01})\n")
-    #expect(try PeerProcess.run(["run", "--project", project, script]).status == 0)
-    let session = try TmuxSession(environment: ["PEER_HISTORY": history], arguments: ["--project", project])
-    #expect(session.waitFor { TmuxSession.lines($0).contains { $0.hasPrefix("peer>") } }.ok)
+    let session = try replOnOneMother()
     try session.type("M-0001.name = \"Anne\"")
     try session.send("Enter")
     let said = session.waitFor { TmuxSession.lines($0).contains("M-0001.name: \"Ann\" -> \"Anne\" (saved)") }
