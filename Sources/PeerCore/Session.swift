@@ -19,7 +19,7 @@ public final class Session {
     if let store {
       let bridge = RecordBridge(store: store)
       Lifecycle.register(in: interpreter, bridge: bridge)
-      FormLoader.register(in: interpreter)
+      FormLoader.register(in: interpreter, bridge: bridge)
       Matching.register(in: interpreter, bridge: bridge)
       Workflows.register(in: interpreter, bridge: bridge)
       self.bridge = bridge

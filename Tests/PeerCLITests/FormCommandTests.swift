@@ -39,7 +39,8 @@ struct FormCommandTests {
     #expect(md.stdout.hasPrefix("# Referral\n"))
     #expect(
       md.stdout.contains(
-        "3. **Interpreter** (required) - yes or no\n   Only if: depending on the answer to \"Language\""))
+        "3. **Interpreter** (required) - yes or no\n   Only if: the answer to \"Language\" is not \"English\""
+      ))
     let html = try PeerProcess.run([
       "form", "referral", "--print", "--format", "html", "--project", folder.path("p"), "--today", day,
     ])

@@ -112,17 +112,26 @@ public enum FormDocument {
     return words.prefix(1).uppercased() + words.dropFirst()
   }
 
-  /// The `when` as the source wrote it is not kept, so the page names the questions it depends on.
+  /// When the question is asked, in words: a simple `when` as the form's grammar described it
+  /// (FormCondition), or else the questions it depends on.
   static func condition(_ f: FormField) -> String? {
     guard f.when != nil, case .map(let e) = f.place, case .list(let refs)? = e["when_refs"] else {
       return nil
     }
+    if let shape = e["when_shape"], case .list(let constants)? = e["when_constants"],
+      let words = FormCondition.words(shape, constants: constants.items, question: label)
+    {
+      return words
+    }
     let names = refs.items.compactMap { r -> String? in
       guard case .list(let pair) = r, let n = FormLoader.text(pair.items.first) else { return nil }
-      return "\"\(question(FormField(name: n, kind: .text, place: .null)))\""
+      return "\"\(label(n))\""
     }
     return names.isEmpty ? "in some cases" : "depending on the answer to " + names.joined(separator: " and ")
   }
+
+  /// A question's name as the page shows it: "Due date" for due_date.
+  static func label(_ name: String) -> String { question(FormField(name: name, kind: .text, place: .null)) }
 
   static func escape(_ s: String) -> String { SVGWriter.escape(s) }
 }

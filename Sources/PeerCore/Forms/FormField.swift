@@ -32,6 +32,8 @@ final class FormField {
   var range: (lower: Double, upper: Double)?
   /// A function giving the choices: texts, or records such as services (shown and saved by name).
   var choiceSource: Value?
+  /// The choices when the declaration writes them out as texts (`choice("a", "b")`).
+  var fixedChoices: [String]?
   /// `where`: keeps a choice when this function of the choice and the answers so far is true.
   var filter: Value?
   /// A computed field's function of the answers so far.

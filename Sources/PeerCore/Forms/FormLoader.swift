@@ -5,15 +5,19 @@ import PeerStore
 /// checking it as it loads: a problem is reported at its line and column with a hint, never
 /// found by a coordinator halfway through a referral.
 enum FormLoader {
-  static func register(in interpreter: Interpreter) {
+  static func register(in interpreter: Interpreter, bridge: RecordBridge) {
     interpreter.define("|declare_form", arity: 1...1, doc: "") { [unowned interpreter] args in
       try DeclaredNames.check(args[0], in: interpreter)
       guard case .map(let decl) = args[0] else { return .null }
       let createFunction = interpreter.global("create") ?? .null
-      return .host(
-        try load(decl, vm: args.vm, today: interpreter.today) { kind, fields in
-          try args.vm.call(createFunction, [.text(kind.rawValue), .map(fields)])
-        })
+      let form = try load(decl, vm: args.vm, today: interpreter.today) { kind, fields in
+        try args.vm.call(createFunction, [.text(kind.rawValue), .map(fields)])
+      }
+      for f in form.fields {
+        guard let values = f.fixedChoices else { continue }
+        bridge.formChoices[form.kind, default: [:]][f.target] = (form.name, values)
+      }
+      return .host(form)
     }
   }
 
@@ -95,6 +99,7 @@ enum FormLoader {
         hint: "write it like: minutes number 0..600")
     }
     f.choiceSource = e["choices"]
+    if case .list(let l)? = e["fixed_choices"] { f.fixedChoices = l.items.compactMap { text($0) } }
     if f.kind == .repeated {
       try collect(list(e["entries"]), section: nil, into: &f.group, vm: vm)
     }

@@ -13,6 +13,10 @@ public final class RecordBridge: RecordHost {
   private(set) var types: [RecordKind: RecordType] = [:]
   /// The workflows the project's scripts declared, by the kind of record they govern.
   var workflows: [RecordKind: Workflow] = [:]
+  /// The choices forms offer for each field they save, by kind and field (`best_times` on
+  /// mothers: the referral form's four): a `where` comparing the field with a text close to
+  /// one of them but not one is a typo.
+  var formChoices: [RecordKind: [String: (form: String, values: [String])]] = [:]
   /// The daily rules' run in progress, which `task` and `flag` add to.
   var ruleRun: RuleRun?
   /// Where the events of rules run now go: `peer batch`'s log, also for a job's own

@@ -69,14 +69,24 @@ final class RecordCollection: HostObject {
   /// A field with a fixed set of values (a status, a visit's kind): a `where` comparing it with
   /// another text is a typo. A status follows the project's workflow, and keeps the standard
   /// statuses too (records from before the workflow may still hold them).
+  /// Fields the store does not restrict give open lists, taken only as a hint against typos:
+  /// a visit's support elements, and a form's written-out choices.
   override func allowedValues(of path: [String]) -> AllowedValues? {
-    guard path.count == 1, let spec = kind.field(path[0]), !spec.choices.isEmpty else { return nil }
+    guard path.count == 1 else { return nil }
+    let name = path[0]
+    let spoken = String(name.map { $0 == "_" ? " " : $0 })
+    guard let spec = kind.field(name), !spec.choices.isEmpty else {
+      if kind == .visit, name == "support" {
+        return AllowedValues(values: RecordKind.supportElements, noun: "support element", closed: false)
+      }
+      guard let (form, values) = bridge.formChoices[kind]?[name] else { return nil }
+      return AllowedValues(values: values, noun: "choice for \(spoken) on the \(form) form", closed: false)
+    }
     var values = spec.choices
     if spec.name == "status", let workflow = bridge.workflows[kind] {
       values = workflow.statuses + values.filter { !workflow.statuses.contains($0) }
     }
-    return AllowedValues(
-      values: values, noun: "\(kind.rawValue) \(String(spec.name.map { $0 == "_" ? " " : $0 }))")
+    return AllowedValues(values: values, noun: "\(kind.rawValue) \(spoken)")
   }
 
   override func field(_ name: String) throws -> Value? {

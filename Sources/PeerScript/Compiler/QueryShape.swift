@@ -6,6 +6,7 @@
 /// A shape is a plain value, stored as a constant of the compiled code:
 ///   ["compare", op, path, k]   `.a.b op constant`   (op: == != < <= > >=; path: ["a", "b"])
 ///   ["in", path, k]            `.date in PERIOD` or `.status in ["a", "b"]`
+///   ["has", path, k]           `"practical" in .support`: a list field holds the constant
 ///   ["offset", op, path, form, k1, k2]
 ///                              `k1 - .f op k2` (form "k-f"), `.f + k1 op k2` ("f+k"),
 ///                              `.f - k1 op k2` ("f-k"): date arithmetic the host may undo
@@ -47,6 +48,7 @@ struct QueryShape {
       guard let s = condition(a, &constants) else { return nil }
       return list([.text("not"), s])
     case .binary("in", let a, let b):
+      if isConstant(a), let p = path(b) { return list([.text("has"), p, add(a)]) }
       guard let p = path(a), isConstant(b) else { return nil }
       return list([.text("in"), p, add(b)])
     case .binary(let op, let a, let b) where flipped[op] != nil:

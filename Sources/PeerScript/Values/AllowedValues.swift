@@ -3,19 +3,24 @@
 public struct AllowedValues {
   public var values: [String]
   public var noun: String
+  /// Whether the field can hold nothing else (a status the store checks on every write). An
+  /// open list (a form's choices, the usual support elements) only suggests: the records may
+  /// hold other values, so only a text close to one of the list is taken for a typo.
+  public var closed: Bool
 
-  public init(values: [String], noun: String) {
+  public init(values: [String], noun: String, closed: Bool = true) {
     self.values = values
     self.noun = noun
+    self.closed = closed
   }
 
   /// Why `value` cannot be in the field, with a hint, or nil when it can (or is not text: a
   /// number compared with a status is another kind of mistake, left to the comparison).
   public func problem(with value: Value) -> (message: String, hint: String)? {
     guard case .string(let s) = value, !values.contains(s.value) else { return nil }
-    let hint =
-      closestMatch(to: s.value, in: values).map { "did you mean \"\($0)\"?" }
-      ?? "it is one of: " + values.joined(separator: ", ")
+    let nearest = closestMatch(to: s.value, in: values)
+    if !closed && nearest == nil { return nil }
+    let hint = nearest.map { "did you mean \"\($0)\"?" } ?? "it is one of: " + values.joined(separator: ", ")
     return ("\"\(s.value)\" is not a \(noun)", hint)
   }
 
@@ -40,7 +45,7 @@ public struct AllowedValues {
         let p = path(parts[2]), case .int(let k) = parts[3]
       else { return [] }
       return [(p, k)]
-    case "in":
+    case "in", "has":
       guard parts.count == 3, let p = path(parts[1]), case .int(let k) = parts[2] else { return [] }
       return [(p, k)]
     default: return []

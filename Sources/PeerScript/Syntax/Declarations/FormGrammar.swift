@@ -10,7 +10,7 @@
 ///     interpreter yesno     when .language != "English"
 ///     nickname    text      to preferred_name         # saved in another field
 ///     children    repeat "Other children" { ...questions... }
-///     weeks_pregnant = 40 - weeks(.due_date - today)
+///     weeks_pregnant = weeks_pregnant(.due_date, today)
 ///
 /// Inside `when` and a computed field, `it` (and `.x`) are the answers so far; inside `check`,
 /// `it` is the answer and `answers` the answers so far; inside a choice's `where`, `it` is one
@@ -93,6 +93,13 @@ extension Parser {
       let list = Expr(.list(items), open.position, length: 1)
       f.body = [Stmt(.expression(list), open.position)]
       entry.set("choices", .function(f))
+      // Choices written out as texts are also given as they are, so the host can tell a
+      // script comparing the answer with a text none of them is (a typo).
+      let texts = items.compactMap { item -> DeclarationValue? in
+        guard case .literal(.string(let s)) = item.kind else { return nil }
+        return .text(s.value)
+      }
+      if texts.count == items.count { entry.set("fixed_choices", .list(texts)) }
     case "number":
       if !atLineEnd, !isFormModifier { entry.set("range", .expr(try expression())) }
     case "repeat":
@@ -116,6 +123,12 @@ extension Parser {
         let (f, refs) = try formFunction(parameters: ["it"], name: "when", implicitAnswers: true)
         entry.set("when", .function(f))
         entry.set("when_refs", refs)
+        // A simple condition also as its query shape (QueryShape.swift), its constants
+        // evaluated when the declaration runs, so a printed form can say it in words.
+        if let shape = QueryShape.analyse(f) {
+          entry.set("when_shape", Self.declarationValue(shape.shape))
+          entry.set("when_constants", .list(shape.constants.map { .expr($0) }))
+        }
       case "where":
         let (f, refs) = try formFunction(
           parameters: ["it", "answers"], name: "where", implicitAnswers: false)
@@ -173,6 +186,16 @@ extension Parser {
       i += 1
     }
     return (f, .list(refs))
+  }
+
+  /// A query shape (texts, whole numbers and lists of them) as a declaration's value.
+  private static func declarationValue(_ v: Value) -> DeclarationValue {
+    switch v {
+    case .string(let s): return .text(s.value)
+    case .int(let i): return .int(i)
+    case .list(let l): return .list(l.items.map(declarationValue))
+    default: return .bool(false)
+    }
   }
 
   /// Whether a token can end a value, so a `.` after it reads a field of that value.
