@@ -38,7 +38,7 @@ public enum DemoScripts {
           notes       long text
           consent     yesno     required  check it "We need her consent to share her details with the project"
         }
-        weeks_pregnant = 40 - weeks(.due_date - today)
+        weeks_pregnant = weeks_pregnant(.due_date, today)
       }
 
       test "a complete referral becomes a mother waiting to be assessed" {
@@ -47,6 +47,15 @@ public enum DemoScripts {
         assert(m.status == "referred", "a new referral is referred")
         assert(m.postcode == "E1 6AN", "the postcode is tidied")
         assert(m.weeks_pregnant == 28, "weeks pregnant are worked out")
+      }
+
+      test "weeks pregnant are counted as weeks_pregnant() counts them, whatever the due date" {
+        for due in [today + 1 days, today + 6 days, today + 7 days, today + 12 weeks + 3 days, today + 39 weeks + 6 days] {
+          let m = referral.submit({name: "Ama", postcode: "E1 6AN", due_date: due, first_baby: true,
+            referrer: "midwife", consent: true})
+          assert(m.weeks_pregnant == weeks_pregnant(due, today), "weeks pregnant for a baby due on {due}")
+        }
+        assert(weeks_pregnant(today + 1 days, today) == 39, "a day before the due date is 39 whole weeks")
       }
 
       test "a referral without consent or a far-away due date is refused, naming each question" {
