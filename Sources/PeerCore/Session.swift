@@ -16,6 +16,7 @@ public final class Session {
   public init(store: RecordStore?, options: InterpreterOptions) {
     interpreter = Interpreter(options: options)
     ReportLibrary.register(in: interpreter, files: files)
+    DeclarationHelp.register(in: interpreter)
     if let store {
       let bridge = RecordBridge(store: store)
       Lifecycle.register(in: interpreter, bridge: bridge)

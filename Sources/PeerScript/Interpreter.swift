@@ -42,6 +42,16 @@ public final class Interpreter {
   public var checksAllowedValues = true
 
   public static let keywords = Array(Lexer.keywords).sorted()
+  /// What `help` says about the host's own words (a declaration and its clauses), by word.
+  private var topics: [String: [String]] = [:]
+
+  /// Adds what `:help WORD` says about a word the host gives meaning to (`report`, `suppress`).
+  public func addHelp(_ word: String, _ text: String) { topics[word, default: []].append(text) }
+
+  /// Every word `help` has something to say about, besides built-ins.
+  public var helpTopics: [String] {
+    Array(Set(KeywordHelp.keywords.keys).union(KeywordHelp.stages.keys).union(topics.keys)).sorted()
+  }
   /// Words that mean something after `|`.
   public static let stageNames = [
     "where", "sort", "take", "skip", "map", "each", "distinct", "group", "count", "sum", "avg", "min", "max",
@@ -262,15 +272,18 @@ public final class Interpreter {
   public func help(_ name: String?) -> String? {
     guard let name else {
       let names = library.docs.keys.sorted()
+      let words = helpTopics.filter { library.docs[$0] == nil }
       return "Built-in functions and values (:help NAME for one):\n" + names.joined(separator: "  ")
+        + "\n\nKeywords, stages and declarations (:help WORD for one):\n" + words.joined(separator: "  ")
     }
-    if let doc = library.docs[name] { return doc }
-    if Interpreter.keywords.contains(name) {
-      return "\"\(name)\" is a keyword of the language; see docs/language.md"
-    }
-    if Interpreter.stageNames.contains(name) {
-      return "\"\(name)\" is a pipeline stage: xs | \(name) ...; see docs/language.md"
-    }
+    // A word may be several things (`count` is a stage and a host's field, `text` a form's
+    // question type and a report's line): each says what it is.
+    var parts: [String] = []
+    if let doc = library.docs[name] { parts.append(doc) }
+    if let doc = KeywordHelp.keywords[name] { parts.append(doc) }
+    if let doc = KeywordHelp.stages[name] { parts.append(doc) }
+    parts += topics[name] ?? []
+    if !parts.isEmpty { return parts.joined(separator: "\n") }
     if let v = globals[name] {
       switch v {
       case .closure(let c):

@@ -4,7 +4,7 @@ import PeerCore
 import PeerScript
 
 /// `peer` (or `peer repl`): the interactive REPL on a terminal; with piped input, runs the whole
-/// input as one script, without prompts or escape codes.
+/// input as one script, without prompts or escape codes (a `:help` line answers as at the prompt).
 struct Repl: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Start the interactive REPL (the default).",
@@ -12,7 +12,8 @@ struct Repl: ParsableCommand {
       History is kept in ~/.peer_history (owner-only), or in the file named by $PEER_HISTORY; \
       PEER_HISTORY=off keeps none, and a line typed with a space first is not kept (for a line \
       holding someone's details). When standard \
-      input is not a terminal, the input is run as one script: `echo 'print(1 + 2)' | peer`.
+      input is not a terminal, the input is run as one script: `echo 'print(1 + 2)' | peer`; \
+      a line that is a REPL command (`:help report`, `:load FILE`, `:quit`) runs as at the prompt.
       """
   )
 
@@ -75,13 +76,25 @@ struct Repl: ParsableCommand {
     Console.flush()
   }
 
+  /// The input as a script; lines that are REPL commands (`:help report`) run as commands
+  /// (PipedInput). A script error, or a command the REPL does not know, ends with status 1.
   private func runPiped(_ session: Session) throws {
     let source = ScriptFile.readAll(peer_stdin())
-    do {
-      _ = try session.run(source, file: "<stdin>")
-    } catch {
-      Console.report(error)
-      throw ExitCode(1)
+    let repl = ReplSession(session: session)
+    for part in PipedInput.parts(of: source) {
+      switch part {
+      case .script(let text):
+        do {
+          _ = try session.run(text, file: "<stdin>")
+        } catch {
+          Console.report(error)
+          throw ExitCode(1)
+        }
+      case .command(let line):
+        let outcome = repl.command(line)
+        if outcome == .quit { return }
+        if outcome == .failed { throw ExitCode(1) }
+      }
     }
   }
 }

@@ -53,6 +53,8 @@ final class ReplSession {
   enum Outcome {
     case keepGoing
     case quit
+    /// A command the REPL does not know (piped input ends on it).
+    case failed
   }
 
   /// Drops a half-typed entry (Ctrl-C).
@@ -134,7 +136,7 @@ final class ReplSession {
 
   // MARK: - `:` commands
 
-  private func command(_ text: String) -> Outcome {
+  func command(_ text: String) -> Outcome {
     let parts = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
     let name = String(parts[0])
     let argument = parts.count > 1 ? String(parts[1]).trimmingWhitespace() : ""
@@ -151,17 +153,21 @@ final class ReplSession {
         message += " Did you mean :\(guess)?"
       }
       Console.writeError(message + " Commands are :help, :load FILE and :quit.\n")
+      return .failed
     }
     return .keepGoing
   }
 
-  private func help(_ name: String?) {
+  private func help(_ name: String?) { Self.help(name, interpreter: interpreter) }
+
+  /// `:help [NAME]`, at the prompt and in piped input.
+  static func help(_ name: String?, interpreter: Interpreter) {
     if let name {
       if let text = interpreter.help(name) {
         Console.writeLine(text)
       } else {
         var message = "No help for '\(name)'."
-        if let guess = nearestName(to: name, in: interpreter.globalNames + Interpreter.keywords) {
+        if let guess = nearestName(to: name, in: interpreter.globalNames + interpreter.helpTopics) {
           message += " Did you mean '\(guess)'?"
         }
         Console.writeError(message + "\n")

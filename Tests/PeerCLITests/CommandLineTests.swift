@@ -1,4 +1,5 @@
 import Foundation
+import PeerScript
 import Testing
 
 /// The `peer` command without a terminal: subcommands, exit statuses, piped input.
@@ -190,6 +191,37 @@ struct CommandLineTests {
     #expect(failing.status == 1)
     #expect(failing.stdout == "1\n")
     #expect(failing.stderr.contains("<stdin>"))
+  }
+
+  /// `:help WORD` in piped input answers as at the prompt, for every keyword of the language,
+  /// every pipeline stage, and every declaration and clause a project writes; script lines
+  /// around it run in order, and an error still names its line in the whole input.
+  @Test func pipedHelpCoversEveryKeywordStageAndClause() throws {
+    let clauses = [
+      "form", "creates", "section", "required", "default", "when", "check", "help", "to", "where", "choice",
+      "choices", "repeat", "yesno", "postcode", "phone", "email", "long", "number", "date", "text",
+      "workflow", "of", "guard", "require", "on", "enter", "leave", "every",
+      "match", "each", "per",
+      "report", "title", "table", "chart", "suppress", "under", "except", "keep", "round", "with", "total",
+      "bar", "stacked", "line",
+    ]
+    let words = Interpreter.keywords + Interpreter.stageNames + clauses
+    let result = try PeerProcess.run([], input: words.map { ":help \($0)\n" }.joined())
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    #expect(result.stderr.isEmpty, "no word without help: \(result.stderr)")
+    #expect(!result.stdout.contains("is a keyword of the language"), "every keyword has its own help")
+    #expect(result.stdout.contains("suppress under N"))
+    #expect(result.stdout.contains("guard STATUS(x)"))
+    let lines = result.stdout.split(separator: "\n")
+    #expect(lines.count >= words.count, "\(result.stdout)")
+
+    let mixed = try PeerProcess.run([], input: "print(1)\n:help len\nprint(2)\nprint(nope)\n")
+    #expect(mixed.status == 1)
+    #expect(mixed.stdout.hasPrefix("1\nlen(x) - "), "\(mixed.stdout)")
+    #expect(mixed.stderr.contains("<stdin>:4:7: error: unknown name \"nope\""), "\(mixed.stderr)")
+    let unknown = try PeerProcess.run([], input: ":halp\n")
+    #expect(unknown.status == 1)
+    #expect(unknown.stderr.contains("Did you mean :help?"), "\(unknown.stderr)")
   }
 
   @Test func testCommandReportsEachTestAndTotals() throws {

@@ -224,6 +224,30 @@ struct ReplTests {
     #expect(pasted.ok, "screen:\n\(pasted.screen)")
   }
 
+  /// A block pasted whole (bracketed paste) is one entry: shown as pasted, run once by Enter,
+  /// its last value shown; history keeps it as one entry too.
+  @Test func aPastedBlockRunsAsOneEntry() throws {
+    let session = try start()
+    try session.paste(
+      "let xs = [1, 2, 3]\nvar total = 0\nfor x in xs { total += x }\nxs\n  | map it * total\n  | sum\n")
+    let shown = session.waitFor { $0.contains("  | sum") }
+    #expect(shown.ok, "screen:\n\(shown.screen)")
+    #expect(Self.prompts(shown.screen) == 1, "nothing runs before Enter; screen:\n\(shown.screen)")
+    try session.send("Enter")
+    let ran = session.waitFor { TmuxSession.lines($0).contains("36") && Self.prompts($0) == 2 }
+    #expect(ran.ok, "one entry, one answer; screen:\n\(ran.screen)")
+    #expect(!ran.screen.contains("..."), "no continuation prompts; screen:\n\(ran.screen)")
+  }
+
+  /// `:help` knows every keyword, stage and declaration clause, at the prompt and piped.
+  @Test func helpForDeclarationsAtThePrompt() throws {
+    let session = try start()
+    try session.type(":help suppress")
+    try session.send("Enter")
+    let said = session.waitFor { $0.contains("suppress under N") }
+    #expect(said.ok, "screen:\n\(said.screen)")
+  }
+
   /// The REPL at its prompt on a new project holding one referred mother, Ann (M-0001).
   func replOnOneMother() throws -> TmuxSession {
     let project = folder.path("p")

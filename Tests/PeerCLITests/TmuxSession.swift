@@ -49,6 +49,14 @@ final class TmuxSession {
     try tmux(["send-keys", "-t", name, "-l", text])
   }
 
+  /// Pastes text as a terminal does when the application asked for bracketed paste (as
+  /// readline does): the text between the paste markers, newlines and all.
+  func paste(_ text: String) throws {
+    let buffer = "b\(name)"
+    try tmux(["set-buffer", "-b", buffer, text])
+    try tmux(["paste-buffer", "-p", "-d", "-b", buffer, "-t", name])
+  }
+
   func screen() -> String {
     (try? tmux(["capture-pane", "-p", "-t", name])) ?? ""
   }

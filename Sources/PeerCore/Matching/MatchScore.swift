@@ -22,8 +22,8 @@ final class MatchScore: HostObject {
     enum Rule {
       case always
       case when(Value)
-      /// `for each tag in A & B`: one lot of points per item of A (that is also in B).
-      case each(items: Value, also: Value?)
+      /// `for each tag in LIST`: one lot of points per item (`A & B`: per item of A also in B).
+      case each(items: Value)
       /// `per 2 km in distance(m, v)`: one lot of points per whole step of the measure.
       case per(step: Double, unit: String, isDays: Bool, measure: Value)
     }
@@ -122,13 +122,8 @@ final class MatchScore: HostObject {
   }
 
   private func items(_ c: Criterion, _ m: Value, _ v: Value, vm: VM) throws -> [Value] {
-    guard case .each(let itemsFunction, let also) = c.rule else { return [] }
-    let first = try list(try vm.call(itemsFunction, m, v), c)
-    guard let also else { return first }
-    let second = try list(try vm.call(also, m, v), c)
-    var out: [Value] = []
-    for x in first where second.contains(x) && !out.contains(x) { out.append(x) }
-    return out
+    guard case .each(let itemsFunction) = c.rule else { return [] }
+    return try list(try vm.call(itemsFunction, m, v), c)
   }
 
   private func list(_ value: Value, _ c: Criterion) throws -> [Value] {
@@ -211,9 +206,7 @@ final class MatchScore: HostObject {
         switch entry["kind"]?.description {
         case "if": rule = .when(entry["test"]!)
         case "each":
-          var also: Value? = entry["also"]
-          if case .null? = also { also = nil }
-          rule = .each(items: entry["items"]!, also: also)
+          rule = .each(items: entry["items"]!)
         case "per":
           let unit = entry["unit"]?.description ?? ""
           switch entry["step"] {

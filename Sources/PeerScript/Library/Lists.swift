@@ -1,6 +1,27 @@
 /// Lists and maps.
 extension Library {
   func registerLists() {
+    // `a & b`: the items of a also in b, each once, in a's order. A list field left empty (nil)
+    // has no items, so `m.vulnerabilities & v.experiences` works for a mother with none.
+    `internal`("|both", 2) { args in
+      func items(_ i: Int) throws -> ContiguousArray<Value> {
+        switch args[i] {
+        case .null: return []
+        case .list(let l): return l.items
+        case .range: return try Library.materialize(args[i], vm: args.vm)
+        default:
+          throw RuntimeError(
+            "\"&\" keeps the items of one list also in another, but the \(i == 0 ? "left" : "right") side is \(args[i].kindAndValue)",
+            hint: "write it between two lists: [\"a\", \"b\"] & [\"b\", \"c\"] is [\"b\"]")
+        }
+      }
+      let first = try items(0)
+      let second = Set(try items(1))
+      var seen = Set<Value>()
+      var out = ContiguousArray<Value>()
+      for x in first where second.contains(x) && seen.insert(x).inserted { out.append(x) }
+      return .list(ListObject(out))
+    }
     define("push", 2, "push(list, x) - add x at the end of the list (also list.push(x))") { args in
       let l = try args.list(0)
       if l.items.count & 0xFFFF == 0xFFFF { try args.vm.checkMemory(adding: l.items.count * 16) }

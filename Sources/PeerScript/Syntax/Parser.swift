@@ -648,7 +648,7 @@ public struct Parser {
   }
 
   mutating func comparison() throws -> Expr {
-    var left = try rangeExpr()
+    var left = try intersection()
     var links = 0
     defer { chain -= links }
     while true {
@@ -662,9 +662,25 @@ public struct Parser {
       _ = advance()
       if op == "not in" { _ = advance() }
       skipNewlines()
-      let right = try rangeExpr()
+      let right = try intersection()
       left = Expr(.binary(op, left, right), t.position, length: op.count)
     }
+  }
+
+  /// `a & b`: the items of list a also in list b (`m.languages & v.languages`), a call of the
+  /// built-in `|both`, which no script can name.
+  mutating func intersection() throws -> Expr {
+    var left = try rangeExpr()
+    var links = 0
+    defer { chain -= links }
+    while isSymbol("&") {
+      try lengthenChain(&links)
+      let t = advance()
+      skipNewlines()
+      let right = try rangeExpr()
+      left = Expr(.call(Expr(.name("|both"), t.position, length: 1), [left, right]), t.position, length: 1)
+    }
+    return left
   }
 
   mutating func rangeExpr() throws -> Expr {

@@ -71,16 +71,10 @@ extension Parser {
       guard isKeyword("in") else { throw error("expected \"in\" after \"for each \(name)\"") }
       _ = advance()
       let items = try scoreFunction(decl.parameters, name: "items") { p in try p.expression() }
-      var functions = [items]
+      let functions = [items]
       entry.set("kind", .text("each"))
       entry.set("variable", .text(name))
       entry.set("items", .function(items))
-      if accept("&") {
-        // `A & B`: the items of A that are also in B (this grammar's only use of `&`).
-        let also = try scoreFunction(decl.parameters, name: "items") { p in try p.expression() }
-        entry.set("also", .function(also))
-        functions.append(also)
-      }
       entry.set("uses", uses(decl.parameters, functions))
       let end = p
       p = reasonAt
