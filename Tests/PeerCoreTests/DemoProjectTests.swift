@@ -21,8 +21,10 @@ struct DemoProjectTests {
     #expect((3000...3700).contains(s.mothers), "mothers \(s.mothers)")
     #expect((25_000...45_000).contains(s.visits), "visits \(s.visits)")
     #expect((50...70).contains(s.services), "services \(s.services)")
+    // Most mothers referred are matched, about three in four: some decline or close after
+    // assessment, and volunteers' breaks between mothers leave some waiting.
     #expect(
-      s.matches > s.mothers * 3 / 4 && s.matches < s.mothers, "\(s.matches) matches for \(s.mothers) mothers")
+      s.matches > s.mothers * 7 / 10 && s.matches < s.mothers, "\(s.matches) matches for \(s.mothers) mothers")
     #expect(s.endings > s.matches / 2 && s.endings < s.matches)
     let counts = try Self.made.store.read { r in (try r.count(.visit), try r.count(.mother)) }
     #expect(counts.0 == s.visits)
@@ -150,6 +152,22 @@ struct DemoProjectTests {
         }
       }
     }
+  }
+
+  /// On the demo's today a project has some free places as well as a waiting list (volunteers
+  /// take a break between mothers), so matching has something to suggest: neither none nor
+  /// more than the waiting list.
+  @Test func someSpareCapacityBesideTheWaitingList() throws {
+    let open = Dictionary(
+      grouping: try Self.all(.match).filter { $0["status"] == .text("active") },
+      by: { $0["volunteer"].intValue! })
+    var free = 0
+    for v in try Self.all(.volunteer) where v["status"] == .text("active") {
+      free += max(0, v["capacity"].intValue! - (open[Int(v.id)]?.count ?? 0))
+    }
+    let waiting = try Self.all(.mother).filter { $0["status"] == .text("waiting") }.count
+    #expect(free >= 20, "\(free) free places for \(waiting) waiting mothers")
+    #expect(free < waiting, "\(free) free places for \(waiting) waiting mothers")
   }
 
   static func all(_ kind: RecordKind) throws -> [StoredRecord] {

@@ -46,7 +46,8 @@ struct DemoWorld {
     /// Her paused date: only matches ending before it.
     var pausedOn: Int32?
     var leftOn: Int32?
-    /// For each place of her capacity, the day the match in it ends (Int32.max: ongoing).
+    /// For each place of her capacity, the day it is free again: the match in it ended and she
+    /// had her break (Int32.max: ongoing).
     var busyUntil: [Int32]
     var supervised: Int32?
   }
@@ -340,7 +341,9 @@ struct DemoWorld {
       end = leftOn
       reason = "volunteer left"
     }
-    volunteers[v].busyUntil[slot] = end ?? Int32.max
+    // Most volunteers take a break of a few weeks between mothers, so on any day a project
+    // has some places free (and a waiting list that matching can work on).
+    volunteers[v].busyUntil[slot] = end.map { $0 + Int32(rng.int(0...21)) } ?? Int32.max
     var why = rng.pick(DemoPlaces.whyMatched)
     if score >= 3, let lang = wantsLanguage {
       why = "both speak \(lang)"
