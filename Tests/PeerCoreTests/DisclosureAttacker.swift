@@ -1,6 +1,7 @@
 import Foundation
 import PeerScript
 import PeerStore
+import PeerTestSupport
 
 @testable import PeerCore
 
@@ -150,8 +151,8 @@ struct AttackerView {
     try FileSystem.write("[" + views.map(\.json).joined(separator: ",\n") + "]", to: input)
     let script = ReportFixture.repository + "/Scripts/disclosure-attack.py"
     // The first python3 that has scipy: the image's own (on PATH), else Debian's, which
-    // Scripts/setup gives python3-scipy when the first has none. Neither: the test fails.
-    let output = try shell(
+    // Scripts/setup --for-tests gives python3-scipy when the first has none. Neither: the test fails.
+    let (_, output) = shell(
       "for py in python3 /usr/bin/python3; do if $py -c 'import scipy' 2>/dev/null; then "
         + "exec $py '\(script)' < '\(input)' 2>&1; fi; done; echo 'no python3 with scipy'")
     guard let data = output.data(using: .utf8),
@@ -171,14 +172,4 @@ struct AttackerView {
     }
     .sorted()
   }
-}
-
-/// Runs a shell command; its standard output.
-func shell(_ command: String) throws -> String {
-  guard let pipe = popen(command, "r") else { throw TestFailure("cannot run \(command)") }
-  var output = ""
-  var buffer = [CChar](repeating: 0, count: 65536)
-  while fgets(&buffer, Int32(buffer.count), pipe) != nil { output += String(cString: buffer) }
-  pclose(pipe)
-  return output
 }

@@ -21,7 +21,7 @@ public final class ThrowawayServer: Sendable {
     // Straight under /tmp: the server's OS user must be able to reach it.
     var template = Array("/tmp/peer-pg-XXXXXX".utf8CString)
     folder = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-    let (status, output) = Self.shell("'\(Self.script)' start '\(folder)' 2>&1")
+    let (status, output) = shell("'\(Self.script)' start '\(folder)' 2>&1")
     let lines = output.split(separator: "\n").map(String.init)
     guard status == 0, lines.count >= 2 else {
       throw TestServerError(message: "the test PostgreSQL server did not start: \(output)")
@@ -38,21 +38,11 @@ public final class ThrowawayServer: Sendable {
   /// Stops the server at once (as a crash or a restart by its administrator would) and starts
   /// it again; connections open at the time are lost.
   public func restart() throws {
-    let (status, output) = Self.shell("'\(Self.script)' restart '\(folder)' 2>&1")
+    let (status, output) = shell("'\(Self.script)' restart '\(folder)' 2>&1")
     if status != 0 { throw TestServerError(message: "the test server did not restart: \(output)") }
   }
 
-  public func stop() { _ = Self.shell("'\(Self.script)' stop '\(folder)' >/dev/null 2>&1") }
-
-  /// popen, not Process: Process's wait for the script's exit hung here (the child was left a
-  /// zombie, never reaped).
-  static func shell(_ command: String) -> (Int32, String) {
-    guard let pipe = popen(command, "r") else { return (-1, "cannot run \(command)") }
-    var output = ""
-    var buffer = [CChar](repeating: 0, count: 4096)
-    while fgets(&buffer, Int32(buffer.count), pipe) != nil { output += String(cString: buffer) }
-    return (pclose(pipe), output)
-  }
+  public func stop() { _ = shell("'\(Self.script)' stop '\(folder)' >/dev/null 2>&1") }
 }
 
 public struct TestServerError: Error, CustomStringConvertible {
