@@ -1,5 +1,6 @@
 import ArgumentParser
 import PeerCore
+import PeerScript
 import PeerStore
 
 #if canImport(Glibc)
@@ -112,7 +113,7 @@ struct Import: ParsableCommand {
     if let kind = RecordKind.named(name) { return kind }
     let kinds = RecordKind.allCases.map(\.plural)
     // "mothr" is a letter from "mother": suggest the plural the commands are written with.
-    if let near = nearestName(to: name, in: kinds + RecordKind.allCases.map(\.rawValue)),
+    if let near = closestMatch(to: name, in: kinds + RecordKind.allCases.map(\.rawValue)),
       let kind = RecordKind.named(near)
     {
       throw UsageError(

@@ -94,15 +94,9 @@ struct TestCommand: ParsableCommand {
   }
 
   static func peerFiles(in folder: String) -> [String] {
-    guard let dir = opendir(folder) else { return [] }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-      }
-      if name.hasSuffix(".peer") && !name.hasPrefix(".") { names.append(folder + "/" + name) }
+    FileSystem.list(folder).filter { $0.hasSuffix(".peer") && !$0.hasPrefix(".") }.sorted().map {
+      folder + "/" + $0
     }
-    return names.sorted()
   }
+
 }

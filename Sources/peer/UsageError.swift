@@ -1,3 +1,5 @@
+import PeerScript
+
 /// A misuse of the command line found once a command knows the project: an unknown report,
 /// form or kind of record, a parameter or format that does not exist, options that do not go
 /// together. `Peer.main` prints it as one sentence and a hint on standard error and exits with
@@ -17,7 +19,7 @@ struct UsageError: Error, CustomStringConvertible {
   /// (`plural` names them: "the reports are ..."; with none, "the project's scripts declare no
   /// reports").
   static func unknown(_ what: String, _ name: String, among names: [String], plural: String) -> UsageError {
-    if let near = nearestName(to: name, in: names) {
+    if let near = closestMatch(to: name, in: names) {
       return UsageError("there is no \(what) called \"\(name)\"", hint: "did you mean \"\(near)\"?")
     }
     return UsageError(
