@@ -17,7 +17,7 @@ struct ReportBrowserTests {
   /// logs them to stderr as `INFO:CONSOLE` lines when logging is on).
   static func open(_ path: String) throws -> (dom: String, console: [String]) {
     guard FileSystem.exists("/usr/bin/chromium") else {
-      throw TestFailure("chromium is missing: run Scripts/setup --packages-only")
+      throw TestFailure("chromium is missing: run Scripts/setup --for-tests")
     }
     let errors = path + ".stderr"
     defer { unlink(errors) }

@@ -69,7 +69,7 @@ struct BadFileTests {
 
   /// Another program's SQLite database is refused, and left exactly as it was.
   @Test func someoneElsesDatabase() throws {
-    try #require(haveSQLite3, "sqlite3 is missing: run Scripts/setup --packages-only")
+    try #require(haveSQLite3, "sqlite3 is missing: run Scripts/setup --for-tests")
     let path = temporaryFolder() + "/other.db"
     try runSQLite3(path, "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');")
     let before = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -84,7 +84,7 @@ struct BadFileTests {
   }
 
   @Test func aDatabaseFromANewerPeer() throws {
-    try #require(haveSQLite3, "sqlite3 is missing: run Scripts/setup --packages-only")
+    try #require(haveSQLite3, "sqlite3 is missing: run Scripts/setup --for-tests")
     for change in [
       "INSERT INTO grdb_migrations VALUES ('v\(Schema.version + 1): from the future');",
       "PRAGMA user_version = 7;",
