@@ -6,16 +6,17 @@ import PackageDescription
 
 let package = Package(
   name: "PeerFuzz",
-  platforms: [.macOS(.v13)],
   dependencies: [
     // `name:` because a path dependency's identity is its directory's name (a worktree or a
     // clone need not be called "peer").
-    .package(name: "peer", path: "../.."),
+    .package(name: "peer", path: "../..")
   ],
   targets: [
     .executableTarget(
       name: "PeerFuzz",
-      dependencies: [.product(name: "PeerScript", package: "peer")]
-    ),
+      dependencies: [
+        .product(name: "PeerScript", package: "peer"), .product(name: "PeerCalendar", package: "peer"),
+      ]
+    )
   ]
 )

@@ -15,6 +15,13 @@ public final class Session {
   /// A session on a store, or on the language alone when `store` is nil.
   public init(store: RecordStore?, options: InterpreterOptions) {
     interpreter = Interpreter(options: options)
+    // `M-0042` is a record id in peer's scripts, project or not (without one, it says so), and
+    // two REPL commands read as calls: `save _ to "f.csv"`, `suggest M-0042` / `suggest all`.
+    interpreter.hostSyntax.recordIDPrefixes = Set(RecordKind.allCases.compactMap(\.idPrefix.first))
+    interpreter.hostSyntax.commands = [
+      "save": CommandForm(joiners: [.init("to", then: "a file name")], example: "save _ to \"visits.csv\""),
+      "suggest": CommandForm(alone: ["all": "suggest_all"], example: "suggest M-0042"),
+    ]
     ReportLibrary.register(in: interpreter, files: files)
     DeclarationHelp.register(in: interpreter)
     if let store {
@@ -26,6 +33,11 @@ public final class Session {
       self.bridge = bridge
     } else {
       bridge = nil
+      interpreter.define("|record", arity: 1...1, doc: "") { args in
+        throw RuntimeError(
+          "\(try args.string(0)) names a record, but no project is open",
+          hint: "run peer in a project folder, or give --project DIR")
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import PeerCalendar
 import PeerStore
 
 /// Records as the text format of `COPY table FROM STDIN` (one line a row, tab between

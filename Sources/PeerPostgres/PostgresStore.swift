@@ -1,3 +1,4 @@
+import PeerCalendar
 import PeerStore
 
 /// The shared store: a project's records in a PostgreSQL database, used by several

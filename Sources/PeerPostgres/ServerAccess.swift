@@ -1,3 +1,4 @@
+import PeerCalendar
 import PeerStore
 
 /// Reading and writing records inside one server transaction: the same answers as

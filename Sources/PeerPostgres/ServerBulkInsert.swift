@@ -1,3 +1,4 @@
+import PeerCalendar
 import PeerStore
 
 /// `BulkInsert` on the server: rows are gathered and sent 20,000 to a COPY; the

@@ -1,4 +1,5 @@
 import Dispatch
+import PeerCalendar
 import PeerStore
 import PostgresNIO
 

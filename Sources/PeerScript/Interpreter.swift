@@ -1,3 +1,5 @@
+import PeerCalendar
+
 /// Options for one interpreter: budgets, today's date, arguments and where output goes.
 public struct InterpreterOptions {
   public var maxSteps: Int?
@@ -42,6 +44,8 @@ public final class Interpreter {
   public var checksAllowedValues = true
 
   public static let keywords = Array(Lexer.keywords).sorted()
+  /// The words the host adds to the syntax (record ids, command statements).
+  public var hostSyntax = HostSyntax()
   /// What `help` says about the host's own words (a declaration and its clauses), by word.
   private var topics: [String: [String]] = [:]
 
@@ -76,11 +80,6 @@ public final class Interpreter {
     library.constant(
       "args", .list(options.arguments.map { Value.text($0) }),
       "args - the arguments given after the script's name")
-    library.internal("|record", 1) { args in
-      throw RuntimeError(
-        "\(try args.string(0)) names a record, but no project is open",
-        hint: "run peer in a project folder, or give --project DIR")
-    }
     library.internal("|register_test", 3) { [unowned self] args in
       self.tests.append((try args.string(0), "", try args.int(2), args[1]))
       return .null
@@ -125,9 +124,10 @@ public final class Interpreter {
       _ = scratch.define(name, mutable: globals.mutable[globals.index[name]!], user: false)
     }
     let src = Source(name: file, text: source)
-    let (main, parseErrors) = Parser.parse(src)
+    let (main, parseErrors) = Parser.parse(src, host: hostSyntax)
     if !parseErrors.isEmpty { return parseErrors }
     let compiler = Compiler(source: src, globals: scratch, recordTypes: recordTypes)
+    compiler.recordPrefixes = hostSyntax.recordIDPrefixes
     _ = compiler.compileScript(main)
     return compiler.diagnostics
   }
@@ -182,11 +182,12 @@ public final class Interpreter {
   ) {
     let src = Source(name: file, text: source)
     sources[file] = src
-    let (main, parseErrors) = Parser.parse(src)
+    let (main, parseErrors) = Parser.parse(src, host: hostSyntax)
     if !parseErrors.isEmpty { throw CompileError(parseErrors) }
     keeping(main)
     let before = globals.names.count
     let compiler = Compiler(source: src, globals: globals, recordTypes: recordTypes)
+    compiler.recordPrefixes = hostSyntax.recordIDPrefixes
     // A script that declares something (a workflow naming statuses of its own) may allow
     // values its host does not know yet.
     compiler.checksAllowedValues = checksAllowedValues && !Compiler.declaresAnything(main)

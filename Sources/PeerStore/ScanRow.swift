@@ -1,4 +1,5 @@
 import GRDBSQLite
+import PeerCalendar
 
 /// One cell of a scanned row read from a server (PostgreSQL), as SQLite would have stored it:
 /// dates as days, yes/no as 0 or 1.

@@ -1,3 +1,5 @@
+import PeerCalendar
+
 /// A task (something a coordinator should do by a date) or a flag (something she should know
 /// about a record), made by a project's scheduled rules. Dates are days since 1970-01-01.
 ///

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CReadline
+import PeerCalendar
 import PeerCore
 import PeerPostgres
 import PeerScript

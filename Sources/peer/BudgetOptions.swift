@@ -1,4 +1,5 @@
 import ArgumentParser
+import PeerCalendar
 import PeerScript
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PeerCalendar
 import PeerCore
 import PeerPostgres
 import PeerScript

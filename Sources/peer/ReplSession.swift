@@ -167,7 +167,7 @@ final class ReplSession {
         Console.writeLine(text)
       } else {
         var message = "No help for '\(name)'."
-        if let guess = nearestName(to: name, in: interpreter.globalNames + interpreter.helpTopics) {
+        if let guess = closestMatch(to: name, in: interpreter.globalNames + interpreter.helpTopics) {
           message += " Did you mean '\(guess)'?"
         }
         Console.writeError(message + "\n")
@@ -208,6 +208,6 @@ final class ReplSession {
   }
 
   static func closest(to command: String, in names: [String]) -> String? {
-    nearestName(to: String(command.drop { $0 == ":" }), in: names)
+    closestMatch(to: String(command.drop { $0 == ":" }), in: names)
   }
 }

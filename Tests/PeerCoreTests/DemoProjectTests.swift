@@ -1,3 +1,4 @@
+import PeerCalendar
 import PeerScript
 import PeerStore
 import Testing
@@ -24,7 +25,8 @@ struct DemoProjectTests {
     // Most mothers referred are matched, about three in four: some decline or close after
     // assessment, and volunteers' breaks between mothers leave some waiting.
     #expect(
-      s.matches > s.mothers * 7 / 10 && s.matches < s.mothers, "\(s.matches) matches for \(s.mothers) mothers")
+      s.matches > s.mothers * 7 / 10 && s.matches < s.mothers, "\(s.matches) matches for \(s.mothers) mothers"
+    )
     #expect(s.endings > s.matches / 2 && s.endings < s.matches)
     let counts = try Self.made.store.read { r in (try r.count(.visit), try r.count(.mother)) }
     #expect(counts.0 == s.visits)

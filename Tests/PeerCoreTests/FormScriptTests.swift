@@ -6,7 +6,7 @@ import Testing
 
 /// Scripts that need a project's records, each run on a fresh store with the same annotations as
 /// the language's conformance scripts: Tests/Scripts/forms/, declarations/ and project/, Examples/forms/ and the ```peer
-/// blocks of docs/forms.md.
+/// blocks of docs/forms.md; and Tests/Scripts/no-project/ in peer's session without a project.
 enum RecordScripts {
   static let packageRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -25,6 +25,17 @@ enum RecordScripts {
   static let all =
     files(under: "Tests/Scripts/forms") + files(under: "Tests/Scripts/declarations")
     + files(under: "Tests/Scripts/project") + files(under: "Examples/forms")
+
+  /// Scripts run in peer's session without a project: the language with peer's words (record
+  /// ids), as `peer run` outside a project folder runs them.
+  static let withoutProject = files(under: "Tests/Scripts/no-project")
+
+  static func hostWithoutProject(_ options: InterpreterOptions) -> ScriptHost {
+    let session = Session(store: nil, options: options)
+    return ScriptHost(
+      run: { source, file in try session.run(source, file: file) },
+      runTests: { try session.runTests(report: $0) })
+  }
 
   /// A session on a new, empty store (the folder's own file by default).
   static func host(_ options: InterpreterOptions) -> ScriptHost { host(options, on: .sqlite) }
@@ -55,6 +66,13 @@ struct FormScriptTests {
   func run(_ script: ScriptFile, on backing: StoreUnderTest) throws {
     let source = try String(contentsOfFile: script.path, encoding: .utf8)
     let check = ScriptCheck(source: source, file: script.name, host: { RecordScripts.host($0, on: backing) })
+    for failure in check.failures { Issue.record("\(script.name): \(failure)") }
+  }
+
+  @Test("script without a project", arguments: RecordScripts.withoutProject)
+  func runWithoutProject(_ script: ScriptFile) throws {
+    let source = try String(contentsOfFile: script.path, encoding: .utf8)
+    let check = ScriptCheck(source: source, file: script.name, host: RecordScripts.hostWithoutProject)
     for failure in check.failures { Issue.record("\(script.name): \(failure)") }
   }
 

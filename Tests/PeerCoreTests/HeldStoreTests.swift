@@ -1,4 +1,5 @@
 import Foundation
+import PeerCalendar
 import PeerCore
 import PeerScript
 import PeerStore

@@ -1,8 +1,10 @@
-import PeerCore
+import PeerCalendar
 import PeerScript
 import PeerStore
 import PeerTestSupport
 import Testing
+
+@testable import PeerCore
 
 #if canImport(Glibc)
   import Glibc
@@ -13,18 +15,8 @@ import Testing
 /// errors included.
 @Suite("Pipelines pushed into the store")
 struct PushdownTests {
-  /// A small deterministic generator (SplitMix64), so a failure can be replayed.
-  struct Generator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func pick<T>(_ xs: [T]) -> T { xs[Int(next() % UInt64(xs.count))] }
-  }
+  /// The demo's deterministic generator, so a failure can be replayed.
+  typealias Generator = SplitMix64
 
   static let kinds: [RecordKind] = [.mother, .volunteer, .match, .visit, .ending, .service]
 
@@ -98,7 +90,7 @@ struct PushdownTests {
     let p = try TestProject(on: backing)
     try DemoProject.generate(
       into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 11)
-    var g = Generator(state: 2026)
+    var g = Generator(seed: 2026)
     var pushed = 0
     for round in 0..<72 {
       let kind = Self.kinds[round % Self.kinds.count]

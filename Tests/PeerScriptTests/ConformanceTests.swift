@@ -10,8 +10,9 @@ enum ConformanceScripts {
 
   static let directory = packageRoot.appendingPathComponent("Tests/Scripts")
 
-  /// Folders of scripts that need a project's records; PeerCoreTests runs them on a store.
-  static let needingRecords = ["forms/", "declarations/", "project/"]
+  /// Folders of scripts that need peer's words (record ids) or a project's records;
+  /// PeerCoreTests runs them in peer's session, without a project or on a store.
+  static let needingRecords = ["forms/", "declarations/", "project/", "no-project/"]
 
   /// Every `*.peer` under Tests/Scripts, sorted by path.
   static let all: [ScriptFile] = {

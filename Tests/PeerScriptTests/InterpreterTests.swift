@@ -1,3 +1,4 @@
+import PeerCalendar
 import PeerScript
 import Testing
 
@@ -149,8 +150,12 @@ struct InterpreterTests {
   @Test func help() {
     let (interpreter, _) = make()
     #expect(interpreter.help("len") == "len(x) - the number of items in a list or map, or characters in text")
-    #expect(interpreter.help("for")?.contains("keyword") == true)
-    #expect(interpreter.help("where")?.contains("pipeline stage") == true)
+    #expect(interpreter.help("for")?.hasPrefix("for x in LIST { ... }") == true)
+    #expect(interpreter.help("where")?.hasPrefix("xs | where CONDITION") == true)
     #expect(interpreter.help(nil)?.contains("financial_year") == true)
+    // A host's own words, and a word that is both: each meaning on its line.
+    interpreter.addHelp("where", "where (in a form) - keeps the choices that fit")
+    #expect(interpreter.help("where")?.split(separator: "\n").count == 2)
+    #expect(interpreter.help(nil)?.contains("Keywords, stages and declarations") == true)
   }
 }

@@ -1,3 +1,4 @@
+import PeerCalendar
 import Testing
 
 @testable import PeerScript

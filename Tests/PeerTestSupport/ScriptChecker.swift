@@ -1,3 +1,4 @@
+import PeerCalendar
 import PeerScript
 
 /// Runs an annotated Peer script and compares what happened with its annotations. Shared by the

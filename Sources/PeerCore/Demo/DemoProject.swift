@@ -1,3 +1,4 @@
+import PeerCalendar
 import PeerScript
 import PeerStore
 

@@ -1,3 +1,4 @@
+import PeerCalendar
 import PeerScript
 
 /// The one rule set every way of filling a form goes through (a map in a script, a JSON file,

@@ -1,3 +1,4 @@
+import PeerCalendar
 import PeerScript
 
 /// A declared report (`report quarterly(q = this_quarter) { ... }`): its parts, checked when the

@@ -1,3 +1,4 @@
+import PeerCalendar
 import PeerScript
 
 /// The report built-ins: `|declare_report` behind `report NAME { }`, and for any pipeline result

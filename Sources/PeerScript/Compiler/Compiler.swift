@@ -15,6 +15,8 @@ final class Compiler {
   var recordTypes: [String: RecordType]
   /// Whether `where` texts are checked against a host's allowed values (`checkAllowedValues`).
   var checksAllowedValues = true
+  /// The host's record id letters (Interpreter.recordIDPrefixes), for the `M-42` hint.
+  var recordPrefixes: Set<Character> = []
 
   struct Failure: Error {}
 
@@ -839,7 +841,7 @@ final class Compiler {
   /// `M-42` written for `M-0042`: a record letter that names nothing, a minus and a number
   /// written together read as a subtraction of an unknown name; name the id's form instead.
   func shortRecordID(_ left: Expr, _ right: Expr, at pos: SourcePosition) -> Bool {
-    guard case .name(let letter) = left.kind, ["V", "M", "X", "C", "E", "S"].contains(letter),
+    guard case .name(let letter) = left.kind, letter.count == 1, recordPrefixes.contains(letter.first!),
       resolve(letter) == nil, case .literal(.int(let n)) = right.kind, (0..<10_000).contains(n),
       pos == SourcePosition(line: left.position.line, column: left.position.column + 1),
       right.position == SourcePosition(line: pos.line, column: pos.column + 1)

@@ -1,3 +1,5 @@
+import PeerCalendar
+
 /// Dates, durations and the periods funders report by (UK financial year: 1 April - 31 March).
 extension Library {
   func registerDates(today: CivilDate) {

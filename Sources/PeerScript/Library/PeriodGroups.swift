@@ -1,3 +1,5 @@
+import PeerCalendar
+
 /// `group by month(.date) [over PERIOD]`: groups keyed by periods, in time order, with the
 /// periods that have no items kept as empty groups so that counts show zero rather than
 /// a missing row (funders read a month with no visits as "no visits", not as a gap).

@@ -1,3 +1,5 @@
+import PeerCalendar
+
 /// Turns source text into tokens. Newlines are tokens (they end statements) except inside
 /// parentheses and brackets, and before a line that starts with `|` (a pipeline continues).
 /// Bad characters become `.error` tokens so the parser can report them and carry on.
@@ -63,15 +65,21 @@ public struct Lexer {
   var line: Int
   var column: Int
   var nesting: [Character] = []
+  /// The letters that start a record id (`M-0042`), as the host names them; the language
+  /// alone has none.
+  let recordPrefixes: Set<Character>
 
-  public init(_ text: String, line: Int = 1, column: Int = 1) {
+  public init(_ text: String, line: Int = 1, column: Int = 1, recordPrefixes: Set<Character> = []) {
     self.chars = Array(text)
     self.line = line
     self.column = column
+    self.recordPrefixes = recordPrefixes
   }
 
-  public static func tokenize(_ text: String, line: Int = 1, column: Int = 1) -> [Token] {
-    var lexer = Lexer(text, line: line, column: column)
+  public static func tokenize(
+    _ text: String, line: Int = 1, column: Int = 1, recordPrefixes: Set<Character> = []
+  ) -> [Token] {
+    var lexer = Lexer(text, line: line, column: column, recordPrefixes: recordPrefixes)
     return lexer.all()
   }
 
@@ -154,7 +162,7 @@ public struct Lexer {
       return make(.newline)
     }
     if c.isNumber && c.isASCII { return make(number()) }
-    if "VMXCES".contains(c), peek(1) == "-", isDigit(peek(2)), isDigit(peek(3)), isDigit(peek(4)),
+    if recordPrefixes.contains(c), peek(1) == "-", isDigit(peek(2)), isDigit(peek(3)), isDigit(peek(4)),
       isDigit(peek(5))
     {
       var code = String(advance()) + String(advance())

@@ -1,3 +1,5 @@
+import PeerCalendar
+
 /// Recursive-descent parser. On an error it records a diagnostic, skips to the end of the
 /// statement and goes on, so one run reports every independent mistake.
 public struct Parser {
@@ -27,19 +29,25 @@ public struct Parser {
 
   struct Failure: Error {}
 
-  public init(source: Source) {
+  /// The words the host added: record ids and command statements.
+  let host: HostSyntax
+
+  public init(source: Source, host: HostSyntax = HostSyntax()) {
     self.source = source
-    self.tokens = Lexer.tokenize(source.text)
+    self.host = host
+    self.tokens = Lexer.tokenize(source.text, recordPrefixes: host.recordIDPrefixes)
   }
 
-  init(source: Source, tokens: [Token]) {
+  init(source: Source, tokens: [Token], host: HostSyntax) {
     self.source = source
     self.tokens = tokens
+    self.host = host
   }
 
   /// Parses a whole script into the body of its main function.
-  public static func parse(_ source: Source) -> (FunctionDecl, [Diagnostic]) {
-    var parser = Parser(source: source)
+  public static func parse(_ source: Source, host: HostSyntax = HostSyntax()) -> (FunctionDecl, [Diagnostic])
+  {
+    var parser = Parser(source: source, host: host)
     let main = FunctionDecl(
       name: "<script>", parameters: [], defaults: [], body: [], position: SourcePosition(line: 1, column: 1))
     parser.functions.append(main)
@@ -235,8 +243,7 @@ public struct Parser {
   mutating func statement() throws -> Stmt {
     let t = token
     if atDeclaration { return try declaration() }
-    if atCommand("save") { return try saveStatement() }
-    if atCommand("suggest") { return try suggestStatement() }
+    if let (word, form) = atCommand() { return try commandStatement(word, form) }
     if case .keyword(let k) = t.kind {
       switch k {
       case "let", "var":
@@ -958,7 +965,11 @@ public struct Parser {
       switch part {
       case .literal(let s): out.append(.literal(s))
       case .code(let code, let pos):
-        var inner = Parser(source: source, tokens: Lexer.tokenize(code, line: pos.line, column: pos.column))
+        var inner = Parser(
+          source: source,
+          tokens: Lexer.tokenize(
+            code, line: pos.line, column: pos.column, recordPrefixes: host.recordIDPrefixes),
+          host: host)
         inner.functions = functions
         inner.implicitDepth = implicitDepth
         inner.nesting = nesting + 1
@@ -984,49 +995,47 @@ public struct Parser {
 }
 
 extension Parser {
-  /// The two command-like statements a coordinator types at the REPL, `save _ to "f.csv"` and
-  /// `suggest M-0042`: the word followed by the start of a value rather than `(`, so the plain
-  /// calls `save(x, "f.csv")` and `suggest(m)` and variables of those names still work. Each is
-  /// the call of the project's function of that name.
-  func atCommand(_ word: String) -> Bool {
-    guard case .identifier(let w) = token.kind, w == word, p + 1 < tokens.count else { return false }
+  /// A command statement the host registered (HostSyntax): its word followed by the start of
+  /// a value rather than `(`, so the plain calls `save(x, "f.csv")` and `suggest(m)` and
+  /// variables of those names still work.
+  func atCommand() -> (String, CommandForm)? {
+    guard case .identifier(let w) = token.kind, let form = host.commands[w], p + 1 < tokens.count else {
+      return nil
+    }
     switch tokens[p + 1].kind {
-    case .identifier, .int, .float, .date, .text, .recordID: return true
-    case .symbol(let s): return s == "[" || s == "{"
-    default: return false
+    case .identifier, .int, .float, .date, .text, .recordID: return (w, form)
+    case .symbol(let s): return s == "[" || s == "{" ? (w, form) : nil
+    default: return nil
     }
   }
 
-  /// The statement as the call `save(EXPR, FILE)`.
-  mutating func saveStatement() throws -> Stmt {
+  /// The statement as a call: `save _ to "f.csv"` is `save(_, "f.csv")`, `suggest all` is
+  /// `suggest_all()`.
+  mutating func commandStatement(_ word: String, _ form: CommandForm) throws -> Stmt {
     let start = advance()
-    let value = try expression()
-    guard isIdentifier("to") else {
-      throw error(
-        "expected \"to\" and a file name after the value to save, found \(describe(token))",
-        hint: "for example: save _ to \"visits.csv\"")
+    let length = word.count
+    func call(_ name: String, _ arguments: [Expr]) -> Stmt {
+      let callee = Expr(.name(name), start.position, length: length)
+      return Stmt(
+        .expression(Expr(.call(callee, arguments), start.position, length: length)), start.position,
+        length: length)
     }
-    _ = advance()
-    let file = try expression()
-    let call = Expr(
-      .call(Expr(.name("save"), start.position, length: 4), [value, file]), start.position, length: 4)
-    return Stmt(.expression(call), start.position, length: 4)
-  }
-
-  /// `suggest M-0042` is `suggest(M-0042)`; `suggest all` is `suggest_all()` (the whole waiting
-  /// list).
-  mutating func suggestStatement() throws -> Stmt {
-    let start = advance()
-    let call: Expr
-    if isIdentifier("all"), p + 1 < tokens.count, tokens[p + 1].kind == .newline || tokens[p + 1].kind == .end
+    if case .identifier(let w) = token.kind, let function = form.alone[w], p + 1 < tokens.count,
+      tokens[p + 1].kind == .newline || tokens[p + 1].kind == .end
     {
       _ = advance()
-      call = Expr(.call(Expr(.name("suggest_all"), start.position, length: 7), []), start.position, length: 7)
-    } else {
-      let mother = try expression()
-      call = Expr(
-        .call(Expr(.name("suggest"), start.position, length: 7), [mother]), start.position, length: 7)
+      return call(function, [])
     }
-    return Stmt(.expression(call), start.position, length: 7)
+    var arguments = [try expression()]
+    for joiner in form.joiners {
+      guard isIdentifier(joiner.word) else {
+        throw error(
+          "expected \"\(joiner.word)\" and \(joiner.then) after the value to \(word), found \(describe(token))",
+          hint: "for example: \(form.example)")
+      }
+      _ = advance()
+      arguments.append(try expression())
+    }
+    return call(word, arguments)
   }
 }

@@ -1,3 +1,5 @@
+import PeerCalendar
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,5 @@
+import PeerCalendar
+
 // How values look: `description` is what `print` shows (text as is), `repr` is what the REPL
 // shows for a result (text quoted, so "3" and 3 look different).
 

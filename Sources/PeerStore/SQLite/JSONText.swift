@@ -1,3 +1,5 @@
+import PeerCalendar
+
 /// The small JSON the store needs: objects of field values (the `extra` column, audit entries)
 /// and arrays of texts (list fields). Written by hand to keep Foundation out of the hot path
 /// of imports; a date travels as its ISO text.
@@ -270,76 +272,5 @@ public enum JSONText {
       }
       return nil
     }
-  }
-}
-
-/// Dates as ISO text (`2027-03-14`), the form SQLite sorts and compares correctly.
-package enum ISODate {
-  /// Year, month and day of a count of days since 1970-01-01 (proleptic Gregorian).
-  static func civil(_ days: Int32) -> (year: Int, month: Int, day: Int) {
-    let z = Int(days) + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-  }
-
-  package static func text(_ days: Int32) -> String {
-    let (y, m, d) = civil(days)
-    func pad(_ n: Int, _ w: Int) -> String {
-      let s = String(n)
-      return String(repeating: "0", count: max(0, w - s.count)) + s
-    }
-    return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
-  }
-
-  /// `text(days)` appended as bytes.
-  package static func append(_ days: Int32, to out: inout [UInt8]) {
-    let (y, m, d) = civil(days)
-    guard (0...9999).contains(y) else {
-      out.append(contentsOf: text(days).utf8)
-      return
-    }
-    func digit(_ n: Int) -> UInt8 { UInt8(48 + n) }
-    out.append(contentsOf: [
-      digit(y / 1000), digit(y / 100 % 10), digit(y / 10 % 10), digit(y % 10), UInt8(ascii: "-"),
-      digit(m / 10), digit(m % 10), UInt8(ascii: "-"), digit(d / 10), digit(d % 10),
-    ])
-  }
-
-  /// Days since 1970-01-01 for `YYYY-MM-DD`, or nil.
-  package static func days(_ s: String) -> Int32? {
-    var s = s
-    return s.withUTF8 { days(bytes: $0) }
-  }
-
-  /// `days(_:)` for UTF-8 bytes (a column read straight from SQLite).
-  package static func days(bytes u: UnsafeBufferPointer<UInt8>) -> Int32? {
-    guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
-    func num(_ r: Range<Int>) -> Int? {
-      var n = 0
-      for i in r {
-        guard u[i] >= 48, u[i] <= 57 else { return nil }
-        n = n * 10 + Int(u[i] - 48)
-      }
-      return n
-    }
-    guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10), (1...12).contains(m), d >= 1 else {
-      return nil
-    }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-    let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-    guard d <= lengths[m - 1] else { return nil }
-    let yy = m <= 2 ? y - 1 : y
-    let era = (yy >= 0 ? yy : yy - 399) / 400
-    let yoe = yy - era * 400
-    let mp = m > 2 ? m - 3 : m + 9
-    let doy = (153 * mp + 2) / 5 + d - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return Int32(era * 146_097 + doe - 719_468)
   }
 }

@@ -1,5 +1,6 @@
 import GRDB
 import GRDBSQLite
+import PeerCalendar
 
 #if canImport(Glibc)
   import Glibc

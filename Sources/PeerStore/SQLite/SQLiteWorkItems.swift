@@ -1,4 +1,5 @@
 import GRDB
+import PeerCalendar
 
 extension Schema {
   /// v2: the tasks and flags of scheduled rules. One row per rule, record and due date.
