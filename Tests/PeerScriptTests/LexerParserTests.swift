@@ -100,7 +100,8 @@ struct ParserTests {
     case .expression(let e): return show(e)
     case .declare(let name, let mutable, let value):
       return "(\(mutable ? "var" : "let") \(name) \(value.map(show) ?? "-"))"
-    case .assign(let target, let op, let value): return "(\(op ?? "")= \(show(target)) \(show(value)))"
+    case .assign(let target, let op, let value):
+      return "(\(op?.rawValue ?? "")= \(show(target)) \(show(value)))"
     case .function(let f):
       return
         "(fn \(f.name) [\(f.parameters.joined(separator: " "))] \(f.defaults.filter { $0 != nil }.count) \(f.body.map(show).joined(separator: " ")))"
@@ -135,8 +136,8 @@ struct ParserTests {
     case .list(let items): return "[" + items.map(show).joined(separator: " ") + "]"
     case .map(let pairs):
       return "{" + pairs.map { show($0.0) + ":" + show($0.1) }.joined(separator: " ") + "}"
-    case .unary(let op, let x): return "(\(op) \(show(x)))"
-    case .binary(let op, let l, let r): return "(\(op) \(show(l)) \(show(r)))"
+    case .unary(let op, let x): return "(\(op.rawValue) \(show(x)))"
+    case .binary(let op, let l, let r): return "(\(op.rawValue) \(show(l)) \(show(r)))"
     case .and(let l, let r): return "(and \(show(l)) \(show(r)))"
     case .or(let l, let r): return "(or \(show(l)) \(show(r)))"
     case .call(let f, let args): return "(call \(show(f))" + args.map { " " + show($0) }.joined() + ")"

@@ -466,7 +466,7 @@ final class Compiler {
     }
   }
 
-  func assignment(_ target: Expr, op: String?, value: Expr, at pos: SourcePosition) {
+  func assignment(_ target: Expr, op: InfixOperator?, value: Expr, at pos: SourcePosition) {
     switch target.kind {
     case .name(let name):
       guard let loc = resolve(name) else {
@@ -534,14 +534,14 @@ final class Compiler {
     }
   }
 
-  func arithmetic(_ op: String, _ dst: Int, _ a: Int, _ b: Int, at pos: SourcePosition) {
+  func arithmetic(_ op: InfixOperator, _ dst: Int, _ a: Int, _ b: Int, at pos: SourcePosition) {
     let code: Opcode
     switch op {
-    case "+": code = .add
-    case "-": code = .sub
-    case "*": code = .mul
-    case "/": code = .div
-    case "//": code = .idiv
+    case .add: code = .add
+    case .subtract: code = .sub
+    case .multiply: code = .mul
+    case .divide: code = .div
+    case .wholeDivide: code = .idiv
     default: code = .mod
     }
     emit(code, Int32(dst), Int32(a), Int32(b), at: pos)
@@ -662,7 +662,7 @@ final class Compiler {
       emit(.newMap, Int32(dst), Int32(base), Int32(pairs.count), at: pos)
     case .unary(let op, let operand):
       let r = exprAnyRegister(operand)
-      emit(op == "-" ? .neg : .not, Int32(dst), Int32(r), at: pos)
+      emit(op == .negate ? .neg : .not, Int32(dst), Int32(r), at: pos)
     case .binary(let op, let left, let right):
       binary(op, left, right, into: dst, at: pos)
     case .and, .or:
@@ -773,19 +773,20 @@ final class Compiler {
     r == state.freeRegister - 1 && !state.locals.contains { $0.register == r }
   }
 
-  func binary(_ op: String, _ left: Expr, _ right: Expr, into dst: Int, at pos: SourcePosition) {
+  func binary(_ op: InfixOperator, _ left: Expr, _ right: Expr, into dst: Int, at pos: SourcePosition) {
     let save = max(state.freeRegister, dst + 1)
     defer { state.freeRegister = save }
-    if op == "-", shortRecordID(left, right, at: pos) { return }
-    let isArithmetic = ["+", "-", "*", "/", "//", "%"].contains(op)
+    if op == .subtract, shortRecordID(left, right, at: pos) { return }
+    let isArithmetic = op.isArithmetic
     var fields: [FieldOperand] = []
     let a = isArithmetic ? operand(left, &fields) : exprAnyRegister(left)
-    if op == "+" || op == "-", case .literal(.int(let n)) = right.kind, n > -1_000_000, n < 1_000_000 {
-      noteFields(fields, at: emit(op == "+" ? .addI : .subI, Int32(dst), Int32(a), Int32(n), at: pos))
+    if op == .add || op == .subtract, case .literal(.int(let n)) = right.kind, n > -1_000_000, n < 1_000_000 {
+      noteFields(fields, at: emit(op == .add ? .addI : .subI, Int32(dst), Int32(a), Int32(n), at: pos))
       return
     }
-    let arithmeticK: [String: Opcode] = [
-      "+": .addK, "-": .subK, "*": .mulK, "/": .divK, "//": .idivK, "%": .modK,
+    let arithmeticK: [InfixOperator: Opcode] = [
+      .add: .addK, .subtract: .subK, .multiply: .mulK, .divide: .divK, .wholeDivide: .idivK,
+      .remainder: .modK,
     ]
     if let k = arithmeticK[op], case .literal(let v) = right.kind {
       noteFields(fields, at: emit(k, Int32(dst), Int32(a), constant(v), at: pos))
@@ -793,20 +794,19 @@ final class Compiler {
     }
     let b = isArithmetic ? operand(right, &fields) : exprAnyRegister(right)
     switch op {
-    case "+", "-", "*", "/", "//", "%":
+    case .add, .subtract, .multiply, .divide, .wholeDivide, .remainder:
       arithmetic(op, dst, a, b, at: pos)
       noteFields(fields, at: here - 1)
-    case "==": emit(.eq, Int32(dst), Int32(a), Int32(b), at: pos)
-    case "!=": emit(.ne, Int32(dst), Int32(a), Int32(b), at: pos)
-    case "<": emit(.lt, Int32(dst), Int32(a), Int32(b), at: pos)
-    case "<=": emit(.le, Int32(dst), Int32(a), Int32(b), at: pos)
-    case ">": emit(.gt, Int32(dst), Int32(a), Int32(b), at: pos)
-    case ">=": emit(.ge, Int32(dst), Int32(a), Int32(b), at: pos)
-    case "in": emit(.inside, Int32(dst), Int32(a), Int32(b), at: pos)
-    case "not in":
+    case .equal: emit(.eq, Int32(dst), Int32(a), Int32(b), at: pos)
+    case .notEqual: emit(.ne, Int32(dst), Int32(a), Int32(b), at: pos)
+    case .less: emit(.lt, Int32(dst), Int32(a), Int32(b), at: pos)
+    case .lessOrEqual: emit(.le, Int32(dst), Int32(a), Int32(b), at: pos)
+    case .greater: emit(.gt, Int32(dst), Int32(a), Int32(b), at: pos)
+    case .greaterOrEqual: emit(.ge, Int32(dst), Int32(a), Int32(b), at: pos)
+    case .inside: emit(.inside, Int32(dst), Int32(a), Int32(b), at: pos)
+    case .notInside:
       emit(.inside, Int32(dst), Int32(a), Int32(b), at: pos)
       emit(.not, Int32(dst), Int32(dst), at: pos)
-    default: fail("unknown operator \(op)", at: pos)
     }
   }
 
@@ -865,31 +865,31 @@ final class Compiler {
       return []
     case .and(let l, let r):
       return condition(l, jumpIfFalse: true) + condition(r, jumpIfFalse: true)
-    case .unary("not", let operand):
+    case .unary(.not, let operand):
       let r = exprAnyRegister(operand)
       return [emit(.jumpIfTrue, Int32(r), at: pos)]
-    case .binary(let op, let left, let right) where ["<", "<=", ">", ">=", "==", "!="].contains(op):
+    case .binary(let op, let left, let right) where op.isComparison:
       let a = exprAnyRegister(left)
       if case .literal(let v) = right.kind {
         let k = constant(v)
         let code: Opcode
         switch op {
-        case "<": code = .jumpIfNotLessK
-        case "<=": code = .jumpIfNotLessEqualK
-        case ">": code = .jumpIfNotGreaterK
-        case ">=": code = .jumpIfNotGreaterEqualK
-        case "==": code = .jumpIfNotEqualK
+        case .less: code = .jumpIfNotLessK
+        case .lessOrEqual: code = .jumpIfNotLessEqualK
+        case .greater: code = .jumpIfNotGreaterK
+        case .greaterOrEqual: code = .jumpIfNotGreaterEqualK
+        case .equal: code = .jumpIfNotEqualK
         default: code = .jumpIfEqualK
         }
         return [emit(code, Int32(a), k, at: pos)]
       }
       let b = exprAnyRegister(right)
       switch op {
-      case "<": return [emit(.jumpIfNotLess, Int32(a), Int32(b), at: pos)]
-      case ">": return [emit(.jumpIfNotGreater, Int32(a), Int32(b), at: pos)]
-      case "<=": return [emit(.jumpIfNotLessEqual, Int32(a), Int32(b), at: pos)]
-      case ">=": return [emit(.jumpIfNotGreaterEqual, Int32(a), Int32(b), at: pos)]
-      case "==": return [emit(.jumpIfNotEqual, Int32(a), Int32(b), at: pos)]
+      case .less: return [emit(.jumpIfNotLess, Int32(a), Int32(b), at: pos)]
+      case .greater: return [emit(.jumpIfNotGreater, Int32(a), Int32(b), at: pos)]
+      case .lessOrEqual: return [emit(.jumpIfNotLessEqual, Int32(a), Int32(b), at: pos)]
+      case .greaterOrEqual: return [emit(.jumpIfNotGreaterEqual, Int32(a), Int32(b), at: pos)]
+      case .equal: return [emit(.jumpIfNotEqual, Int32(a), Int32(b), at: pos)]
       default: return [emit(.jumpIfEqual, Int32(a), Int32(b), at: pos)]
       }
     default:

@@ -21,7 +21,6 @@ struct QueryShape {
   var constants: [Expr]
 
   static let constantFunctions: Set<String> = ["month", "quarter", "financial_year", "between", "date"]
-  static let flipped = ["==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="]
 
   /// The shape of an implicit function's body, or nil when the condition is not simple.
   static func analyse(_ decl: FunctionDecl) -> QueryShape? {
@@ -44,26 +43,26 @@ struct QueryShape {
       guard let l = condition(a, &constants), let r = condition(b, &constants) else { return nil }
       if case .and = e.kind { return list([.text("and"), l, r]) }
       return list([.text("or"), l, r])
-    case .unary("not", let a):
+    case .unary(.not, let a):
       guard let s = condition(a, &constants) else { return nil }
       return list([.text("not"), s])
-    case .binary("in", let a, let b):
+    case .binary(.inside, let a, let b):
       if isConstant(a), let p = path(b) { return list([.text("has"), p, add(a)]) }
       guard let p = path(a), isConstant(b) else { return nil }
       return list([.text("in"), p, add(b)])
-    case .binary(let op, let a, let b) where flipped[op] != nil:
+    case .binary(let op, let a, let b) where op.isComparison:
       // `today - .referral_date > 28 days`: a field moved by a constant, compared with one.
       if isConstant(b), let (p, form, k) = offset(a, &constants) {
-        return list([.text("offset"), .text(op), p, .text(form), k, add(b)])
+        return list([.text("offset"), .text(op.rawValue), p, .text(form), k, add(b)])
       }
       if isConstant(a), let (p, form, k) = offset(b, &constants) {
-        return list([.text("offset"), .text(flipped[op]!), p, .text(form), k, add(a)])
+        return list([.text("offset"), .text(op.flipped!.rawValue), p, .text(form), k, add(a)])
       }
       if isConstant(b), let p = value(a, &constants) {
-        return list([.text("compare"), .text(op), p, add(b)])
+        return list([.text("compare"), .text(op.rawValue), p, add(b)])
       }
       if isConstant(a), let p = value(b, &constants) {
-        return list([.text("compare"), .text(flipped[op]!), p, add(a)])
+        return list([.text("compare"), .text(op.flipped!.rawValue), p, add(a)])
       }
       return nil
     default:
@@ -76,13 +75,13 @@ struct QueryShape {
   /// `K - .f`, `.f + K`, `K + .f` and `.f - K` with K constant: the path, which of the forms
   /// ("k-f", "f+k" or "f-k") and K's index.
   static func offset(_ e: Expr, _ constants: inout [Expr]) -> (Value, String, Value)? {
-    guard case .binary(let op, let a, let b) = e.kind, op == "+" || op == "-" else { return nil }
+    guard case .binary(let op, let a, let b) = e.kind, op == .add || op == .subtract else { return nil }
     func add(_ c: Expr) -> Value {
       constants.append(c)
       return .int(constants.count - 1)
     }
-    if let p = path(a), isConstant(b) { return (p, op == "+" ? "f+k" : "f-k", add(b)) }
-    if isConstant(a), let p = path(b) { return (p, op == "+" ? "f+k" : "k-f", add(a)) }
+    if let p = path(a), isConstant(b) { return (p, op == .add ? "f+k" : "f-k", add(b)) }
+    if isConstant(a), let p = path(b) { return (p, op == .add ? "f+k" : "k-f", add(a)) }
     return nil
   }
 
@@ -155,13 +154,13 @@ struct QueryShape {
         let s = value(args[0], &constants)
       else { return nil }
       return list([.text("#period"), .text(n), s, add(callee)])
-    case .binary(let op, let a, let b) where ["+", "-", "*", "/", "//", "%"].contains(op):
+    case .binary(let op, let a, let b) where op.isArithmetic:
       func side(_ x: Expr) -> Value? {
         if isConstant(x) { return list([.text("#k"), add(x)]) }
         return value(x, &constants)
       }
       guard let l = side(a), let r = side(b) else { return nil }
-      return list([.text("#arith"), .text(op), l, r])
+      return list([.text("#arith"), .text(op.rawValue), l, r])
     case .pipeline(let input, let stages):
       guard let p = path(input), let last = stages.last, last.name == "count", last.keys.isEmpty,
         last.more.isEmpty, last.arguments.isEmpty
@@ -198,8 +197,8 @@ struct QueryShape {
     case .literal: return true
     case .name(let n): return n != "it"
     case .duration(let inner, _): return isConstant(inner)
-    case .unary("-", let a): return isConstant(a)
-    case .binary("+", let a, let b), .binary("-", let a, let b): return isConstant(a) && isConstant(b)
+    case .unary(.negate, let a): return isConstant(a)
+    case .binary(.add, let a, let b), .binary(.subtract, let a, let b): return isConstant(a) && isConstant(b)
     case .list(let xs): return xs.allSatisfy(isConstant)
     case .field(let inner, _): return isConstant(inner)
     case .call(let callee, let args):

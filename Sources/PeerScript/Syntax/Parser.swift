@@ -337,7 +337,8 @@ public struct Parser {
       skipNewlines()
       let value = try expression()
       return Stmt(
-        .assign(target: e, op: s == "=" ? nil : String(s.dropLast()), value: value), e.position,
+        .assign(target: e, op: s == "=" ? nil : InfixOperator(rawValue: String(s.dropLast())), value: value),
+        e.position,
         length: e.length)
     }
     return Stmt(.expression(e), e.position, length: e.length)
@@ -649,7 +650,7 @@ public struct Parser {
       if nesting > Parser.maxNesting { throw error("too many \"not\" in a row") }
       let t = advance()
       let operand = try notExpr()
-      return Expr(.unary("not", operand), t.position, length: 3)
+      return Expr(.unary(.not, operand), t.position, length: 3)
     }
     return try comparison()
   }
@@ -660,17 +661,17 @@ public struct Parser {
     defer { chain -= links }
     while true {
       let t = token
-      var op: String?
-      if case .symbol(let s) = t.kind, ["==", "!=", "<", "<=", ">", ">="].contains(s) { op = s }
-      if isKeyword("in") { op = "in" }
-      if isKeyword("not"), case .keyword("in") = tokens[p + 1].kind { op = "not in" }
+      var op: InfixOperator?
+      if case .symbol(let s) = t.kind, let o = InfixOperator(rawValue: s), o.isComparison { op = o }
+      if isKeyword("in") { op = .inside }
+      if isKeyword("not"), case .keyword("in") = tokens[p + 1].kind { op = .notInside }
       guard let op else { return left }
       try lengthenChain(&links)
       _ = advance()
-      if op == "not in" { _ = advance() }
+      if op == .notInside { _ = advance() }
       skipNewlines()
       let right = try intersection()
-      left = Expr(.binary(op, left, right), t.position, length: op.count)
+      left = Expr(.binary(op, left, right), t.position, length: op.rawValue.count)
     }
   }
 
@@ -710,7 +711,9 @@ public struct Parser {
       let t = advance()
       skipNewlines()
       let right = try multiplicative()
-      if case .symbol(let s) = t.kind { left = Expr(.binary(s, left, right), t.position) }
+      if case .symbol(let s) = t.kind, let op = InfixOperator(rawValue: s) {
+        left = Expr(.binary(op, left, right), t.position)
+      }
     }
     return left
   }
@@ -744,7 +747,9 @@ public struct Parser {
       let t = advance()
       skipNewlines()
       let right = try unary()
-      if case .symbol(let s) = t.kind { left = Expr(.binary(s, left, right), t.position, length: s.count) }
+      if case .symbol(let s) = t.kind, let op = InfixOperator(rawValue: s) {
+        left = Expr(.binary(op, left, right), t.position, length: s.count)
+      }
     }
     return left
   }
@@ -758,7 +763,7 @@ public struct Parser {
       let operand = try unary()
       if case .literal(.int(let n)) = operand.kind { return Expr(.literal(.int(-n)), t.position) }
       if case .literal(.float(let d)) = operand.kind { return Expr(.literal(.float(-d)), t.position) }
-      return Expr(.unary("-", operand), t.position)
+      return Expr(.unary(.negate, operand), t.position)
     }
     return try postfix()
   }
