@@ -27,7 +27,7 @@ public struct TestResult {
 /// The front door of the language: compile and run scripts against one set of globals.
 /// The REPL keeps one Interpreter for its whole session, so definitions persist.
 public final class Interpreter {
-  public let globals: Globals
+  let globals: Globals
   public let vm: VM
   /// The session's day: `--today`/`--as-of`, or the machine's date when the session started.
   /// Everything that asks what day it is (forms, lifecycle, workflows, reports) asks this.

@@ -1,7 +1,7 @@
 /// The global variables: built-ins and everything a script defines at its top level. Names are
 /// resolved to slots at compile time, so a global read in the VM is one array access. The table
 /// outlives a single script: the REPL and a project's scripts share it.
-public final class Globals {
+final class Globals {
   public private(set) var names: [String] = []
   var index: [String: Int] = [:]
   /// Whether a script may assign to it (built-ins and `let` are not).

@@ -2,7 +2,7 @@
 /// current frame (R), constants of the current function (K), or small immediates (I).
 /// Comparisons used as conditions are fused with their jump, and `x + 1` has its own opcode,
 /// because those dominate loops.
-public struct Instruction: Sendable {
+struct Instruction: Sendable {
   public var op: Opcode
   public var a: Int32
   public var b: Int32
@@ -16,7 +16,7 @@ public struct Instruction: Sendable {
   }
 }
 
-public enum Opcode: UInt8, Sendable {
+enum Opcode: UInt8, Sendable {
   // R[a] = ...
   case move  // R[a] = R[b]
   case loadK  // R[a] = K[b]

@@ -1,6 +1,6 @@
 /// The syntax tree. Expressions and statements carry the position and width of their source
 /// so that every later error can point at them.
-public final class Expr {
+final class Expr {
   public indirect enum Kind {
     case literal(Value)
     case interpolation([InterpolationPart])
@@ -34,13 +34,13 @@ public final class Expr {
   }
 }
 
-public enum InterpolationPart {
+enum InterpolationPart {
   case literal(String)
   case expr(Expr)
 }
 
 /// One pipeline stage: `where .age > 20`, `sort .name desc, .age`, `count`, `join(", ")`.
-public struct Stage {
+struct Stage {
   public var name: String
   public var position: SourcePosition
   /// Per-item expressions (compiled as functions of `it`), with a `desc` flag for sort keys.
@@ -57,7 +57,7 @@ public struct Stage {
   public var eachElement = false
 }
 
-public final class FunctionDecl {
+final class FunctionDecl {
   public var name: String
   public var parameters: [String]
   public var defaults: [Expr?]
@@ -81,7 +81,7 @@ public final class FunctionDecl {
   }
 }
 
-public final class Stmt {
+final class Stmt {
   public indirect enum Kind {
     case expression(Expr)
     case declare(name: String, mutable: Bool, value: Expr?)

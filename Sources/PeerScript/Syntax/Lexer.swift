@@ -3,7 +3,7 @@ import PeerCalendar
 /// Turns source text into tokens. Newlines are tokens (they end statements) except inside
 /// parentheses and brackets, and before a line that starts with `|` (a pipeline continues).
 /// Bad characters become `.error` tokens so the parser can report them and carry on.
-public struct Token: Sendable {
+struct Token: Sendable {
   public enum Kind: Equatable, Sendable {
     case identifier(String)
     case keyword(String)
@@ -27,13 +27,13 @@ public struct Token: Sendable {
   public var afterNewline: Bool = false
 }
 
-public enum TextPart: Equatable, Sendable {
+enum TextPart: Equatable, Sendable {
   case literal(String)
   /// An interpolated expression: its source and where it starts.
   case code(String, SourcePosition)
 }
 
-public struct Lexer {
+struct Lexer {
   static let keywords: Set<String> = [
     "let", "var", "fn", "return", "if", "else", "for", "in", "while", "break", "continue",
     "and", "or", "not", "true", "false", "nil", "record", "test",

@@ -1,12 +1,12 @@
 /// The operators between two values, as the parser reads them and the compiler turns them into
 /// instructions: one list, each with the text a script writes (`rawValue`).
-public enum InfixOperator: String, CaseIterable, Sendable {
+enum InfixOperator: String, CaseIterable, Sendable {
   case add = "+", subtract = "-", multiply = "*", divide = "/", wholeDivide = "//", remainder = "%"
   case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
   case inside = "in", notInside = "not in"
 
   /// `+ - * / // %`: the ones a compound assignment (`+=`) may use.
-  public var isArithmetic: Bool {
+  var isArithmetic: Bool {
     switch self {
     case .add, .subtract, .multiply, .divide, .wholeDivide, .remainder: return true
     default: return false
@@ -14,10 +14,10 @@ public enum InfixOperator: String, CaseIterable, Sendable {
   }
 
   /// `== != < <= > >=`.
-  public var isComparison: Bool { flipped != nil }
+  var isComparison: Bool { flipped != nil }
 
   /// A comparison with its sides swapped (`a < b` is `b > a`); nil for the others.
-  public var flipped: InfixOperator? {
+  var flipped: InfixOperator? {
     switch self {
     case .equal, .notEqual: return self
     case .less: return .greater
@@ -30,7 +30,7 @@ public enum InfixOperator: String, CaseIterable, Sendable {
 }
 
 /// The operators before one value: `-x` and `not x`.
-public enum PrefixOperator: String, Sendable {
+enum PrefixOperator: String, Sendable {
   case negate = "-"
   case not
 }

@@ -2,7 +2,7 @@ import PeerCalendar
 
 /// Recursive-descent parser. On an error it records a diagnostic, skips to the end of the
 /// statement and goes on, so one run reports every independent mistake.
-public struct Parser {
+struct Parser {
   var tokens: [Token]
   var p = 0
   let source: Source

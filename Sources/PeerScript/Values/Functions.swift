@@ -7,13 +7,13 @@ public final class FunctionProto {
   /// How many trailing parameters have defaults (filled by the function's own prologue).
   public var optionalCount: Int = 0
   public var parameterNames: [String] = []
-  public var code: ContiguousArray<Instruction> = []
+  var code: ContiguousArray<Instruction> = []
   /// Source position of each instruction, for error messages and stack traces.
   public var positions: ContiguousArray<SourcePosition> = []
   public var constants: ContiguousArray<Value> = []
   public var protos: [FunctionProto] = []
   /// For each captured variable: where the enclosing function keeps it.
-  public var captures: [CaptureSource] = []
+  var captures: [CaptureSource] = []
   public var registerCount: Int = 1
   public var doc: String?
   /// Arithmetic instructions (by index) whose operands were read from fields: an error on a
@@ -55,7 +55,7 @@ public final class FunctionProto {
   }
 }
 
-public enum CaptureSource: Sendable {
+enum CaptureSource: Sendable {
   /// A local of the enclosing function, held in a cell in this register.
   case local(Int)
   /// A variable the enclosing function itself captured.

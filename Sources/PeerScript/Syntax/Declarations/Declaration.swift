@@ -7,7 +7,7 @@
 /// bound to the declared name, so forms, workflows and reports are ordinary values the REPL can
 /// show. The keywords are contextual: `form` is a declaration only when a name follows it, so
 /// `form` stays usable as a variable.
-public final class Declaration {
+final class Declaration {
   /// The keyword that opened it: "form", "workflow", "report", "match"...
   public let keyword: String
   /// The declared name, bound as a global (or local) to the host's result.
@@ -31,7 +31,7 @@ public final class Declaration {
 /// One clause of a declaration, usually one line: a form field, a transition, a guard, a table.
 /// It becomes a map `{clause: "field", line: 3, column: 3, length: 8, ...properties, entries: [...]}`
 /// so the host can read it and report a problem at its place (`DeclarationError`).
-public struct DeclarationEntry {
+struct DeclarationEntry {
   public var clause: String
   public var position: SourcePosition
   public var length: Int
@@ -51,7 +51,7 @@ public struct DeclarationEntry {
   }
 }
 
-public enum DeclarationValue {
+enum DeclarationValue {
   /// Evaluated once, when the declaration runs (a title, a default, a list of choices).
   case expr(Expr)
   /// Compiled to a closure: a `check` of `it`, a guard's body, a report table of its parameters.
