@@ -8,10 +8,10 @@ import PeerScript
   import Darwin
 #endif
 
-/// `peer test [FILE...]`: runs each file, then the `test "name" { }` blocks it defined.
-///
-/// Each file gets a fresh interpreter so that one file's definitions cannot make another's tests
-/// pass or fail. A file that does not compile or stops with an error counts as one failure.
+/// `peer test [FILE...]`: loads the project's scripts and the files named, then runs every
+/// `test "name" { }` block they defined, in one session and one transaction that is always
+/// rolled back (Session.runTestFiles). A file that does not compile or stops with an error
+/// counts as one failure.
 struct TestCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "test",

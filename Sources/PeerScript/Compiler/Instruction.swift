@@ -3,10 +3,10 @@
 /// Comparisons used as conditions are fused with their jump, and `x + 1` has its own opcode,
 /// because those dominate loops.
 struct Instruction: Sendable {
-  public var op: Opcode
-  public var a: Int32
-  public var b: Int32
-  public var c: Int32
+  var op: Opcode
+  var a: Int32
+  var b: Int32
+  var c: Int32
 
   init(_ op: Opcode, _ a: Int32 = 0, _ b: Int32 = 0, _ c: Int32 = 0) {
     self.op = op
@@ -41,8 +41,8 @@ enum Opcode: UInt8, Sendable {
   case not  // R[a] = not R[b]
   case eq, ne, lt, le, gt, ge  // R[a] = R[b] op R[c], operands in the order written
   case inside  // R[a] = R[b] in R[c]
-  case range  // R[a] = R[b] .. R[c]  (c + 1 = exclusive flag in a following... see compiler)
-  case rangeExclusive
+  case range  // R[a] = R[b] .. R[c]
+  case rangeExclusive  // R[a] = R[b] ..< R[c]
 
   // control: jumps are relative to the next instruction
   case jump  // pc += b

@@ -1,9 +1,9 @@
 /// The standard library: every built-in function, with the one-line doc `:help` shows.
-/// Each topic has its own file (Core, Text, Lists, Maps, Maths, Dates, Stages) that adds
-/// functions through `define`.
+/// Each topic has its own file (Core, Lists (lists and maps), Text, Maths, Dates) that adds
+/// functions through `define`; the pipeline stages are in Stages, Aggregation and
+/// PeriodGroups, and the help for keywords and stages in KeywordHelp.
 public final class Library {
   let globals: Globals
-  var interpreter: Interpreter?
   public private(set) var docs: [String: String] = [:]
 
   init(globals: Globals) {
