@@ -1,6 +1,7 @@
 /// The pipeline stages (`xs | where ... | sort ... | count`). The compiler turns each stage
 /// into a call of one of these with the per-item expressions as functions of `it`.
-/// They work on lists; the records issue will give stored collections the same stages.
+/// They work on lists, and on a host's collections (stored records), which may do a `where`
+/// or a `group ... | aggregates` themselves (HostObject.filtered, HostObject.aggregate).
 enum Stages {
   static func items(_ v: Value, _ stage: String) throws -> ContiguousArray<Value> {
     switch v {
@@ -35,155 +36,195 @@ enum Stages {
     return rows
   }
 
+  /// Each stage: the name the compiler calls (`|where`), how many arguments it takes, and
+  /// its function.
+  static var table: [(name: String, arity: ClosedRange<Int>, run: (Arguments) throws -> Value)] {
+    [
+      ("|where", 2...4, whereStage),
+      ("|map", 2...2, mapStage),
+      ("|each", 2...2, eachStage),
+      ("|take", 2...2, takeStage),
+      ("|skip", 2...2, skipStage),
+      ("|first", 1...2, firstStage),
+      ("|last", 1...2, lastStage),
+      ("|distinct", 2...2, distinctStage),
+      ("|group", 3...7, groupStage),
+      ("|sort", 3...3, sortStage),
+      ("|aggregate", 4...6, aggregateStage),
+    ]
+  }
+
   static func register(in lib: Library) {
-    // Arguments: items, condition, and for a simple condition its query shape and constants.
-    lib.internal("|where", 2...4) { args in
-      let f = args[1]
-      if args.count == 4, case .host(let h) = args[0] {
-        try AllowedValues.check(args[2], try args.list(3).items, on: h)
-        if let done = try h.filtered(by: args[2], constants: try args.list(3).items) { return done }
-      }
-      var out = ContiguousArray<Value>()
-      for x in try items(args[0], "where") where try args.call(f, x).isTruthy { out.append(x) }
-      return .list(ListObject(out))
+    for stage in table { lib.internal(stage.name, stage.arity, stage.run) }
+  }
+
+  /// `xs | where CONDITION`. Arguments: items, condition, and for a simple condition its query
+  /// shape and constants (a host may filter itself).
+  static func whereStage(_ args: Arguments) throws -> Value {
+    let f = args[1]
+    if args.count == 4, case .host(let h) = args[0] {
+      try AllowedValues.check(args[2], try args.list(3).items, on: h)
+      if let done = try h.filtered(by: args[2], constants: try args.list(3).items) { return done }
     }
-    lib.internal("|map", 2) { args in
-      let f = args[1]
-      var out = ContiguousArray<Value>()
-      let input = try items(args[0], "map")
-      out.reserveCapacity(input.count)
-      for x in input { out.append(try args.call(f, x)) }
-      return .list(ListObject(out))
+    var out = ContiguousArray<Value>()
+    for x in try items(args[0], "where") where try args.call(f, x).isTruthy { out.append(x) }
+    return .list(ListObject(out))
+  }
+
+  /// `xs | map VALUE`: one value per item.
+  static func mapStage(_ args: Arguments) throws -> Value {
+    let f = args[1]
+    var out = ContiguousArray<Value>()
+    let input = try items(args[0], "map")
+    out.reserveCapacity(input.count)
+    for x in input { out.append(try args.call(f, x)) }
+    return .list(ListObject(out))
+  }
+
+  /// `xs | each ACTION`: the action for each item; the items go on unchanged.
+  static func eachStage(_ args: Arguments) throws -> Value {
+    let f = args[1]
+    for x in try items(args[0], "each") { _ = try args.call(f, x) }
+    return args[0]
+  }
+
+  /// `xs | take N`: the first N items.
+  static func takeStage(_ args: Arguments) throws -> Value {
+    let n = try args.int(1)
+    return .list(ListObject(ContiguousArray(try items(args[0], "take").prefix(max(0, n)))))
+  }
+
+  /// `xs | skip N`: all but the first N items.
+  static func skipStage(_ args: Arguments) throws -> Value {
+    let n = try args.int(1)
+    return .list(ListObject(ContiguousArray(try items(args[0], "skip").dropFirst(max(0, n)))))
+  }
+
+  /// `xs | first` (the first item, or nil) and `xs | first N` (the first N).
+  static func firstStage(_ args: Arguments) throws -> Value {
+    let xs = try items(args[0], "first")
+    if args.count == 2 { return .list(ListObject(ContiguousArray(xs.prefix(max(0, try args.int(1)))))) }
+    return xs.first ?? .null
+  }
+
+  /// `xs | last` (the last item, or nil) and `xs | last N` (the last N).
+  static func lastStage(_ args: Arguments) throws -> Value {
+    let xs = try items(args[0], "last")
+    if args.count == 2 { return .list(ListObject(ContiguousArray(xs.suffix(max(0, try args.int(1)))))) }
+    return xs.last ?? .null
+  }
+
+  /// `xs | distinct [KEY]`: each item (or key) once, in order of first appearance.
+  static func distinctStage(_ args: Arguments) throws -> Value {
+    let f = args[1]
+    var seen = Set<Value>()
+    var out = ContiguousArray<Value>()
+    for x in try items(args[0], "distinct") {
+      let key = f.isNull ? x : try args.call(f, x)
+      if seen.insert(key).inserted { out.append(f.isNull ? x : key) }
     }
-    lib.internal("|each", 2) { args in
-      let f = args[1]
-      for x in try items(args[0], "each") { _ = try args.call(f, x) }
-      return args[0]
+    return .list(ListObject(out))
+  }
+
+  /// `xs | group KEY`. Arguments: items, key function, key name, and for `group by` a yes flag and the
+  /// optional `over` period (see PeriodGroups.swift). When an aggregate follows, the compiler
+  /// also passes the flag, the period (or nil), the key's query shape and its constants: a
+  /// host may then group itself (HostAggregation.swift).
+  static func groupStage(_ args: Arguments) throws -> Value {
+    // The mode: yes for `group by`, "each" for `group each`.
+    let each = args.count > 3 && args[3] == .text("each")
+    let byPeriod = args.count > 3 && !each && args[3].isTruthy
+    let over = args.count > 4 && !args[4].isNull ? args[4] : nil
+    if args.count == 7, case .host(let h) = args[0] {
+      return .host(
+        PendingGroups(
+          source: h, keyFunction: args[1], keyName: try args.string(2), byPeriod: byPeriod, each: each,
+          over: over, keyShape: args[5], keyConstants: try args.list(6).items))
     }
-    lib.internal("|take", 2) { args in
-      let n = try args.int(1)
-      return .list(ListObject(ContiguousArray(try items(args[0], "take").prefix(max(0, n)))))
+    return try group(
+      args[0], args[1], keyName: try args.string(2), byPeriod: byPeriod, each: each, over: over, args)
+  }
+
+  /// `xs | sort KEY [desc], ...`: a stable sort on the keys, each worked out once per item.
+  static func sortStage(_ args: Arguments) throws -> Value {
+    let keyFns = try args.list(1).items
+    let descending = try args.list(2).items.map { $0.isTruthy }
+    let input = try items(args[0], "sort")
+    // Every key is computed once, into one flat array (n rows of k keys); then a stable sort
+    // of positions, which moves plain integers rather than values.
+    let k = keyFns.count
+    var keys = ContiguousArray<Value>()
+    keys.reserveCapacity(input.count * k)
+    for x in input {
+      for f in keyFns { keys.append(try args.call(f, x)) }
     }
-    lib.internal("|skip", 2) { args in
-      let n = try args.int(1)
-      return .list(ListObject(ContiguousArray(try items(args[0], "skip").dropFirst(max(0, n)))))
-    }
-    lib.internal("|first", 1...2) { args in
-      let xs = try items(args[0], "first")
-      if args.count == 2 { return .list(ListObject(ContiguousArray(xs.prefix(max(0, try args.int(1)))))) }
-      return xs.first ?? .null
-    }
-    lib.internal("|last", 1...2) { args in
-      let xs = try items(args[0], "last")
-      if args.count == 2 { return .list(ListObject(ContiguousArray(xs.suffix(max(0, try args.int(1)))))) }
-      return xs.last ?? .null
-    }
-    lib.internal("|distinct", 2) { args in
-      let f = args[1]
-      var seen = Set<Value>()
-      var out = ContiguousArray<Value>()
-      for x in try items(args[0], "distinct") {
-        let key = f.isNull ? x : try args.call(f, x)
-        if seen.insert(key).inserted { out.append(f.isNull ? x : key) }
-      }
-      return .list(ListObject(out))
-    }
-    // Arguments: items, key function, key name, and for `group by` a yes flag and the
-    // optional `over` period (see PeriodGroups.swift). When an aggregate follows, the compiler
-    // also passes the flag, the period (or nil), the key's query shape and its constants: a
-    // host may then group itself (HostAggregation.swift).
-    lib.internal("|group", 3...7) { args in
-      // The mode: yes for `group by`, "each" for `group each`.
-      let each = args.count > 3 && args[3] == .text("each")
-      let byPeriod = args.count > 3 && !each && args[3].isTruthy
-      let over = args.count > 4 && !args[4].isNull ? args[4] : nil
-      if args.count == 7, case .host(let h) = args[0] {
-        return .host(
-          PendingGroups(
-            source: h, keyFunction: args[1], keyName: try args.string(2), byPeriod: byPeriod, each: each,
-            over: over, keyShape: args[5], keyConstants: try args.list(6).items))
-      }
-      return try group(
-        args[0], args[1], keyName: try args.string(2), byPeriod: byPeriod, each: each, over: over, args)
-    }
-    lib.internal("|sort", 3) { args in
-      let keyFns = try args.list(1).items
-      let descending = try args.list(2).items.map { $0.isTruthy }
-      let input = try items(args[0], "sort")
-      // Every key is computed once, into one flat array (n rows of k keys); then a stable sort
-      // of positions, which moves plain integers rather than values.
-      let k = keyFns.count
-      var keys = ContiguousArray<Value>()
-      keys.reserveCapacity(input.count * k)
-      for x in input {
-        for f in keyFns { keys.append(try args.call(f, x)) }
-      }
-      var failure: RuntimeError?
-      let order = keys.withUnsafeBufferPointer { flat in
-        Array(0..<input.count).sorted { l, r in
-          for j in 0..<k {
-            let a = flat[l * k + j]
-            let b = flat[r * k + j]
-            guard let c = Value.compare(a, b) else {
-              if failure == nil {
-                failure = RuntimeError(
-                  "sort cannot order \(a.typeName) and \(b.typeName): \(a.shortDescription) and \(b.shortDescription)"
-                )
-              }
-              return false
+    var failure: RuntimeError?
+    let order = keys.withUnsafeBufferPointer { flat in
+      Array(0..<input.count).sorted { l, r in
+        for j in 0..<k {
+          let a = flat[l * k + j]
+          let b = flat[r * k + j]
+          guard let c = Value.compare(a, b) else {
+            if failure == nil {
+              failure = RuntimeError(
+                "sort cannot order \(a.typeName) and \(b.typeName): \(a.shortDescription) and \(b.shortDescription)"
+              )
             }
-            if c != .same { return descending[j] ? c == .greater : c == .less }
+            return false
           }
-          return l < r
+          if c != .same { return descending[j] ? c == .greater : c == .less }
         }
+        return l < r
       }
-      if let failure { throw failure }
-      var out = ContiguousArray<Value>()
-      out.reserveCapacity(input.count)
-      for i in order { out.append(input[i]) }
-      return .list(ListObject(out))
     }
-    // Arguments: items, names, functions (nil for none), column labels, and when the
-    // compiler could describe them, the functions' query shapes and their constants.
-    lib.internal("|aggregate", 4...6) { args in
-      let names = try args.list(1).items.map { $0.description }
-      let fns = try args.list(2).items
-      let labels = try args.list(3).items
-      var input = args[0]
-      // `collection | count`: the host may count without loading (a database's count(*)).
-      if names == ["count"], fns[0].isNull, case .host(let h) = input, !(h is PendingGroups),
-        let n = try h.count()
-      {
-        return .int(n)
-      }
-      if case .host(let h) = input {
-        if let done = try hostAggregate(h, names: names, fns: fns, labels: labels, args) { return done }
-        if let pending = h as? PendingGroups { input = try pending.grouped(args) }
-      }
-      if case .groups(let g) = input {
-        var rows = ContiguousArray<Value>()
-        // `share`: each group's part of all the items, in per cent to one decimal place.
-        let total = g.members.reduce(0) { $0 + $1.count }
-        for (key, members) in zip(g.keys, g.members) {
-          let m = MapObject()
-          m.entries[.text(g.keyName)] = key
-          for j in names.indices {
-            if names[j] == "share" {
-              m.entries[labels[j]] = share(members.count, of: total)
-              continue
-            }
-            m.entries[labels[j]] = try aggregate(names[j], fns[j], members, args)
+    if let failure { throw failure }
+    var out = ContiguousArray<Value>()
+    out.reserveCapacity(input.count)
+    for i in order { out.append(input[i]) }
+    return .list(ListObject(out))
+  }
+
+  /// `xs | count, sum(...)` and the other aggregates. Arguments: items, names, functions (nil for
+  /// none), column labels, and when the
+  /// compiler could describe them, the functions' query shapes and their constants.
+  static func aggregateStage(_ args: Arguments) throws -> Value {
+    let names = try args.list(1).items.map { $0.description }
+    let fns = try args.list(2).items
+    let labels = try args.list(3).items
+    var input = args[0]
+    // `collection | count`: the host may count without loading (a database's count(*)).
+    if names == ["count"], fns[0].isNull, case .host(let h) = input, !(h is PendingGroups),
+      let n = try h.count()
+    {
+      return .int(n)
+    }
+    if case .host(let h) = input {
+      if let done = try hostAggregate(h, names: names, fns: fns, labels: labels, args) { return done }
+      if let pending = h as? PendingGroups { input = try pending.grouped(args) }
+    }
+    if case .groups(let g) = input {
+      var rows = ContiguousArray<Value>()
+      // `share`: each group's part of all the items, in per cent to one decimal place.
+      let total = g.members.reduce(0) { $0 + $1.count }
+      for (key, members) in zip(g.keys, g.members) {
+        let m = MapObject()
+        m.entries[.text(g.keyName)] = key
+        for j in names.indices {
+          if names[j] == "share" {
+            m.entries[labels[j]] = share(members.count, of: total)
+            continue
           }
-          rows.append(.map(m))
+          m.entries[labels[j]] = try aggregate(names[j], fns[j], members, args)
         }
-        return .list(ListObject(rows))
+        rows.append(.map(m))
       }
-      let xs = try items(input, names[0])
-      if names.count == 1 { return try aggregate(names[0], fns[0], xs, args) }
-      let m = MapObject()
-      for j in names.indices { m.entries[labels[j]] = try aggregate(names[j], fns[j], xs, args) }
-      return .map(m)
+      return .list(ListObject(rows))
     }
+    let xs = try items(input, names[0])
+    if names.count == 1 { return try aggregate(names[0], fns[0], xs, args) }
+    let m = MapObject()
+    for j in names.indices { m.entries[labels[j]] = try aggregate(names[j], fns[j], xs, args) }
+    return .map(m)
   }
 
   /// A group's part of all the items, in per cent to one decimal place.
