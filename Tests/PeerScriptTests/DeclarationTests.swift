@@ -14,7 +14,7 @@ struct DeclarationTests {
         let word = try p.identifier("a word")
         var entry = DeclarationEntry(clause: "line", position: at.position, length: word.count)
         entry.set("word", .text(word))
-        entry.set("value", .function(try p.parameterFunction(of: decl, name: word)))
+        entry.set("value", .function(try p.expressionFunction(of: decl.parameters, name: word)))
         if p.isIdentifier("check") {
           _ = p.advance()
           entry.set("check", .function(try p.implicitFunction(name: "check")))

@@ -16,7 +16,9 @@ enum InfixOperator: String, CaseIterable, Sendable {
   /// `== != < <= > >=`.
   var isComparison: Bool { flipped != nil }
 
-  /// A comparison with its sides swapped (`a < b` is `b > a`); nil for the others.
+  /// A comparison with its sides swapped (`a < b` is `b > a`); nil for the others. (The
+  /// store's `RecordCondition.Comparison` has its own: the language and the store share no
+  /// types, and a query shape names its comparison by its text.)
   var flipped: InfixOperator? {
     switch self {
     case .equal, .notEqual: return self

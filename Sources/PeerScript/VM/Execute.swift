@@ -198,6 +198,9 @@ extension VM {
           if !base[a].isTruthy { pc += Int(ins.b) }
         case .jumpIfTrue:
           if base[a].isTruthy { pc += Int(ins.b) }
+        // The fused compare-and-jumps are written out one by one, each with its whole-number
+        // fast path inline: they run on every turn of a loop, and a shared helper taking the
+        // comparison as an argument costs a call and a switch each time.
         case .jumpIfNotLess:
           if case .int(let x) = base[a], case .int(let y) = base[Int(ins.b)] {
             if !(x < y) { pc += Int(ins.c) }

@@ -16,7 +16,7 @@ final class Declaration {
   /// `form referral "title" { }`: the optional text after the name (may interpolate).
   public var title: Expr?
   /// `report quarterly(q = this_quarter)`: parameters with optional defaults. Entries that use
-  /// them are parsed as functions of these parameters (`parameterFunction`).
+  /// them are parsed as functions of these parameters (`expressionFunction`).
   public var parameters: [String] = []
   public var defaults: [Expr?] = []
   public var entries: [DeclarationEntry] = []

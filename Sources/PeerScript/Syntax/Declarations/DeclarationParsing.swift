@@ -7,7 +7,7 @@
 /// `DeclarationEntry` values from the parser's own pieces:
 /// - `expression()` for a value evaluated once (a title, a default, a list of choices);
 /// - `implicitFunction(name:)` for an expression of `it` (`check it > 0`, `when .language != "English"`);
-/// - `parameterFunction(of:name:)` for an expression of the declaration's parameters;
+/// - `expressionFunction(of:name:)` for an expression of the declaration's parameters;
 /// - `blockFunction(parameters:name:)` for a `{ ... }` block of ordinary statements;
 /// - `identifier(_:)`, `isIdentifier`, `accept`, `expect`, `text()`, `atLineEnd` for the words.
 extension Parser {
@@ -95,14 +95,18 @@ extension Parser {
     throw error("expected \(what) in quotes, found \(describe(token))")
   }
 
-  /// An expression as the body of a function of the declaration's parameters.
-  mutating func parameterFunction(of decl: Declaration, name: String) throws -> FunctionDecl {
+  /// An expression as the body of a function of `parameters` (a declaration's, a report's
+  /// and its earlier `let`s, a workflow step's record): read by `body`, a whole expression
+  /// unless the grammar asks for less (a `require` condition stops before its `,`).
+  mutating func expressionFunction(
+    of parameters: [String], name: String, _ body: (inout Parser) throws -> Expr = { try $0.expression() }
+  ) throws -> FunctionDecl {
     let f = FunctionDecl(
-      name: name, parameters: decl.parameters, defaults: decl.parameters.map { _ in nil }, body: [],
+      name: name, parameters: parameters, defaults: parameters.map { _ in nil }, body: [],
       position: token.position)
     functions.append(f)
     defer { finishFunction() }
-    let e = try expression()
+    let e = try body(&self)
     f.body = [Stmt(.expression(e), e.position, length: e.length)]
     return f
   }

@@ -29,7 +29,7 @@ extension Parser {
         p.skipNewlines()
         var entry = DeclarationEntry(clause: "let", position: at.position, length: 3)
         entry.set("name", .text(name))
-        entry.set("value", .function(try p.reportFunction(decl.parameters + lets, name: name)))
+        entry.set("value", .function(try p.expressionFunction(of: decl.parameters + lets, name: name)))
         lets.append(name)
         return entry
       }
@@ -39,9 +39,9 @@ extension Parser {
       let parameters = decl.parameters + lets
       switch clause {
       case "title":
-        entry.set("value", .function(try p.reportFunction(parameters, name: clause)))
+        entry.set("value", .function(try p.expressionFunction(of: parameters, name: clause)))
       case "text":
-        let f = try p.reportFunction(parameters, name: clause)
+        let f = try p.expressionFunction(of: parameters, name: clause)
         Parser.markFigures(in: f)
         entry.set("value", .function(f))
       case "table", "chart":
@@ -57,7 +57,7 @@ extension Parser {
           if style == "stacked", p.isIdentifier("bar") { _ = p.advance() }
           entry.set("style", .text(style))
         }
-        entry.set("title", .function(try p.reportFunction(parameters, name: "\(clause) title")))
+        entry.set("title", .function(try p.expressionFunction(of: parameters, name: "\(clause) title")))
         var total = false
         if p.isIdentifier("with") {
           _ = p.advance()
@@ -71,7 +71,7 @@ extension Parser {
         entry.set("total", .bool(total))
         try p.expect("=", "\"=\" and the \(clause)'s pipeline, as in \(clause) \"Title\" = visits | count")
         p.skipNewlines()  // a long pipeline may start on the next line
-        entry.set("value", .function(try p.reportFunction(parameters, name: clause)))
+        entry.set("value", .function(try p.expressionFunction(of: parameters, name: clause)))
       case "suppress":
         guard p.isIdentifier("under") else {
           throw p.error("expected \"under\" and a number, as in suppress under 5")
@@ -116,18 +116,6 @@ extension Parser {
       }
       return entry
     }
-  }
-
-  /// An expression as the body of a function of the report's parameters and earlier `let`s.
-  mutating func reportFunction(_ parameters: [String], name: String) throws -> FunctionDecl {
-    let f = FunctionDecl(
-      name: name, parameters: parameters, defaults: parameters.map { _ in nil }, body: [],
-      position: token.position)
-    functions.append(f)
-    defer { finishFunction() }
-    let e = try expression()
-    f.body = [Stmt(.expression(e), e.position, length: e.length)]
-    return f
   }
 
   /// `text "{n} referrals"`: each interpolated value goes through `|report_figure`, so that the

@@ -33,9 +33,9 @@ extension Parser {
     if isIdentifier("require") {
       _ = advance()
       var entry = DeclarationEntry(clause: "require", position: start.position, length: 7)
-      let test = try scoreFunction(decl.parameters, name: "require") { p in try p.expression() }
+      let test = try expressionFunction(of: decl.parameters, name: "require")
       try expect(",", "\",\" and a message after the requirement (require CONDITION, \"message\")")
-      let message = try scoreFunction(decl.parameters, name: "message") { p in try p.reasonText() }
+      let message = try expressionFunction(of: decl.parameters, name: "message") { p in try p.reasonText() }
       entry.set("test", .function(test))
       entry.set("message", .function(message))
       entry.set("uses", uses(decl.parameters, [test]))
@@ -50,11 +50,11 @@ extension Parser {
 
     // The reason is parsed before we know the loop's name; it is re-read below for `for each`.
     let reasonAt = p
-    var reason = try scoreFunction(decl.parameters, name: "reason") { p in try p.reasonText() }
+    var reason = try expressionFunction(of: decl.parameters, name: "reason") { p in try p.reasonText() }
 
     if isKeyword("if") {
       _ = advance()
-      let test = try scoreFunction(decl.parameters, name: "if") { p in try p.expression() }
+      let test = try expressionFunction(of: decl.parameters, name: "if")
       entry.set("kind", .text("if"))
       entry.set("test", .function(test))
       entry.set("uses", uses(decl.parameters, [test]))
@@ -70,7 +70,7 @@ extension Parser {
       }
       guard isKeyword("in") else { throw error("expected \"in\" after \"for each \(name)\"") }
       _ = advance()
-      let items = try scoreFunction(decl.parameters, name: "items") { p in try p.expression() }
+      let items = try expressionFunction(of: decl.parameters, name: "items")
       let functions = [items]
       entry.set("kind", .text("each"))
       entry.set("variable", .text(name))
@@ -78,7 +78,8 @@ extension Parser {
       entry.set("uses", uses(decl.parameters, functions))
       let end = p
       p = reasonAt
-      reason = try scoreFunction(decl.parameters + [name], name: "reason") { p in try p.reasonText() }
+      reason = try expressionFunction(of: decl.parameters + [name], name: "reason") { p in try p.reasonText()
+      }
       p = end
     } else if isIdentifier("per") {
       _ = advance()
@@ -100,7 +101,7 @@ extension Parser {
         throw error("expected \"in\" and what to measure (per 2 km in distance(m, v))")
       }
       _ = advance()
-      let measure = try scoreFunction(decl.parameters, name: "per") { p in try p.expression() }
+      let measure = try expressionFunction(of: decl.parameters, name: "per")
       entry.set("kind", .text("per"))
       entry.set("step", .expr(step))
       entry.set("unit", .text(unit))
@@ -141,20 +142,6 @@ extension Parser {
         "expected the reason in quotes, found \(describe(token))", hint: "+3 \"speaks {m.language}\" if ...")
     }
     return try primary()
-  }
-
-  /// An expression parsed as the body of a function of `parameters`.
-  private mutating func scoreFunction(
-    _ parameters: [String], name: String, _ body: (inout Parser) throws -> Expr
-  ) throws -> FunctionDecl {
-    let f = FunctionDecl(
-      name: name, parameters: parameters, defaults: parameters.map { _ in nil }, body: [],
-      position: token.position)
-    functions.append(f)
-    defer { finishFunction() }
-    let e = try body(&self)
-    f.body = [Stmt(.expression(e), e.position, length: e.length)]
-    return f
   }
 
   /// The parameters the functions read: a test that reads only `v` is the same for every mother.

@@ -47,9 +47,13 @@ extension Parser {
         }
         _ = p.advance()
         var line = DeclarationEntry(clause: "require", position: rt.position, length: 7)
-        line.set("condition", .function(try p.expressionFunction(of: [parameter], name: "require")))
+        line.set(
+          "condition",
+          .function(try p.expressionFunction(of: [parameter], name: "require") { try $0.orExpr() }))
         try p.expect(",", "\",\" and the message to show when the condition does not hold")
-        line.set("message", .function(try p.expressionFunction(of: [parameter], name: "message")))
+        line.set(
+          "message", .function(try p.expressionFunction(of: [parameter], name: "message") { try $0.orExpr() })
+        )
         return line
       }
       return entry
@@ -108,18 +112,6 @@ extension Parser {
     let name = try identifier("a name for the record")
     try expect(")", "\")\" after the record's name")
     return name
-  }
-
-  /// An expression as the body of a function of `parameters`.
-  mutating func expressionFunction(of parameters: [String], name: String) throws -> FunctionDecl {
-    let f = FunctionDecl(
-      name: name, parameters: parameters, defaults: parameters.map { _ in nil }, body: [],
-      position: token.position)
-    functions.append(f)
-    defer { finishFunction() }
-    let e = try orExpr()
-    f.body = [Stmt(.expression(e), e.position, length: e.length)]
-    return f
   }
 }
 
