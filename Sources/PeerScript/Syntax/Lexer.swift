@@ -6,12 +6,12 @@ import PeerCalendar
 struct Token: Sendable {
   public enum Kind: Equatable, Sendable {
     case identifier(String)
-    case keyword(String)
+    case keyword(Keyword)
     case int(Int)
     case float(Double)
     case date(Int32)
     case text([TextPart])
-    case symbol(String)
+    case symbol(Symbol)
     /// A record's human id, `M-0042`: one of the record letters, a dash, four or more digits.
     case recordID(String)
     case newline
@@ -34,16 +34,7 @@ enum TextPart: Equatable, Sendable {
 }
 
 struct Lexer {
-  static let keywords: Set<String> = [
-    "let", "var", "fn", "return", "if", "else", "for", "in", "while", "break", "continue",
-    "and", "or", "not", "true", "false", "nil", "record", "test",
-  ]
-
-  // Longest first, so that `..<` wins over `..` and `..` over `.`.
-  static let symbols = [
-    "..<", "...", "==", "!=", "<=", ">=", "..", "//", "+=", "-=", "*=", "/=", "->", "=>",
-    "+", "-", "*", "/", "%", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|", ";", "&", "?",
-  ]
+  static let keywords = Set(Keyword.allCases.map(\.rawValue))
 
   /// Spellings from other languages that Peer script writes another way. Each is one error
   /// token whose message the parser pairs with a hint (`hint(for:)`), so the slip is named
@@ -175,18 +166,18 @@ struct Lexer {
     if c == "_" || c.isLetter {
       var word = ""
       while let d = peek(), d == "_" || d.isLetter || (d.isNumber && d.isASCII) { word.append(advance()) }
-      return make(Lexer.keywords.contains(word) ? .keyword(word) : .identifier(word))
+      return make(Keyword(rawValue: word).map { .keyword($0) } ?? .identifier(word))
     }
     if c == "\"" { return make(text()) }
     if let slip = Lexer.slips.first(where: { matches($0.text) }), !matches("!=") {
       for _ in slip.text { _ = advance() }
       return make(.error(slip.message))
     }
-    for s in Lexer.symbols where matches(s) {
-      for _ in s { _ = advance() }
+    for s in Symbol.allCases where matches(s.rawValue) {
+      for _ in s.rawValue { _ = advance() }
       switch s {
-      case "(", "[", "{": nesting.append(Character(s))
-      case ")", "]", "}": if !nesting.isEmpty { nesting.removeLast() }
+      case .openParen, .openBracket, .openBrace: nesting.append(Character(s.rawValue))
+      case .closeParen, .closeBracket, .closeBrace: if !nesting.isEmpty { nesting.removeLast() }
       default: break
       }
       return make(.symbol(s))

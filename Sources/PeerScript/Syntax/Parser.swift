@@ -65,12 +65,12 @@ struct Parser {
     return t
   }
 
-  func isSymbol(_ s: String) -> Bool {
+  func isSymbol(_ s: Symbol) -> Bool {
     if case .symbol(s) = token.kind { return true }
     return false
   }
 
-  func isKeyword(_ k: String) -> Bool {
+  func isKeyword(_ k: Keyword) -> Bool {
     if case .keyword(k) = token.kind { return true }
     return false
   }
@@ -94,7 +94,7 @@ struct Parser {
     while atNewline { _ = advance() }
   }
 
-  mutating func accept(_ s: String) -> Bool {
+  mutating func accept(_ s: Symbol) -> Bool {
     if isSymbol(s) {
       _ = advance()
       return true
@@ -102,7 +102,7 @@ struct Parser {
     return false
   }
 
-  mutating func expect(_ s: String, _ what: String) throws {
+  mutating func expect(_ s: Symbol, _ what: String) throws {
     if accept(s) { return }
     throw error("expected \(what), found \(describe(token))")
   }
@@ -181,7 +181,7 @@ struct Parser {
 
   // MARK: - Statements
 
-  mutating func statements(until closer: String?) -> [Stmt] {
+  mutating func statements(until closer: Symbol?) -> [Stmt] {
     var body: [Stmt] = []
     while true {
       skipNewlines()
@@ -337,7 +337,9 @@ struct Parser {
       skipNewlines()
       let value = try expression()
       return Stmt(
-        .assign(target: e, op: s == "=" ? nil : InfixOperator(rawValue: String(s.dropLast())), value: value),
+        .assign(
+          target: e, op: s == "=" ? nil : InfixOperator(rawValue: String(s.rawValue.dropLast())), value: value
+        ),
         e.position,
         length: e.length)
     }
@@ -662,7 +664,7 @@ struct Parser {
     while true {
       let t = token
       var op: InfixOperator?
-      if case .symbol(let s) = t.kind, let o = InfixOperator(rawValue: s), o.isComparison { op = o }
+      if case .symbol(let s) = t.kind, let o = InfixOperator(rawValue: s.rawValue), o.isComparison { op = o }
       if isKeyword("in") { op = .inside }
       if isKeyword("not"), case .keyword("in") = tokens[p + 1].kind { op = .notInside }
       guard let op else { return left }
@@ -711,7 +713,7 @@ struct Parser {
       let t = advance()
       skipNewlines()
       let right = try multiplicative()
-      if case .symbol(let s) = t.kind, let op = InfixOperator(rawValue: s) {
+      if case .symbol(let s) = t.kind, let op = InfixOperator(rawValue: s.rawValue) {
         left = Expr(.binary(op, left, right), t.position)
       }
     }
@@ -747,8 +749,8 @@ struct Parser {
       let t = advance()
       skipNewlines()
       let right = try unary()
-      if case .symbol(let s) = t.kind, let op = InfixOperator(rawValue: s) {
-        left = Expr(.binary(op, left, right), t.position, length: s.count)
+      if case .symbol(let s) = t.kind, let op = InfixOperator(rawValue: s.rawValue) {
+        left = Expr(.binary(op, left, right), t.position, length: s.rawValue.count)
       }
     }
     return left
@@ -803,15 +805,18 @@ struct Parser {
 
   mutating func fieldName() throws -> String {
     switch token.kind {
-    case .identifier(let n), .keyword(let n):
+    case .identifier(let n):
       _ = advance()
       return n
+    case .keyword(let k):
+      _ = advance()
+      return k.rawValue
     default:
       throw error("expected a field name after \".\", found \(describe(token))")
     }
   }
 
-  mutating func arguments(closing: String) throws -> [Expr] {
+  mutating func arguments(closing: Symbol) throws -> [Expr] {
     var args: [Expr] = []
     skipNewlines()
     while !isSymbol(closing) {
@@ -854,7 +859,7 @@ struct Parser {
       switch k {
       case "true", "false":
         _ = advance()
-        return Expr(.literal(.bool(k == "true")), t.position, length: k.count)
+        return Expr(.literal(.bool(k == "true")), t.position, length: k.rawValue.count)
       case "nil":
         _ = advance()
         return Expr(.literal(.null), t.position, length: 3)
@@ -934,9 +939,12 @@ struct Parser {
       let kt = token
       let key: Expr
       switch kt.kind {
-      case .identifier(let name), .keyword(let name):
+      case .identifier(let name):
         _ = advance()
         key = Expr(.literal(.text(name)), kt.position, length: name.count)
+      case .keyword(let k):
+        _ = advance()
+        key = Expr(.literal(.text(k.rawValue)), kt.position, length: k.rawValue.count)
       case .text(let parts):
         _ = advance()
         key = try interpolation(parts, at: kt)
