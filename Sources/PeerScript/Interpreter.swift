@@ -57,10 +57,9 @@ public final class Interpreter {
     Array(Set(KeywordHelp.keywords.keys).union(KeywordHelp.stages.keys).union(topics.keys)).sorted()
   }
   /// Words that mean something after `|`.
-  public static let stageNames = [
-    "where", "sort", "take", "skip", "map", "each", "distinct", "group", "count", "sum", "avg", "min", "max",
-    "median", "first", "last",
-  ]
+  public static let stageNames =
+    ["where", "sort", "take", "skip", "map", "each", "distinct", "group"]
+    + AggregateKind.allCases.filter { $0 != .countDistinct }.map(\.rawValue)  // written `count distinct`
 
   public init(options: InterpreterOptions = .init()) {
     globals = Globals()

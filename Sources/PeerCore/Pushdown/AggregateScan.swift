@@ -67,13 +67,13 @@ enum AggregateScan {
       }
     }
     var inputs: [ScanPlan.RowValue?] = []
-    for (name, shape) in request.aggregates {
+    for (kind, shape) in request.aggregates {
       if let shape {
         guard let v = plan.rowValue(shape, request.constants) else { return nil }
         inputs.append(v)
       } else {
         // Without an expression only counting needs no item (`xs | sum` adds the items).
-        guard name == "count" || name == "share" else { return nil }
+        guard kind == .count || kind == .share else { return nil }
         inputs.append(nil)
       }
     }
@@ -81,7 +81,7 @@ enum AggregateScan {
     // come from the groups' sizes.
     let accumulated = request.aggregates.indices.filter { inputs[$0] != nil }
     var blank: [Aggregation] = []
-    for j in accumulated { blank.append(try Aggregation(request.aggregates[j].name, countsEveryItem: false)) }
+    for j in accumulated { blank.append(Aggregation(request.aggregates[j].kind, countsEveryItem: false)) }
     var index: [GroupKey: Int] = [:]
     var keys: [GroupKey] = []
     var counts: [Int] = []
@@ -104,7 +104,7 @@ enum AggregateScan {
     let inIDOrder =
       request.keyEach
       || request.aggregates.indices.contains { j in
-        if ["first", "last"].contains(request.aggregates[j].name) { return true }
+        if [.first, .last].contains(request.aggregates[j].kind) { return true }
         if case .arithmetic? = inputs[j] { return true }
         return false
       }
@@ -195,7 +195,7 @@ enum AggregateScan {
         if inputs[j] != nil {
           values.append(try states[g * width + slot].result())
           slot += 1
-        } else if request.aggregates[j].name == "count" {
+        } else if request.aggregates[j].kind == .count {
           values.append(.int(counts[g]))
         } else {
           values.append(.null)

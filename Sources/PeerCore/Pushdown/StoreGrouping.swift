@@ -69,8 +69,8 @@ enum StoreGrouping {
     }
     var aggregates: [GroupedScan.Aggregate] = []
     var figures: [Figure] = []
-    for (name, shape) in request.aggregates {
-      guard let (aggregate, figure) = self.figure(name, shape, kind) else { return nil }
+    for (aggregateKind, shape) in request.aggregates {
+      guard let (aggregate, figure) = self.figure(aggregateKind, shape, kind) else { return nil }
       if let aggregate { aggregates.append(aggregate) }
       figures.append(figure)
     }
@@ -142,25 +142,25 @@ enum StoreGrouping {
 
   /// What the database works out for one aggregate (nil for `share`, made from the counts),
   /// or nil when it is not one this grouping takes.
-  private static func figure(_ name: String, _ shape: Value?, _ kind: RecordKind) -> (
+  private static func figure(_ aggregate: AggregateKind, _ shape: Value?, _ kind: RecordKind) -> (
     GroupedScan.Aggregate?, Figure
   )? {
     guard let shape else {
-      switch name {
-      case "count": return (nil, .count)
-      case "share": return (nil, .share)
+      switch aggregate {
+      case .count: return (nil, .count)
+      case .share: return (nil, .share)
       default: return nil
       }
     }
     let path = storePath(shape, kind)
-    switch (name, path) {
-    case ("sum", .field(let p, .int)?): return (.sum(p), .sum)
-    case ("avg", .field(let p, .int)?): return (.sum(p), .avg)
-    case ("min", .field(let p, let type)?) where type == .int || type == .date: return (.min(p), .min(type))
-    case ("max", .field(let p, let type)?) where type == .int || type == .date: return (.max(p), .max(type))
-    case ("count_distinct", .field(let p, let type)?) where type == .int || type == .date:
+    switch (aggregate, path) {
+    case (.sum, .field(let p, .int)?): return (.sum(p), .sum)
+    case (.avg, .field(let p, .int)?): return (.sum(p), .avg)
+    case (.min, .field(let p, let type)?) where type == .int || type == .date: return (.min(p), .min(type))
+    case (.max, .field(let p, let type)?) where type == .int || type == .date: return (.max(p), .max(type))
+    case (.countDistinct, .field(let p, let type)?) where type == .int || type == .date:
       return (.countDistinct(p), .countDistinct)
-    case ("count_distinct", .id(let p, _)?): return (.countDistinct(p), .countDistinct)
+    case (.countDistinct, .id(let p, _)?): return (.countDistinct(p), .countDistinct)
     default: return nil
     }
   }

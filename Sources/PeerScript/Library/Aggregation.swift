@@ -1,10 +1,16 @@
-/// One aggregate (`count`, `count distinct`, `sum`, `avg`, `min`, `max`, `median`, `first`,
-/// `last`) worked out
-/// one value at a time. The pipeline stage feeds it the values of a list; a host that runs a
-/// `group ... | count, sum(...)` itself (a database scan) feeds it the values it reads, so
-/// both paths give the same answer and the same errors.
+/// The aggregates a pipeline ends with (`count`, `count distinct`, `sum`, `avg`, `min`, `max`,
+/// `median`, `first`, `last`, and after a `group`, `share`): the one list the parser, the
+/// stages and a host that aggregates itself all read.
+public enum AggregateKind: String, CaseIterable, Sendable {
+  case count, countDistinct = "count_distinct", sum, avg, min, max, median, first, last, share
+}
+
+/// One aggregate worked out one value at a time. The pipeline stage feeds it the values of a
+/// list; a host that runs a `group ... | count, sum(...)` itself (a database scan) feeds it the
+/// values it reads, so both paths give the same answer and the same errors.
 public struct Aggregation {
-  public let name: String
+  public let kind: AggregateKind
+  var name: String { kind.rawValue }
   /// `count` with no expression counts every item; with one, the items whose value is true.
   let countsEveryItem: Bool
   private var count = 0
@@ -17,29 +23,23 @@ public struct Aggregation {
   private var seen: Set<Value> = []
 
   /// `countsEveryItem`: the aggregate has no expression (`count` alone).
-  public init(_ name: String, countsEveryItem: Bool) throws {
-    guard
-      ["count", "count_distinct", "first", "last", "sum", "avg", "min", "max", "median", "share"].contains(
-        name)
-    else {
-      throw RuntimeError("unknown aggregate \(name)")
-    }
-    self.name = name
+  public init(_ kind: AggregateKind, countsEveryItem: Bool) {
+    self.kind = kind
     self.countsEveryItem = countsEveryItem
   }
 
   public mutating func add(_ v: Value) throws {
-    switch name {
-    case "count":
+    switch kind {
+    case .count:
       if countsEveryItem || v.isTruthy { count += 1 }
-    case "count_distinct":
+    case .countDistinct:
       // `count distinct .mother`: how many different values (nil is not a value).
       if !v.isNull { seen.insert(v) }
-    case "first":
+    case .first:
       if firstValue == nil { firstValue = v }
-    case "last":
+    case .last:
       lastValue = v
-    case "sum", "avg":
+    case .sum, .avg:
       if v.isNull { return }
       switch v {
       case .int, .float, .duration:
@@ -48,7 +48,7 @@ public struct Aggregation {
       default:
         throw RuntimeError("\(name) needs numbers, got \(v.kindAndValue)")
       }
-    case "min", "max":
+    case .min, .max:
       if v.isNull { return }
       if best.isNull {
         best = v
@@ -57,25 +57,25 @@ public struct Aggregation {
       guard let c = Value.compare(v, best) else {
         throw RuntimeError("\(name) cannot compare \(v.typeName) and \(best.typeName)")
       }
-      if (name == "min" && c == .less) || (name == "max" && c == .greater) { best = v }
-    case "median":
+      if (kind == .min && c == .less) || (kind == .max && c == .greater) { best = v }
+    case .median:
       if !v.isNull { numbers.append(v) }
-    default:
+    case .share:
       throw RuntimeError(
         "share needs groups to share out", hint: "group first: visits | group .kind | count, share")
     }
   }
 
   public func result() throws -> Value {
-    switch name {
-    case "count": return .int(count)
-    case "count_distinct": return .int(seen.count)
-    case "first": return firstValue ?? .null
-    case "last": return lastValue
-    case "sum": return total
-    case "avg": return present == 0 ? .null : try Operations.divide(total, .int(present))
-    case "min", "max": return best
-    case "median":
+    switch kind {
+    case .count: return .int(count)
+    case .countDistinct: return .int(seen.count)
+    case .first: return firstValue ?? .null
+    case .last: return lastValue
+    case .sum: return total
+    case .avg: return present == 0 ? .null : try Operations.divide(total, .int(present))
+    case .min, .max: return best
+    case .median:
       if numbers.isEmpty { return .null }
       for v in numbers where v.asDouble == nil {
         throw RuntimeError("median needs numbers, got \(v.kindAndValue)")
@@ -84,7 +84,7 @@ public struct Aggregation {
       let n = sorted.count
       if n % 2 == 1 { return sorted[n / 2] }
       return .float(((sorted[n / 2 - 1].asDouble ?? 0) + (sorted[n / 2].asDouble ?? 0)) / 2)
-    default:
+    case .share:
       throw RuntimeError(
         "share needs groups to share out", hint: "group first: visits | group .kind | count, share")
     }

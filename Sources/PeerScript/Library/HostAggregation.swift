@@ -41,18 +41,18 @@ extension Stages {
   /// The aggregate stage's answer from the host, or nil when the host cannot give it (or the
   /// compiler could not describe an aggregate's expression).
   static func hostAggregate(
-    _ host: HostObject, names: [String], fns: ContiguousArray<Value>, labels: ContiguousArray<Value>,
+    _ host: HostObject, kinds: [AggregateKind], fns: ContiguousArray<Value>, labels: ContiguousArray<Value>,
     _ args: Arguments
   ) throws -> Value? {
     guard args.count == 6 else { return nil }
     let shapes = try args.list(4).items
-    var aggregates: [(name: String, shape: Value?)] = []
-    for j in names.indices {
+    var aggregates: [(kind: AggregateKind, shape: Value?)] = []
+    for j in kinds.indices {
       if fns[j].isNull {
-        aggregates.append((names[j], nil))
+        aggregates.append((kinds[j], nil))
       } else {
         guard !shapes[j].isNull else { return nil }
-        aggregates.append((names[j], shapes[j]))
+        aggregates.append((kinds[j], shapes[j]))
       }
     }
     let constants = try args.list(5).items
@@ -62,15 +62,15 @@ extension Stages {
       aggregates: aggregates, constants: constants)
     guard let answer = try (pending?.source ?? host).aggregate(request) else { return nil }
     func emptyValue(_ j: Int) throws -> Value {
-      var a = try Aggregation(names[j], countsEveryItem: fns[j].isNull)
+      var a = Aggregation(kinds[j], countsEveryItem: fns[j].isNull)
       return try a.result()
     }
     guard let pending else {
       // One answer over every item, as `xs | sum(.minutes)` or `xs | count, avg(.x)` give it.
       guard answer.values.count == 1 else { return nil }
-      if names.count == 1 { return answer.values[0][0] }
+      if kinds.count == 1 { return answer.values[0][0] }
       let m = MapObject()
-      for j in names.indices { m.entries[labels[j]] = answer.values[0][j] }
+      for j in kinds.indices { m.entries[labels[j]] = answer.values[0][j] }
       return .map(m)
     }
     var keys = answer.keys
@@ -91,8 +91,8 @@ extension Stages {
       let m = MapObject()
       m.entries[.text(pending.keyName)] = key
       let i = index[key]
-      for j in names.indices {
-        if names[j] == "share" {
+      for j in kinds.indices {
+        if kinds[j] == .share {
           m.entries[labels[j]] = share(i.map { answer.counts[$0] } ?? 0, of: total)
         } else {
           m.entries[labels[j]] = try i.map { answer.values[$0][j] } ?? emptyValue(j)

@@ -52,7 +52,11 @@ enum KeywordHelp {
     "min": "xs | min [VALUE] - the smallest: mothers | min .referral_date",
     "max": "xs | max [VALUE] - the largest: visits | max .date",
     "median": "xs | median [VALUE] - the middle value: visits | median .minutes",
-    "first": "xs | first [CONDITION] - the first item (that meets the condition), or nil",
-    "last": "xs | last [CONDITION] - the last item (that meets the condition), or nil",
+    "share":
+      "xs | group KEY | count, share - after a group, each group's share of all the items, in per cent: visits | group .kind | count, share",
+    "first":
+      "xs | first - the first item, or nil; xs | first 3 the first three; after group, first .date per group",
+    "last":
+      "xs | last - the last item, or nil; xs | last 3 the last three; after group, last .date per group",
   ]
 }

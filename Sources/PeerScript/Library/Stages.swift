@@ -188,18 +188,23 @@ enum Stages {
   /// none), column labels, and when the
   /// compiler could describe them, the functions' query shapes and their constants.
   static func aggregateStage(_ args: Arguments) throws -> Value {
-    let names = try args.list(1).items.map { $0.description }
+    let kinds = try args.list(1).items.map { name in
+      guard let kind = AggregateKind(rawValue: name.description) else {
+        throw RuntimeError("unknown aggregate \(name.description)")
+      }
+      return kind
+    }
     let fns = try args.list(2).items
     let labels = try args.list(3).items
     var input = args[0]
     // `collection | count`: the host may count without loading (a database's count(*)).
-    if names == ["count"], fns[0].isNull, case .host(let h) = input, !(h is PendingGroups),
+    if kinds == [.count], fns[0].isNull, case .host(let h) = input, !(h is PendingGroups),
       let n = try h.count()
     {
       return .int(n)
     }
     if case .host(let h) = input {
-      if let done = try hostAggregate(h, names: names, fns: fns, labels: labels, args) { return done }
+      if let done = try hostAggregate(h, kinds: kinds, fns: fns, labels: labels, args) { return done }
       if let pending = h as? PendingGroups { input = try pending.grouped(args) }
     }
     if case .groups(let g) = input {
@@ -209,21 +214,21 @@ enum Stages {
       for (key, members) in zip(g.keys, g.members) {
         let m = MapObject()
         m.entries[.text(g.keyName)] = key
-        for j in names.indices {
-          if names[j] == "share" {
+        for j in kinds.indices {
+          if kinds[j] == .share {
             m.entries[labels[j]] = share(members.count, of: total)
             continue
           }
-          m.entries[labels[j]] = try aggregate(names[j], fns[j], members, args)
+          m.entries[labels[j]] = try aggregate(kinds[j], fns[j], members, args)
         }
         rows.append(.map(m))
       }
       return .list(ListObject(rows))
     }
-    let xs = try items(input, names[0])
-    if names.count == 1 { return try aggregate(names[0], fns[0], xs, args) }
+    let xs = try items(input, kinds[0].rawValue)
+    if kinds.count == 1 { return try aggregate(kinds[0], fns[0], xs, args) }
     let m = MapObject()
-    for j in names.indices { m.entries[labels[j]] = try aggregate(names[j], fns[j], xs, args) }
+    for j in kinds.indices { m.entries[labels[j]] = try aggregate(kinds[j], fns[j], xs, args) }
     return .map(m)
   }
 
@@ -275,7 +280,8 @@ enum Stages {
     return .groups(groups)
   }
 
-  static func aggregate(_ name: String, _ f: Value, _ xs: ContiguousArray<Value>, _ args: Arguments) throws
+  static func aggregate(_ kind: AggregateKind, _ f: Value, _ xs: ContiguousArray<Value>, _ args: Arguments)
+    throws
     -> Value
   {
     // Every value first, then the aggregate: an error in the expression comes before one in
@@ -283,7 +289,7 @@ enum Stages {
     var values = ContiguousArray<Value>()
     values.reserveCapacity(xs.count)
     for x in xs { values.append(f.isNull ? x : try args.call(f, x)) }
-    var a = try Aggregation(name, countsEveryItem: f.isNull)
+    var a = Aggregation(kind, countsEveryItem: f.isNull)
     for v in values { try a.add(v) }
     return try a.result()
   }

@@ -23,9 +23,7 @@ struct Parser {
   static let durationUnits: [String: Int] = [
     "day": 0, "days": 0, "week": 1, "weeks": 1, "month": 2, "months": 2, "year": 3, "years": 3,
   ]
-  static let aggregates: Set<String> = [
-    "count", "count_distinct", "sum", "avg", "min", "max", "median", "first", "last", "share",
-  ]
+  static let aggregates = Set(AggregateKind.allCases.map(\.rawValue))
 
   struct Failure: Error {}
 

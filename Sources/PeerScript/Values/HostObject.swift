@@ -52,7 +52,7 @@ public struct AggregateRequest {
   public var keyConstants: ContiguousArray<Value>
   /// Each aggregate's name and the shape of its expression (nil: the item itself, for
   /// `count` and `share`).
-  public var aggregates: [(name: String, shape: Value?)]
+  public var aggregates: [(kind: AggregateKind, shape: Value?)]
   public var constants: ContiguousArray<Value>
 }
 
