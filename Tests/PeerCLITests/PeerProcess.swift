@@ -1,4 +1,5 @@
 import Foundation
+import PeerTestSupport
 
 /// Runs the built `peer` binary: `$PEER_BIN` if set, else `.build/debug/peer` of this package
 /// (found by walking up from this file to `Package.swift`).
@@ -19,46 +20,17 @@ enum PeerProcess {
     return packageRoot.appendingPathComponent(".build/debug/peer").path
   }()
 
-  struct Result {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
+  typealias Result = ChildProcess.Result
 
   /// Runs `peer ARGS` (or another `executable`) with `input` on stdin (a pipe, so never a
-  /// terminal) in `directory`.
+  /// terminal) in `directory`, without colours.
   static func run(
     _ arguments: [String], input: String = "", directory: URL? = nil, executable: String? = nil,
     environment extra: [String: String] = [:]
   ) throws -> Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable ?? binary)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    var environment = ProcessInfo.processInfo.environment
-    environment["NO_COLOR"] = "1"
-    environment.merge(extra) { $1 }
-    process.environment = environment
-    // Output goes to files rather than pipes: nothing can block on a full pipe.
-    let scratch = try TemporaryFolder()
-    FileManager.default.createFile(atPath: scratch.path("out"), contents: nil)
-    FileManager.default.createFile(atPath: scratch.path("err"), contents: nil)
-    let stdout = try FileHandle(forWritingTo: scratch.url.appendingPathComponent("out"))
-    let stderr = try FileHandle(forWritingTo: scratch.url.appendingPathComponent("err"))
-    let stdin = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    process.waitUntilExit()
-    try stdout.close()
-    try stderr.close()
-    return Result(
-      status: process.terminationStatus,
-      stdout: try String(contentsOfFile: scratch.path("out"), encoding: .utf8),
-      stderr: try String(contentsOfFile: scratch.path("err"), encoding: .utf8))
+    try ChildProcess.run(
+      executable ?? binary, arguments, input: input, directory: directory,
+      environment: ["NO_COLOR": "1"].merging(extra) { $1 })
   }
 }
 

@@ -41,20 +41,8 @@ var haveSQLite3: Bool { access(sqlite3, X_OK) == 0 }
 /// what it printed (standard output then standard error).
 @discardableResult
 func runSQLite3(_ path: String, _ input: String) throws -> (status: Int32, output: String) {
-  let p = Process()
-  p.executableURL = URL(fileURLWithPath: sqlite3)
-  p.arguments = [path]
-  let stdin = Pipe()
-  let out = Pipe()
-  p.standardInput = stdin
-  p.standardOutput = out
-  p.standardError = out
-  try p.run()
-  stdin.fileHandleForWriting.write(Data(input.utf8))
-  try stdin.fileHandleForWriting.close()
-  let data = out.fileHandleForReading.readDataToEndOfFile()
-  p.waitUntilExit()
-  return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+  let r = try ChildProcess.run(sqlite3, [path], input: input)
+  return (r.status, r.stdout + r.stderr)
 }
 
 /// The permission bits of a file, or nil if it is not there.
