@@ -46,6 +46,10 @@ final class ServerConnection {
         database: address.database, tls: tls)
     }
     configuration.options.connectTimeout = .seconds(10)
+    // peer reads its cursors to the end (a report's scan of a million visits): plan them for
+    // every row, not for the first tenth as PostgreSQL assumes. Set as the connection starts,
+    // not by a statement after: one round trip fewer for every command.
+    configuration.options.additionalStartupParameters = [("cursor_tuple_fraction", "1.0")]
     do {
       connection = try PostgresConnection.connect(
         on: PostgresConnection.defaultEventLoopGroup.next(), configuration: configuration, id: 1,
@@ -54,9 +58,6 @@ final class ServerConnection {
     } catch {
       throw ServerErrors.explain(error, address: address, connecting: true)
     }
-    // peer reads its cursors to the end (a report's scan of a million visits): plan them for
-    // every row, not for the first tenth as PostgreSQL assumes.
-    try query("SET cursor_tuple_fraction = 1.0")
   }
 
   /// Closes the connection if it broke (a server restart), so the next command connects again.
