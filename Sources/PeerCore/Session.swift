@@ -58,8 +58,8 @@ public final class Session {
     interpreter.checksAllowedValues = false
     defer { interpreter.checksAllowedValues = true }
     // All in one transaction: on a server, one per file was two round trips each before the
-    // command could begin. A script that fails to load ends the command, so nothing is lost by
-    // keeping the others' changes (if any) with it.
+    // command could begin. A script that fails to load ends the command; what the scripts
+    // before it changed (scripts seldom change records as they load) is undone with it.
     func load() throws {
       for path in project.scripts() where !skipped(path) {
         try files.refusing("scripts write no files while they load at start-up") {
