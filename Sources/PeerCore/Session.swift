@@ -70,13 +70,19 @@ public final class Session {
     // check allowed values as they run instead.
     interpreter.checksAllowedValues = false
     defer { interpreter.checksAllowedValues = true }
-    for path in project.scripts() where !skipped(path) {
-      try files.refusing("scripts write no files while they load at start-up") {
-        try interpreter.vm.withStepAllowance(startupSteps) {
-          try run(try FileSystem.read(path), file: path)
+    // All in one transaction: on a server, one per file was two round trips each before the
+    // command could begin. A script that fails to load ends the command; what the scripts
+    // before it changed (scripts seldom change records as they load) is undone with it.
+    func load() throws {
+      for path in project.scripts() where !skipped(path) {
+        try files.refusing("scripts write no files while they load at start-up") {
+          try interpreter.vm.withStepAllowance(startupSteps) {
+            try run(try FileSystem.read(path), file: path)
+          }
         }
       }
     }
+    if let bridge { try bridge.inTransaction(load) } else { try load() }
   }
 
   /// Compiles, without running, every `scripts/*.peer` of the project, so the names they define

@@ -56,6 +56,12 @@ struct ServerAccess: StoreWriter {
     }
   }
 
+  func get(_ kind: RecordKind, ids: [Int64]) throws -> [StoredRecord] {
+    try query(
+      "SELECT \(Self.selectList(kind)) FROM \(kind.table) WHERE id = ANY($1::bigint[])", [.ints(ids)]
+    ).map { try decode($0, kind) }
+  }
+
   func all(_ kind: RecordKind) throws -> [StoredRecord] {
     try query("SELECT \(Self.selectList(kind)) FROM \(kind.table) ORDER BY id").map { try decode($0, kind) }
   }

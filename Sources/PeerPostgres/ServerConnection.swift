@@ -12,6 +12,10 @@ final class ServerConnection {
   private let logger: Logger
   /// A password given directly (tests); otherwise `ServerAddress.password()` finds it.
   private let givenPassword: String?
+  /// The COPY the server may still be taking in: `copy` returns once it has started, so that
+  /// peer makes the next rows while the server stores these (an import's two halves then run
+  /// on two cores, not by turns). Every other use of the connection waits for it first.
+  private var copying: CopyOutcome?
 
   init(_ address: ServerAddress, password: String? = nil) throws {
     self.address = address
@@ -23,7 +27,10 @@ final class ServerConnection {
     try connect()
   }
 
-  deinit { try? connection?.close().wait() }
+  deinit {
+    try? finishCopy()
+    try? connection?.close().wait()
+  }
 
   private func connect() throws {
     let password = try givenPassword ?? address.password()
@@ -47,6 +54,10 @@ final class ServerConnection {
         database: address.database, tls: tls)
     }
     configuration.options.connectTimeout = .seconds(10)
+    // peer reads its cursors to the end (a report's scan of a million visits): plan them for
+    // every row, not for the first tenth as PostgreSQL assumes. Set as the connection starts,
+    // not by a statement after: one round trip fewer for every command.
+    configuration.options.additionalStartupParameters = [("cursor_tuple_fraction", "1.0")]
     do {
       connection = try PostgresConnection.connect(
         on: PostgresConnection.defaultEventLoopGroup.next(), configuration: configuration, id: 1,
@@ -55,14 +66,12 @@ final class ServerConnection {
     } catch {
       throw ServerErrors.explain(error, address: address, connecting: true)
     }
-    // peer reads its cursors to the end (a report's scan of a million visits): plan them for
-    // every row, not for the first tenth as PostgreSQL assumes.
-    try query("SET cursor_tuple_fraction = 1.0")
   }
 
   /// Closes the connection if it broke (a server restart), so the next command connects again.
   func reconnectIfClosed() throws {
     if connection == nil || connection!.isClosed {
+      try? finishCopy()  // lost with the connection, as the rest of its transaction
       connection = nil
       try connect()
     }
@@ -73,6 +82,7 @@ final class ServerConnection {
   /// Runs one statement and returns its rows.
   @discardableResult
   func query(_ sql: String, _ arguments: [ServerValue] = []) throws -> [[ScanCell]] {
+    try finishCopy()
     guard let connection, !connection.isClosed else {
       throw StoreError(
         "the connection to the server at \(address) was lost: nothing of the command was saved; run it again")
@@ -98,9 +108,11 @@ final class ServerConnection {
 
   /// Sends rows in COPY's text format (`CopyRows`) into `table` as one `COPY ... FROM STDIN`.
   /// PostgresNIO offers COPY only as an async call: it runs as a task on a queue of its own
-  /// (never on the concurrency pool's few threads, which a caller blocked here may be holding)
-  /// while this thread waits, as it does for every query.
+  /// (never on the concurrency pool's few threads, which a caller blocked here may be holding).
+  /// Returns once it has begun: its outcome (an error too) comes with the connection's next use
+  /// (`finishCopy`), which a transaction always has (its COMMIT).
   func copy(_ rows: CopyRows) throws {
+    try finishCopy()
     guard let connection, !connection.isClosed else {
       throw StoreError(
         "the connection to the server at \(address) was lost: nothing of the command was saved; run it again")
@@ -120,6 +132,13 @@ final class ServerConnection {
       }
       outcome.done.signal()
     }
+    copying = outcome
+  }
+
+  /// Waits for the COPY under way, if any, and throws what went wrong with it.
+  private func finishCopy() throws {
+    guard let outcome = copying else { return }
+    copying = nil
     outcome.done.wait()
     if let error = outcome.error { throw ServerErrors.explain(error, address: address, connecting: false) }
   }

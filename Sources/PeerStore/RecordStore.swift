@@ -156,6 +156,9 @@ public enum TransactionKind: Sendable {
 /// What a transaction can read.
 public protocol StoreReader {
   func get(_ kind: RecordKind, id: Int64) throws -> StoredRecord?
+  /// The records of a kind with these ids, in no set order; an id with no record is left out.
+  /// One query on a server, where `get` for each would be a round trip each.
+  func get(_ kind: RecordKind, ids: [Int64]) throws -> [StoredRecord]
   /// Every record of a kind, in id order.
   func all(_ kind: RecordKind) throws -> [StoredRecord]
   /// Records whose core field `field` equals `value` (references compare by id, as `.int`).
@@ -196,6 +199,11 @@ public protocol StoreReader {
 }
 
 extension StoreReader {
+  /// A store in the same process reads them one by one: a lookup by id costs no round trip.
+  public func get(_ kind: RecordKind, ids: [Int64]) throws -> [StoredRecord] {
+    try ids.compactMap { try get(kind, id: $0) }
+  }
+
   /// Most readers do not group in the database.
   public func scanGroups(
     _ kind: RecordKind, where condition: RecordCondition?, _ grouping: GroupedScan,

@@ -198,6 +198,13 @@ struct PushdownTests {
       "mothers | group .name | median .name",
       "visits | group .kind | sum(.minutes // 7), sum(.minutes % 7)",
       "visits | where .match.started_on in this_quarter | group .match.id | min(.date), min(.match.started_on)",
+      // A condition through a record the grouping joins anyway reads the joined row: negated,
+      // two references deep, beside a plain field.
+      "visits | where not (.match.started_on in this_quarter) | group .match.id | count, min(.match.started_on)",
+      "visits | where .match.mother.site == \"Hackney\" | group .match.mother.site | count",
+      "visits | where .match.status == \"active\" or .kind == \"phone\" | group [.match.status, .kind] | count",
+      "endings | where not (.match.mother.referrer != \"GP\") | group [.match.mother.referrer, .planned] | count",
+      "matches | where .mother.referrer != \"GP\" | group [.mother.referrer, .status] | count",
       "visits | group .volunteer.id | count",
       "matches | group .id | count",
       "visits | group .mother.id | count",

@@ -10,6 +10,11 @@ public final class RecordBridge: RecordHost {
   var transaction: (any StoreWriter)?
   /// Records already loaded in this transaction, so `x.mother` twice is one record.
   var loaded: [RecordKind: [Int64: RecordObject]] = [:]
+  /// What the loaded records refer to and is not loaded yet: followed, it is loaded with the
+  /// others waiting in one query (WaitingReferences.swift).
+  private var waitingReferences = WaitingReferences()
+  /// Each kind's reference fields: the slot in a record's values, and the kind it names.
+  private var referenceSlots: [RecordKind: [(slot: Int, target: RecordKind)]] = [:]
   private(set) var types: [RecordKind: RecordType] = [:]
   /// The workflows the project's scripts declared, by the kind of record they govern.
   var workflows: [RecordKind: Workflow] = [:]
@@ -41,6 +46,8 @@ public final class RecordBridge: RecordHost {
   public internal(set) var pushedAggregates = 0
   /// How many of those the database grouped itself (StoreGrouping, on a server).
   public internal(set) var groupedInDatabase = 0
+  /// How many times a followed reference loaded others waiting with it in one read.
+  public internal(set) var referenceBatches = 0
 
   /// The slot holding a record's own fields (a map): not a field itself, its entries are shown
   /// as fields after the core ones.
@@ -56,8 +63,9 @@ public final class RecordBridge: RecordHost {
       types[kind] = type
       kindsByType[ObjectIdentifier(type)] = kind
       var fields: [String: RecordKind?] = [:]
-      for spec in kind.fields {
+      for (i, spec) in kind.fields.enumerated() {
         if case .reference(let target) = spec.type {
+          referenceSlots[kind, default: []].append((i + 1, target))
           fields[spec.name] = target
         } else {
           fields[spec.name] = .some(nil)
@@ -89,6 +97,7 @@ public final class RecordBridge: RecordHost {
       defer {
         transaction = nil
         loaded = [:]
+        waitingReferences.removeAll()
         ownFields = [:]
       }
       return try body()
@@ -100,11 +109,23 @@ public final class RecordBridge: RecordHost {
   func value(_ stored: StoredRecord) -> Value {
     if let r = loaded[stored.kind]?[stored.id] {
       refresh(r, from: stored)
+      noteReferences(of: r, kind: stored.kind)
       return .record(r)
     }
     let r = detachedValue(stored)
     loaded[stored.kind, default: [:]][stored.id] = r
+    noteReferences(of: r, kind: stored.kind)
     return .record(r)
+  }
+
+  /// Notes the records `r` refers to that are not loaded yet (`waitingReferences`).
+  private func noteReferences(of r: RecordObject, kind: RecordKind) {
+    guard pushdown, let slots = referenceSlots[kind] else { return }
+    for (slot, target) in slots {
+      if case .int(let ref) = r.values[slot], loaded[target]?[Int64(ref)] == nil {
+        waitingReferences.note(target, Int64(ref))
+      }
+    }
   }
 
   /// A record value not kept among the loaded ones: a record about to be created, shown to its
@@ -135,6 +156,7 @@ public final class RecordBridge: RecordHost {
       for (i, spec) in specs.enumerated() {
         r.values[i + 1] = FieldConversion.value(row.field(i + 1, spec.type))
       }
+      noteReferences(of: r, kind: kind)
       return .record(r)
     }
     let type = types[kind]!
@@ -148,6 +170,7 @@ public final class RecordBridge: RecordHost {
     values.append(.map(extra))
     let r = RecordObject(type: type, values: values)
     loaded[kind, default: [:]][id] = r
+    noteReferences(of: r, kind: kind)
     return .record(r)
   }
 
@@ -179,6 +202,13 @@ public final class RecordBridge: RecordHost {
   /// The record with this id, or an error naming it.
   func record(_ kind: RecordKind, _ id: Int64) throws -> Value {
     if let r = loaded[kind]?[id] { return .record(r) }
+    let batch = waitingReferences.take(id, of: kind) { loaded[kind]?[$0] != nil }
+    if batch.count > 1 {
+      referenceBatches += 1
+      for stored in try writer().get(kind, ids: batch) { _ = value(stored) }
+      if let r = loaded[kind]?[id] { return .record(r) }
+      throw RuntimeError("there is no \(kind.rawValue) \(kind.code(for: id))")
+    }
     guard let stored = try writer().get(kind, id: id) else {
       throw RuntimeError("there is no \(kind.rawValue) \(kind.code(for: id))")
     }

@@ -61,13 +61,21 @@ package struct ConditionSQL {
   private let firstParameter: Int
   /// Aliases given to the tables of nested subqueries so far.
   private var subqueries = 0
+  /// The tables the query joins already (GroupedSQL's, for its keys and aggregates): a
+  /// condition through a reference whose record is joined reads the joined row rather than
+  /// looking the record up again in a subquery.
+  private let joined: JoinedColumns?
+  /// The path of references from `t0` each joined alias stands for.
+  private var joinedPaths: [String: [String]] = [:]
 
   package init(
     _ condition: RecordCondition, _ kind: RecordKind, alias: String? = nil, dialect: SQLDialect = .sqlite,
-    firstParameter: Int = 1
+    firstParameter: Int = 1, joined: JoinedColumns? = nil
   ) throws {
     self.dialect = dialect
     self.firstParameter = firstParameter
+    self.joined = joined
+    if joined != nil { joinedPaths["t0"] = [] }
     sql = try expression(condition, kind, alias ?? kind.table)
   }
 
@@ -120,6 +128,13 @@ package struct ConditionSQL {
       }
     case .through(let field, let target, let condition):
       let (column, _) = try self.column(field, kind, alias)
+      if let prefix = joinedPaths[alias], let row = joined?.alias(of: prefix + [field]) {
+        joinedPaths[row] = prefix + [field]
+        // The joined row (a LEFT JOIN on the id): `id IS NOT NULL` says the record is there.
+        // One join for the condition and the columns, where a subquery was a second one.
+        return
+          "(\(column) IS NOT NULL AND \(row).id IS NOT NULL AND \(try expression(condition, target, row)))"
+      }
       subqueries += 1
       let inner = "r\(subqueries)"
       let filter = try expression(condition, target, inner)

@@ -48,7 +48,7 @@ package struct GroupedSQL {
     sql = "SELECT \(selected.joined(separator: ", ")) \(joined.from)"
     arguments = []
     if let condition {
-      let c = try ConditionSQL(condition, kind, alias: "t0", dialect: dialect)
+      let c = try ConditionSQL(condition, kind, alias: "t0", dialect: dialect, joined: joined)
       sql += " WHERE \(c.sql)"
       arguments = c.arguments
     }

@@ -43,6 +43,10 @@ package struct JoinedColumns {
     return ("\(alias).\(spec.column)", spec.type)
   }
 
+  /// The alias of the table a path of references from `t0` leads to, if the query joins it
+  /// already (for a column).
+  package func alias(of references: [String]) -> String? { aliases[references]?.alias }
+
   /// `FROM table t0` and the joins, for after the SELECT's columns.
   package var from: String {
     var sql = "FROM \(kind.table) t0"
