@@ -1,3 +1,4 @@
+import PeerCalendar
 import PeerCore
 import PeerScript
 import PeerStore
