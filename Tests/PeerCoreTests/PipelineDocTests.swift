@@ -21,9 +21,7 @@ struct PipelineDocTests {
   @Test func examplesGiveTheSameOutputBothWays() throws {
     let blocks = try Self.blocks()
     #expect(blocks.count >= 2, "too few ```peer-records blocks in \(Self.path)")
-    let p = try TestProject()
-    try DemoProject.generate(
-      into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 42)
+    let p = try TestProject.demo(seed: 42)
     for (line, source) in blocks {
       var outputs: [[String]] = []
       for pushdown in [true, false] {

@@ -87,9 +87,7 @@ struct PushdownTests {
   @Test(arguments: StoreUnderTest.allCases) func generatedConditionsGiveTheSameRecordsBothWays(
     _ backing: StoreUnderTest
   ) throws {
-    let p = try TestProject(on: backing)
-    try DemoProject.generate(
-      into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 11)
+    let p = try TestProject.demo(on: backing, seed: 11)
     var g = Generator(seed: 2026)
     var pushed = 0
     for round in 0..<72 {
@@ -112,9 +110,7 @@ struct PushdownTests {
   @Test(arguments: StoreUnderTest.allCases) func periodsAndListsRunInTheStore(_ backing: StoreUnderTest)
     throws
   {
-    let p = try TestProject(on: backing)
-    try DemoProject.generate(
-      into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 3)
+    let p = try TestProject.demo(on: backing, seed: 3)
     let sources = [
       "visits | where .date in this_quarter | count",
       "visits | where .date in financial_year(2026) and .kind == \"phone\" | count",
@@ -147,9 +143,7 @@ struct PushdownTests {
   @Test(arguments: StoreUnderTest.allCases) func conditionsTheStoreCannotRunStayInTheVM(
     _ backing: StoreUnderTest
   ) throws {
-    let p = try TestProject(on: backing)
-    try DemoProject.generate(
-      into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 5)
+    let p = try TestProject.demo(on: backing, seed: 5)
     // The active match (worked out, not stored), a function call on the item, an ordering on
     // a field that may be empty.
     for source in [
@@ -171,9 +165,7 @@ struct PushdownTests {
   @Test(arguments: StoreUnderTest.allCases) func groupsAndAggregatesGiveTheSameAnswersBothWays(
     _ backing: StoreUnderTest
   ) throws {
-    let p = try TestProject(on: backing)
-    try DemoProject.generate(
-      into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 7)
+    let p = try TestProject.demo(on: backing, seed: 7)
     let sources = [
       "visits | group [.match.mother.site, month(.date)] | count, sum(.minutes)",
       "mothers | group [.status, .referrer] | count",
@@ -248,9 +240,7 @@ struct PushdownTests {
   @Test(arguments: StoreUnderTest.allCases) func textsTheSameButForTheirNormalFormAreOneGroup(
     _ backing: StoreUnderTest
   ) throws {
-    let p = try TestProject(on: backing)
-    try DemoProject.generate(
-      into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 3)
+    let p = try TestProject.demo(on: backing, seed: 3)
     _ = try p.run(
       """
       M-0001.language = "Fran\u{E7}ais"
@@ -272,9 +262,7 @@ struct PushdownTests {
   /// the store as a subquery, for every comparison.
   @Test(arguments: StoreUnderTest.allCases) func relatedCountsRunInTheStore(_ backing: StoreUnderTest) throws
   {
-    let p = try TestProject(on: backing)
-    try DemoProject.generate(
-      into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 9)
+    let p = try TestProject.demo(on: backing, seed: 9)
     let forms: [(String, Int) -> String] = [
       { op, n in
         "matches | where .status == \"active\" | where (.visits | where .date > today - 21 days | count) \(op) \(n) | count"
@@ -299,9 +287,7 @@ struct PushdownTests {
   /// store's scan gives the question back and the VM answers as it always did, error and all.
   /// (SQLite only: the odd data is written with the sqlite3 shell, behind peer's back.)
   @Test func oddDataGivesTheVMsAnswer() throws {
-    let p = try TestProject()
-    try DemoProject.generate(
-      into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 6)
+    let p = try TestProject.demo(seed: 6)
     guard let shell = popen("sqlite3 '\(p.path)'", "w") else { throw TestFailure("cannot start sqlite3") }
     fputs(
       "UPDATE visits SET date = '26/11/2026' WHERE id = 5; UPDATE visits SET minutes = 'lots' WHERE id = 7;\n",
@@ -327,9 +313,7 @@ struct PushdownTests {
   @Test(arguments: StoreUnderTest.allCases) func aRedefinedPeriodFunctionStaysInTheVM(
     _ backing: StoreUnderTest
   ) throws {
-    let p = try TestProject(on: backing)
-    try DemoProject.generate(
-      into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 4)
+    let p = try TestProject.demo(on: backing, seed: 4)
     let source = "fn month(d) { d.year }\nvisits | group month(.date) | count"
     let before = p.session.bridge!.pushedAggregates
     let fast = Self.outcome(p, source, pushdown: true)

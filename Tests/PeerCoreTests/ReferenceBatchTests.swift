@@ -18,9 +18,7 @@ struct ReferenceBatchTests {
   @Test(arguments: StoreUnderTest.allCases) func referencesReadInBatchesGiveTheSameAnswers(
     _ backing: StoreUnderTest
   ) throws {
-    let p = try TestProject(on: backing)
-    try DemoProject.generate(
-      into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 4)
+    let p = try TestProject.demo(on: backing, seed: 4)
     let matches = try p.count(.match)
     let sources = [
       "matches | map [.id, .mother.site, .volunteer.name]",
@@ -68,9 +66,7 @@ struct ReferenceBatchTests {
 
   /// The store reads the records with the ids asked for, leaving out an id no record has.
   @Test(arguments: StoreUnderTest.allCases) func manyRecordsByIdInOneRead(_ backing: StoreUnderTest) throws {
-    let p = try TestProject(on: backing)
-    try DemoProject.generate(
-      into: p.store, scale: 1, today: CivilDate(year: 2026, month: 11, day: 26), seed: 6)
+    let p = try TestProject.demo(on: backing, seed: 6)
     try p.store.read { r in
       let ids: [Int64] = [3, 1, 999_999, 2, 40]
       let many = try r.get(.mother, ids: ids).sorted { $0.id < $1.id }

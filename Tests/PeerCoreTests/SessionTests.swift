@@ -35,6 +35,13 @@ final class TestProject {
   func run(_ source: String) throws -> Value? { try session.run(source, file: "test.peer") }
 
   func count(_ kind: RecordKind) throws -> Int { try store.read { try $0.count(kind) } }
+
+  /// A project holding the scale-1 demo made on the project's today, from `seed`.
+  static func demo(on backing: StoreUnderTest = .sqlite, seed: UInt64) throws -> TestProject {
+    let p = try TestProject(on: backing)
+    try DemoProject.generate(into: p.store, scale: 1, today: p.session.interpreter.today, seed: seed)
+    return p
+  }
 }
 
 @Suite("Records in scripts")
