@@ -30,6 +30,7 @@ public final class Session {
       FormLoader.register(in: interpreter, bridge: bridge)
       Matching.register(in: interpreter, bridge: bridge)
       Workflows.register(in: interpreter, bridge: bridge)
+      Roles.register(in: interpreter, bridge: bridge)
       self.bridge = bridge
     } else {
       bridge = nil
@@ -50,18 +51,31 @@ public final class Session {
       guarded: Set(workflow.guards.filter { !$0.value.isEmpty }.keys))
   }
 
+  /// The roles the project's scripts declare, by name, as the stores enforce them.
+  public var roles: [String: AccessRole] { bridge?.roles.mapValues(\.access) ?? [:] }
+
+  /// The person this session's commands run as (nil: the owner, or a project without people).
+  public var person: Person? {
+    get { bridge?.me.person }
+    set { bridge?.me.person = newValue }
+  }
+
   /// Compiles and runs a script in one transaction; returns its last expression's value.
   @discardableResult
   public func run(_ source: String, file: String) throws -> Value? {
     guard let bridge else { return try interpreter.run(source, file: file) }
-    return try bridge.inTransaction { try interpreter.run(source, file: file) }
+    do {
+      return try bridge.inTransaction { try interpreter.run(source, file: file) }
+    } catch { throw explain(error) }
   }
 
   /// Runs a script and hands its value to `show` in the same transaction, so what is shown
   /// (a collection's count, a table of records) is read while the records can be reached.
   public func run<T>(_ source: String, file: String, show: (Value?) throws -> T) throws -> T {
     guard let bridge else { return try show(try interpreter.run(source, file: file)) }
-    return try bridge.inTransaction { try show(try interpreter.run(source, file: file)) }
+    do {
+      return try bridge.inTransaction { try show(try interpreter.run(source, file: file)) }
+    } catch { throw explain(error) }
   }
 
   /// Runs every `scripts/*.peer` of the project, so its functions and settings are defined.

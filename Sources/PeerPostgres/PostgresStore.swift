@@ -46,8 +46,9 @@ public final class PostgresStore: RecordStore {
     try transaction(.writing, body)
   }
 
-  private func transaction<T>(_ kind: TransactionKind, _ body: (ServerAccess) throws -> T) throws -> T {
+  func transaction<T>(_ kind: TransactionKind, _ body: (ServerAccess) throws -> T) throws -> T {
     try connection.reconnectIfClosed()
+    connection.forgetHiddenColumns()
     let transaction = ServerTransaction(kind)
     try transaction.begin(connection)
     do {

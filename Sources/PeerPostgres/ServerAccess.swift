@@ -13,8 +13,13 @@ struct ServerAccess: StoreWriter {
   /// A core field as the SELECT reads it: lists as their JSON text (dates come as `date`).
   static func selected(_ spec: FieldSpec) -> String { SQLDialect.postgres.read(spec.column, spec.type) }
 
-  static func selectList(_ kind: RecordKind) -> String {
-    (["id"] + kind.fields.map { selected($0) } + ["extra::text"]).joined(separator: ", ")
+  /// The columns of a record as this login reads them: a column its role may not read (a
+  /// volunteer's view of a referral) comes as empty, so nothing the role hides is sent.
+  func selectList(_ kind: RecordKind) throws -> String {
+    let hidden = try connection.hiddenColumns()[kind] ?? []
+    return
+      (["id"] + kind.fields.map { hidden.contains($0.column) ? "NULL" : Self.selected($0) }
+      + [hidden.contains("extra") ? "'{}'" : "extra::text"]).joined(separator: ", ")
   }
 
   func decode(_ row: [ScanCell], _ kind: RecordKind) throws -> StoredRecord {
@@ -51,25 +56,25 @@ struct ServerAccess: StoreWriter {
   // MARK: - StoreReader
 
   func get(_ kind: RecordKind, id: Int64) throws -> StoredRecord? {
-    try query("SELECT \(Self.selectList(kind)) FROM \(kind.table) WHERE id = $1", [.int(id)]).first.map {
+    try query("SELECT \(try selectList(kind)) FROM \(kind.table) WHERE id = $1", [.int(id)]).first.map {
       try decode($0, kind)
     }
   }
 
   func get(_ kind: RecordKind, ids: [Int64]) throws -> [StoredRecord] {
     try query(
-      "SELECT \(Self.selectList(kind)) FROM \(kind.table) WHERE id = ANY($1::bigint[])", [.ints(ids)]
+      "SELECT \(try selectList(kind)) FROM \(kind.table) WHERE id = ANY($1::bigint[])", [.ints(ids)]
     ).map { try decode($0, kind) }
   }
 
   func all(_ kind: RecordKind) throws -> [StoredRecord] {
-    try query("SELECT \(Self.selectList(kind)) FROM \(kind.table) ORDER BY id").map { try decode($0, kind) }
+    try query("SELECT \(try selectList(kind)) FROM \(kind.table) ORDER BY id").map { try decode($0, kind) }
   }
 
   func find(_ kind: RecordKind, where field: String, equals value: FieldValue) throws -> [StoredRecord] {
     guard let spec = kind.field(field) else { throw StoreError("\(kind.rawValue) has no field \"\(field)\"") }
     let p = SQLDialect.postgres.parameter(1, spec.type)
-    let sql = "SELECT \(Self.selectList(kind)) FROM \(kind.table) WHERE \(spec.column) = \(p) ORDER BY id"
+    let sql = "SELECT \(try selectList(kind)) FROM \(kind.table) WHERE \(spec.column) = \(p) ORDER BY id"
     return try query(sql, [ServerValue(value)]).map { try decode($0, kind) }
   }
 
@@ -84,7 +89,7 @@ struct ServerAccess: StoreWriter {
 
   func select(_ kind: RecordKind, where condition: RecordCondition) throws -> [StoredRecord] {
     let c = try ConditionSQL(condition, kind, dialect: .postgres)
-    let sql = "SELECT \(Self.selectList(kind)) FROM \(kind.table) WHERE \(c.sql) ORDER BY id"
+    let sql = "SELECT \(try selectList(kind)) FROM \(kind.table) WHERE \(c.sql) ORDER BY id"
     return try query(sql, c.arguments.map(ServerValue.init)).map { try decode($0, kind) }
   }
 
@@ -128,8 +133,10 @@ struct ServerAccess: StoreWriter {
     _ kind: RecordKind, fields names: [String]?, batchSize: Int, _ body: ([StoredRecord]) throws -> Bool
   ) throws {
     let specs = try kind.fields(named: names)
-    let columns = (["id"] + specs.map { Self.selected($0) } + (names == nil ? ["extra::text"] : [])).joined(
-      separator: ", ")
+    let columns =
+      names == nil
+      ? try selectList(kind)
+      : (["id"] + specs.map { Self.selected($0) }).joined(separator: ", ")
     let size = max(1, batchSize)
     var stop = false
     try transaction.withCursor(

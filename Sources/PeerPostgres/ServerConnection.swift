@@ -73,8 +73,53 @@ final class ServerConnection {
     if connection == nil || connection!.isClosed {
       try? finishCopy()  // lost with the connection, as the rest of its transaction
       connection = nil
+      hidden = nil
+      ownsTables = nil
       try connect()
     }
+  }
+
+  /// The columns of each kind's table this login may not read (none for the owner): learned
+  /// at a transaction's first read of records, since a person's role may change between two.
+  private var hidden: [RecordKind: Set<String>]?
+  /// Whether this login owns the tables (reads every column, whatever any role says).
+  private var ownsTables: Bool?
+
+  /// Forgets the hidden columns, so the next transaction asks again (a person's role may have
+  /// changed); the owner's never change.
+  func forgetHiddenColumns() {
+    if ownsTables != true { hidden = nil }
+  }
+
+  func hiddenColumns() throws -> [RecordKind: Set<String>] {
+    if let hidden { return hidden }
+    if ownsTables == nil {
+      let rows = try query(
+        "SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE relname = 'mothers' AND relnamespace = current_schema()::regnamespace"
+      )
+      if case .int(let owns)? = rows.first?.first { ownsTables = owns != 0 } else { ownsTables = false }
+      if ownsTables == true {
+        hidden = [:]
+        return [:]
+      }
+    }
+    var found: [RecordKind: Set<String>] = [:]
+    let rows = try query(
+      """
+      SELECT c.relname::text, a.attname::text FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = current_schema() AND a.attnum > 0 AND NOT a.attisdropped
+        AND c.relname = ANY (string_to_array($1, ','))
+        AND NOT has_column_privilege(c.oid, a.attnum, 'SELECT')
+      """, [.text(RecordKind.allCases.map(\.table).joined(separator: ","))])
+    for row in rows {
+      guard case .text(let table) = row[0], case .text(let column) = row[1],
+        let kind = RecordKind.allCases.first(where: { $0.table == table })
+      else { continue }
+      found[kind, default: []].insert(column)
+    }
+    hidden = found
+    return found
   }
 
   var isOpen: Bool { connection.map { !$0.isClosed } ?? false }

@@ -10,7 +10,7 @@ enum ServerErrors {
   }
 
   static func explain(_ error: Error, address: ServerAddress, connecting: Bool) -> Error {
-    if error is StoreError || error is StoreConflict { return error }
+    if error is StoreError || error is StoreConflict || error is AccessRefused { return error }
     guard let e = error as? PSQLError else {
       return StoreError("cannot reach the PostgreSQL server at \(address): \(reason(error))")
     }
@@ -29,7 +29,11 @@ enum ServerErrors {
         return StoreError("a change breaks a rule of the database (a value that must be unique is not)")
       case "P0001": return StoreError(message)
       case "42501":
-        return StoreError("\(address.user) may not do that on the server at \(address) (permission denied)")
+        // "permission denied for table visits", "new row violates row-level security policy
+        // for table \"visits\"": the table's name, never a value.
+        let table = message.split(separator: " ").last.map { String($0.filter { $0 != "\"" }) } ?? "?"
+        return AccessRefused(
+          login: address.user, table: table, byPolicy: message.contains("row-level security"))
       case "3D000":
         return StoreError("the server at \(address) has no database \(address.database)")
       case "28P01", "28000":

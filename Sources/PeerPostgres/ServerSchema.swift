@@ -9,7 +9,8 @@ import PeerStore
 enum ServerSchema {
   /// The migrations, oldest first; never edit one that has shipped, add the next.
   static let migrations: [(identifier: String, sql: @Sendable () -> String)] = [
-    ("v1: records, audit, tasks and flags", recordsAuditAndWorkItems)
+    ("v1: records, audit, tasks and flags", recordsAuditAndWorkItems),
+    ("v2: people", people),
   ]
 
   static var version: Int { migrations.count }
@@ -68,6 +69,32 @@ enum ServerSchema {
 
       """
     return sql
+  }
+
+  /// The project's people (docs/people.md): each a login of the server, a member of their
+  /// role's group, with the values its policies compare with. `peer_sees_record` tells a
+  /// policy on tasks and flags whether the login sees the record one is about (`M-0042`): it
+  /// runs with the caller's rights, so the record's own policy decides.
+  static func people() -> String {
+    let tables = RecordKind.allCases.map { "\"\($0.idPrefix)\": \"\($0.table)\"" }.joined(separator: ", ")
+    return """
+      CREATE TABLE peer_people (
+        id bigserial UNIQUE, login text PRIMARY KEY, name text NOT NULL, role text NOT NULL,
+        sites text[] NOT NULL DEFAULT '{}', volunteer_id bigint REFERENCES volunteers(id));
+      CREATE FUNCTION peer_sees_record(code text) RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+        DECLARE
+          tables CONSTANT jsonb := '{\(tables)}';
+          found boolean;
+        BEGIN
+          IF tables->>split_part(code, '-', 1) IS NULL OR split_part(code, '-', 2) !~ '^[0-9]{1,18}$' THEN
+            RETURN FALSE;
+          END IF;
+          EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE id = $1)', tables->>split_part(code, '-', 1))
+            INTO found USING split_part(code, '-', 2)::bigint;
+          RETURN found;
+        END $$;
+
+      """
   }
 
   /// Makes or brings up to date the tables (in one transaction), or refuses a database that

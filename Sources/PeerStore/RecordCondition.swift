@@ -30,6 +30,10 @@ public indirect enum RecordCondition: Sendable, Equatable {
   /// The record the reference field `field` names (of `kind`) meets the condition:
   /// `.match.started_on in q` on visits. False when the field is empty.
   case through(field: String, kind: RecordKind, RecordCondition)
+  /// The field (a core field, or "id") is one of the person's sites, or names their
+  /// volunteer record: a role's `.site in me.sites`. Only the database knows the person; it
+  /// is false for someone without the value (no sites, no volunteer record).
+  case person(field: String, PersonAttribute)
   case and(RecordCondition, RecordCondition)
   case or(RecordCondition, RecordCondition)
   case not(RecordCondition)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PeerCore
+import PeerPostgres
 import PeerScript
 import PeerStore
 
@@ -55,16 +56,29 @@ struct ProjectOptions: ParsableArguments {
     throws
     -> Session
   {
-    guard let project = try findProject() else { return Session(store: nil, options: options) }
+    try sessionAndStore(options: options, loadScripts: loadScripts, transactions: transactions).session
+  }
+
+  /// `session(...)` with the store it works on (nil without a project).
+  func sessionAndStore(
+    options: InterpreterOptions, loadScripts: Bool = true, transactions: TransactionKind = .writing
+  ) throws -> (session: Session, store: (any RecordStore)?) {
+    guard let project = try findProject() else { return (Session(store: nil, options: options), nil) }
     do {
       let store = try ProjectStore.open(project, user: userName, transactions: transactions)
       let session = Session(store: store, options: options)
       session.bridge?.transactions = transactions
+      // On a server, one of the project's people works as themselves: `me` is them, and the
+      // audit trail names their login whatever --user says.
+      if let server = store as? PostgresStore, let person = try server.connectedPerson() {
+        session.person = person
+        server.user = person.login
+      }
       // Start-up has a step budget even at a terminal (where Ctrl-C is not yet listened for):
       // an endless loop in one scripts/*.peer must not hang every command.
       session.startupSteps = BudgetOptions.defaultSteps
       if loadScripts { try session.loadScripts(of: project) }
-      return session
+      return (session, store)
     } catch let e as StoreError {
       Console.writeError("peer: \(e.message)\n")
       throw ExitCode(1)

@@ -49,6 +49,7 @@ enum PushedFilter {
       return offset(parts, constants: constants, kind: kind, nonNull: nonNull)
     case "compare", "in":
       if let through = throughReference(node, constants: constants, kind: kind) { return through }
+      if let personal = personal(node, constants: constants, kind: kind) { return personal }
       if op.value == "in" { return membership(parts, constants: constants, kind: kind) }
       guard parts.count == 4, case .string(let cmp) = parts[1],
         let comparison = RecordCondition.Comparison(rawValue: cmp.value),

@@ -18,6 +18,10 @@ public final class RecordBridge: RecordHost {
   private(set) var types: [RecordKind: RecordType] = [:]
   /// The workflows the project's scripts declared, by the kind of record they govern.
   var workflows: [RecordKind: Workflow] = [:]
+  /// The roles the project's scripts declared, by name (docs/people.md).
+  var roles: [String: Role] = [:]
+  /// `me`: the person this command runs as, when the store knows one.
+  let me = PersonObject()
   /// The choices forms offer for each field they save, by kind and field (`best_times` on
   /// mothers: the referral form's four): a `where` comparing the field with a text close to
   /// one of them but not one is a typo.

@@ -1,3 +1,5 @@
+import PeerCalendar
+
 /// The two SQL dialects the stores speak. What differs is small and lives here: how a
 /// parameter is written, how "is the same value, nulls included" is said, and how a column
 /// is read back or compared (PostgreSQL keeps dates as `date` and lists as `jsonb`, SQLite
@@ -68,11 +70,16 @@ package struct ConditionSQL {
   /// The path of references from `t0` each joined alias stands for.
   private var joinedPaths: [String: [String]] = [:]
 
+  /// Values written into the SQL rather than passed as arguments: a row-level security
+  /// policy is one stored expression, with no arguments to pass.
+  private let inlineValues: Bool
+
   package init(
     _ condition: RecordCondition, _ kind: RecordKind, alias: String? = nil, dialect: SQLDialect = .sqlite,
-    firstParameter: Int = 1, joined: JoinedColumns? = nil
+    firstParameter: Int = 1, joined: JoinedColumns? = nil, inlineValues: Bool = false
   ) throws {
     self.dialect = dialect
+    self.inlineValues = inlineValues
     self.firstParameter = firstParameter
     self.joined = joined
     if joined != nil { joinedPaths["t0"] = [] }
@@ -81,6 +88,7 @@ package struct ConditionSQL {
 
   /// Adds an argument and returns its parameter.
   private mutating func bind(_ value: FieldValue, _ type: FieldType) -> String {
+    if inlineValues { return SQLLiteral.text(of: value, type, dialect) }
     arguments.append(value)
     return dialect.parameter(firstParameter + arguments.count - 1, type)
   }
@@ -142,6 +150,22 @@ package struct ConditionSQL {
       // the records up by the reference's index.
       return
         "(\(column) IN (SELECT \(inner).id FROM \(target.table) \(inner) WHERE \(filter)) AND \(column) IS NOT NULL)"
+    case .person(let field, let attribute):
+      // Only the server knows who is connected; anywhere else the condition is first
+      // `applied(to:)` the person's values.
+      guard dialect == .postgres else {
+        throw StoreError("internal error: a condition on the person using peer reached SQLite unapplied")
+      }
+      let (column, _) = try self.column(field, kind, alias)
+      // A scalar subquery: worked out once per query, not once per row.
+      switch attribute {
+      case .sites:
+        return
+          "COALESCE(\(column) = ANY ((SELECT sites FROM peer_people WHERE login = current_user)::text[]), FALSE)"
+      case .volunteer:
+        return
+          "COALESCE(\(column) = (SELECT volunteer_id FROM peer_people WHERE login = current_user), FALSE)"
+      }
     case .and(let a, let b):
       return "(\(try expression(a, kind, alias)) AND \(try expression(b, kind, alias)))"
     case .or(let a, let b):
@@ -151,7 +175,34 @@ package struct ConditionSQL {
   }
 
   func column(_ field: String, _ kind: RecordKind, _ alias: String) throws -> (String, FieldType) {
+    if field == "id" { return ("\(alias).id", .reference(kind)) }
     guard let spec = kind.field(field) else { throw StoreError("\(kind.rawValue) has no field \"\(field)\"") }
     return ("\(alias).\(spec.column)", spec.type)
+  }
+}
+
+/// A value written as an SQL literal, for SQL that is stored rather than run with arguments
+/// (a policy). Texts are quoted with their quotes doubled, which is all PostgreSQL's standard
+/// strings (and SQLite's) need.
+package enum SQLLiteral {
+  package static func text(of value: FieldValue, _ type: FieldType, _ dialect: SQLDialect) -> String {
+    func quoted(_ s: String) -> String {
+      "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+    }
+    let literal: String
+    switch value {
+    case .null: return "NULL"
+    case .bool(let b): literal = b ? "TRUE" : "FALSE"
+    case .int(let i): literal = String(i)
+    case .double(let d): literal = String(d)
+    case .text(let s): literal = quoted(s)
+    case .date(let d): literal = quoted(ISODate.text(d))
+    case .list(let items):
+      var json: [UInt8] = []
+      JSONText.append(.list(items), to: &json)
+      literal = quoted(String(decoding: json, as: UTF8.self))
+    }
+    guard dialect == .postgres else { return literal }
+    return "(\(literal))" + String(dialect.parameter(0, type).drop { $0 != ":" })
   }
 }

@@ -21,6 +21,7 @@ extension Parser {
     "report": { p, d in try p.reportGrammar(d) },
     "match": Parser.scoreGrammar,
     "workflow": Parser.workflowGrammar,
+    "role": Parser.roleGrammar,
   ]
 
   /// Whether the current token starts a declaration (`form referral ...`).

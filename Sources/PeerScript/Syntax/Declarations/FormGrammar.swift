@@ -189,7 +189,7 @@ extension Parser {
   }
 
   /// A query shape (texts, whole numbers and lists of them) as a declaration's value.
-  private static func declarationValue(_ v: Value) -> DeclarationValue {
+  static func declarationValue(_ v: Value) -> DeclarationValue {
     switch v {
     case .string(let s): return .text(s.value)
     case .int(let i): return .int(i)
