@@ -69,6 +69,6 @@ let package = Package(
         .product(name: "CSV", package: "CSV.swift"),
       ]
     ),
-    .testTarget(name: "PeerCLITests", dependencies: ["PeerScript", "PeerTestSupport"]),
+    .testTarget(name: "PeerCLITests", dependencies: ["PeerScript", "PeerPostgres", "PeerTestSupport"]),
   ]
 )

@@ -133,10 +133,12 @@ struct ServerAccess: StoreWriter {
     _ kind: RecordKind, fields names: [String]?, batchSize: Int, _ body: ([StoredRecord]) throws -> Bool
   ) throws {
     let specs = try kind.fields(named: names)
+    let hidden = try connection.hiddenColumns()[kind] ?? []
     let columns =
       names == nil
       ? try selectList(kind)
-      : (["id"] + specs.map { Self.selected($0) }).joined(separator: ", ")
+      : (["id"] + specs.map { hidden.contains($0.column) ? "NULL" : Self.selected($0) }).joined(
+        separator: ", ")
     let size = max(1, batchSize)
     var stop = false
     try transaction.withCursor(
@@ -168,7 +170,8 @@ struct ServerAccess: StoreWriter {
     _ body: (ScanRow) throws -> Void
   ) throws {
     let query = try ScanSQL(
-      kind, where: condition, columns: columns, inIDOrder: inIDOrder, dialect: .postgres)
+      kind, where: condition, columns: columns, inIDOrder: inIDOrder, dialect: .postgres,
+      hidden: try connection.hiddenColumns())
     let arguments = query.arguments.map(ServerValue.init)
     let sql = query.sql
     let cells = ScanCells()
@@ -189,7 +192,8 @@ struct ServerAccess: StoreWriter {
     _ kind: RecordKind, where condition: RecordCondition?, _ grouping: GroupedScan,
     _ body: (ScanRow) throws -> Void
   ) throws -> Bool {
-    let query = try GroupedSQL(kind, where: condition, grouping, dialect: .postgres)
+    let query = try GroupedSQL(
+      kind, where: condition, grouping, dialect: .postgres, hidden: try connection.hiddenColumns())
     let cells = ScanCells()
     let row = ScanRow(cells: cells)
     for r in try self.query(query.sql, query.arguments.map(ServerValue.init)) {

@@ -119,6 +119,16 @@ struct Demo: ParsableCommand {
         "made a demo project in \(project.folder): \(summary.volunteers) volunteers, \(summary.mothers) mothers, "
           + "\(summary.matches) matches, \(summary.visits) visits, \(summary.endings) endings, \(summary.services) services"
       )
+      if let server = store as? PostgresStore {
+        // Its people, one for each role the demo's scripts declare, enforced by the server.
+        let session = Session(store: server, options: InterpreterOptions())
+        try session.loadScripts(of: project)
+        try server.applyRoles(Array(session.roles.values))
+        for person in try DemoPeople.people(database: server.address.database, in: server) {
+          try server.add(person)
+          Console.writeLine("  \(person.role): \(person.name), login \(person.login)")
+        }
+      }
       Console.writeLine("start it with: cd \(project.folder) && peer")
     }
   }

@@ -75,6 +75,24 @@ public enum TestServer {
   /// process and the processes it starts).
   public static func newDatabaseURL() throws -> String { try newDatabase().description }
 
+  /// The URL through the server's Unix socket, which trusts every login (as people's logins
+  /// have no password here): `login` connecting to the database `address` names.
+  public static func socketURL(login: String, of address: ServerAddress) throws -> String {
+    let server = try running.get()
+    return "postgresql://\(login)@:\(address.port)/\(address.database)?host=\(server.folder)"
+  }
+
+  /// Runs SQL with `psql` as `login` (through the socket) and gives its rows, one per line
+  /// (`-At`, without the last newline), or its error; the exit status is 0 only when every statement ran.
+  public static func psql(_ sql: String, login: String, on address: ServerAddress) throws -> (
+    status: Int32, output: String
+  ) {
+    let url = try socketURL(login: login, of: address)
+    let quoted = sql.replacingOccurrences(of: "'", with: "'\\''")
+    let (status, output) = shell("psql -X -At -v ON_ERROR_STOP=1 '\(url)' -c '\(quoted)' 2>&1")
+    return (status, output.hasSuffix("\n") ? String(output.dropLast()) : output)
+  }
+
   /// A new, empty database on the server, named for this test run.
   public static func newDatabase() throws -> ServerAddress {
     let server = try running.get()

@@ -521,5 +521,59 @@ public enum DemoScripts {
       }
       """####
     ),
+    (
+      "Examples/people/roles.peer", "scripts/roles.peer",
+      ####"""
+      # Who may see and do what (docs/people.md). On a PostgreSQL server the database enforces these:
+      # each person's own login sees only the records and fields of their role, through peer or psql.
+      # In a SQLite file they are a preview: a file its owner holds is not a security boundary.
+
+      # Sees and changes every site's records, runs every report and job.
+      role manager "Manager" {
+        sees everything
+        changes everything
+        may report, export, import, match, batch, audit
+      }
+
+      # Sees and changes the records of their own sites (`peer people add ... --site Bristol`).
+      role coordinator "Site coordinator" {
+        sees mothers, volunteers where .site in me.sites
+        sees matches, visits, endings where .mother.site in me.sites
+        sees services
+        changes mothers, volunteers, matches, visits, endings
+        may report, export, import, match, batch
+      }
+
+      # Sees only the mothers they support now, and only what they need to support them; logs visits.
+      role volunteer "Volunteer" {
+        sees matches where .volunteer == me.volunteer and .status == "active"
+        sees mothers where (.matches | where .volunteer == me.volunteer and .status == "active" | count) > 0
+        reads mothers: name, phone, postcode, area, site, language, interpreter, due_date, birth_date, status
+        sees visits, endings where .match.volunteer == me.volunteer
+        sees volunteers where .id == me.volunteer
+        sees services
+        adds visits
+      }
+
+      # Answers subject access requests, erases, and reads the audit trail.
+      role protection_lead "Data protection lead" {
+        sees everything
+        changes everything
+        may audit, export, erase
+      }
+
+      # Receives reports someone else runs, with small numbers protected: sees no records.
+      role commissioner "Commissioner" {
+        may report
+      }
+
+      test "only the manager and the data protection lead read the audit trail" {
+        assert(manager.operations == ["audit", "batch", "export", "import", "match", "report"])
+        assert(protection_lead.operations == ["audit", "erase", "export"])
+        assert(coordinator.operations == ["batch", "export", "import", "match", "report"])
+        assert(volunteer.operations == [] and commissioner.operations == ["report"])
+      }
+      """####
+    ),
   ]
 }

@@ -23,13 +23,20 @@ extension Session {
         "\(who) may not add or change this one of \(kind.plural): \(rule) changes only the \(kind.plural) it sees"
       )
     }
-    switch access.changes {
-    case .none:
-      if access.fields != nil {
+    if let fields = access.fields, access.changes < .change {
+      // A role that lists fields never changes records (Role.declared): what was refused is
+      // a read, or a change of a kind it only adds.
+      if access.changes == .add {
         return StoreError(
-          "\(who) may not do that with \(kind.plural): \(rule) reads only some of their fields and changes none"
+          "\(who) may only add \(kind.plural), and read only some of their fields: \(rule) says \"adds \(kind.plural)\" and reads only \(fields.joined(separator: ", "))"
         )
       }
+      return StoreError(
+        "\(who) may not read every field of \(kind.plural): \(rule) reads only \(fields.joined(separator: ", "))"
+      )
+    }
+    switch access.changes {
+    case .none:
       return StoreError("\(who) may not change \(kind.plural): \(rule) has no \"changes \(kind.plural)\"")
     case .add:
       return StoreError(

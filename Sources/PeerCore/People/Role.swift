@@ -146,6 +146,14 @@ final class Role: HostObject {
         continue
       }
     }
+    // A change writes a whole record: a role that reads only some fields would write the
+    // others back empty. Adding is fine (a new record has only what it is given).
+    for (kind, rules) in access.kinds where rules.fields != nil && rules.changes == .change {
+      throw RuntimeError.declaration(
+        "role \(name.value) changes \(kind.plural) but reads only some of their fields: a change would empty the others",
+        at: declaration,
+        hint: "let it read every field of \(kind.plural), or only add them (adds \(kind.plural))")
+    }
     return Role(access: access)
   }
 }

@@ -24,6 +24,11 @@ package enum SQLDialect: Sendable {
     }
   }
 
+  /// An empty value of the type (PostgreSQL wants its type where nothing else gives it).
+  package func null(_ type: FieldType) -> String {
+    "NULL" + String(parameter(0, type).drop { $0 != ":" })
+  }
+
   /// The SQL operator of a comparison (PostgreSQL has no `==`).
   package func comparison(_ op: RecordCondition.Comparison) -> String {
     switch op {
@@ -203,6 +208,6 @@ package enum SQLLiteral {
       literal = quoted(String(decoding: json, as: UTF8.self))
     }
     guard dialect == .postgres else { return literal }
-    return "(\(literal))" + String(dialect.parameter(0, type).drop { $0 != ":" })
+    return "(\(literal))" + String(dialect.null(type).dropFirst(4))
   }
 }

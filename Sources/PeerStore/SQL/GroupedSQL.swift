@@ -8,10 +8,11 @@ package struct GroupedSQL {
   package var arguments: [FieldValue]
 
   package init(
-    _ kind: RecordKind, where condition: RecordCondition?, _ grouping: GroupedScan, dialect: SQLDialect
+    _ kind: RecordKind, where condition: RecordCondition?, _ grouping: GroupedScan, dialect: SQLDialect,
+    hidden: [RecordKind: Set<String>] = [:]
   ) throws {
     guard dialect == .postgres else { throw StoreError("grouping in the database needs typed columns") }
-    var joined = JoinedColumns(kind, dialect: dialect)
+    var joined = JoinedColumns(kind, dialect: dialect, hidden: hidden)
     var keys: [String] = []
     for key in grouping.keys {
       switch key {

@@ -6,10 +6,14 @@ package struct JoinedColumns {
   package let dialect: SQLDialect
   package private(set) var joins: [String] = []
   private var aliases: [[String]: (alias: String, kind: RecordKind)]
+  /// The columns of each kind the login may not read (its role's `reads`): read as empty, as
+  /// whole records read them.
+  private let hidden: [RecordKind: Set<String>]
 
-  package init(_ kind: RecordKind, dialect: SQLDialect) {
+  package init(_ kind: RecordKind, dialect: SQLDialect, hidden: [RecordKind: Set<String>] = [:]) {
     self.kind = kind
     self.dialect = dialect
+    self.hidden = hidden
     aliases = [[]: ("t0", kind)]
   }
 
@@ -19,7 +23,7 @@ package struct JoinedColumns {
   package mutating func column(_ path: [String]) throws -> (sql: String, type: FieldType) {
     guard let last = path.last else { throw StoreError("an empty column path") }
     if path == ["id"] { return ("t0.id", .int) }
-    if path == ["extra"] { return ("t0.extra", .text) }
+    if path == ["extra"] { return (hidden[kind]?.contains("extra") == true ? "'{}'" : "t0.extra", .text) }
     var prefix: [String] = []
     var (alias, current) = aliases[[]]!
     for name in path.dropLast() {
@@ -40,6 +44,7 @@ package struct JoinedColumns {
     guard let spec = current.field(last) else {
       throw StoreError("\(current.rawValue) has no field \"\(last)\"")
     }
+    if hidden[current]?.contains(spec.column) == true { return (dialect.null(spec.type), spec.type) }
     return ("\(alias).\(spec.column)", spec.type)
   }
 

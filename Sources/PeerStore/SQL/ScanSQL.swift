@@ -7,9 +7,9 @@ package struct ScanSQL {
 
   package init(
     _ kind: RecordKind, where condition: RecordCondition?, columns: [[String]], inIDOrder: Bool,
-    dialect: SQLDialect
+    dialect: SQLDialect, hidden: [RecordKind: Set<String>] = [:]
   ) throws {
-    var joined = JoinedColumns(kind, dialect: dialect)
+    var joined = JoinedColumns(kind, dialect: dialect, hidden: hidden)
     var selected: [String] = []
     for path in columns {
       let (column, type) = try joined.column(path)

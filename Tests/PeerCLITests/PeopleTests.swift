@@ -1,0 +1,226 @@
+import Foundation
+import PeerPostgres
+import PeerTestSupport
+import Testing
+
+/// The demo's five roles on a real server (Examples/people/roles.peer): what each person's own
+/// login sees through psql equals what plain SQL, run as the owner, says the role means; what
+/// the role forbids is refused, through psql and through peer; changing or removing a person
+/// is in force for their next command.
+@Suite("People and roles on a server")
+struct PeopleTests {
+  /// The demo on a fresh database, and its address.
+  static func demo(_ folder: TemporaryFolder) throws -> (project: String, address: ServerAddress) {
+    let address = try TestServer.newDatabase()
+    let project = folder.path("demo")
+    let made = try PeerProcess.run([
+      "demo", project, "--database", address.description, "--today", "2026-11-01",
+    ])
+    #expect(made.status == 0, "\(made.stderr)")
+    #expect(made.stdout.contains("coordinator: Amina Shah"), "\(made.stdout)")
+    return (project, address)
+  }
+
+  /// The rows of `sql` as the owner sees them.
+  static func owner(_ sql: String, _ address: ServerAddress) throws -> String {
+    let (status, output) = try TestServer.psql(sql, login: address.user, on: address)
+    #expect(status == 0, "\(output)")
+    return output
+  }
+
+  static func person(_ role: String, _ sql: String, _ address: ServerAddress) throws -> (Int32, String) {
+    try TestServer.psql(sql, login: "\(address.database)_\(role)", on: address)
+  }
+
+  @Test func eachLoginSeesWhatItsRoleMeans() throws {
+    let folder = try TemporaryFolder()
+    let (_, address) = try Self.demo(folder)
+    let site = try Self.owner("SELECT sites[1] FROM peer_people WHERE role = 'coordinator'", address)
+    let volunteer = try Self.owner("SELECT volunteer_id FROM peer_people WHERE role = 'volunteer'", address)
+    #expect(!site.isEmpty && !volunteer.isEmpty)
+
+    // The coordinator: the records of her site, and every service.
+    let coordinator: [(String, String)] = [
+      ("SELECT id FROM mothers ORDER BY id", "SELECT id FROM mothers WHERE site = '\(site)' ORDER BY id"),
+      (
+        "SELECT id FROM volunteers ORDER BY id",
+        "SELECT id FROM volunteers WHERE site = '\(site)' ORDER BY id"
+      ),
+      (
+        "SELECT id FROM matches ORDER BY id",
+        "SELECT x.id FROM matches x JOIN mothers m ON m.id = x.mother_id WHERE m.site = '\(site)' ORDER BY x.id"
+      ),
+      (
+        "SELECT id FROM visits ORDER BY id",
+        "SELECT v.id FROM visits v JOIN matches x ON x.id = v.match_id JOIN mothers m ON m.id = x.mother_id WHERE m.site = '\(site)' ORDER BY v.id"
+      ),
+      ("SELECT count(*) FROM services", "SELECT count(*) FROM services"),
+    ]
+    for (asPerson, meaning) in coordinator {
+      let (status, seen) = try Self.person("coordinator", asPerson, address)
+      #expect(status == 0, "\(seen)")
+      let expected = try Self.owner(meaning, address)
+      #expect(seen == expected && !expected.isEmpty, "\(asPerson)")
+    }
+
+    // The volunteer: the mothers she supports now, and only the fields she needs.
+    let supported =
+      "SELECT m.id FROM mothers m WHERE EXISTS (SELECT 1 FROM matches x WHERE x.mother_id = m.id AND x.volunteer_id = \(volunteer) AND x.status = 'active') ORDER BY m.id"
+    let (status, mothers) = try Self.person("volunteer", "SELECT id FROM mothers ORDER BY id", address)
+    let supportedNow = try Self.owner(supported, address)
+    #expect(status == 0 && mothers == supportedNow && !mothers.isEmpty, "\(mothers)")
+    let visits = try Self.person("volunteer", "SELECT id FROM visits ORDER BY id", address)
+    // Through a reference, a role's condition sees only what the role sees: her visits to the
+    // mothers she supports now, not to those whose support has ended.
+    let theirVisits =
+      "SELECT v.id FROM visits v JOIN matches x ON x.id = v.match_id WHERE x.volunteer_id = \(volunteer) AND x.status = 'active' ORDER BY v.id"
+    let expectedVisits = try Self.owner(theirVisits, address)
+    #expect(visits.1 == expectedVisits, "\(visits)")
+    let herself = try Self.person("volunteer", "SELECT id, name FROM volunteers", address)
+    #expect(herself.1.hasPrefix("\(volunteer)|") && !herself.1.contains("\n"), "\(herself)")
+    for refused in ["SELECT vulnerabilities FROM mothers", "SELECT * FROM mothers", "SELECT * FROM audit"] {
+      let (status, output) = try Self.person("volunteer", refused, address)
+      #expect(status != 0 && output.contains("permission denied"), "\(refused): \(output)")
+    }
+
+    // She may add a visit only to a match of hers: the policy refuses any other.
+    let other = try Self.owner(
+      "SELECT id FROM matches WHERE volunteer_id <> \(volunteer) ORDER BY id LIMIT 1", address)
+    let insert = try Self.person(
+      "volunteer",
+      "INSERT INTO visits (id, match_id, date, kind) VALUES (nextval('visits_ids'), \(other), '2026-11-01', 'phone')",
+      address)
+    #expect(insert.0 != 0 && insert.1.contains("row-level security"), "\(insert)")
+
+    // The commissioner sees no records; the manager every one; only the manager and the data
+    // protection lead read the audit trail, and nobody's login changes it.
+    let commissioner = try Self.person("commissioner", "SELECT count(*) FROM mothers", address)
+    #expect(commissioner.0 != 0 && commissioner.1.contains("permission denied"), "\(commissioner)")
+    let all = try Self.owner("SELECT count(*) FROM mothers", address)
+    #expect(try Self.person("manager", "SELECT count(*) FROM mothers", address).1 == all)
+    #expect(try Self.person("protection_lead", "SELECT count(*) > 0 FROM audit", address).1 == "t")
+    #expect(try Self.person("coordinator", "SELECT count(*) FROM audit", address).0 != 0)
+    for login in ["manager", "protection_lead"] {
+      let (status, output) = try Self.person(login, "DELETE FROM audit", address)
+      #expect(status != 0, "\(login) changed the audit trail: \(output)")
+    }
+  }
+
+  @Test func peerShowsAPersonTheirRecordsAndNamesTheRuleThatRefuses() throws {
+    let folder = try TemporaryFolder()
+    let (project, address) = try Self.demo(folder)
+    // The volunteer's own folder: the same scripts, her login in the URL.
+    let mine = folder.path("volunteer")
+    try FileManager.default.createDirectory(atPath: mine, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: project + "/scripts", toPath: mine + "/scripts")
+    try (try TestServer.socketURL(login: "\(address.database)_volunteer", of: address) + "\n")
+      .write(toFile: mine + "/peer.server", atomically: true, encoding: .utf8)
+    let volunteer = try Self.owner("SELECT volunteer_id FROM peer_people WHERE role = 'volunteer'", address)
+    let count = try Self.owner(
+      "SELECT count(*) FROM mothers m WHERE EXISTS (SELECT 1 FROM matches x WHERE x.mother_id = m.id AND x.volunteer_id = \(volunteer) AND x.status = 'active')",
+      address)
+    let seen = try PeerProcess.run([
+      "run", "--project", mine,
+      try folder.write(
+        "seen.peer",
+        """
+        print(me.role, len(mothers), mothers | map .vulnerabilities)
+        let m = matches | first
+        print(m.mother.name != nil)
+        """),
+    ])
+    let none = Array(repeating: "nil", count: Int(count) ?? 0).joined(separator: ", ")
+    #expect(
+      seen.status == 0 && seen.stdout == "volunteer \(count) [\(none)]\ntrue\n",
+      "\(seen.stdout)\(seen.stderr)")
+    // Asking the database about a field her role does not read is refused, naming the rule.
+    let asked = try PeerProcess.run([
+      "run", "--project", mine,
+      try folder.write("asked.peer", "print(mothers | where .referrer == \"GP\" | count)"),
+    ])
+    #expect(
+      asked.status == 1
+        && asked.stderr.contains("(volunteer) may not read every field of mothers: role volunteer (")
+        && asked.stderr.contains("reads only name, phone, postcode"), "\(asked.stderr)")
+    // Logging a visit to her own match is allowed and audited under her login; ending the match
+    // is not, and nothing of that script is kept.
+    let logged = try PeerProcess.run([
+      "run", "--project", mine,
+      try folder.write(
+        "log.peer",
+        """
+        create("visit", {match: matches | first, date: today, kind: "phone", minutes: 15})
+        """),
+    ])
+    #expect(logged.status == 0, "\(logged.stderr)")
+    let who = try Self.owner(
+      "SELECT \"user\" FROM audit WHERE kind = 'visit' ORDER BY seq DESC LIMIT 1", address)
+    #expect(who == "\(address.database)_volunteer")
+    let before = try Self.owner("SELECT count(*) FROM visits", address)
+    let refused = try PeerProcess.run([
+      "run", "--project", mine,
+      try folder.write(
+        "end.peer",
+        """
+        create("visit", {match: matches | first, date: today, kind: "phone", minutes: 15})
+        let m = matches | first
+        m.status = "ended"
+        """),
+    ])
+    #expect(refused.status == 1)
+    #expect(
+      refused.stderr.contains("(volunteer) may not change matches: role volunteer (")
+        && refused.stderr.contains("roles.peer:") && refused.stderr.contains("has no \"changes matches\""),
+      "\(refused.stderr)")
+    let after = try Self.owner("SELECT count(*) FROM visits", address)
+    #expect(after == before)
+    // Someone else's match is not one she can name.
+    let other = try Self.owner(
+      "SELECT 'X-' || lpad(id::text, 4, '0') FROM matches WHERE volunteer_id <> \(volunteer) ORDER BY id LIMIT 1",
+      address)
+    let elsewhere = try PeerProcess.run([
+      "run", "--project", mine,
+      try folder.write(
+        "other.peer", "create(\"visit\", {match: \(other), date: today, kind: \"phone\", minutes: 15})"),
+    ])
+    #expect(elsewhere.status == 1 && elsewhere.stderr.contains("there is no match"), "\(elsewhere.stderr)")
+  }
+
+  @Test func changingOrRemovingAPersonIsInForceForTheirNextCommand() throws {
+    let folder = try TemporaryFolder()
+    let (project, address) = try Self.demo(folder)
+    let sites = try Self.owner("SELECT DISTINCT site FROM mothers ORDER BY site", address).split(
+      separator: "\n")
+    let first = try Self.owner("SELECT sites[1] FROM peer_people WHERE role = 'coordinator'", address)
+    let other = String(sites.first { $0 != first } ?? "")
+    let login = "\(address.database)_coordinator"
+    let change = try PeerProcess.run(["people", "change", login, "--site", other, "--project", project])
+    #expect(change.status == 0, "\(change.stderr)")
+    let seen = try Self.person("coordinator", "SELECT DISTINCT site FROM mothers", address)
+    #expect(seen.1 == other, "\(seen)")
+    let promoted = try PeerProcess.run(["people", "change", login, "--role", "manager", "--project", project])
+    #expect(promoted.status == 0, "\(promoted.stderr)")
+    let promotedSees = try Self.person("coordinator", "SELECT count(*) FROM mothers", address)
+    let everyMother = try Self.owner("SELECT count(*) FROM mothers", address)
+    #expect(promotedSees.1 == everyMother, "\(promotedSees)")
+    let removed = try PeerProcess.run(["people", "remove", login, "--project", project])
+    #expect(removed.status == 0, "\(removed.stderr)")
+    let gone = try Self.person("coordinator", "SELECT 1", address)
+    #expect(gone.0 != 0 && gone.1.contains("does not exist"), "\(gone)")
+    let list = try PeerProcess.run(["people", "list", "--project", project])
+    #expect(
+      list.status == 0 && !list.stdout.contains(login) && list.stdout.contains("_volunteer"), "\(list.stdout)"
+    )
+    // Every change to people is in the audit trail.
+    let audited = try Self.owner("SELECT action FROM audit WHERE kind = 'person' ORDER BY seq", address)
+    #expect(audited.split(separator: "\n").filter { $0 == "create" }.count == 5)
+    #expect(audited.hasSuffix("update\nupdate\ndelete"), "\(audited)")
+    // A role the scripts do not declare, and a project in a file, are refused in one sentence.
+    let unknown = try PeerProcess.run(["people", "add", "Ann", "--role", "cordinator", "--project", project])
+    #expect(unknown.status == 1 && unknown.stderr.contains("no role called cordinator"), "\(unknown.stderr)")
+    let file = folder.path("file")
+    #expect(try PeerProcess.run(["init", file]).status == 0)
+    let inFile = try PeerProcess.run(["people", "list", "--project", file])
+    #expect(inFile.status == 1 && inFile.stderr.contains("PostgreSQL server"), "\(inFile.stderr)")
+  }
+}
