@@ -65,7 +65,7 @@ let package = Package(
     .testTarget(
       name: "PeerCoreTests",
       dependencies: [
-        "PeerCalendar", "PeerCore", "PeerStore", "PeerScript", "PeerTestSupport",
+        "PeerCalendar", "PeerCore", "PeerPostgres", "PeerStore", "PeerScript", "PeerTestSupport",
         .product(name: "CSV", package: "CSV.swift"),
       ]
     ),

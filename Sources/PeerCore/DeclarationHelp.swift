@@ -1,7 +1,7 @@
 import PeerScript
 
 /// What `:help WORD` says about the declarations peer adds to the language (`form`, `workflow`,
-/// `match`, `report`) and each clause inside them. The language knows none of these words; the
+/// `match`, `report`, `role`) and each clause inside them. The language knows none of these words; the
 /// host tells its interpreter about them here. docs/forms.md, workflows.md, matching.md and
 /// reports.md say the rest.
 enum DeclarationHelp {
@@ -75,6 +75,30 @@ enum DeclarationHelp {
     (
       "every",
       "every day \"name\" { ... } - in a workflow: a rule peer batch runs daily, making tasks and flags (task(x, \"Call {x.mother.name}\", x.started_on + 7 days))"
+    ),
+    // Roles (docs/people.md)
+    (
+      "role",
+      "role NAME \"Title\" { sees ...; reads ...; changes ...; adds ...; may ... } - what the people given the role see and do; a PostgreSQL server enforces it for each person's login (peer people add NAME --role NAME; docs/people.md)"
+    ),
+    (
+      "sees",
+      "sees COLLECTIONS [where CONDITION] - in a role: the records it sees (sees mothers, volunteers where .site in me.sites); sees everything for all"
+    ),
+    (
+      "reads",
+      "reads COLLECTION: FIELD, ... - in a role: the only fields of those records it reads (reads mothers: name, phone, area)"
+    ),
+    (
+      "changes",
+      "changes COLLECTIONS - in a role: it adds, changes and deletes the records of those it sees (changes everything for all)"
+    ),
+    (
+      "adds", "adds COLLECTIONS - in a role: it adds records of those it sees, and changes none (adds visits)"
+    ),
+    (
+      "may",
+      "may OPERATIONS - in a role: what else it may do: report, export, import, match, batch, audit, people, erase"
     ),
     // Matching (docs/matching.md)
     (

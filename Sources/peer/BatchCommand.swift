@@ -106,7 +106,9 @@ struct Batch: ParsableCommand {
       session = Session(store: store, options: options)
       // The job file may be one of the project's scripts (scripts/nightly.peer): loaded once.
       let job = BatchLock.realPath(file)
+      try ProjectOptions.actAsPerson(session, on: store)
       try session.loadScripts(of: project, except: { BatchLock.realPath($0) == job })
+      try session.permit(.batch)
       if dryRun { session.files.permission = .refused("a dry run writes no files") }
     } catch {
       fail(Console.render(error, color: false))

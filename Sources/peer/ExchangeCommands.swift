@@ -1,5 +1,6 @@
 import ArgumentParser
 import PeerCore
+import PeerPostgres
 import PeerScript
 import PeerStore
 
@@ -80,7 +81,7 @@ struct Import: ParsableCommand {
       }
       mapping[String(m[..<eq])] = String(m[m.index(after: eq)...])
     }
-    let store = try Import.openStore(projectOptions)
+    let store = try Import.openStore(projectOptions, for: .import)
     // Records with a status must start in one the project's workflow has: its scripts say which.
     var statuses: WorkflowStatuses?
     if recordKind.field("status") != nil {
@@ -136,6 +137,19 @@ struct Import: ParsableCommand {
   }
 
   /// The project's store, or one sentence and exit 1 when there is no project.
+  /// The project's store for `operation`: one of the project's people may run it only if
+  /// their role says so (`may export`), which their project's scripts declare.
+  static func openStore(_ options: ProjectOptions, for operation: RoleOperation) throws -> any RecordStore {
+    let store = try openStore(options)
+    guard let server = store as? PostgresStore, try server.connectedPerson() != nil else { return store }
+    let session = try options.session(options: InterpreterOptions())
+    do { try session.permit(operation) } catch {
+      Console.report(error)
+      throw ExitCode(1)
+    }
+    return store
+  }
+
   static func openStore(_ options: ProjectOptions) throws -> any RecordStore {
     guard let project = try options.findProject() else {
       Console.writeError(
@@ -167,7 +181,7 @@ struct Export: ParsableCommand {
 
   func run() throws {
     let recordKind = try Import.recordKind(kind)
-    let store = try Import.openStore(projectOptions)
+    let store = try Import.openStore(projectOptions, for: .export)
     Console.flush()
     do {
       let output =

@@ -68,12 +68,7 @@ struct ProjectOptions: ParsableArguments {
       let store = try ProjectStore.open(project, user: userName, transactions: transactions)
       let session = Session(store: store, options: options)
       session.bridge?.transactions = transactions
-      // On a server, one of the project's people works as themselves: `me` is them, and the
-      // audit trail names their login whatever --user says.
-      if let server = store as? PostgresStore, let person = try server.connectedPerson() {
-        session.person = person
-        server.user = person.login
-      }
+      try ProjectOptions.actAsPerson(session, on: store)
       // Start-up has a step budget even at a terminal (where Ctrl-C is not yet listened for):
       // an endless loop in one scripts/*.peer must not hang every command.
       session.startupSteps = BudgetOptions.defaultSteps
@@ -85,6 +80,15 @@ struct ProjectOptions: ParsableArguments {
     } catch {
       Console.report(error)
       throw ExitCode(1)
+    }
+  }
+
+  /// On a server, one of the project's people works as themselves: `me` is them, and the
+  /// audit trail names their login whatever --user says.
+  static func actAsPerson(_ session: Session, on store: any RecordStore) throws {
+    if let server = store as? PostgresStore, let person = try server.connectedPerson() {
+      session.person = person
+      server.user = person.login
     }
   }
 

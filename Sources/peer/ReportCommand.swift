@@ -35,6 +35,10 @@ struct ReportCommand: ParsableCommand {
   func run() throws {
     let session = try projectOptions.session(
       options: budget.interpreterOptions(arguments: [], attended: false), transactions: .readingOnly)
+    do { try session.permit(.report) } catch {
+      Console.report(error)
+      throw ExitCode(1)
+    }
     let reports = session.interpreter.globalNames.filter { reportNamed($0, in: session) != nil }.sorted()
     guard let name else {
       // Each with its parameters, as it is run: quarterly(q) is `peer report quarterly --q ...`.

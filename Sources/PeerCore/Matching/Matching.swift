@@ -44,6 +44,7 @@ enum Matching {
       doc:
         "suggest(mother, n = 10) - the n volunteers who suit her best, with each criterion's points side by side"
     ) { args in
+      try bridge.permit(.match)
       let mother = try recordArgument(args, 0, .mother)
       var limit = 10
       for i in 1..<max(1, args.count) where args[i].asDouble != nil { limit = max(0, try args.int(i)) }
@@ -57,6 +58,7 @@ enum Matching {
       doc:
         "suggest_all(mothers = the waiting list) - the matches that give the most mothers a volunteer and then the highest total score, compared with greedy; accept(plan) makes them"
     ) { args in
+      try bridge.permit(.match)
       var waiting: [Value]
       if args.count > 0, !(args[0].isScore) {
         waiting = try list(args[0], "suggest_all")

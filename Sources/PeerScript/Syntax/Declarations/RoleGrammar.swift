@@ -27,12 +27,14 @@ extension Parser {
 
   mutating func roleLine() throws -> DeclarationEntry? {
     let at = token
-    guard case .identifier(let clause) = at.kind,
-      ["sees", "reads", "changes", "adds", "may"].contains(clause)
-    else {
+    let clauses = ["sees", "reads", "changes", "adds", "may"]
+    guard case .identifier(let clause) = at.kind, clauses.contains(clause) else {
+      var near: String? = nil
+      if case .identifier(let word) = at.kind { near = closestMatch(to: word, in: clauses) }
       throw error(
         "expected sees, reads, changes, adds or may in this role, found \(describe(token))",
-        hint: "a role's lines read: sees mothers where .site in me.sites")
+        hint: near.map { "did you mean \($0)?" }
+          ?? "a role's lines read: sees mothers where .site in me.sites")
     }
     _ = advance()
     var entry = DeclarationEntry(clause: clause, position: at.position, length: clause.count)
