@@ -5,7 +5,9 @@
 #   - the quarterly report in HTML (Benchmarks/report-quarterly.pg.sql for psql),
 #   - importing the demo's visits into a project that has everything else, against psql's
 #     \copy of the same CSV into a plain table,
-#   - the REPL's first prompt over TCP on 127.0.0.1 and over the server's Unix socket.
+#   - the REPL's first prompt over TCP on 127.0.0.1 and over the server's Unix socket,
+#   - the three queries run by the demo's site coordinator (row-level security on) against the
+#     same queries run by the owner (docs/people.md).
 # It starts a throwaway server (Scripts/postgres-cluster) and stops it at the end.
 #
 #   Benchmarks/server.sh [--no-build]
@@ -14,7 +16,7 @@
 # PEER (the binary to time; default .build/release/peer), PARTS (default "queries report
 # import repl": the parts to run; at SCALE=300, say PARTS=report).
 # Targets (issue "A shared server"): queries and the report at most 1.2x psql, the import at
-# most 2x \copy, the first prompt under 300 ms; at --scale 300, the quarterly report for one
+# most 2x \copy, the first prompt under 300 ms, a coordinator's queries at most 1.3x the owner's; at --scale 300, the quarterly report for one
 # site (Benchmarks/quarterly_site.peer, peer alone) under 5 s. The machines are noisy: compare
 # the ratios of one run, not absolute times across days.
 set -euo pipefail
@@ -24,7 +26,7 @@ SCALE=${SCALE:-30}
 RUNS=${RUNS:-3}
 TODAY=2026-11-20
 PEER=${PEER:-$ROOT/.build/release/peer}  # PEER=... to time another build of peer
-PARTS=${PARTS:-queries report import repl}
+PARTS=${PARTS:-queries report import repl roles}
 part() { [[ " $PARTS " == *" $1 "* ]]; }
 [ "${1:-}" = "--no-build" ] || swift build -c release --static-swift-stdlib >&2
 
@@ -112,6 +114,26 @@ hyperfine -N --runs "$RUNS" --export-json "$OUT/import.json" --prepare "bash $OU
   -n peer "$PEER import visits $OUT/visits.csv --project $OUT/run" \
   -n psql "psql $BASE/plain_run -qc '\\copy visits_plain FROM $OUT/visits.csv CSV HEADER'" > /dev/null
 row "import $visits visits (peer import / \\copy)" "$OUT/import.json"
+fi
+
+# Row-level security's cost: the same three queries as the demo's coordinator (one site's
+# records, through the policies) and as the owner (every record, no policy), both over the
+# server's Unix socket, where the coordinator's login needs no password.
+if part roles; then
+mkdir -p "$OUT/owner/scripts" "$OUT/coordinator/scripts"
+cp "$OUT/demo/scripts/"*.peer "$OUT/owner/scripts/"
+cp "$OUT/demo/scripts/"*.peer "$OUT/coordinator/scripts/"
+echo "postgresql://postgres@:$PORT/bench?host=$SERVER" > "$OUT/owner/peer.server"
+echo "postgresql://bench_coordinator@:$PORT/bench?host=$SERVER" > "$OUT/coordinator/peer.server"
+for q in a b c; do
+  echo "$q: the coordinator sees $(cd "$OUT/coordinator" && "$PEER" --today "$TODAY" run "$OUT/$q.peer"), the owner $(cd "$OUT/owner" && "$PEER" --today "$TODAY" run "$OUT/$q.peer")" >&2
+  hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/role-$q.json" \
+    -n coordinator "bash -c 'cd $OUT/coordinator && $PEER --today $TODAY run $OUT/$q.peer'" \
+    -n owner "bash -c 'cd $OUT/owner && $PEER --today $TODAY run $OUT/$q.peer'" > /dev/null
+  c=$(median "$OUT/role-$q.json" coordinator)
+  o=$(median "$OUT/role-$q.json" owner)
+  echo "| query ($q) as the coordinator / as the owner | $(awk -v x="$c" 'BEGIN { printf "%.0f", x * 1000 }') | $(awk -v x="$o" 'BEGIN { printf "%.0f", x * 1000 }') | $(ratio "$c" "$o") (target: at most 1.3) |"
+done
 fi
 
 # The REPL's start: connected, the project's scripts loaded, ready for input (empty input, so it

@@ -43,7 +43,6 @@ enum AccessPolicies {
       sql.append("GRANT SELECT ON peer_schema, peer_people TO \(g)")
       // Every transaction that may write takes its turn on this row first.
       sql.append("GRANT SELECT, UPDATE ON peer_writes TO \(g)")
-      var changesAny = false
       for kind in RecordKind.allCases {
         guard let access = role.kinds[kind] else { continue }
         let table = kind.table
@@ -61,7 +60,6 @@ enum AccessPolicies {
         sql.append(
           "CREATE POLICY \(identifier(policy + "_sees")) ON \(table) FOR SELECT TO \(g) USING (\(condition))")
         if access.changes >= .add {
-          changesAny = true
           sql.append("GRANT INSERT ON \(table) TO \(g)")
           sql.append("GRANT USAGE, SELECT, UPDATE ON SEQUENCE \(ServerSchema.sequence(kind)) TO \(g)")
           sql.append(
@@ -93,15 +91,14 @@ enum AccessPolicies {
           "CREATE POLICY \(identifier("peer_\(role.name)_tasks_changes")) ON tasks FOR UPDATE TO \(g) USING (peer_sees_record(record))"
         )
       }
-      // The audit trail: every change appends to it; only a role that may read it reads it,
-      // and no one's login changes or removes a line (the trigger, and no privilege to).
-      if changesAny || role.operations.contains("batch") {
-        sql.append("GRANT INSERT ON audit TO \(g)")
-        sql.append("GRANT USAGE ON SEQUENCE audit_seq_seq TO \(g)")
-        sql.append(
-          "CREATE POLICY \(identifier("peer_\(role.name)_audit_adds")) ON audit FOR INSERT TO \(g) WITH CHECK (TRUE)"
-        )
-      }
+      // The audit trail: every role appends to it (its changes, and the reports and exports
+      // it runs, as its own login); only a role that may read it reads it, and no one's login
+      // changes or removes a line (the trigger, and no privilege to).
+      sql.append("GRANT INSERT ON audit TO \(g)")
+      sql.append("GRANT USAGE ON SEQUENCE audit_seq_seq TO \(g)")
+      sql.append(
+        "CREATE POLICY \(identifier("peer_\(role.name)_audit_adds")) ON audit FOR INSERT TO \(g) WITH CHECK (\"user\" = current_user)"
+      )
       if role.operations.contains("audit") {
         sql.append("GRANT SELECT ON audit TO \(g)")
         sql.append(

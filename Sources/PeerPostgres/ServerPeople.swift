@@ -98,6 +98,15 @@ extension PostgresStore {
     }
   }
 
+  /// Appends a line to the audit trail about something a person did that changed no record:
+  /// a report run or an export (`kind` "report" or "export"; `detail` a JSON object saying
+  /// what, and how many records), in a transaction of its own after the work.
+  public func auditEvent(kind: String, action: String, detail: [String: FieldValue]) throws {
+    try transaction(.writing) { access in
+      try access.audit(kind, 0, action, before: "", after: JSONText.encode(detail))
+    }
+  }
+
   private func group(_ role: String) -> String {
     AccessPolicies.identifier(AccessPolicies.groupRole(role, database: address.database))
   }

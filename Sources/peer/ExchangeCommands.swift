@@ -141,7 +141,8 @@ struct Import: ParsableCommand {
   /// their role says so (`may export`), which their project's scripts declare.
   static func openStore(_ options: ProjectOptions, for operation: RoleOperation) throws -> any RecordStore {
     let store = try openStore(options)
-    guard let server = store as? PostgresStore, try server.connectedPerson() != nil else { return store }
+    guard let server = store as? PostgresStore, let person = try server.connectedPerson() else { return store }
+    server.user = person.login
     let session = try options.session(options: InterpreterOptions())
     do { try session.permit(operation) } catch {
       Console.report(error)
@@ -191,6 +192,16 @@ struct Export: ParsableCommand {
       case .json: try Exporter.json(kind: recordKind, store: store, to: output)
       }
       try output.close()
+      // On a server, every export is in the audit trail: who took which records, how many
+      // (as many as their login sees).
+      if let server = store as? PostgresStore {
+        let count = try server.read { try $0.count(recordKind) }
+        try server.auditEvent(
+          kind: "export", action: recordKind.plural,
+          detail: [
+            "records": .int(count), "format": .text(format.rawValue), "to": .text(out ?? "standard output"),
+          ])
+      }
     } catch let e as StoreError {
       Console.writeError("peer: \(e.message)\n")
       throw ExitCode(1)

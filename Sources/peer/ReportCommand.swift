@@ -1,6 +1,8 @@
 import ArgumentParser
 import PeerCore
+import PeerPostgres
 import PeerScript
+import PeerStore
 
 /// `peer report NAME [--PARAMETER VALUE...] [--format table|csv|json|md|html] [--out FILE]`: runs a
 /// report declared in the project's scripts and writes it in one format.
@@ -33,7 +35,7 @@ struct ReportCommand: ParsableCommand {
   var parameters: [String] = []
 
   func run() throws {
-    let session = try projectOptions.session(
+    let (session, store) = try projectOptions.sessionAndStore(
       options: budget.interpreterOptions(arguments: [], attended: false), transactions: .readingOnly)
     do { try session.permit(.report) } catch {
       Console.report(error)
@@ -65,6 +67,12 @@ struct ReportCommand: ParsableCommand {
         throw RuntimeError("the report \(name) gave no result")
       }
       let text = chosen.render(value.result)
+      // On a server, every report run is in the audit trail: who ran which, with what.
+      if let server = store as? PostgresStore {
+        var detail: [String: FieldValue] = ["report": .text(name), "format": .text(chosen.rawValue)]
+        for (parameter, v) in given { detail[parameter] = .text(v) }
+        try server.auditEvent(kind: "report", action: "run", detail: detail)
+      }
       if let out {
         try OutputFile.write(text, to: out)
       } else {

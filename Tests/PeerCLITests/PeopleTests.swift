@@ -32,6 +32,67 @@ struct PeopleTests {
     try TestServer.psql(sql, login: "\(address.database)_\(role)", on: address)
   }
 
+  /// A person's own project folder: the same scripts, their login in the URL.
+  static func folder(of role: String, in folder: TemporaryFolder, project: String, address: ServerAddress)
+    throws -> String
+  {
+    let mine = folder.path(role)
+    try FileManager.default.createDirectory(atPath: mine, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: project + "/scripts", toPath: mine + "/scripts")
+    try (try TestServer.socketURL(login: "\(address.database)_\(role)", of: address) + "\n")
+      .write(toFile: mine + "/peer.server", atomically: true, encoding: .utf8)
+    return mine
+  }
+
+  @Test func operationsFollowTheRoleAndReportsAndExportsAreAudited() throws {
+    let folder = try TemporaryFolder()
+    let (project, address) = try Self.demo(folder)
+    let coordinator = try Self.folder(of: "coordinator", in: folder, project: project, address: address)
+    let volunteer = try Self.folder(of: "volunteer", in: folder, project: project, address: address)
+    let commissioner = try Self.folder(of: "commissioner", in: folder, project: project, address: address)
+    let site = try Self.owner("SELECT sites[1] FROM peer_people WHERE role = 'coordinator'", address)
+    let theirs = try Self.owner("SELECT count(*) FROM mothers WHERE site = '\(site)'", address)
+    let export = try PeerProcess.run(["export", "mothers", "--project", coordinator])
+    #expect(export.status == 0, "\(export.stderr)")
+    #expect(export.stdout.split(separator: "\n").count == (Int(theirs) ?? -1) + 1)
+    let audited = try Self.owner(
+      "SELECT \"user\", action, after FROM audit WHERE kind = 'export' ORDER BY seq DESC LIMIT 1", address)
+    #expect(
+      audited.hasPrefix("\(address.database)_coordinator|mothers|")
+        && audited.contains("\"records\":\(theirs)"),
+      "\(audited)")
+    let report = try PeerProcess.run([
+      "--today", "2026-11-01", "report", "caseloads", "--format", "csv", "--project", coordinator,
+    ])
+    #expect(report.status == 0, "\(report.stderr)")
+    let ran = try Self.owner(
+      "SELECT \"user\", after FROM audit WHERE kind = 'report' ORDER BY seq DESC LIMIT 1", address)
+    #expect(ran.hasPrefix("\(address.database)_coordinator|") && ran.contains("caseloads"), "\(ran)")
+    // What a role may not run is refused before it starts, naming the rule.
+    let refused: [(arguments: [String], says: String)] = [
+      (["report", "caseloads", "--project", volunteer], "(volunteer) may not run reports: role volunteer ("),
+      (["export", "visits", "--project", volunteer], "(volunteer) may not export records: role volunteer ("),
+      (
+        ["export", "mothers", "--project", commissioner],
+        "(commissioner) may not export records: role commissioner ("
+      ),
+      (
+        ["run", "--project", volunteer, try folder.write("s.peer", "suggest_all()")],
+        "(volunteer) may not suggest matches"
+      ),
+    ]
+    for (arguments, says) in refused {
+      let r = try PeerProcess.run(arguments)
+      #expect(r.status == 1 && r.stderr.contains(says) && r.stdout.isEmpty, "\(arguments): \(r.stderr)")
+    }
+    // A login cannot write someone else's name into the audit trail.
+    let forged = try Self.person(
+      "coordinator",
+      "INSERT INTO audit (\"user\", kind, record_id, action, before, after) VALUES ('someone', 'export', 0, 'x', '', '')",
+      address)
+    #expect(forged.0 != 0 && forged.1.contains("row-level security"), "\(forged)")
+  }
+
   @Test func eachLoginSeesWhatItsRoleMeans() throws {
     let folder = try TemporaryFolder()
     let (_, address) = try Self.demo(folder)
@@ -109,12 +170,7 @@ struct PeopleTests {
   @Test func peerShowsAPersonTheirRecordsAndNamesTheRuleThatRefuses() throws {
     let folder = try TemporaryFolder()
     let (project, address) = try Self.demo(folder)
-    // The volunteer's own folder: the same scripts, her login in the URL.
-    let mine = folder.path("volunteer")
-    try FileManager.default.createDirectory(atPath: mine, withIntermediateDirectories: true)
-    try FileManager.default.copyItem(atPath: project + "/scripts", toPath: mine + "/scripts")
-    try (try TestServer.socketURL(login: "\(address.database)_volunteer", of: address) + "\n")
-      .write(toFile: mine + "/peer.server", atomically: true, encoding: .utf8)
+    let mine = try Self.folder(of: "volunteer", in: folder, project: project, address: address)
     let volunteer = try Self.owner("SELECT volunteer_id FROM peer_people WHERE role = 'volunteer'", address)
     let count = try Self.owner(
       "SELECT count(*) FROM mothers m WHERE EXISTS (SELECT 1 FROM matches x WHERE x.mother_id = m.id AND x.volunteer_id = \(volunteer) AND x.status = 'active')",

@@ -76,6 +76,16 @@ struct FormScriptTests {
     for failure in check.failures { Issue.record("\(script.name): \(failure)") }
   }
 
+  @Test("docs/people.md examples")
+  func peopleDocs() {
+    let examples = RecordScripts.examples(in: "docs/people.md")
+    #expect(examples.count >= 1)
+    for (line, source) in examples {
+      let check = ScriptCheck(source: source, file: "example", host: RecordScripts.host)
+      for failure in check.failures { Issue.record("docs/people.md, example at line \(line): \(failure)") }
+    }
+  }
+
   @Test("docs/forms.md examples")
   func docs() {
     let examples = RecordScripts.examples(in: "docs/forms.md")
