@@ -59,7 +59,7 @@ struct Peer: ParsableCommand {
 
   /// Options that take a value and belong to every subcommand.
   static let globalOptions: Set<String> = [
-    "--max-steps", "--max-depth", "--max-memory", "--today", "--project", "--user",
+    "--max-steps", "--max-depth", "--max-memory", "--today", "--project", "--user", "--as",
   ]
 
   /// argument-parser has no global options: an option declared on both the root and a subcommand

@@ -93,6 +93,51 @@ struct PeopleTests {
     #expect(forged.0 != 0 && forged.1.contains("row-level security"), "\(forged)")
   }
 
+  /// In a file, `--as` previews a role the way the server enforces it (not a security
+  /// boundary: the file's owner reads it all with any SQLite tool).
+  @Test func aRoleCanBePreviewedOnAProjectInAFile() throws {
+    let folder = try TemporaryFolder()
+    let project = folder.path("file")
+    #expect(try PeerProcess.run(["demo", project, "--today", "2026-11-01"]).status == 0)
+    func run(_ arguments: [String], _ script: String) throws -> PeerProcess.Result {
+      try PeerProcess.run(arguments + ["run", "--project", project, try folder.write("p.peer", script)])
+    }
+    let owner = try run(
+      [],
+      "print(mothers | where .site == \"Bristol\" | count, volunteers | where .site == \"Bristol\" | count)")
+    let coordinator = try run(["--as", "coordinator:Bristol"], "print(len(mothers), len(volunteers))")
+    #expect(
+      coordinator.status == 0 && coordinator.stdout == owner.stdout,
+      "\(coordinator.stdout)\(coordinator.stderr)")
+    let supports = try run(
+      [],
+      "print(mothers | where (.matches | where .volunteer == V-0002 and .status == \"active\" | count) > 0 | count)"
+    )
+    let volunteer = try run(
+      ["--as", "volunteer:V-0002"],
+      "print(len(mothers), mothers | map .vulnerabilities | where it != nil | count)")
+    #expect(volunteer.stdout == supports.stdout.dropLast() + " 0\n", "\(volunteer.stdout)\(volunteer.stderr)")
+    let refused = try run(["--as", "volunteer:V-0002"], "let m = matches | first\nm.status = \"ended\"")
+    #expect(refused.status == 1 && refused.stderr.contains("has no \"changes matches\""), "\(refused.stderr)")
+    let commissioner = try run(["--as", "commissioner"], "print(len(mothers))")
+    #expect(
+      commissioner.status == 1 && commissioner.stderr.contains("does not see mothers"),
+      "\(commissioner.stderr)")
+    let unknown = try run(["--as", "cordinator"], "print(1)")
+    #expect(unknown.status == 1 && unknown.stderr.contains("no role called cordinator"), "\(unknown.stderr)")
+    // On a server the database enforces roles: there is nothing to preview.
+    let address = try TestServer.newDatabase()
+    #expect(
+      try PeerProcess.run(["init", folder.path("server"), "--database", address.description]).status == 0)
+    let onServer = try PeerProcess.run([
+      "--as", "coordinator", "run", "--project", folder.path("server"),
+      try folder.write("q.peer", "print(1)"),
+    ])
+    #expect(
+      onServer.status == 1 && onServer.stderr.contains("--as previews a role on a project in a file"),
+      "\(onServer.stderr)")
+  }
+
   @Test func eachLoginSeesWhatItsRoleMeans() throws {
     let folder = try TemporaryFolder()
     let (_, address) = try Self.demo(folder)

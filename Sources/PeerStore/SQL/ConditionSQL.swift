@@ -162,14 +162,16 @@ package struct ConditionSQL {
         throw StoreError("internal error: a condition on the person using peer reached SQLite unapplied")
       }
       let (column, _) = try self.column(field, kind, alias)
-      // A scalar subquery: worked out once per query, not once per row.
+      // A scalar subquery: worked out once per query, not once per row. Written `column =
+      // ANY (...)`, so an index on the column serves it, and never NULL (no line for the
+      // login: no sites, volunteer id 0, which no record has), so `not` keeps its meaning.
       switch attribute {
       case .sites:
         return
-          "COALESCE(\(column) = ANY ((SELECT sites FROM peer_people WHERE login = current_user)::text[]), FALSE)"
+          "(\(column) = ANY (COALESCE((SELECT sites FROM peer_people WHERE login = current_user), '{}')) AND \(column) IS NOT NULL)"
       case .volunteer:
         return
-          "COALESCE(\(column) = (SELECT volunteer_id FROM peer_people WHERE login = current_user), FALSE)"
+          "(\(column) = COALESCE((SELECT volunteer_id FROM peer_people WHERE login = current_user), 0) AND \(column) IS NOT NULL)"
       }
     case .and(let a, let b):
       return "(\(try expression(a, kind, alias)) AND \(try expression(b, kind, alias)))"

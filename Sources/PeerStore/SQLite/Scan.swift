@@ -7,7 +7,16 @@ extension SQLiteAccess {
     _ kind: RecordKind, where condition: RecordCondition?, columns: [[String]], inIDOrder: Bool,
     _ body: (ScanRow) throws -> Void
   ) throws {
-    let query = try ScanSQL(kind, where: condition, columns: columns, inIDOrder: inIDOrder, dialect: .sqlite)
+    try scan(kind, where: condition, columns: columns, inIDOrder: inIDOrder, hidden: [:], body)
+  }
+
+  /// `scan` with the columns a role does not read (RolePreview) read as empty.
+  func scan(
+    _ kind: RecordKind, where condition: RecordCondition?, columns: [[String]], inIDOrder: Bool,
+    hidden: [RecordKind: Set<String>], _ body: (ScanRow) throws -> Void
+  ) throws {
+    let query = try ScanSQL(
+      kind, where: condition, columns: columns, inIDOrder: inIDOrder, dialect: .sqlite, hidden: hidden)
     let arguments = query.arguments.map(SQLiteAccess.databaseValue)
     let sql = query.sql
     let statement = try db.cachedStatement(sql: sql)
