@@ -992,7 +992,7 @@ final class Compiler {
         let shapesRegister = shapes.count == all.count ? allocateRegister() : -1
         var constantsRegister = -1
         if shapesRegister >= 0 {
-          emit(.loadK, Int32(shapesRegister), constant(.host(QueryShapeConstant(shapes))), at: stage.position)
+          emit(.loadK, Int32(shapesRegister), shapeConstant(shapes), at: stage.position)
           constantsRegister = constantList(shapeConstants, at: stage.position)
         }
         emit(.move, Int32(base + 2), Int32(names), at: stage.position)
@@ -1016,9 +1016,7 @@ final class Compiler {
             if stages[..<stageIndex].allSatisfy({ $0.name == "where" }) {
               checkAllowedValues(query, input: input)
             }
-            emit(
-              .loadK, Int32(allocateRegister()), constant(.host(QueryShapeConstant(query.shape))),
-              at: stage.position)
+            emit(.loadK, Int32(allocateRegister()), shapeConstant(query.shape), at: stage.position)
             let values = constantList(query.constants, at: stage.position)
             emit(.move, Int32(base + 4), Int32(values), at: stage.position)
             state.freeRegister = base + 5
@@ -1039,9 +1037,7 @@ final class Compiler {
               } else {
                 emit(.loadNil, Int32(over), at: stage.position)
               }
-              emit(
-                .loadK, Int32(allocateRegister()), constant(.host(QueryShapeConstant(query.shape))),
-                at: stage.position)
+              emit(.loadK, Int32(allocateRegister()), shapeConstant(query.shape), at: stage.position)
               let values = constantList(query.constants, at: stage.position)
               emit(.move, Int32(base + 7), Int32(values), at: stage.position)
               state.freeRegister = base + 8
@@ -1107,6 +1103,9 @@ final class Compiler {
       emit(.loadBool, Int32(r), stage.byPeriod ? 1 : 0, at: stage.position)
     }
   }
+
+  /// A query shape as a constant of the code, for the stage to hand to a host.
+  func shapeConstant<Shape>(_ shape: Shape) -> Int32 { constant(.host(QueryShapeConstant(shape))) }
 
   /// A query shape's constants (QueryShape.swift) evaluated into a new list, once per call of
   /// the stage; returns the list's register.

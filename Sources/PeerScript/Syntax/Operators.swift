@@ -12,37 +12,18 @@ enum InfixOperator: String, CaseIterable, Sendable {
   var isComparison: Bool { comparison != nil }
 
   /// The operator as arithmetic, or nil when it is not.
-  var arithmetic: ArithmeticOperator? {
-    switch self {
-    case .add: return .add
-    case .subtract: return .subtract
-    case .multiply: return .multiply
-    case .divide: return .divide
-    case .wholeDivide: return .wholeDivide
-    case .remainder: return .remainder
-    default: return nil
-    }
-  }
+  var arithmetic: ArithmeticOperator? { ArithmeticOperator(rawValue: rawValue) }
 
   /// The operator as a comparison, or nil when it is not.
-  var comparison: ComparisonOperator? {
-    switch self {
-    case .equal: return .equal
-    case .notEqual: return .notEqual
-    case .less: return .less
-    case .lessOrEqual: return .lessOrEqual
-    case .greater: return .greater
-    case .greaterOrEqual: return .greaterOrEqual
-    default: return nil
-    }
-  }
+  var comparison: ComparisonOperator? { ComparisonOperator(rawValue: rawValue) }
 }
 
 /// The comparisons among the infix operators, `== != < <= > >=`, as a query shape names them
-/// (`ItemCondition`) for a host. (The store's `RecordCondition.Comparison` has its own: the
-/// language and the store share no types.)
-public enum ComparisonOperator: Sendable {
-  case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
+/// (`ItemCondition`) for a host; `rawValue` is the operator's text, as in `InfixOperator`.
+/// (The store's `RecordCondition.Comparison` has its own: the language and the store share
+/// no types.)
+public enum ComparisonOperator: String, Sendable {
+  case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
 
   /// The comparison with its sides swapped: `a < b` is `b > a`.
   public var flipped: ComparisonOperator {
@@ -57,9 +38,9 @@ public enum ComparisonOperator: Sendable {
 }
 
 /// The arithmetic among the infix operators, `+ - * / // %`, as a query shape names it
-/// (`ItemValue`) for a host.
-public enum ArithmeticOperator: Sendable {
-  case add, subtract, multiply, divide, wholeDivide, remainder
+/// (`ItemValue`) for a host; `rawValue` is the operator's text, as in `InfixOperator`.
+public enum ArithmeticOperator: String, Sendable {
+  case add = "+", subtract = "-", multiply = "*", divide = "/", wholeDivide = "//", remainder = "%"
 }
 
 /// The operators before one value: `-x` and `not x`.
