@@ -118,7 +118,8 @@ public enum FormDocument {
     guard f.when != nil, case .map(let e) = f.place, case .list(let refs)? = e["when_refs"] else {
       return nil
     }
-    if let shape = e["when_shape"], case .list(let constants)? = e["when_constants"],
+    if let shape = QueryShapeConstant<ItemCondition>.shape(of: e["when_shape"]),
+      case .list(let constants)? = e["when_constants"],
       let words = FormCondition.words(shape, constants: constants.items, question: label)
     {
       return words

@@ -74,7 +74,9 @@ final class Role: HostObject {
       case "sees":
         var condition: RecordCondition? = nil
         for kind in try kinds(e["collections"]) {
-          if let shape = e["shape"], case .list(let constants)? = e["constants"] {
+          if let shape = QueryShapeConstant<ItemCondition>.shape(of: e["shape"]),
+            case .list(let constants)? = e["constants"]
+          {
             guard let c = PushedFilter.condition(shape, constants: constants.items, kind: kind) else {
               throw RuntimeError.declaration(
                 "the database cannot check this condition on \(kind.plural)",

@@ -4,7 +4,7 @@ import PeerStore
 /// `visits | group [.match.mother.site, month(.date)] | count, sum(.minutes)` worked out from
 /// one scan of the columns it needs (`ScanPlan`) and a hash table of groups, instead of a
 /// record value per visit and a call of the key function on each. The language asks through
-/// `HostObject.aggregate` with the query shapes of the key and the aggregates
+/// `HostObject.aggregate` with the query shapes (`ItemValue`) of the key and the aggregates
 /// (HostAggregation.swift). The aggregates are the language's own (`Aggregation`), fed the
 /// same values; the rows come in id order when an answer depends on it, and the groups are
 /// put in the order of their first record either way. If the plan refuses, or the data holds
@@ -56,8 +56,8 @@ enum AggregateScan {
       keyParts = [KeyPart(.column(c, .text))]
     } else if let key = request.key {
       var shapes = [key]
-      if case .list(let l) = key, case .string(let tag)? = l.items.first, tag.value == "#list" {
-        shapes = Array(l.items.dropFirst())
+      if case .list(let parts) = key {
+        shapes = parts
         keyIsList = true
       }
       guard !shapes.isEmpty, shapes.count <= 4 else { return nil }
@@ -229,10 +229,10 @@ extension ScanPlan {
       if row.isNull(i) { return AggregateScan.nullCode }
       guard row.isText(i) else { throw Refusal() }
       return textCode(row.text(i), part)
-    case .period(let name, .column(let i, .date)):
+    case .period(let function, .column(let i, .date)):
       if row.isNull(i) { throw Refusal() }
-      guard let d = row.date(i), let start = Library.periodStart(name, containing: d) else { throw Refusal() }
-      return Int64(start)
+      guard let d = row.date(i) else { throw Refusal() }
+      return Int64(Library.periodStart(function, containing: d))
     default:
       let v = try value(part.value, row)
       if let c = part.values[v] { return c }
@@ -266,8 +266,8 @@ extension ScanPlan {
       }
     case .column:
       return code == AggregateScan.nullCode ? .null : .text(part.textList[Int(code)])
-    case .period(let name, .column(_, .date)):
-      return Library.period(name, containing: Int32(code)) ?? .null
+    case .period(let function, .column(_, .date)):
+      return Library.period(function, containing: Int32(code))
     default:
       return part.valueList[Int(code)]
     }

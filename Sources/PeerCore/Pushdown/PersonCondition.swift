@@ -6,34 +6,32 @@ extension PushedFilter {
   /// `.volunteer == me.volunteer`, `.id == me.volunteer` on volunteers. The field must be one
   /// step and of the value's type: a text for sites, the volunteer's reference (or a
   /// volunteer's own id) for the volunteer.
-  static func personal(_ node: ListObject, constants: ContiguousArray<Value>, kind: RecordKind)
+  static func personal(_ shape: ItemCondition, constants: ContiguousArray<Value>, kind: RecordKind)
     -> RecordCondition?
   {
-    let parts = node.items
-    let path: Value
-    let index: Value
+    let name: String
+    let index: Int
     var negated = false
-    switch parts.first?.textValue {
-    case "in" where parts.count == 3:
-      path = parts[1]
-      index = parts[2]
-    case "compare" where parts.count == 4:
-      guard let op = parts[1].textValue, op == "==" || op == "!=" else { return nil }
-      negated = op == "!="
-      path = parts[2]
-      index = parts[3]
+    switch shape {
+    case .isIn(let path, let k) where path.count == 1:
+      name = path[0]
+      index = k
+    case .compare(let op, .path(let path), let k) where path.count == 1 && (op == .equal || op == .notEqual):
+      name = path[0]
+      index = k
+      negated = op == .notEqual
     default:
       return nil
     }
-    guard case .host(let value as PersonAttributeValue)? = constant(index, constants),
-      case .list(let names) = path, names.items.count == 1, let name = names.items[0].textValue
-    else { return nil }
-    switch value.attribute {
-    case .sites:
-      guard parts.first?.textValue == "in", kind.field(name)?.type == .text else { return nil }
-    case .volunteer:
+    guard case .host(let value as PersonAttributeValue)? = constant(index, constants) else { return nil }
+    switch (value.attribute, shape) {
+    case (.sites, .isIn):
+      guard kind.field(name)?.type == .text else { return nil }
+    case (.volunteer, .compare):
       let isVolunteer = name == "id" ? kind == .volunteer : kind.field(name)?.type == .reference(.volunteer)
-      guard parts.first?.textValue == "compare", isVolunteer else { return nil }
+      guard isVolunteer else { return nil }
+    default:
+      return nil
     }
     let c = value.condition(on: name)
     return negated ? .not(c) : c

@@ -1,7 +1,7 @@
 import PeerScript
 import PeerStore
 
-/// Turns a `where` stage's query shape (see PeerScript's QueryShape) into a condition the
+/// Turns a `where` stage's query shape (PeerScript's `ItemCondition`) into a condition the
 /// store can run, or refuses (nil) so the stage runs its closure on every record instead.
 /// It accepts only what gives exactly the language's answer:
 /// - core fields of the collection's own kind (not references, lists or the project's own
@@ -16,50 +16,45 @@ enum PushedFilter {
   /// and .birth_date < d`): the language never compares them while empty, so an ordering on
   /// them is exact too.
   static func condition(
-    _ shape: Value, constants: ContiguousArray<Value>, kind: RecordKind, nonNull: Set<String> = []
+    _ shape: ItemCondition, constants: ContiguousArray<Value>, kind: RecordKind, nonNull: Set<String> = []
   ) -> RecordCondition? {
-    guard case .list(let node) = shape, case .string(let op)? = node.items.first else { return nil }
-    let parts = node.items
-    switch op.value {
-    case "and", "or":
-      guard parts.count == 3, let a = condition(parts[1], constants: constants, kind: kind, nonNull: nonNull)
-      else { return nil }
-      var checked = nonNull
-      // `x != nil and ...` and `x == nil or ...` reach their right side only when x has a value.
-      if op.value == "and", case .compare(let field, .notEqual, .null) = a { checked.insert(field) }
-      if op.value == "or", case .compare(let field, .equal, .null) = a { checked.insert(field) }
-      guard let b = condition(parts[2], constants: constants, kind: kind, nonNull: checked) else {
+    switch shape {
+    case .and(let left, let right):
+      // `x != nil and ...` reaches its right side only when x has a value.
+      guard let (a, b) = sides(left, right, checkedBy: .notEqual, constants, kind, nonNull) else {
         return nil
       }
-      return op.value == "and" ? .and(a, b) : .or(a, b)
-    case "not":
-      guard parts.count == 2, let a = condition(parts[1], constants: constants, kind: kind, nonNull: nonNull)
-      else {
-        return nil
-      }
+      return .and(a, b)
+    case .or(let left, let right):
+      // `x == nil or ...` likewise.
+      guard let (a, b) = sides(left, right, checkedBy: .equal, constants, kind, nonNull) else { return nil }
+      return .or(a, b)
+    case .not(let inner):
+      guard let a = condition(inner, constants: constants, kind: kind, nonNull: nonNull) else { return nil }
       return .not(a)
-    case "truthy":
-      if let through = throughReference(node, constants: constants, kind: kind) { return through }
+    case .truthy(let path):
+      if let through = throughReference(shape, constants: constants, kind: kind) { return through }
       // Only a yes/no field: its value is true exactly when it is neither empty nor 0.
-      guard parts.count == 2, let spec = field(parts[1], kind), spec.type == .bool else { return nil }
+      guard let spec = field(path, kind), spec.type == .bool else { return nil }
       return .and(
         .compare(field: spec.name, .notEqual, .null), .compare(field: spec.name, .notEqual, .bool(false)))
-    case "offset":
-      if let through = throughReference(node, constants: constants, kind: kind) { return through }
-      return offset(parts, constants: constants, kind: kind, nonNull: nonNull)
-    case "compare", "in":
-      if let through = throughReference(node, constants: constants, kind: kind) { return through }
-      if let personal = personal(node, constants: constants, kind: kind) { return personal }
-      if op.value == "in" { return membership(parts, constants: constants, kind: kind) }
-      guard parts.count == 4, case .string(let cmp) = parts[1],
-        let comparison = RecordCondition.Comparison(rawValue: cmp.value),
-        let value = constant(parts[3], constants)
-      else { return nil }
-      if let related = relatedCount(parts[2], constants: constants, kind: kind) {
+    case .offset(let op, let path, let form, let by, let k):
+      if let through = throughReference(shape, constants: constants, kind: kind) { return through }
+      return offset(op, path, form, by: by, constant: k, constants: constants, kind: kind, nonNull: nonNull)
+    case .isIn(let path, let k):
+      if let through = throughReference(shape, constants: constants, kind: kind) { return through }
+      if let personal = personal(shape, constants: constants, kind: kind) { return personal }
+      return membership(path, constant: k, constants: constants, kind: kind)
+    case .compare(let op, let item, let k):
+      if let through = throughReference(shape, constants: constants, kind: kind) { return through }
+      if let personal = personal(shape, constants: constants, kind: kind) { return personal }
+      guard let value = constant(k, constants) else { return nil }
+      let comparison = storeComparison(op)
+      if let related = relatedCount(item, constants: constants, kind: kind) {
         guard case .int(let n) = value else { return nil }
         return .related(kind: related.kind, via: related.via, related.condition, comparison, n)
       }
-      guard let spec = field(parts[2], kind) else { return nil }
+      guard case .path(let path) = item, let spec = field(path, kind) else { return nil }
       switch comparison {
       case .equal, .notEqual:
         if value.isNull { return .compare(field: spec.name, comparison, .null) }
@@ -73,8 +68,36 @@ enum PushedFilter {
         }
         return .compare(field: spec.name, comparison, v)
       }
-    default:
+    case .has:
       return nil
+    }
+  }
+
+  /// Both sides of an `and` or an `or`. The right side is reached only when the left is
+  /// (for `and`) or is not (for `or`) true, so a left side `field checkedBy nil` leaves the
+  /// field with a value there.
+  private static func sides(
+    _ left: ItemCondition, _ right: ItemCondition, checkedBy nilComparison: RecordCondition.Comparison,
+    _ constants: ContiguousArray<Value>, _ kind: RecordKind, _ nonNull: Set<String>
+  ) -> (RecordCondition, RecordCondition)? {
+    guard let a = condition(left, constants: constants, kind: kind, nonNull: nonNull) else { return nil }
+    var checked = nonNull
+    if case .compare(let field, let comparison, .null) = a, comparison == nilComparison {
+      checked.insert(field)
+    }
+    guard let b = condition(right, constants: constants, kind: kind, nonNull: checked) else { return nil }
+    return (a, b)
+  }
+
+  /// The store's name for a comparison (the language and the store share no types).
+  static func storeComparison(_ op: ComparisonOperator) -> RecordCondition.Comparison {
+    switch op {
+    case .equal: return .equal
+    case .notEqual: return .notEqual
+    case .less: return .less
+    case .lessOrEqual: return .lessOrEqual
+    case .greater: return .greater
+    case .greaterOrEqual: return .greaterOrEqual
     }
   }
 
@@ -84,24 +107,24 @@ enum PushedFilter {
   /// date by a fixed number of days; months do not), and only where the field has a value
   /// (the language stops on `today - nil`).
   static func offset(
-    _ parts: ContiguousArray<Value>, constants: ContiguousArray<Value>, kind: RecordKind, nonNull: Set<String>
+    _ op: ComparisonOperator, _ path: [String], _ form: OffsetForm, by: Int, constant other: Int,
+    constants: ContiguousArray<Value>, kind: RecordKind, nonNull: Set<String>
   ) -> RecordCondition? {
-    guard parts.count == 6, case .string(let cmp) = parts[1],
-      var comparison = RecordCondition.Comparison(rawValue: cmp.value), case .string(let form) = parts[3],
-      let spec = field(parts[2], kind), spec.type == .date, spec.required || nonNull.contains(spec.name),
-      let k = constant(parts[4], constants), let other = constant(parts[5], constants)
+    guard let spec = field(path, kind), spec.type == .date, spec.required || nonNull.contains(spec.name),
+      let k = constant(by, constants), let other = constant(other, constants)
     else { return nil }
+    var comparison = storeComparison(op)
     let bound: Int32
-    switch (form.value, k, other) {
-    case ("k-f", .date(let day), .duration(let d)) where d.months == 0:
+    switch (form, k, other) {
+    case (.constantMinusField, .date(let day), .duration(let d)) where d.months == 0:
       // K - f op D  is  f (op flipped) K - D
       bound = day - d.days
       comparison = comparison.flipped
-    case ("f+k", .duration(let d), .date(let day)) where d.months == 0:
+    case (.fieldPlusConstant, .duration(let d), .date(let day)) where d.months == 0:
       bound = day - d.days
-    case ("f-k", .duration(let d), .date(let day)) where d.months == 0:
+    case (.fieldMinusConstant, .duration(let d), .date(let day)) where d.months == 0:
       bound = day + d.days
-    case ("f-k", .date(let day), .duration(let d)) where d.months == 0:
+    case (.fieldMinusConstant, .date(let day), .duration(let d)) where d.months == 0:
       bound = day + d.days
     default:
       return nil
@@ -110,11 +133,12 @@ enum PushedFilter {
   }
 
   /// `.field in PERIOD` or `.field in [constants]`.
-  static func membership(_ parts: ContiguousArray<Value>, constants: ContiguousArray<Value>, kind: RecordKind)
+  static func membership(
+    _ path: [String], constant k: Int, constants: ContiguousArray<Value>, kind: RecordKind
+  )
     -> RecordCondition?
   {
-    guard parts.count == 3, let spec = field(parts[1], kind), let value = constant(parts[2], constants)
-    else {
+    guard let spec = field(path, kind), let value = constant(k, constants) else {
       return nil
     }
     switch value {
@@ -136,33 +160,39 @@ enum PushedFilter {
   /// A comparison on a path through a required reference (`.match.started_on in q` on visits;
   /// a visit's `.mother` and `.volunteer` go through its match): the same comparison on the
   /// rest of the path, asked of the record referred to.
-  static func throughReference(_ node: ListObject, constants: ContiguousArray<Value>, kind: RecordKind)
+  static func throughReference(_ shape: ItemCondition, constants: ContiguousArray<Value>, kind: RecordKind)
     -> RecordCondition?
   {
-    // The path's place: after the operator in "compare" and "offset", first in "in" and "truthy".
-    guard case .string(let op)? = node.items.first else { return nil }
-    let at = op.value == "compare" || op.value == "offset" ? 2 : 1
-    guard node.items.count > at, case .list(let path) = node.items[at], path.items.count >= 2,
-      case .string(let first) = path.items[0]
-    else { return nil }
-    var names = path.items
+    guard let (path, onPath) = readsPath(shape), path.count >= 2 else { return nil }
+    var names = path
     let field: String
     let target: RecordKind
-    if let spec = kind.field(first.value), case .reference(let t) = spec.type, spec.required {
-      field = first.value
+    if let spec = kind.field(path[0]), case .reference(let t) = spec.type, spec.required {
+      field = path[0]
       target = t
       names.removeFirst()
-    } else if kind == .visit || kind == .ending, first.value == "mother" || first.value == "volunteer" {
+    } else if kind == .visit || kind == .ending, path[0] == "mother" || path[0] == "volunteer" {
       // The rest (`mother.site`) is asked of the match.
       field = "match"
       target = .match
     } else {
       return nil
     }
-    var inner = node.items
-    inner[at] = .list(ListObject(names))
-    guard let c = condition(.list(ListObject(inner)), constants: constants, kind: target) else { return nil }
+    guard let c = condition(onPath(names), constants: constants, kind: target) else { return nil }
     return .through(field: field, kind: target, c)
+  }
+
+  /// The field path a comparison, membership, offset or truthy test reads, and the same test
+  /// on another path; nil for the others.
+  private static func readsPath(_ shape: ItemCondition) -> ([String], ([String]) -> ItemCondition)? {
+    switch shape {
+    case .compare(let op, .path(let p), let k): return (p, { .compare(op, .path($0), constant: k) })
+    case .isIn(let p, let k): return (p, { .isIn(path: $0, constant: k) })
+    case .offset(let op, let p, let form, let by, let k):
+      return (p, { .offset(op, path: $0, form, by: by, constant: k) })
+    case .truthy(let p): return (p, { .truthy(path: $0) })
+    case .compare, .has, .and, .or, .not: return nil
+    }
   }
 
   /// The records that name a record of `kind` (`m.visits` of a match: the visits whose
@@ -175,41 +205,41 @@ enum PushedFilter {
 
   /// `(.visits | where C | count)`: the related kind, its reference field and the condition
   /// (which the store must be able to run too).
-  static func relatedCount(_ shape: Value, constants: ContiguousArray<Value>, kind: RecordKind)
+  static func relatedCount(_ item: ItemValue, constants: ContiguousArray<Value>, kind: RecordKind)
     -> (kind: RecordKind, via: String, condition: RecordCondition?)?
   {
-    guard case .list(let node) = shape, node.items.count == 3 || isBuiltInLen(node, constants),
-      case .string(let tag) = node.items[0], tag.value == "#count", case .list(let path) = node.items[1],
-      path.items.count == 1, case .string(let name) = path.items[0],
-      let related = relatedRecords[kind]?[name.value]
+    guard case .count(let path, let filter, let lenFunction) = item, isBuiltInLen(lenFunction, constants),
+      path.count == 1, let related = relatedRecords[kind]?[path[0]]
     else { return nil }
-    if node.items[2].isNull { return (related.kind, related.via, nil) }
-    guard let c = condition(node.items[2], constants: constants, kind: related.kind) else { return nil }
+    guard let filter else { return (related.kind, related.via, nil) }
+    guard let c = condition(filter, constants: constants, kind: related.kind) else { return nil }
     return (related.kind, related.via, c)
   }
 
-  /// A `["#count", path, nil, k]` shape from `len(path)` whose `len` is still the built-in.
-  static func isBuiltInLen(_ node: ListObject, _ constants: ContiguousArray<Value>) -> Bool {
-    guard node.items.count == 4, case .native(let f)? = constant(node.items[3], constants) else {
-      return false
-    }
-    return f.name == "len"
+  /// Whether a count written `len(path)` still calls the built-in `len` (true for a count
+  /// written as a pipeline, which has no function to check).
+  static func isBuiltInLen(_ lenFunction: Int?, _ constants: ContiguousArray<Value>) -> Bool {
+    lenFunction.map { isBuiltIn("len", $0, constants) } ?? true
+  }
+
+  /// Whether the constant at `index` is still the built-in function `name` (a script may
+  /// define its own `month` or `len`).
+  static func isBuiltIn(_ name: String, _ index: Int, _ constants: ContiguousArray<Value>) -> Bool {
+    guard case .native(let f)? = constant(index, constants) else { return false }
+    return f.name == name
   }
 
   /// A one-step path naming a core field of a plain type.
-  static func field(_ path: Value, _ kind: RecordKind) -> FieldSpec? {
-    guard case .list(let names) = path, names.items.count == 1, case .string(let name) = names.items[0],
-      let spec = kind.field(name.value)
-    else { return nil }
+  static func field(_ path: [String], _ kind: RecordKind) -> FieldSpec? {
+    guard path.count == 1, let spec = kind.field(path[0]) else { return nil }
     switch spec.type {
     case .text, .int, .bool, .date: return spec
     default: return nil
     }
   }
 
-  static func constant(_ index: Value, _ constants: ContiguousArray<Value>) -> Value? {
-    guard case .int(let i) = index, constants.indices.contains(i) else { return nil }
-    return constants[i]
+  static func constant(_ index: Int, _ constants: ContiguousArray<Value>) -> Value? {
+    constants.indices.contains(index) ? constants[index] : nil
   }
 
   /// The constant as a value of the field's type, or nil when the types differ (then the

@@ -2,7 +2,7 @@ import PeerScript
 import PeerStore
 
 /// What a pipeline's per-item values (a `group` key, an aggregate's expression) read from the
-/// store, planned from their query shapes (PeerScript's QueryShape.value): the columns of one
+/// store, planned from their query shapes (PeerScript's `ItemValue`): the columns of one
 /// scan (`StoreReader.scan`), fields through references from tables loaded first by id, counts
 /// of related records counted first; and how to read each value from a row exactly as the VM
 /// would see it. It takes only what gives exactly the VM's answer: paths through required
@@ -16,9 +16,9 @@ struct ScanPlan {
     case lookup(Int, Int)
     /// A record's code (`X-0042`) from a column holding its id.
     case recordID(Int, RecordKind)
-    case period(String, RowValue)
+    case period(PeriodFunction, RowValue)
     case constant(Value)
-    case arithmetic(String, RowValue, RowValue)
+    case arithmetic(ArithmeticOperator, RowValue, RowValue)
     /// One of the language's date functions (`days_between`...) of two values.
     case dateFunction(String, RowValue, RowValue)
     /// How many related records name the record whose id is in the column (`.visits | count`
@@ -120,11 +120,10 @@ struct ScanPlan {
   }
 
   /// The column of a list field of the kind itself (`group each .vulnerabilities`), or nil.
-  mutating func listColumn(_ shape: Value) -> Int? {
-    guard case .list(let l) = shape, l.items.count == 1, case .string(let name) = l.items[0],
-      let spec = kind.field(name.value), spec.type == .list
+  mutating func listColumn(_ shape: ItemValue) -> Int? {
+    guard case .path(let names) = shape, names.count == 1, let spec = kind.field(names[0]), spec.type == .list
     else { return nil }
-    return plainColumn([name.value])
+    return plainColumn(names)
   }
 
   /// The column of the record's own id.
@@ -192,49 +191,26 @@ struct ScanPlan {
     return codes[id]
   }
 
-  mutating func rowValue(_ shape: Value, _ constants: ContiguousArray<Value>) -> RowValue? {
-    guard case .list(let l) = shape else { return nil }
-    let parts = l.items
-    var names: [String] = []
-    for p in parts {
-      guard case .string(let s) = p else { return nil }
-      names.append(s.value)
-      if names.count == 1, s.value.hasPrefix("#") { break }
-    }
-    guard let tag = names.first else { return nil }
-    if !tag.hasPrefix("#") {
+  mutating func rowValue(_ shape: ItemValue, _ constants: ContiguousArray<Value>) -> RowValue? {
+    switch shape {
+    case .path(let names):
       // A volunteer's `open_matches`: her active matches, counted (Relations.swift).
       if kind == .volunteer, names == ["open_matches"] {
         relatedSpecs.append((.match, "volunteer", .compare(field: "status", .equal, .text("active"))))
         return .relatedCount(plainColumn(["id"]), relatedSpecs.count - 1)
       }
       return column(names)
-    }
-    func constant(_ v: Value) -> Value? {
-      guard case .int(let i) = v, constants.indices.contains(i) else { return nil }
-      return constants[i]
-    }
-    switch tag {
-    case "#k":
-      guard parts.count == 2, let c = constant(parts[1]) else { return nil }
+    case .constant(let k):
+      guard let c = PushedFilter.constant(k, constants) else { return nil }
       return .constant(c)
-    case "#period":
+    case .period(let function, let inner, let k):
       // The function must still be the built-in one (a script may define its own `month`).
-      guard parts.count == 4, case .string(let name) = parts[1], case .native(let f)? = constant(parts[3]),
-        f.name == name.value, let inner = rowValue(parts[2], constants)
+      guard PushedFilter.isBuiltIn(function.rawValue, k, constants), let inner = rowValue(inner, constants)
       else { return nil }
-      return .period(name.value, inner)
-    case "#count":
+      return .period(function, inner)
+    case .count(let names, let filter, let lenFunction):
       // `(.visits | where C | count)`: the related kind counted once per record referred to.
-      guard parts.count == 3 || PushedFilter.isBuiltInLen(l, constants), case .list(let path) = parts[1]
-      else {
-        return nil
-      }
-      var names: [String] = []
-      for p in path.items {
-        guard case .string(let n) = p else { return nil }
-        names.append(n.value)
-      }
+      guard PushedFilter.isBuiltInLen(lenFunction, constants) else { return nil }
       var column = plainColumn(["id"])
       var owner = kind
       if names.count == 2 {
@@ -248,26 +224,23 @@ struct ScanPlan {
       }
       guard let related = PushedFilter.relatedRecords[owner]?[names.last!] else { return nil }
       var condition: RecordCondition?
-      if !parts[2].isNull {
-        guard let c = PushedFilter.condition(parts[2], constants: constants, kind: related.kind) else {
+      if let filter {
+        guard let c = PushedFilter.condition(filter, constants: constants, kind: related.kind) else {
           return nil
         }
         condition = c
       }
       relatedSpecs.append((related.kind, related.via, condition))
       return .relatedCount(column, relatedSpecs.count - 1)
-    case "#call":
-      guard parts.count == 4, case .string(let name) = parts[1], case .native(let f)? = constant(parts[3]),
-        f.name == name.value, case .list(let args) = parts[2], args.items.count == 2,
-        let a = rowValue(args.items[0], constants), let b = rowValue(args.items[1], constants)
+    case .call(let name, let arguments, let k):
+      guard PushedFilter.isBuiltIn(name, k, constants), arguments.count == 2,
+        let a = rowValue(arguments[0], constants), let b = rowValue(arguments[1], constants)
       else { return nil }
-      return .dateFunction(name.value, a, b)
-    case "#arith":
-      guard parts.count == 4, case .string(let op) = parts[1], let a = rowValue(parts[2], constants),
-        let b = rowValue(parts[3], constants)
-      else { return nil }
-      return .arithmetic(op.value, a, b)
-    default:
+      return .dateFunction(name, a, b)
+    case .arithmetic(let op, let l, let r):
+      guard let a = rowValue(l, constants), let b = rowValue(r, constants) else { return nil }
+      return .arithmetic(op, a, b)
+    case .list:
       return nil
     }
   }
@@ -284,11 +257,9 @@ struct ScanPlan {
     case .recordID(let i, let kind):
       guard !row.isNull(i), row.isInteger(i) else { throw Refusal() }
       return .text(kind.code(for: row.int(i)))
-    case .period(let name, let inner):
-      guard case .date(let d) = try value(inner, row), let p = Library.period(name, containing: d) else {
-        throw Refusal()
-      }
-      return p
+    case .period(let function, let inner):
+      guard case .date(let d) = try value(inner, row) else { throw Refusal() }
+      return Library.period(function, containing: d)
     case .constant(let c):
       return c
     case .arithmetic(let op, let a, let b):

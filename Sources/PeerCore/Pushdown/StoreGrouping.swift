@@ -18,7 +18,7 @@ enum StoreGrouping {
   private enum KeyReader {
     case value(FieldType)
     case code(RecordKind)
-    case period(GroupedScan.Period)
+    case period(PeriodFunction)
   }
 
   /// One aggregate of the request: what the database works out, and from what the answer is made.
@@ -56,8 +56,8 @@ enum StoreGrouping {
     var keyIsList = false
     if let key = request.key {
       var shapes = [key]
-      if case .list(let l) = key, case .string(let tag)? = l.items.first, tag.value == "#list" {
-        shapes = Array(l.items.dropFirst())
+      if case .list(let parts) = key {
+        shapes = parts
         keyIsList = true
       }
       guard !shapes.isEmpty else { return nil }
@@ -108,19 +108,14 @@ enum StoreGrouping {
 
   /// A key shape as a column or a period of a date column, or nil.
   private static func groupKey(
-    _ shape: Value, _ kind: RecordKind, _ constants: ContiguousArray<Value>
+    _ shape: ItemValue, _ kind: RecordKind, _ constants: ContiguousArray<Value>
   ) -> (GroupedScan.Key, KeyReader)? {
-    guard case .list(let l) = shape else { return nil }
-    if case .string(let tag)? = l.items.first, tag.value == "#period" {
+    if case .period(let function, let inner, let k) = shape {
       // The function must still be the built-in one (a script may define its own `month`).
-      let parts = l.items
-      guard parts.count == 4, case .string(let name) = parts[1],
-        let period = GroupedScan.Period(rawValue: name.value),
-        case .int(let k) = parts[3], constants.indices.contains(k), case .native(let f) = constants[k],
-        f.name == name.value,
-        case .field(let path, .date)? = storePath(parts[2], kind)
+      guard PushedFilter.isBuiltIn(function.rawValue, k, constants),
+        case .field(let path, .date)? = storePath(inner, kind)
       else { return nil }
-      return (.period(period, path), .period(period))
+      return (.period(storePeriod(function), path), .period(function))
     }
     switch storePath(shape, kind) {
     case .field(let path, let type)?: return (.column(path), .value(type))
@@ -129,20 +124,24 @@ enum StoreGrouping {
     }
   }
 
-  /// Where a shape that is a plain field path leads, or nil.
-  private static func storePath(_ shape: Value, _ kind: RecordKind) -> ScanPlan.StorePath? {
-    guard case .list(let l) = shape, !l.items.isEmpty else { return nil }
-    var names: [String] = []
-    for p in l.items {
-      guard case .string(let s) = p, !s.value.hasPrefix("#") else { return nil }
-      names.append(s.value)
+  /// The store's name for a period function (the language and the store share no types).
+  private static func storePeriod(_ function: PeriodFunction) -> GroupedScan.Period {
+    switch function {
+    case .month: return .month
+    case .quarter: return .quarter
+    case .financialYear: return .financialYear
     }
+  }
+
+  /// Where a shape that is a plain field path leads, or nil.
+  private static func storePath(_ shape: ItemValue, _ kind: RecordKind) -> ScanPlan.StorePath? {
+    guard case .path(let names) = shape else { return nil }
     return ScanPlan.storePath(kind, names)
   }
 
   /// What the database works out for one aggregate (nil for `share`, made from the counts),
   /// or nil when it is not one this grouping takes.
-  private static func figure(_ aggregate: AggregateKind, _ shape: Value?, _ kind: RecordKind) -> (
+  private static func figure(_ aggregate: AggregateKind, _ shape: ItemValue?, _ kind: RecordKind) -> (
     GroupedScan.Aggregate?, Figure
   )? {
     guard let shape else {
@@ -178,10 +177,8 @@ enum StoreGrouping {
         key.append(.text(kind.code(for: row.int(i))))
       case .period(let period):
         // An empty date has no period: the VM stops there, with its message.
-        guard let day = row.date(i), let p = Library.period(period.rawValue, containing: day) else {
-          throw Refusal()
-        }
-        key.append(p)
+        guard let day = row.date(i) else { throw Refusal() }
+        key.append(Library.period(period, containing: day))
       }
     }
     var c = readers.count
@@ -264,7 +261,7 @@ enum StoreGrouping {
     case .share: return .null
     case .sum: return .int(g.sums[j])
     case .avg:
-      return g.present[j] == 0 ? .null : try Library.arithmetic("/", .int(g.sums[j]), .int(g.present[j]))
+      return g.present[j] == 0 ? .null : try Library.arithmetic(.divide, .int(g.sums[j]), .int(g.present[j]))
     case .min, .max, .countDistinct: return g.values[j]
     }
   }

@@ -45,7 +45,7 @@ final class RecordCollection: HostObject {
     return try condition.map { try store.count(kind, where: $0) } ?? store.count(kind)
   }
 
-  override func filtered(by shape: Value, constants: ContiguousArray<Value>) throws -> Value? {
+  override func filtered(by shape: ItemCondition, constants: ContiguousArray<Value>) throws -> Value? {
     guard bridge.pushdown, let c = PushedFilter.condition(shape, constants: constants, kind: kind) else {
       return nil
     }

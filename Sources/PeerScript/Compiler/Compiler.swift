@@ -979,11 +979,11 @@ final class Compiler {
         emit(.newList, Int32(labels), Int32(labelBase), Int32(all.count), at: stage.position)
         // The query shapes of the expressions, when each has one, so that a host can
         // aggregate itself (Library/HostAggregation.swift).
-        var shapes: [Value] = []
+        var shapes: [ItemValue?] = []
         var shapeConstants: [Expr] = []
         for s in all {
           guard let key = s.keys.first, key.0.isImplicit else {
-            shapes.append(.null)
+            shapes.append(nil)
             continue
           }
           guard let shape = QueryShape.analyseValue(key.0, into: &shapeConstants) else { break }
@@ -992,7 +992,7 @@ final class Compiler {
         let shapesRegister = shapes.count == all.count ? allocateRegister() : -1
         var constantsRegister = -1
         if shapesRegister >= 0 {
-          emit(.loadK, Int32(shapesRegister), constant(.list(shapes)), at: stage.position)
+          emit(.loadK, Int32(shapesRegister), shapeConstant(shapes), at: stage.position)
           constantsRegister = constantList(shapeConstants, at: stage.position)
         }
         emit(.move, Int32(base + 2), Int32(names), at: stage.position)
@@ -1016,7 +1016,7 @@ final class Compiler {
             if stages[..<stageIndex].allSatisfy({ $0.name == "where" }) {
               checkAllowedValues(query, input: input)
             }
-            emit(.loadK, Int32(allocateRegister()), constant(query.shape), at: stage.position)
+            emit(.loadK, Int32(allocateRegister()), shapeConstant(query.shape), at: stage.position)
             let values = constantList(query.constants, at: stage.position)
             emit(.move, Int32(base + 4), Int32(values), at: stage.position)
             state.freeRegister = base + 5
@@ -1037,7 +1037,7 @@ final class Compiler {
               } else {
                 emit(.loadNil, Int32(over), at: stage.position)
               }
-              emit(.loadK, Int32(allocateRegister()), constant(query.shape), at: stage.position)
+              emit(.loadK, Int32(allocateRegister()), shapeConstant(query.shape), at: stage.position)
               let values = constantList(query.constants, at: stage.position)
               emit(.move, Int32(base + 7), Int32(values), at: stage.position)
               state.freeRegister = base + 8
@@ -1068,7 +1068,7 @@ final class Compiler {
   /// A `where` on a host value named directly (`mothers | where .status == "wating"`): its text
   /// constants are checked against the values the host allows, before the script runs. (The
   /// stage checks again at run time, for hosts not known here.)
-  func checkAllowedValues(_ query: QueryShape, input: Expr) {
+  func checkAllowedValues(_ query: QueryShape.Analysed<ItemCondition>, input: Expr) {
     guard checksAllowedValues, case .name(let name) = input.kind, case .global(let g, _)? = resolve(name),
       case .host(let host) = globals.values[g]
     else { return }
@@ -1103,6 +1103,9 @@ final class Compiler {
       emit(.loadBool, Int32(r), stage.byPeriod ? 1 : 0, at: stage.position)
     }
   }
+
+  /// A query shape as a constant of the code, for the stage to hand to a host.
+  func shapeConstant<Shape>(_ shape: Shape) -> Int32 { constant(.host(QueryShapeConstant(shape))) }
 
   /// A query shape's constants (QueryShape.swift) evaluated into a new list, once per call of
   /// the stage; returns the list's register.

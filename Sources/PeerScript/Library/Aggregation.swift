@@ -94,19 +94,18 @@ public struct Aggregation {
 extension Library {
   /// `a op b` for + - * / // % with the VM's meaning, for a host working out per-item values
   /// itself (`sum(.minutes / 60)`). Repeating texts and lists is left to the VM: it throws.
-  public static func arithmetic(_ op: String, _ a: Value, _ b: Value) throws -> Value {
+  public static func arithmetic(_ op: ArithmeticOperator, _ a: Value, _ b: Value) throws -> Value {
     switch op {
-    case "+": return try Operations.add(a, b)
-    case "-": return try Operations.subtract(a, b)
-    case "*":
+    case .add: return try Operations.add(a, b)
+    case .subtract: return try Operations.subtract(a, b)
+    case .multiply:
       guard let product = try Operations.multiplyNumbers(a, b) else {
         throw RuntimeError("repeating is left to the VM")
       }
       return product
-    case "/": return try Operations.divide(a, b)
-    case "//": return try Operations.floorDivide(a, b)
-    case "%": return try Operations.modulo(a, b)
-    default: throw RuntimeError("unknown operator \(op)")
+    case .divide: return try Operations.divide(a, b)
+    case .wholeDivide: return try Operations.floorDivide(a, b)
+    case .remainder: return try Operations.modulo(a, b)
     }
   }
 }

@@ -1,7 +1,7 @@
 /// `group KEY | count, sum(...)` over a host's collection (stored records): the host may work
 /// the whole thing out itself, reading only the fields it needs, instead of the VM building
 /// every item and calling the key and aggregate functions on each. The compiler hands both
-/// stages the query shapes of their functions (QueryShape.value); `|group` on a host then
+/// stages the query shapes of their functions (`ItemValue`); `|group` on a host then
 /// only notes what was asked (PendingGroups), and `|aggregate` asks the host. If the host
 /// refuses, the stages run as usual, so the answers are the same either way.
 final class PendingGroups: HostObject {
@@ -11,12 +11,12 @@ final class PendingGroups: HostObject {
   let byPeriod: Bool
   let each: Bool
   let over: Value?
-  let keyShape: Value
+  let keyShape: ItemValue
   let keyConstants: ContiguousArray<Value>
 
   init(
     source: HostObject, keyFunction: Value, keyName: String, byPeriod: Bool, each: Bool, over: Value?,
-    keyShape: Value, keyConstants: ContiguousArray<Value>
+    keyShape: ItemValue, keyConstants: ContiguousArray<Value>
   ) {
     self.source = source
     self.keyFunction = keyFunction
@@ -44,15 +44,16 @@ extension Stages {
     _ host: HostObject, kinds: [AggregateKind], fns: ContiguousArray<Value>, labels: ContiguousArray<Value>,
     _ args: Arguments
   ) throws -> Value? {
-    guard args.count == 6 else { return nil }
-    let shapes = try args.list(4).items
-    var aggregates: [(kind: AggregateKind, shape: Value?)] = []
+    guard args.count == 6, let shapes = QueryShapeConstant<[ItemValue?]>.shape(of: args[4]) else {
+      return nil
+    }
+    var aggregates: [(kind: AggregateKind, shape: ItemValue?)] = []
     for j in kinds.indices {
       if fns[j].isNull {
         aggregates.append((kinds[j], nil))
       } else {
-        guard !shapes[j].isNull else { return nil }
-        aggregates.append((kinds[j], shapes[j]))
+        guard let shape = shapes[j] else { return nil }
+        aggregates.append((kinds[j], shape))
       }
     }
     let constants = try args.list(5).items

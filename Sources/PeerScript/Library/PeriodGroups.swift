@@ -86,23 +86,21 @@ extension Stages {
 extension Library {
   /// The period `month`, `quarter` or `financial_year` gives for a date: for a host that
   /// groups stored records by period itself (see HostAggregation.swift).
-  public static func period(_ name: String, containing day: Int32) -> Value? {
-    switch name {
-    case "month": return month(containing: day)
-    case "quarter": return quarter(containing: day)
-    case "financial_year": return financialYear(startingIn: financialYearStart(day))
-    default: return nil
+  public static func period(_ function: PeriodFunction, containing day: Int32) -> Value {
+    switch function {
+    case .month: return month(containing: day)
+    case .quarter: return quarter(containing: day)
+    case .financialYear: return financialYear(startingIn: financialYearStart(day))
     }
   }
 
   /// The first day of that period: one number per period, cheap to compare and hash.
-  public static func periodStart(_ name: String, containing day: Int32) -> Int32? {
+  public static func periodStart(_ function: PeriodFunction, containing day: Int32) -> Int32 {
     let c = CivilDate(days: day)
-    switch name {
-    case "month": return CivilDate(year: c.year, month: c.month, day: 1).days
-    case "quarter": return CivilDate(year: c.year, month: (c.month - 1) / 3 * 3 + 1, day: 1).days
-    case "financial_year": return CivilDate(year: c.month >= 4 ? c.year : c.year - 1, month: 4, day: 1).days
-    default: return nil
+    switch function {
+    case .month: return CivilDate(year: c.year, month: c.month, day: 1).days
+    case .quarter: return CivilDate(year: c.year, month: (c.month - 1) / 3 * 3 + 1, day: 1).days
+    case .financialYear: return CivilDate(year: c.month >= 4 ? c.year : c.year - 1, month: 4, day: 1).days
     }
   }
 }

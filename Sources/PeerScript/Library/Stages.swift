@@ -62,9 +62,12 @@ enum Stages {
   /// shape and constants (a host may filter itself).
   static func whereStage(_ args: Arguments) throws -> Value {
     let f = args[1]
-    if args.count == 4, case .host(let h) = args[0] {
-      try AllowedValues.check(args[2], try args.list(3).items, on: h)
-      if let done = try h.filtered(by: args[2], constants: try args.list(3).items) { return done }
+    if args.count == 4, case .host(let h) = args[0],
+      let condition = QueryShapeConstant<ItemCondition>.shape(of: args[2])
+    {
+      let constants = try args.list(3).items
+      try AllowedValues.check(condition, constants, on: h)
+      if let done = try h.filtered(by: condition, constants: constants) { return done }
     }
     var out = ContiguousArray<Value>()
     for x in try items(args[0], "where") where try args.call(f, x).isTruthy { out.append(x) }
@@ -135,11 +138,13 @@ enum Stages {
     let each = args.count > 3 && args[3] == .text("each")
     let byPeriod = args.count > 3 && !each && args[3].isTruthy
     let over = args.count > 4 && !args[4].isNull ? args[4] : nil
-    if args.count == 7, case .host(let h) = args[0] {
+    if args.count == 7, case .host(let h) = args[0],
+      let key = QueryShapeConstant<ItemValue>.shape(of: args[5])
+    {
       return .host(
         PendingGroups(
           source: h, keyFunction: args[1], keyName: try args.string(2), byPeriod: byPeriod, each: each,
-          over: over, keyShape: args[5], keyConstants: try args.list(6).items))
+          over: over, keyShape: key, keyConstants: try args.list(6).items))
     }
     return try group(
       args[0], args[1], keyName: try args.string(2), byPeriod: byPeriod, each: each, over: over, args)

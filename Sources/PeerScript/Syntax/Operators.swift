@@ -6,29 +6,41 @@ enum InfixOperator: String, CaseIterable, Sendable {
   case inside = "in", notInside = "not in"
 
   /// `+ - * / // %`: the ones a compound assignment (`+=`) may use.
-  var isArithmetic: Bool {
-    switch self {
-    case .add, .subtract, .multiply, .divide, .wholeDivide, .remainder: return true
-    default: return false
-    }
-  }
+  var isArithmetic: Bool { arithmetic != nil }
 
   /// `== != < <= > >=`.
-  var isComparison: Bool { flipped != nil }
+  var isComparison: Bool { comparison != nil }
 
-  /// A comparison with its sides swapped (`a < b` is `b > a`); nil for the others. (The
-  /// store's `RecordCondition.Comparison` has its own: the language and the store share no
-  /// types, and a query shape names its comparison by its text.)
-  var flipped: InfixOperator? {
+  /// The operator as arithmetic, or nil when it is not.
+  var arithmetic: ArithmeticOperator? { ArithmeticOperator(rawValue: rawValue) }
+
+  /// The operator as a comparison, or nil when it is not.
+  var comparison: ComparisonOperator? { ComparisonOperator(rawValue: rawValue) }
+}
+
+/// The comparisons among the infix operators, `== != < <= > >=`, as a query shape names them
+/// (`ItemCondition`) for a host; `rawValue` is the operator's text, as in `InfixOperator`.
+/// (The store's `RecordCondition.Comparison` has its own: the language and the store share
+/// no types.)
+public enum ComparisonOperator: String, Sendable {
+  case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+
+  /// The comparison with its sides swapped: `a < b` is `b > a`.
+  public var flipped: ComparisonOperator {
     switch self {
     case .equal, .notEqual: return self
     case .less: return .greater
     case .lessOrEqual: return .greaterOrEqual
     case .greater: return .less
     case .greaterOrEqual: return .lessOrEqual
-    default: return nil
     }
   }
+}
+
+/// The arithmetic among the infix operators, `+ - * / // %`, as a query shape names it
+/// (`ItemValue`) for a host; `rawValue` is the operator's text, as in `InfixOperator`.
+public enum ArithmeticOperator: String, Sendable {
+  case add = "+", subtract = "-", multiply = "*", divide = "/", wholeDivide = "//", remainder = "%"
 }
 
 /// The operators before one value: `-x` and `not x`.

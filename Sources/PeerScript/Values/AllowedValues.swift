@@ -24,38 +24,24 @@ public struct AllowedValues {
     return ("\"\(s.value)\" is not a \(noun)", hint)
   }
 
-  /// The (path, constant index) pairs a `where` shape (QueryShape.swift) compares for equality
-  /// or membership: the places where a constant must be one of the allowed values.
-  static func comparisons(in shape: Value) -> [(path: [String], constant: Int)] {
-    guard case .list(let l) = shape, case .string(let op)? = l.items.first else { return [] }
-    let parts = l.items
-    func path(_ v: Value) -> [String]? {
-      guard case .list(let p) = v else { return nil }
-      let names = p.items.compactMap { item -> String? in
-        if case .string(let s) = item { return s.value }
-        return nil
-      }
-      return names.count == p.items.count && names.first?.hasPrefix("#") == false ? names : nil
-    }
-    switch op.value {
-    case "and", "or": return parts.dropFirst().flatMap { comparisons(in: $0) }
-    case "not": return parts.count > 1 ? comparisons(in: parts[1]) : []
-    case "compare":
-      guard parts.count == 4, case .string(let o) = parts[1], o.value == "==" || o.value == "!=",
-        let p = path(parts[2]), case .int(let k) = parts[3]
-      else { return [] }
-      return [(p, k)]
-    case "in", "has":
-      guard parts.count == 3, let p = path(parts[1]), case .int(let k) = parts[2] else { return [] }
-      return [(p, k)]
-    default: return []
+  /// The (path, constant index) pairs a `where` condition compares for equality or
+  /// membership: the places where a constant must be one of the allowed values.
+  static func comparisons(in condition: ItemCondition) -> [(path: [String], constant: Int)] {
+    switch condition {
+    case .and(let a, let b), .or(let a, let b): return comparisons(in: a) + comparisons(in: b)
+    case .not(let a): return comparisons(in: a)
+    case .compare(let op, .path(let p), let k) where op == .equal || op == .notEqual: return [(p, k)]
+    case .isIn(let p, let k), .has(let p, let k): return [(p, k)]
+    case .compare, .offset, .truthy: return []
     }
   }
 
   /// The run-time check of a `where` on a host, before it filters: each text compared with a
   /// field whose values the host knows must be one of them.
-  static func check(_ shape: Value, _ constants: ContiguousArray<Value>, on host: HostObject) throws {
-    for (path, k) in comparisons(in: shape) where k < constants.count {
+  static func check(_ condition: ItemCondition, _ constants: ContiguousArray<Value>, on host: HostObject)
+    throws
+  {
+    for (path, k) in comparisons(in: condition) where k < constants.count {
       guard let allowed = host.allowedValues(of: path) else { continue }
       var candidates = [constants[k]]
       if case .list(let l) = constants[k] { candidates = Array(l.items) }

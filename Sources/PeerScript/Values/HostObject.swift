@@ -20,10 +20,10 @@ open class HostObject {
 
   open var fieldNames: [String] { [] }
 
-  /// A `where` stage the host may do itself (a database query, say): `shape` describes the
-  /// condition (see `QueryShape`), `constants` are its values computed once. Return the
+  /// A `where` stage the host may do itself (a database query, say): `condition` is its
+  /// query shape, `constants` the values its whole numbers index, computed once. Return the
   /// filtered items, or nil to refuse; then the stage runs the condition on every item.
-  open func filtered(by shape: Value, constants: ContiguousArray<Value>) throws -> Value? { nil }
+  open func filtered(by condition: ItemCondition, constants: ContiguousArray<Value>) throws -> Value? { nil }
 
   /// A `group KEY | count, sum(...)` (or, with no key, an aggregate of every item) the host
   /// may work out itself. Return nil to refuse; then the stages run in the VM.
@@ -41,18 +41,18 @@ public protocol ShownAsTable: HostObject {
   var rows: [Value] { get }
 }
 
-/// What `HostObject.aggregate` is asked: shapes as in `QueryShape.value`, each indexing its
-/// own list of constants.
+/// What `HostObject.aggregate` is asked: query shapes (`ItemValue`), the key's indexing
+/// `keyConstants` and the aggregates' `constants`.
 public struct AggregateRequest {
   /// The `group` key's shape; nil for one answer over every item.
-  public var key: Value?
+  public var key: ItemValue?
   /// `group each`: the key is a list and each item counts in the group of every different
   /// element (none when the list is nil).
   public var keyEach: Bool
   public var keyConstants: ContiguousArray<Value>
   /// Each aggregate's name and the shape of its expression (nil: the item itself, for
   /// `count` and `share`).
-  public var aggregates: [(kind: AggregateKind, shape: Value?)]
+  public var aggregates: [(kind: AggregateKind, shape: ItemValue?)]
   public var constants: ContiguousArray<Value>
 }
 

@@ -64,6 +64,8 @@ enum DeclarationValue {
   /// `{line, column, length}`, so the host can point at it.
   case place(SourcePosition, length: Int)
   case list([DeclarationValue])
+  /// A simple condition's query shape (a form question's `when`), for the host to read.
+  case condition(ItemCondition)
 }
 
 extension RuntimeError {

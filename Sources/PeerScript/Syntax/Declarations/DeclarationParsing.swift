@@ -186,6 +186,7 @@ extension Parser {
           (literal(.text("length"), at), literal(.int(length), at)),
         ]), at)
     case .list(let items): return Expr(.list(items.map { expr($0, at) }), at)
+    case .condition(let c): return literal(.host(QueryShapeConstant(c)), at)
     }
   }
 

@@ -123,10 +123,10 @@ extension Parser {
         let (f, refs) = try formFunction(parameters: ["it"], name: "when", implicitAnswers: true)
         entry.set("when", .function(f))
         entry.set("when_refs", refs)
-        // A simple condition also as its query shape (QueryShape.swift), its constants
+        // A simple condition also as its query shape (ItemCondition), its constants
         // evaluated when the declaration runs, so a printed form can say it in words.
         if let shape = QueryShape.analyse(f) {
-          entry.set("when_shape", Self.declarationValue(shape.shape))
+          entry.set("when_shape", .condition(shape.shape))
           entry.set("when_constants", .list(shape.constants.map { .expr($0) }))
         }
       case "where":
@@ -186,16 +186,6 @@ extension Parser {
       i += 1
     }
     return (f, .list(refs))
-  }
-
-  /// A query shape (texts, whole numbers and lists of them) as a declaration's value.
-  static func declarationValue(_ v: Value) -> DeclarationValue {
-    switch v {
-    case .string(let s): return .text(s.value)
-    case .int(let i): return .int(i)
-    case .list(let l): return .list(l.items.map(declarationValue))
-    default: return .bool(false)
-    }
   }
 
   /// Whether a token can end a value, so a `.` after it reads a field of that value.

@@ -53,7 +53,7 @@ extension Parser {
           )
         }
         entry.set("condition", .function(f))
-        entry.set("shape", Self.declarationValue(shape.shape))
+        entry.set("shape", .condition(shape.shape))
         entry.set("constants", .list(shape.constants.map { .expr($0) }))
         entry.set("condition_place", .place(conditionAt.position, length: conditionAt.length))
       }
