@@ -54,6 +54,10 @@ public final class Session {
   /// The roles the project's scripts declare, by name, as the stores enforce them.
   public var roles: [String: AccessRole] { bridge?.roles.mapValues(\.access) ?? [:] }
 
+  /// Writes down that one of the project's people was sent these records' sensitive fields
+  /// (SensitiveReads); set by the command line for a person on a server.
+  public var auditSensitiveReads: (([String]) throws -> Void)?
+
   /// The person this session's commands run as (nil: the owner, or a project without people).
   public var person: Person? {
     get { bridge?.me.person }
@@ -64,8 +68,11 @@ public final class Session {
   @discardableResult
   public func run(_ source: String, file: String) throws -> Value? {
     guard let bridge else { return try interpreter.run(source, file: file) }
+    defer { try? flushSensitiveReads() }
     do {
-      return try bridge.inTransaction { try interpreter.run(source, file: file) }
+      let value = try bridge.inTransaction { try interpreter.run(source, file: file) }
+      try flushSensitiveReads()
+      return value
     } catch { throw explain(error) }
   }
 
@@ -73,8 +80,11 @@ public final class Session {
   /// (a collection's count, a table of records) is read while the records can be reached.
   public func run<T>(_ source: String, file: String, show: (Value?) throws -> T) throws -> T {
     guard let bridge else { return try show(try interpreter.run(source, file: file)) }
+    defer { try? flushSensitiveReads() }
     do {
-      return try bridge.inTransaction { try show(try interpreter.run(source, file: file)) }
+      let shown = try bridge.inTransaction { try show(try interpreter.run(source, file: file)) }
+      try flushSensitiveReads()
+      return shown
     } catch { throw explain(error) }
   }
 

@@ -81,6 +81,10 @@ enum ServerSchema {
       CREATE TABLE peer_people (
         id bigserial UNIQUE, login text PRIMARY KEY, name text NOT NULL, role text NOT NULL,
         sites text[] NOT NULL DEFAULT '{}', volunteer_id bigint REFERENCES volunteers(id));
+      -- Every login reads its own line, to know whether it is one of the project's people.
+      ALTER TABLE peer_people ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY peer_own_line ON peer_people FOR SELECT USING (login = current_user);
+      GRANT SELECT ON peer_people TO PUBLIC;
       -- What a site coordinator's policies filter on, so they look up their sites' records
       -- rather than read every record (references are indexed already).
       CREATE INDEX mothers_site ON mothers(site);

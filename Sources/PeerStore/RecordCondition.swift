@@ -2,6 +2,9 @@
 /// pipeline's `where` becomes when the store can do it. Every condition is true or false for
 /// every record (never unknown), so `not` means exactly "the others", as in the language.
 public indirect enum RecordCondition: Sendable, Equatable {
+  /// The store's own comparisons. The language's `ComparisonOperator` has the same six, but
+  /// the store knows nothing of the language (nor the language of SQL): PushedFilter maps one
+  /// to the other with an exhaustive switch, so a seventh on either side stops the build.
   public enum Comparison: String, Sendable {
     case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
 

@@ -135,6 +135,11 @@ struct ProjectOptions: ParsableArguments {
     if let server = store as? PostgresStore, let person = try server.connectedPerson() {
       session.person = person
       server.user = person.login
+      session.auditSensitiveReads = { codes in
+        try server.auditEvent(
+          kind: "read", action: "sensitive fields",
+          detail: ["records": .list(codes), "count": .int(codes.count)])
+      }
     }
   }
 

@@ -85,6 +85,17 @@ struct PeopleTests {
       let r = try PeerProcess.run(arguments)
       #expect(r.status == 1 && r.stderr.contains(says) && r.stdout.isEmpty, "\(arguments): \(r.stderr)")
     }
+    // A mother's sensitive fields sent to a person are in the audit trail: whose, to whom.
+    let read = try PeerProcess.run([
+      "run", "--project", coordinator,
+      try folder.write("read.peer", "let m = mothers | where .vulnerabilities != nil | first\nprint(m.id)"),
+    ])
+    #expect(read.status == 0, "\(read.stderr)")
+    let code = read.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let sent = try Self.owner(
+      "SELECT \"user\", after FROM audit WHERE kind = 'read' ORDER BY seq DESC LIMIT 1", address)
+    #expect(
+      sent.hasPrefix("\(address.database)_coordinator|") && sent.contains("\"\(code)\""), "\(sent) \(code)")
     // A login cannot write someone else's name into the audit trail.
     let forged = try Self.person(
       "coordinator",

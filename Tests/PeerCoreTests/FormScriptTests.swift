@@ -76,23 +76,13 @@ struct FormScriptTests {
     for failure in check.failures { Issue.record("\(script.name): \(failure)") }
   }
 
-  @Test("docs/people.md examples")
-  func peopleDocs() {
-    let examples = RecordScripts.examples(in: "docs/people.md")
-    #expect(examples.count >= 1)
+  @Test("docs examples on a store", arguments: zip(["docs/forms.md", "docs/people.md"], [3, 2]))
+  func docs(_ page: String, atLeast: Int) {
+    let examples = RecordScripts.examples(in: page)
+    #expect(examples.count >= atLeast)
     for (line, source) in examples {
       let check = ScriptCheck(source: source, file: "example", host: RecordScripts.host)
-      for failure in check.failures { Issue.record("docs/people.md, example at line \(line): \(failure)") }
-    }
-  }
-
-  @Test("docs/forms.md examples")
-  func docs() {
-    let examples = RecordScripts.examples(in: "docs/forms.md")
-    #expect(examples.count >= 3)
-    for (line, source) in examples {
-      let check = ScriptCheck(source: source, file: "example", host: RecordScripts.host)
-      for failure in check.failures { Issue.record("docs/forms.md, example at line \(line): \(failure)") }
+      for failure in check.failures { Issue.record("\(page), example at line \(line): \(failure)") }
     }
   }
 }

@@ -1,4 +1,9 @@
--- docs/server/users.sql: what coordinators' logins may do on a project's database, run once by
+-- docs/server/users.sql: one group of logins that may read and change every record, for a
+-- project that has not declared roles. A project with roles gives each person their own login
+-- in their role's group instead (peer people add; docs/people.md): once the server enforces
+-- roles, row-level security is on and a login in this group sees no records.
+--
+-- What coordinators' logins may do on a project's database, run once by
 -- the login that made the project (peer init --database URL), which owns the tables:
 --
 --   psql "postgresql://OWNER@HOST:5432/DBNAME" -v users=peer_users -f docs/server/users.sql

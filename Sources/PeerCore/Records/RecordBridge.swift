@@ -22,6 +22,8 @@ public final class RecordBridge: RecordHost {
   var roles: [String: Role] = [:]
   /// `me`: the person this command runs as, when the store knows one.
   let me = PersonObject()
+  /// The records with sensitive fields loaded for that person, not yet audited (SensitiveReads).
+  var sensitiveReads: Set<String> = []
   /// The choices forms offer for each field they save, by kind and field (`best_times` on
   /// mothers: the referral form's four): a `where` comparing the field with a text close to
   /// one of them but not one is a typo.
@@ -111,6 +113,7 @@ public final class RecordBridge: RecordHost {
   // MARK: - Records as values
 
   func value(_ stored: StoredRecord) -> Value {
+    noteSensitive(stored)
     if let r = loaded[stored.kind]?[stored.id] {
       refresh(r, from: stored)
       noteReferences(of: r, kind: stored.kind)
@@ -156,6 +159,7 @@ public final class RecordBridge: RecordHost {
   func value(row: ScanRow, kind: RecordKind) throws -> Value {
     let id = row.int(0)
     let specs = kind.fields
+    try noteSensitive(row, kind, id: id)
     if let r = loaded[kind]?[id] {
       for (i, spec) in specs.enumerated() {
         r.values[i + 1] = FieldConversion.value(row.field(i + 1, spec.type))
