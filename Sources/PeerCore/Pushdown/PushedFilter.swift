@@ -69,6 +69,7 @@ enum PushedFilter {
         return .compare(field: spec.name, comparison, v)
       }
     case .has:
+      // A list field holding a constant: the store has no condition for list fields yet.
       return nil
     }
   }
