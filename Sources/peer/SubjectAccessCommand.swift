@@ -38,10 +38,12 @@ struct SubjectAccessCommand: ParsableCommand {
           detail: ["subject": .text(held.subject), "to": .text(out)])
       }
       let names = SubjectAccess.fileNames
+      func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
       Console.writeLine(
         "wrote what is held about \(held.subject) to \(out)/\(names.page) and \(out)/\(names.data): "
-          + "\(held.records.count) records, \(held.workItems.count) tasks and flags, \(held.changes.count) audit entries"
-      )
+          + "\(count(held.records.count, "record", "records")), "
+          + "\(count(held.workItems.count, "task or flag", "tasks and flags")), "
+          + "\(count(held.changes.count, "audit entry", "audit entries"))")
       Console.writeLine(
         "before handing it over, check who asked for it and read it through (docs/data-protection.md)")
     }
