@@ -357,6 +357,15 @@ extension ServerAccess: WorkItemStore {
     try query("SELECT \(Self.itemColumns) FROM tasks WHERE id = $1", [.int(id)]).first.map(decodeItem)
   }
 
+  func items(about records: [String]) throws -> [WorkItem] {
+    guard !records.isEmpty else { return [] }
+    return try query(
+      // Record codes hold no comma.
+      "SELECT \(Self.itemColumns) FROM tasks WHERE record = ANY (string_to_array($1, ',')) ORDER BY id",
+      [.text(records.joined(separator: ","))]
+    ).map(decodeItem)
+  }
+
   func insert(_ item: WorkItem) throws -> Int64 {
     try willWrite()
     let rows = try query(

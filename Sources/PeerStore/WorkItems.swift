@@ -40,6 +40,9 @@ public protocol WorkItemStore {
   /// The item of this rule, record and due date, open or closed.
   func item(rule: String, record: String, due: Int32) throws -> WorkItem?
   func item(id: Int64) throws -> WorkItem?
+  /// Every item, open or closed, about one of these records (by code), oldest first: all a
+  /// subject access export must show of them.
+  func items(about records: [String]) throws -> [WorkItem]
   func insert(_ item: WorkItem) throws -> Int64
   func close(id: Int64, on day: Int32, how: String) throws
   /// How many records of a kind have each status (to report those a workflow no longer has).

@@ -20,22 +20,28 @@ struct HTMLRenderer {
     @media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } }
     """
 
-  func render(_ result: ReportResult) -> String {
-    var out = """
-      <!DOCTYPE html>
-      <html lang="en">
-      <head>
-      <meta charset="utf-8">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
-      <title>\(escape(result.title))</title>
-      <style>
-      \(HTMLRenderer.style)
-      </style>
-      </head>
-      <body>
-      <h1>\(escape(result.title))</h1>
+  /// The start of a page up to its heading: the title, and the style inline (plus `moreStyle`).
+  static func head(title: String, moreStyle: String = "") -> String {
+    """
+    <!DOCTYPE html>
+    <html lang="en">
+    <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>\(SVGWriter.escape(title))</title>
+    <style>
+    \(HTMLRenderer.style)
+    \(moreStyle)
+    </style>
+    </head>
+    <body>
+    <h1>\(SVGWriter.escape(title))</h1>
 
-      """
+    """
+  }
+
+  func render(_ result: ReportResult) -> String {
+    var out = HTMLRenderer.head(title: result.title)
     let meta = [result.period.map { "Period: \($0)" }, result.producedOn.map { "Produced on \($0)" }]
       .compactMap { $0 }
     if !meta.isEmpty { out += "<p class=\"meta\">\(escape(meta.joined(separator: ". ")))</p>\n" }

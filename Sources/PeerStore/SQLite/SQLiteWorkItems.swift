@@ -50,6 +50,15 @@ extension SQLiteAccess: WorkItemStore {
       decodeItem)
   }
 
+  func items(about records: [String]) throws -> [WorkItem] {
+    guard !records.isEmpty else { return [] }
+    let marks = Array(repeating: "?", count: records.count).joined(separator: ", ")
+    return try Row.fetchAll(
+      db, sql: "SELECT \(Self.itemColumns) FROM tasks WHERE record IN (\(marks)) ORDER BY id",
+      arguments: StatementArguments(records)
+    ).map(decodeItem)
+  }
+
   func insert(_ item: WorkItem) throws -> Int64 {
     try db.cachedStatement(
       sql: "INSERT INTO tasks (kind, rule, record, title, due, created_on) VALUES (?, ?, ?, ?, ?, ?)"
