@@ -53,7 +53,9 @@ struct SubjectAccessTests {
     let held = try p.store.readingOnly {
       try SubjectAccess.gather(code, from: $0, producedOn: CivilDate(year: 2026, month: 11, day: 27))
     }
-    let folder = makeTempFolder() + "/answer"
+    let scratch = makeTempFolder()
+    defer { removeTree(scratch) }
+    let folder = scratch + "/answer"
     try held.write(into: folder)
     for name in [SubjectAccess.fileNames.page, SubjectAccess.fileNames.data] {
       var st = stat()
@@ -165,7 +167,9 @@ struct SubjectAccessTests {
 
   @Test func thePageOpensInABrowser() throws {
     let p = try Self.project(on: .sqlite)
-    let folder = makeTempFolder() + "/answer"
+    let scratch = makeTempFolder()
+    defer { removeTree(scratch) }
+    let folder = scratch + "/answer"
     try p.store.read {
       try SubjectAccess.gather("M-0001", from: $0, producedOn: CivilDate(year: 2026, month: 11, day: 27))
     }
