@@ -93,8 +93,9 @@ struct People: ParsableCommand {
           volunteer: try People.volunteerID(volunteer))
         try store.applyRoles(Array(roles.values))
         try store.add(person)
+        // A name is what someone typed: shown with any control characters escaped.
         Console.write(
-          "added \(person.name) (\(person.role)), login \(person.login)\n"
+          TerminalText.safe("added \(person.name) (\(person.role)), login \(person.login)") + "\n"
             + "  they connect with: postgresql://\(person.login)@\(store.address.host.hasPrefix("/") ? "" : store.address.host):\(store.address.port)/\(store.address.database)\n"
         )
       }
@@ -154,7 +155,7 @@ struct People: ParsableCommand {
         if let volunteer { person.volunteer = try People.volunteerID(volunteer) }
         try store.applyRoles(Array(roles.values))
         try store.change(person)
-        Console.write("changed \(person.login): \(person.name) (\(person.role))\n")
+        Console.write(TerminalText.safe("changed \(person.login): \(person.name) (\(person.role))") + "\n")
       }
     }
   }

@@ -327,6 +327,14 @@ struct PeopleTests {
     let audited = try Self.owner("SELECT action FROM audit WHERE kind = 'person' ORDER BY seq", address)
     #expect(audited.split(separator: "\n").filter { $0 == "create" }.count == 5)
     #expect(audited.hasSuffix("update\nupdate\ndelete"), "\(audited)")
+    // A name is shown with its control characters escaped, never sent to the terminal as they are.
+    let odd = try PeerProcess.run([
+      "people", "add", "Ann\u{1b}[2J", "--role", "volunteer", "--login", "\(address.database)_ann",
+      "--project",
+      project,
+    ])
+    #expect(
+      odd.status == 0 && !odd.stdout.contains("\u{1b}") && odd.stdout.contains("added Ann"), "\(odd.stdout)")
     // A role the scripts do not declare, and a project in a file, are refused in one sentence.
     let unknown = try PeerProcess.run(["people", "add", "Ann", "--role", "cordinator", "--project", project])
     #expect(unknown.status == 1 && unknown.stderr.contains("no role called cordinator"), "\(unknown.stderr)")
