@@ -80,6 +80,10 @@ struct PeopleTests {
         ["run", "--project", volunteer, try folder.write("s.peer", "suggest_all()")],
         "(volunteer) may not suggest matches"
       ),
+      (
+        ["run", "--project", coordinator, try folder.write("h.peer", "print(history(mothers | first))")],
+        "(coordinator) may not read the audit trail: role coordinator ("
+      ),
     ]
     for (arguments, says) in refused {
       let r = try PeerProcess.run(arguments)

@@ -7,6 +7,14 @@ extension Session {
   public func explain(_ error: Error) -> Error {
     guard let refused = error as? AccessRefused, let person, let bridge else { return error }
     let who = "\(person.name) (\(person.role))"
+    // The audit trail: only a role that `may audit` reads it (a record's history).
+    if refused.table == "audit", !refused.byPolicy, let role = bridge.roles[person.role],
+      !role.access.operations.contains(RoleOperation.audit.rawValue)
+    {
+      return StoreError(
+        "\(who) may not \(RoleOperation.audit.action): role \(person.role) (\(role.declaredAt)) has no \"may audit\""
+      )
+    }
     guard let kind = RecordKind.allCases.first(where: { $0.table == refused.table }) else {
       return StoreError("\(who) may not do that with \(refused.table): their role does not allow it")
     }
