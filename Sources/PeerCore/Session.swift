@@ -31,6 +31,7 @@ public final class Session {
       Matching.register(in: interpreter, bridge: bridge)
       Workflows.register(in: interpreter, bridge: bridge)
       Roles.register(in: interpreter, bridge: bridge)
+      Retention.register(in: interpreter, bridge: bridge)
       self.bridge = bridge
     } else {
       bridge = nil

@@ -357,6 +357,10 @@ extension ServerAccess: WorkItemStore {
     try query("SELECT \(Self.itemColumns) FROM tasks WHERE id = $1", [.int(id)]).first.map(decodeItem)
   }
 
+  func closedItems() throws -> [WorkItem] {
+    try query("SELECT \(Self.itemColumns) FROM tasks WHERE closed_on IS NOT NULL ORDER BY id").map(decodeItem)
+  }
+
   func items(about records: [String]) throws -> [WorkItem] {
     guard !records.isEmpty else { return [] }
     return try query(

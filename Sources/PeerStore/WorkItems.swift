@@ -40,6 +40,8 @@ public protocol WorkItemStore {
   /// The item of this rule, record and due date, open or closed.
   func item(rule: String, record: String, due: Int32) throws -> WorkItem?
   func item(id: Int64) throws -> WorkItem?
+  /// Every closed item, oldest first: what a retention schedule may delete.
+  func closedItems() throws -> [WorkItem]
   /// Every item, open or closed, about one of these records (by code), oldest first: all a
   /// subject access export must show of them.
   func items(about records: [String]) throws -> [WorkItem]

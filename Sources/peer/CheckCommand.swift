@@ -76,6 +76,14 @@ struct Check: ParsableCommand {
       Console.writeError(Console.render(error, color: color) + "\n")
       problems += (error as? CompileError)?.diagnostics.count ?? 1
     }
+    // A project says how long it keeps what (docs/data-protection.md): checked once its
+    // scripts load cleanly, so a broken schedule file is reported once, as loading reports it.
+    if project != nil, problems == 0 {
+      for problem in try session.retentionProblems() {
+        Console.writeError(problem + "\n")
+        problems += 1
+      }
+    }
     if problems > 0 { throw ExitCode(1) }
   }
 

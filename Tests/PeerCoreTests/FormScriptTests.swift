@@ -25,6 +25,7 @@ enum RecordScripts {
   static let all =
     files(under: "Tests/Scripts/forms") + files(under: "Tests/Scripts/declarations")
     + files(under: "Tests/Scripts/project") + files(under: "Examples/forms") + files(under: "Examples/people")
+    + files(under: "Examples/protection")
 
   /// Scripts run in peer's session without a project: the language with peer's words (record
   /// ids), as `peer run` outside a project folder runs them.

@@ -575,5 +575,62 @@ public enum DemoScripts {
       }
       """####
     ),
+    (
+      "Examples/protection/retention.peer", "scripts/retention.peer",
+      ####"""
+      # How long the demo project keeps what, and what happens then (docs/data-protection.md).
+      # An example to adapt, not legal advice: the project's data protection lead decides.
+      # `peer check` fails while a collection, or a field the project's forms save, has no line here.
+      # The nightly job applies it (peer batch scripts/nightly.peer); retention_due(day) lists what
+      # would go on a day, and why, without changing anything.
+
+      retention schedule "Retention schedule (an example, not legal advice)" {
+        # Her support record: six years after her support ended (her last ending, or her referral if
+        # she was never matched), keep only what reports count; what identifies her goes.
+        mothers where .status in ["closed", "declined"]: anonymise 6 years after (.endings | map .date | max) or .referral_date
+        # Her matches, visits and endings go when she is erased, and lose their free text when she is
+        # anonymised; tasks and flags about her go with her too.
+        matches, visits, endings: with mothers
+        # Visit notes are the most sensitive text: two years after the visit.
+        visits.notes: erase 2 years after .date
+        # Volunteers: six years after they left.
+        volunteers where .status == "left": erase 6 years after .left_on or .joined_on
+        # What the forms save beyond the core fields.
+        mothers.children, mothers.notes, mothers.referrer_other, mothers.referrer_phone, mothers.best_times: with mothers
+        mothers.first_baby, mothers.weeks_pregnant: keep
+        volunteers.available, volunteers.consent_to_dbs, volunteers.hours_per_week, volunteers.references, volunteers.why: with volunteers
+        volunteers.last_supervision, volunteers.left_on: with volunteers
+        endings.comments: erase 2 years after .date
+        # A task or flag a year after it was closed; open ones stay.
+        tasks, flags: erase 1 year after .closed_on
+        # The services mothers are signposted to hold no one's personal data.
+        services: keep
+      }
+
+      test "a mother's record is anonymised six years after her support ended" {
+        let m = refer({name: "Hope", site: "Bristol", referral_date: 2020-01-06})
+        m.status = "declined"
+        assert((retention_due(2026-01-05) | where .record == m.id | count) == 0, "not the day before")
+        let due = retention_due(2026-01-06) | where .record == m.id
+        assert(due | map .action == ["anonymise"])
+        assert(due[0].due == 2026-01-06)
+      }
+
+      test "visit notes go two years after the visit; the visit stays" {
+        let v = create("volunteer", {name: "Vee", status: "active", capacity: 2, site: "Bristol"})
+        let m = refer({name: "Hope", site: "Bristol", referral_date: 2024-01-08})
+        m.status = "assessed"
+        m.status = "waiting"
+        let x = match(m, v)
+        log_visit(x, {kind: "home", date: 2024-02-01, notes: "talked about sleep"})
+        log_visit(x, {kind: "phone", date: 2024-03-01})
+        let visits = x.visits | map .id
+        assert((retention_due(2026-01-31) | where .record in visits | count) == 0, "not the day before")
+        let due = retention_due(2026-02-01) | where .record in visits
+        assert(due | map .action == ["clear notes"], "only the visit with notes, once its two years are up")
+        assert(due[0].record == visits[0])
+      }
+      """####
+    ),
   ]
 }

@@ -14,6 +14,9 @@ enum FormLoader {
       let form = try load(decl, vm: args.vm, today: interpreter.today) { kind, fields in
         try args.vm.call(createFunction, [.text(kind.rawValue), .map(fields)])
       }
+      for f in form.fields where form.kind.field(f.target) == nil {
+        bridge.formFields[form.kind, default: []].insert(f.target)
+      }
       for f in form.fields {
         guard let values = f.fixedChoices else { continue }
         bridge.formChoices[form.kind, default: [:]][f.target] = (form.name, values)

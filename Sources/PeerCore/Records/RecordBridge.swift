@@ -20,6 +20,11 @@ public final class RecordBridge: RecordHost {
   var workflows: [RecordKind: Workflow] = [:]
   /// The roles the project's scripts declared, by name (docs/people.md).
   var roles: [String: Role] = [:]
+  /// The own fields (not core ones) the project's forms save, by kind: each needs a line of
+  /// the retention schedule.
+  var formFields: [RecordKind: Set<String>] = [:]
+  /// The project's retention schedule, once its scripts declare it (docs/data-protection.md).
+  var retention: RetentionSchedule?
   /// `me`: the person this command runs as, when the store knows one.
   let me = PersonObject()
   /// The records with sensitive fields loaded for that person, not yet audited (SensitiveReads).

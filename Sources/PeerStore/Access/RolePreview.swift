@@ -287,6 +287,7 @@ struct PreviewAccess: StoreWriter, WorkItemStore {
     try items.item(rule: rule, record: record, due: due)
   }
   func item(id: Int64) throws -> WorkItem? { try items.item(id: id) }
+  func closedItems() throws -> [WorkItem] { try items.closedItems() }
   func items(about records: [String]) throws -> [WorkItem] { try items.items(about: records) }
   func insert(_ item: WorkItem) throws -> Int64 { try items.insert(item) }
   func close(id: Int64, on day: Int32, how: String) throws { try items.close(id: id, on: day, how: how) }

@@ -50,6 +50,11 @@ extension SQLiteAccess: WorkItemStore {
       decodeItem)
   }
 
+  func closedItems() throws -> [WorkItem] {
+    try Row.fetchAll(db, sql: "SELECT \(Self.itemColumns) FROM tasks WHERE closed_on IS NOT NULL ORDER BY id").map(
+      decodeItem)
+  }
+
   func items(about records: [String]) throws -> [WorkItem] {
     guard !records.isEmpty else { return [] }
     let marks = Array(repeating: "?", count: records.count).joined(separator: ", ")

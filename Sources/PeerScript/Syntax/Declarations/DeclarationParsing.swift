@@ -22,6 +22,7 @@ extension Parser {
     "match": Parser.scoreGrammar,
     "workflow": Parser.workflowGrammar,
     "role": Parser.roleGrammar,
+    "retention": Parser.retentionGrammar,
   ]
 
   /// Whether the current token starts a declaration (`form referral ...`).
