@@ -28,12 +28,12 @@ struct Init: ParsableCommand {
       folder, user: user ?? ProjectOptions.loginName(), database: database)
     if joined {
       Console.writeLine(
-        "made a project folder in \(project.folder) for the records already on the server (\(Project.serverFileName)) and scripts/project.peer"
+        "made a project folder in \(project.folder) for the records already on the server (\(Project.serverFileName)), scripts/project.peer and scripts/retention.peer"
       )
       return
     }
     let home = database == nil ? Project.databaseName : "\(Project.serverFileName) (records on the server)"
-    Console.writeLine("made a new project in \(project.folder): \(home) and scripts/project.peer")
+    Console.writeLine("made a new project in \(project.folder): \(home), scripts/project.peer and scripts/retention.peer")
   }
 
   /// `make`, for a project that must be new (the demo).
@@ -73,6 +73,10 @@ struct Init: ParsableCommand {
       }
       let script = project.scriptsFolder + "/project.peer"
       if !FileSystem.exists(script) { try FileSystem.write(Starter.projectScript + "\n", to: script) }
+      let retention = project.scriptsFolder + "/retention.peer"
+      if !FileSystem.exists(retention) && !mustBeNew {
+        try FileSystem.write(Starter.retentionScript + "\n", to: retention)
+      }
       return (project, joined)
     }
   }

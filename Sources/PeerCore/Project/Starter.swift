@@ -24,4 +24,21 @@ public enum Starter {
       }
     }
     """
+
+  /// A first retention schedule (docs/data-protection.md): `peer check` fails without one, and
+  /// asks for a line for each field the project's forms add.
+  public static let retentionScript = """
+    # How long this project keeps what, and what happens then (docs/data-protection.md). A
+    # starting point, not legal advice: your data protection lead decides. `peer check` asks for
+    # a line for each field your forms save, as in: mothers.best_times: with mothers
+    retention schedule "Retention schedule" {
+      # Six years after her support ended, keep only what reports count.
+      mothers where .status in ["closed", "declined"]: anonymise 6 years after (.endings | map .date | max) or .referral_date
+      matches, visits, endings: with mothers
+      visits.notes: erase 2 years after .date
+      volunteers where .status == "left": erase 6 years after .joined_on
+      tasks, flags: erase 1 year after .closed_on
+      services: keep
+    }
+    """
 }

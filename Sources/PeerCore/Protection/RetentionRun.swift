@@ -139,7 +139,7 @@ struct RetentionDueList {
     case .date(let d): return d
     case let other:
       throw RuntimeError(
-        "the retention line at \(rule.place) counts from a date, and for \(Self.name(of: subject)) it gives \(other.typeName) \(other)",
+        "the retention line at \(rule.place) counts from a date, and for \(Self.name(of: subject)) it gives \(other.typeName)",
         hint: "after takes a date of the record, as in: after .referral_date")
     }
   }
