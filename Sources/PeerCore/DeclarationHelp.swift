@@ -1,7 +1,7 @@
 import PeerScript
 
 /// What `:help WORD` says about the declarations peer adds to the language (`form`, `workflow`,
-/// `match`, `report`, `role`) and each clause inside them. The language knows none of these words; the
+/// `match`, `report`, `role`, `retention`) and each clause inside them. The language knows none of these words; the
 /// host tells its interpreter about them here. docs/forms.md, workflows.md, matching.md and
 /// reports.md say the rest.
 enum DeclarationHelp {
@@ -100,6 +100,15 @@ enum DeclarationHelp {
       "may",
       "may OPERATIONS - in a role: what else it may do: report, export, import, match, batch, audit, people, erase"
     ),
+    // Retention (docs/data-protection.md)
+    (
+      "retention",
+      "retention schedule \"Title\" { TARGETS [where CONDITION]: keep | with OWNER | erase|anonymise PERIOD after DATE } - how long each kind of record and field is kept; peer check fails while one has no line; peer batch applies it; retention_due(day) lists what is due (docs/data-protection.md)"
+    ),
+    (
+      "after",
+      "erase|anonymise PERIOD after DATE - in a retention schedule: the date the period counts from, an expression of the record (.date, .left_on or .joined_on)"
+    ),
     // Matching (docs/matching.md)
     (
       "match",
@@ -138,9 +147,15 @@ enum DeclarationHelp {
       "except",
       "suppress under N except a, b - in a report: columns that are averages or medians, hidden with their row when it is small"
     ),
-    ("keep", "suppress under N keep c - in a report: columns that are not counts of people, never hidden"),
+    (
+      "keep",
+      "suppress under N keep c - in a report: columns that are not counts of people, never hidden. TARGETS: keep - in a retention schedule: kept as long as the project runs"
+    ),
     ("round", "suppress under N round to R - in a report: every count of people rounded to a multiple of R"),
-    ("with", "table \"Caption\" with total = ... - in a report: adds a total row"),
+    (
+      "with",
+      "table \"Caption\" with total = ... - in a report: adds a total row. TARGETS: with OWNER - in a retention schedule: kept as long as the records they belong to (visits: with mothers)"
+    ),
     ("total", "table \"Caption\" with total = ... - in a report: a total row, protected with the rest"),
     ("bar", "chart bar \"Caption\" = ... - in a report: a bar chart"),
     ("stacked", "chart stacked \"Caption\" = ... - in a report: stacked bars, one colour per part"),

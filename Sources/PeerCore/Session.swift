@@ -22,7 +22,7 @@ public final class Session {
       "save": CommandForm(joiners: [.init("to", then: "a file name")], example: "save _ to \"visits.csv\""),
       "suggest": CommandForm(alone: ["all": "suggest_all"], example: "suggest M-0042"),
     ]
-    ReportLibrary.register(in: interpreter, files: files)
+    let reports = ReportLibrary.register(in: interpreter, files: files)
     DeclarationHelp.register(in: interpreter)
     if let store {
       let bridge = RecordBridge(store: store)
@@ -32,6 +32,8 @@ public final class Session {
       Workflows.register(in: interpreter, bridge: bridge)
       Roles.register(in: interpreter, bridge: bridge)
       Retention.register(in: interpreter, bridge: bridge)
+      Restriction.register(in: interpreter, bridge: bridge)
+      bridge.reports = reports
       self.bridge = bridge
     } else {
       bridge = nil

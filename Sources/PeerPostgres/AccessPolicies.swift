@@ -12,7 +12,8 @@ import PeerStore
 /// upgrades and `peer move` keep working; no person should use it.
 enum AccessPolicies {
   /// The tables whose rows policies guard.
-  static let guardedTables = RecordKind.allCases.map(\.table) + ["tasks", "audit", "peer_people"]
+  static let guardedTables =
+    RecordKind.allCases.map(\.table) + ["tasks", "audit", "peer_people", "restrictions"]
 
   static func groupRole(_ role: String, database: String) -> String { "peer_\(database)_\(role)" }
 
@@ -89,6 +90,23 @@ enum AccessPolicies {
         )
         sql.append(
           "CREATE POLICY \(identifier("peer_\(role.name)_tasks_changes")) ON tasks FOR UPDATE TO \(g) USING (peer_sees_record(record))"
+        )
+      }
+      // Restrictions: a login sees those of the records it sees (the record's own policy
+      // decides), and a role that changes mothers or volunteers restricts and lifts theirs.
+      let seesRestricted =
+        "EXISTS (SELECT 1 FROM mothers WHERE kind = 'mother' AND id = record_id) OR EXISTS (SELECT 1 FROM volunteers WHERE kind = 'volunteer' AND id = record_id)"
+      sql.append("GRANT SELECT ON restrictions TO \(g)")
+      sql.append(
+        "CREATE POLICY \(identifier("peer_\(role.name)_restrictions_sees")) ON restrictions FOR SELECT TO \(g) USING (\(seesRestricted))"
+      )
+      if [RecordKind.mother, .volunteer].contains(where: { (role.kinds[$0]?.changes ?? .none) >= .change }) {
+        sql.append("GRANT INSERT, DELETE ON restrictions TO \(g)")
+        sql.append(
+          "CREATE POLICY \(identifier("peer_\(role.name)_restrictions_adds")) ON restrictions FOR INSERT TO \(g) WITH CHECK (\(seesRestricted))"
+        )
+        sql.append(
+          "CREATE POLICY \(identifier("peer_\(role.name)_restrictions_lifts")) ON restrictions FOR DELETE TO \(g) USING (\(seesRestricted))"
         )
       }
       // The audit trail: every role appends to it (its changes, and the reports and exports

@@ -11,6 +11,7 @@ enum ServerSchema {
   static let migrations: [(identifier: String, sql: @Sendable () -> String)] = [
     ("v1: records, audit, tasks and flags", recordsAuditAndWorkItems),
     ("v2: people", people),
+    ("v3: restrictions", restrictions),
   ]
 
   static var version: Int { migrations.count }

@@ -141,7 +141,9 @@ struct Import: ParsableCommand {
   /// their role says so (`may export`), which their project's scripts declare.
   static func openStore(_ options: ProjectOptions, for operation: RoleOperation) throws -> any RecordStore {
     let store = try openStore(options)
-    guard let server = store as? PostgresStore, let person = try server.connectedPerson() else { return store }
+    guard let server = store as? PostgresStore, let person = try server.connectedPerson() else {
+      return store
+    }
     server.user = person.login
     let session = try options.session(options: InterpreterOptions())
     do { try session.permit(operation) } catch {
@@ -192,6 +194,12 @@ struct Export: ParsableCommand {
       case .json: try Exporter.json(kind: recordKind, store: store, to: output)
       }
       try output.close()
+      let leftOut = try Exporter.leftOut(kind: recordKind, store: store)
+      if leftOut > 0 {
+        Console.writeError(
+          "peer: \(leftOut) \(leftOut == 1 ? recordKind.rawValue : recordKind.plural) left out: their processing is restricted (restrictions() lists who withdrew consent)\n"
+        )
+      }
       // On a server, every export is in the audit trail: who took which records, how many
       // (as many as their login sees).
       if let server = store as? PostgresStore {

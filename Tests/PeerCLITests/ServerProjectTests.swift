@@ -171,6 +171,7 @@ struct ServerProjectTests {
       let m = M-0001
       m.phone = "07700 900111"
       delete(create("service", {name: "gone"}))
+      restrict(M-0002, "withdrew consent")
       print(history(M-0001) | count)
       """)
     #expect(try PeerProcess.run(["run", "--project", project, changes]).status == 0)
@@ -179,7 +180,7 @@ struct ServerProjectTests {
         "batch", project + "/scripts/nightly.peer", "--as-of", "2026-11-01", "--project", project,
       ]).status == 0)
     func snapshot(_ p: String) throws -> [String] {
-      let look = try folder.write("look.peer", "print(history(M-0001))")
+      let look = try folder.write("look.peer", "print(history(M-0001))\nprint(restrictions())")
       var out: [String] = []
       for kind in ["volunteers", "mothers", "matches", "visits", "endings", "services", "tasks"] {
         out.append(try PeerProcess.run(["export", kind, "--project", p]).stdout)
@@ -199,6 +200,7 @@ struct ServerProjectTests {
     let onServer = try snapshot(project)
     #expect(onServer == before)
     #expect(onServer.last?.contains("update") == true && onServer.last?.contains("07700 900111") == true)
+    #expect(onServer.last?.contains("[{record: \"M-0002\", since: ") == true)
     // The next service is S-0062: the deleted S-0061 is never given again, on the server too.
     let next = try folder.write("next.peer", "print(create(\"service\", {name: \"new\"}).id)")
     #expect(try PeerProcess.run(["run", "--project", project, next]).stdout == "S-0062\n")

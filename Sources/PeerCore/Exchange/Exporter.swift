@@ -7,6 +7,12 @@ public enum Exporter {
   /// Records read from the store at a time: an export never holds a whole kind in memory.
   static let batchSize = 2000
 
+  /// How many records of `kind` an export leaves out because their processing is restricted
+  /// (docs/data-protection.md, "Restriction").
+  public static func leftOut(kind: RecordKind, store: RecordStore) throws -> Int {
+    try store.read { try Restriction.restrictedIDs(kind, in: $0).count }
+  }
+
   /// Writes every record of `kind` as CSV with a header row to `output` (not closed).
   public static func csv(kind: RecordKind, store: RecordStore, to output: TextOutput) throws {
     try store.read { r in
@@ -15,8 +21,9 @@ public enum Exporter {
       output.write(
         (["id"] + specs.map(\.name) + extras).map(CellFormat.csvCell).joined(separator: ",") + "\n")
       var line = ""
+      let restricted = try Restriction.restrictedIDs(kind, in: r)
       try r.forEach(kind, batchSize: batchSize) { records in
-        for record in records {
+        for record in records where !restricted.contains(record.id) {
           line.removeAll(keepingCapacity: true)
           line += record.code
           for spec in specs {
@@ -42,8 +49,9 @@ public enum Exporter {
       let specs = kind.fields
       output.write("[")
       var first = true
+      let restricted = try Restriction.restrictedIDs(kind, in: r)
       try r.forEach(kind, batchSize: batchSize) { records in
-        for record in records {
+        for record in records where !restricted.contains(record.id) {
           var line = first ? "\n  {" : ",\n  {"
           first = false
           line += "\"id\": " + CellFormat.quoted(record.code)

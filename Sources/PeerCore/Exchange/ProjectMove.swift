@@ -10,6 +10,7 @@ public enum ProjectMove {
     public var records: [RecordKind: Int] = [:]
     public var auditEntries = 0
     public var workItems = 0
+    public var restrictions = 0
     /// FNV-1a over every row in order: records (as their audit JSON), audit rows, tasks.
     public var checksum: UInt64 = 0xcbf2_9ce4_8422_2325
 
@@ -27,8 +28,11 @@ public enum ProjectMove {
       let kinds = [RecordKind.volunteer, .mother, .match, .visit, .ending, .service].map {
         "\(records[$0] ?? 0) \($0.plural)"
       }
-      return (kinds + ["\(auditEntries) audit entries", "\(workItems) tasks and flags"]).joined(
-        separator: ", ")
+      return
+        (kinds + [
+          "\(auditEntries) audit entries", "\(workItems) tasks and flags", "\(restrictions) restrictions",
+        ]).joined(
+          separator: ", ")
     }
   }
 
@@ -60,6 +64,11 @@ public enum ProjectMove {
         }
         try from.auditRows(batchSize: 2000) { try to.appendAudit($0) }
         for item in try from.allWorkItems() { try to.insertUnaudited(item) }
+        if let restricting = writing as? any RestrictionStore {
+          for (kind, id, since) in try restrictions(reading) {
+            try restricting.copyRestriction(kind, id: id, since: since)
+          }
+        }
         try to.finishTransfer()
         let copied = try summary(writing, to)
         guard copied == expected else {
@@ -98,6 +107,21 @@ public enum ProjectMove {
     let items = try transfer.allWorkItems()
     for item in items { s.add(WorkItem.json(item)) }
     s.workItems = items.count
+    let restricted = try restrictions(reader)
+    for (kind, id, since) in restricted { s.add("\(kind.rawValue) \(id) \(since)") }
+    s.restrictions = restricted.count
     return s
+  }
+
+  /// Every restriction a store holds, in a set order.
+  static func restrictions(_ reader: any StoreReader) throws -> [(RecordKind, Int64, Int32)] {
+    guard let r = reader as? any RestrictionStore else { return [] }
+    var out: [(RecordKind, Int64, Int32)] = []
+    for kind in [RecordKind.mother, .volunteer] {
+      for (id, since) in try r.restrictions(kind).sorted(by: { $0.key < $1.key }) {
+        out.append((kind, id, since))
+      }
+    }
+    return out
   }
 }

@@ -46,6 +46,7 @@ enum Matching {
     ) { args in
       try bridge.permit(.match)
       let mother = try recordArgument(args, 0, .mother)
+      if case .record(let r) = mother { try bridge.refuseRestricted(r, "suggest volunteers for") }
       var limit = 10
       for i in 1..<max(1, args.count) where args[i].asDouble != nil { limit = max(0, try args.int(i)) }
       let pool = try Pool.active(bridge)
@@ -63,8 +64,9 @@ enum Matching {
       if args.count > 0, !(args[0].isScore) {
         waiting = try list(args[0], "suggest_all")
       } else {
-        waiting = try bridge.writer().find(.mother, where: "status", equals: .text("waiting")).map(
-          bridge.value)
+        let restricted = try bridge.restrictedIDs(.mother)
+        waiting = try bridge.writer().find(.mother, where: "status", equals: .text("waiting"))
+          .filter { restricted[$0.id] == nil }.map(bridge.value)
       }
       waiting = try waiting.map { m in
         guard case .record(let r) = m, bridge.kind(of: r) == .mother else {

@@ -14,7 +14,8 @@ struct Pool {
       if let v = m["volunteer"].int { open[v, default: 0] += 1 }
     }
     var pool = Pool()
-    for v in try w.find(.volunteer, where: "status", equals: .text("active")) {
+    let restricted = try bridge.restrictedIDs(.volunteer)
+    for v in try w.find(.volunteer, where: "status", equals: .text("active")) where restricted[v.id] == nil {
       let room = (v["capacity"].int ?? 0) - open[Int(v.id), default: 0]
       guard room > 0 else { continue }
       pool.volunteers.append(bridge.value(v))

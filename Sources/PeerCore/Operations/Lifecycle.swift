@@ -100,6 +100,8 @@ final class Lifecycle {
   private func match(_ args: Arguments) throws -> Value {
     let mother = try recordArgument(args, 0, .mother)
     let volunteer = try recordArgument(args, 1, .volunteer)
+    try bridge.refuseRestricted(mother, "match")
+    try bridge.refuseRestricted(volunteer, "match")
     let fields = MapObject()
     fields["mother"] = .record(mother)
     fields["volunteer"] = .record(volunteer)

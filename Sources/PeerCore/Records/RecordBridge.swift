@@ -25,6 +25,10 @@ public final class RecordBridge: RecordHost {
   var formFields: [RecordKind: Set<String>] = [:]
   /// The project's retention schedule, once its scripts declare it (docs/data-protection.md).
   var retention: RetentionSchedule?
+  /// The reports being worked out: while one runs, restricted records count (Restriction).
+  var reports: ReportLibrary.RunningReport?
+  /// The restricted records of each kind, read once per transaction (Restriction).
+  var restricted: [RecordKind: [Int64: Int32]] = [:]
   /// `me`: the person this command runs as, when the store knows one.
   let me = PersonObject()
   /// The records with sensitive fields loaded for that person, not yet audited (SensitiveReads).
@@ -108,6 +112,7 @@ public final class RecordBridge: RecordHost {
       defer {
         transaction = nil
         loaded = [:]
+        restricted = [:]
         waitingReferences.removeAll()
         ownFields = [:]
       }

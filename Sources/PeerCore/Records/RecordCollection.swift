@@ -20,6 +20,13 @@ final class RecordCollection: HostObject {
 
   override var typeName: String { kind.plural }
 
+  /// The condition the store runs: the `where` stages taken so far, and outside a report run,
+  /// leaving out the records whose processing is restricted.
+  func storeCondition() throws -> RecordCondition? {
+    guard let leftOut = try bridge.restrictionCondition(kind) else { return condition }
+    return condition.map { .and($0, leftOut) } ?? leftOut
+  }
+
   override var description: String {
     // A description cannot throw; a store that cannot count says so instead of hiding it.
     do {
@@ -33,7 +40,7 @@ final class RecordCollection: HostObject {
   override func items() throws -> ContiguousArray<Value>? {
     var out = ContiguousArray<Value>()
     try bridge.writer().scan(
-      kind, where: condition, columns: RecordBridge.recordColumns(kind), inIDOrder: true
+      kind, where: try storeCondition(), columns: RecordBridge.recordColumns(kind), inIDOrder: true
     ) { row in
       out.append(try bridge.value(row: row, kind: kind))
     }
@@ -42,7 +49,7 @@ final class RecordCollection: HostObject {
 
   override func count() throws -> Int? {
     let store = try bridge.writer()
-    return try condition.map { try store.count(kind, where: $0) } ?? store.count(kind)
+    return try storeCondition().map { try store.count(kind, where: $0) } ?? store.count(kind)
   }
 
   override func filtered(by shape: ItemCondition, constants: ContiguousArray<Value>) throws -> Value? {
@@ -56,12 +63,12 @@ final class RecordCollection: HostObject {
   override func aggregate(_ request: AggregateRequest) throws -> AggregateAnswer? {
     guard bridge.pushdown else { return nil }
     let store = try bridge.writer()
-    if let grouped = try StoreGrouping.run(request, on: kind, where: condition, store: store) {
+    if let grouped = try StoreGrouping.run(request, on: kind, where: try storeCondition(), store: store) {
       bridge.pushedAggregates += 1
       bridge.groupedInDatabase += 1
       return grouped
     }
-    let answer = try AggregateScan.run(request, on: kind, where: condition, store: store)
+    let answer = try AggregateScan.run(request, on: kind, where: try storeCondition(), store: store)
     if answer != nil { bridge.pushedAggregates += 1 }
     return answer
   }

@@ -80,6 +80,8 @@ public final class Report: HostObject {
       return v.description
     }
     // Texts suppress their small figures as the tables do (a report run inside another keeps its own rule).
+    running.depth += 1
+    defer { running.depth -= 1 }
     let outer = (running.suppressUnder, running.texts)
     running.suppressUnder = suppression?.under
     running.texts = []

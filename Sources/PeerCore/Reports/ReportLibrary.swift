@@ -4,7 +4,8 @@ import PeerScript
 /// The report built-ins: `|declare_report` behind `report NAME { }`, and for any pipeline result
 /// at the REPL `save(x, "file.csv")`, `chart(x, "bar")` and `count_by_month(items, period, f)`.
 enum ReportLibrary {
-  static func register(in interpreter: Interpreter, files: ScriptFiles) {
+  @discardableResult
+  static func register(in interpreter: Interpreter, files: ScriptFiles) -> RunningReport {
     let running = RunningReport()
     running.today = interpreter.today
     interpreter.define("|declare_report", arity: 1...1, doc: "") { [unowned interpreter] args in
@@ -108,11 +109,15 @@ enum ReportLibrary {
           return Value.map(MapObject([.text("month"): .text(label), .text("count"): .int(n)]))
         })
     }
+    return running
   }
 
   /// What the report being worked out asks of its texts (nil between runs).
   final class RunningReport {
     var suppressUnder: Int?
+    /// How many reports are being worked out now (one inside another counts twice): while one
+    /// is, restricted records count in its figures (see Restriction).
+    var depth = 0
     /// The session's day: a report says when it was produced.
     var today: CivilDate?
     /// The figures its texts have published so far (see TextFigures).

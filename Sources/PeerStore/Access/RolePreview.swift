@@ -52,7 +52,7 @@ public final class RolePreview: RecordStore {
 }
 
 /// One transaction seen through a role (RolePreview).
-struct PreviewAccess: StoreWriter, WorkItemStore {
+struct PreviewAccess: StoreWriter, WorkItemStore, RestrictionStore {
   let base: any StoreWriter
   let role: AccessRole
   let person: Person
@@ -292,4 +292,25 @@ struct PreviewAccess: StoreWriter, WorkItemStore {
   func insert(_ item: WorkItem) throws -> Int64 { try items.insert(item) }
   func close(id: Int64, on day: Int32, how: String) throws { try items.close(id: id, on: day, how: how) }
   func statusCounts(_ kind: RecordKind) throws -> [String: Int] { try items.statusCounts(kind) }
+
+  // MARK: - Restrictions, as the base keeps them (peer checks the record is the role's to change)
+
+  var restrictionStore: any RestrictionStore {
+    get throws {
+      guard let r = base as? any RestrictionStore else {
+        throw StoreError("this store keeps no restrictions")
+      }
+      return r
+    }
+  }
+  func restrictions(_ kind: RecordKind) throws -> [Int64: Int32] { try restrictionStore.restrictions(kind) }
+  func restrict(_ kind: RecordKind, id: Int64, on day: Int32, reason: String) throws {
+    try restrictionStore.restrict(kind, id: id, on: day, reason: reason)
+  }
+  func lift(_ kind: RecordKind, id: Int64, reason: String) throws {
+    try restrictionStore.lift(kind, id: id, reason: reason)
+  }
+  func copyRestriction(_ kind: RecordKind, id: Int64, since day: Int32) throws {
+    try restrictionStore.copyRestriction(kind, id: id, since: day)
+  }
 }

@@ -19,6 +19,7 @@ enum Schema {
     ("v1: records and audit", createRecordsAndAudit),
     ("v2: audit of bulk creations by id range", auditRanges),
     ("v3: tasks and flags", createWorkItems),
+    ("v4: restrictions", createRestrictions),
   ]
 
   /// The newest schema this peer understands.

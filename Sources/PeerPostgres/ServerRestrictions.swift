@@ -1,0 +1,52 @@
+import PeerCalendar
+import PeerStore
+
+extension ServerSchema {
+  /// v3: who withdrew her consent, since when (PeerStore's Restrictions.swift). A login sees
+  /// the restrictions of the records it sees.
+  static func restrictions() -> String {
+    """
+    CREATE TABLE restrictions (
+      kind text NOT NULL, record_id bigint NOT NULL, since date NOT NULL, PRIMARY KEY (kind, record_id));
+
+    """
+  }
+}
+
+extension ServerAccess: RestrictionStore {
+  func restrictions(_ kind: RecordKind) throws -> [Int64: Int32] {
+    var out: [Int64: Int32] = [:]
+    for row in try query("SELECT record_id, since FROM restrictions WHERE kind = $1", [.text(kind.rawValue)])
+    {
+      if case .int(let id) = row[0], case .day(let day) = row[1] { out[id] = day }
+    }
+    return out
+  }
+
+  func restrict(_ kind: RecordKind, id: Int64, on day: Int32, reason: String) throws {
+    try willWrite()
+    let added = try query(
+      "INSERT INTO restrictions (kind, record_id, since) VALUES ($1, $2, $3::date) ON CONFLICT DO NOTHING RETURNING record_id",
+      [.text(kind.rawValue), .int(id), .text(ISODate.text(day))])
+    guard !added.isEmpty else { return }
+    try audit(
+      kind.rawValue, id, "restrict", before: "", after: Self.restrictionJSON(since: day, reason: reason))
+  }
+
+  func lift(_ kind: RecordKind, id: Int64, reason: String) throws {
+    try willWrite()
+    let removed = try query(
+      "DELETE FROM restrictions WHERE kind = $1 AND record_id = $2 RETURNING record_id",
+      [.text(kind.rawValue), .int(id)])
+    guard !removed.isEmpty else { return }
+    try audit(
+      kind.rawValue, id, "lift restriction", before: "",
+      after: Self.restrictionJSON(since: nil, reason: reason))
+  }
+
+  func copyRestriction(_ kind: RecordKind, id: Int64, since day: Int32) throws {
+    try query(
+      "INSERT INTO restrictions (kind, record_id, since) VALUES ($1, $2, $3::date)",
+      [.text(kind.rawValue), .int(id), .text(ISODate.text(day))])
+  }
+}

@@ -1,0 +1,52 @@
+import GRDB
+import PeerCalendar
+
+extension Schema {
+  /// v4: who withdrew her consent, since when (Restrictions.swift).
+  static func createRestrictions(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE restrictions (
+          kind TEXT NOT NULL, record_id INTEGER NOT NULL, since TEXT NOT NULL, PRIMARY KEY (kind, record_id));
+        """)
+  }
+}
+
+extension SQLiteAccess: RestrictionStore {
+  func restrictions(_ kind: RecordKind) throws -> [Int64: Int32] {
+    var out: [Int64: Int32] = [:]
+    for row in try Row.fetchAll(
+      db, sql: "SELECT record_id, since FROM restrictions WHERE kind = ?", arguments: [kind.rawValue])
+    {
+      out[row[0]] = ISODate.days(row[1]) ?? 0
+    }
+    return out
+  }
+
+  func restrict(_ kind: RecordKind, id: Int64, on day: Int32, reason: String) throws {
+    try db.execute(
+      sql: "INSERT OR IGNORE INTO restrictions (kind, record_id, since) VALUES (?, ?, ?)",
+      arguments: [kind.rawValue, id, ISODate.text(day)])
+    guard db.changesCount > 0 else { return }
+    try auditStatement().execute(arguments: [
+      SQLiteAccess.timestamp(), user, kind.rawValue, id, "restrict", "",
+      Self.restrictionJSON(since: day, reason: reason),
+    ])
+  }
+
+  func lift(_ kind: RecordKind, id: Int64, reason: String) throws {
+    try db.execute(
+      sql: "DELETE FROM restrictions WHERE kind = ? AND record_id = ?", arguments: [kind.rawValue, id])
+    guard db.changesCount > 0 else { return }
+    try auditStatement().execute(arguments: [
+      SQLiteAccess.timestamp(), user, kind.rawValue, id, "lift restriction", "",
+      Self.restrictionJSON(since: nil, reason: reason),
+    ])
+  }
+
+  func copyRestriction(_ kind: RecordKind, id: Int64, since day: Int32) throws {
+    try db.execute(
+      sql: "INSERT INTO restrictions (kind, record_id, since) VALUES (?, ?, ?)",
+      arguments: [kind.rawValue, id, ISODate.text(day)])
+  }
+}
