@@ -62,6 +62,54 @@ public final class PostgresStore: RecordStore {
     }
   }
 
+  /// After an erasure has committed: the tables that hold records, tasks and the audit trail
+  /// are rewritten by VACUUM (FULL, ANALYZE), so the rows as they were before (dead tuples,
+  /// which a plain VACUUM only marks free) are gone from the database's files, and the
+  /// planner's statistics (which sample column values) are made again; then pg_statistic is
+  /// rewritten too. Only the tables' owner may (another login's VACUUM is skipped by the
+  /// server): for anyone else this does nothing and `peer batch`, run by the owner, does it
+  /// (docs/data-protection.md). The server's WAL and backups keep old data until they age out.
+  public func reclaimErasedSpace() throws {
+    try connection.reconnectIfClosed()
+    let may = try mayVacuum()
+    guard may.tables else { return }
+    let tables = (RecordKind.allCases.map(\.table) + ["tasks", "audit"]).joined(separator: ", ")
+    try connection.query("VACUUM (FULL, ANALYZE) \(tables)")
+    if may.statistics { try connection.query("VACUUM (FULL) pg_catalog.pg_statistic") }
+    // Noted, so that `reclaimIfErasedSince` knows which erasures are cleared.
+    try transaction(.writing) { try $0.audit("store", 0, "reclaim", before: "", after: "") }
+  }
+
+  /// What `peer batch` runs as the owner: `reclaimErasedSpace` if anything was erased,
+  /// anonymised or cleared since the last reclaim (by a person's login, whose VACUUM the
+  /// server skips). Does nothing for a login that does not own the tables.
+  public func reclaimIfErasedSince() throws {
+    try connection.reconnectIfClosed()
+    guard try mayVacuum().tables else { return }
+    let rows = try connection.query(
+      """
+      SELECT EXISTS (SELECT 1 FROM audit WHERE action IN ('erase', 'anonymise', 'clear') AND seq >
+        coalesce((SELECT max(seq) FROM audit WHERE kind = 'store' AND action = 'reclaim'), 0))
+      """)
+    guard case .int(1)? = rows.first?.first else { return }
+    try reclaimErasedSpace()
+  }
+
+  /// Whether this login owns the project's tables (or is a superuser), whose VACUUM FULL runs;
+  /// and whether it owns the database, whose owner may vacuum its catalogs.
+  public func mayVacuum() throws -> (tables: Bool, statistics: Bool) {
+    let rows = try connection.query(
+      """
+      SELECT pg_has_role(current_user, c.relowner, 'USAGE'),
+        r.rolsuper OR pg_has_role(current_user, d.datdba, 'USAGE')
+      FROM pg_class c, pg_roles r, pg_database d
+      WHERE c.oid = 'audit'::regclass AND r.rolname = current_user AND d.datname = current_database()
+      """)
+    guard let row = rows.first, row.count == 2 else { return (false, false) }
+    func yes(_ cell: ScanCell) -> Bool { if case .int(1) = cell { return true } else { return false } }
+    return (yes(row[0]), yes(row[1]))
+  }
+
   /// Makes an empty database `name` on the server `admin` names (whose user may create
   /// databases) and returns its address. `name` must be a plain identifier. `password`: the
   /// admin's, when not in the usual places.
