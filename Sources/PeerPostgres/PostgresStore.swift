@@ -1,6 +1,12 @@
 import PeerCalendar
 import PeerStore
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The shared store: a project's records in a PostgreSQL database, used by several
 /// coordinators and sites at once. The same `RecordStore` as SQLite's: one transaction per
 /// `write`, all or nothing; writers take turns (on the lock of one row every write updates
@@ -73,11 +79,48 @@ public final class PostgresStore: RecordStore {
     try connection.reconnectIfClosed()
     let may = try mayVacuum()
     guard may.tables else { return }
+    // VACUUM keeps a deleted row while any transaction that began before the deletion may
+    // still see it: wait (a while) for those to end, so that the rewrite leaves the rows out.
+    var waited = try waitForOlderTransactions()
     let tables = (RecordKind.allCases.map(\.table) + ["tasks", "audit"]).joined(separator: ", ")
     try connection.query("VACUUM (FULL, ANALYZE) \(tables)")
-    if may.statistics { try connection.query("VACUUM (FULL) pg_catalog.pg_statistic") }
-    // Noted, so that `reclaimIfErasedSince` knows which erasures are cleared.
-    try transaction(.writing) { try $0.audit("store", 0, "reclaim", before: "", after: "") }
+    // ANALYZE replaced the statistics (whose samples may hold erased values, from an earlier
+    // ANALYZE): the old rows of pg_statistic go once the transactions that could see them end.
+    if may.statistics {
+      waited = try waitForOlderTransactions() && waited
+      try connection.query("VACUUM (FULL) pg_catalog.pg_statistic")
+    }
+    // Noted, so that `reclaimIfErasedSince` knows which erasures are cleared (not when a
+    // transaction older than the erasure outlasted the wait: the next batch tries again).
+    if waited { try transaction(.writing) { try $0.audit("store", 0, "reclaim", before: "", after: "") } }
+  }
+
+  private static func seconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+  }
+
+  /// How long a reclaim waits for the transactions that began before it to end.
+  public static let reclaimWait: Double = 30
+
+  /// Waits until no other session of the server holds a snapshot taken before now (a session
+  /// of another database may too hold back what VACUUM may remove, as the tests found); false
+  /// if one still does after `reclaimWait` seconds.
+  func waitForOlderTransactions() throws -> Bool {
+    let rows = try connection.query("SELECT txid_snapshot_xmax(txid_current_snapshot()) % 4294967296")
+    guard case .int(let horizon)? = rows.first?.first else { return false }
+    let deadline = Self.seconds() + Self.reclaimWait
+    while true {
+      let older = try connection.query(
+        """
+        SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid <> pg_backend_pid()
+          AND (age(backend_xmin) > age($1::text::xid) OR age(backend_xid) > age($1::text::xid)))
+        """, [.text(String(horizon))])
+      guard case .int(1)? = older.first?.first else { return true }
+      if Self.seconds() > deadline { return false }
+      usleep(50_000)
+    }
   }
 
   /// What `peer batch` runs as the owner: `reclaimErasedSpace` if anything was erased,

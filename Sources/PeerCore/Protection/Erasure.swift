@@ -10,7 +10,8 @@ public struct ErasureSummary: Sendable, Equatable {
   public var removed: [(name: String, count: Int)]
 
   public static func == (a: ErasureSummary, b: ErasureSummary) -> Bool {
-    a.record == b.record && a.action == b.action && a.removed.map(\.name) == b.removed.map(\.name)
+    a.record == b.record && a.action == b.action && a.shell == b.shell
+      && a.removed.map(\.name) == b.removed.map(\.name)
       && a.removed.map(\.count) == b.removed.map(\.count)
   }
 
@@ -22,11 +23,23 @@ public struct ErasureSummary: Sendable, Equatable {
     }
   }
 
+  /// A volunteer erased with matches: her record stays as an empty shell.
+  public var shell = false
+
+  static let singular = [
+    "mothers": "mother", "volunteers": "volunteer", "matches": "match", "visits": "visit",
+    "endings": "ending",
+    "tasks and flags": "task or flag", "fields": "field",
+  ]
+
   /// "M-0042 erased: 2 matches, 14 visits, 1 ending, 3 tasks and flags".
   public var line: String {
     let done = action == "erase" ? "erased" : "anonymised"
-    let parts = removed.filter { $0.count > 0 }.map { "\($0.count) \($0.name)" }
+    let parts = removed.filter { $0.count > 0 }.map {
+      "\($0.count) \($0.count == 1 ? Self.singular[$0.name] ?? $0.name : $0.name)"
+    }
     return "\(record) \(done)" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
+      + (shell ? " (her record stays as an empty shell: mothers' matches name her)" : "")
   }
 
   var value: Value {
@@ -137,6 +150,7 @@ public enum Erasure {
       try writer.update(shell)
       try writer.forgetHistory("task", ids: items)
       summary.add("tasks and flags", items.count)
+      summary.shell = true
       let kept: Set<String> = ["name", "site", "status", "capacity"]
       summary.add(
         "fields",

@@ -80,6 +80,17 @@ extension RecordBridge {
     }
   }
 
+  /// Deletes a task or flag (a retention line such as `tasks, flags: erase 1 year after
+  /// .closed_on`) and blanks its audit values, which hold its title.
+  func deleteWorkItem(id: Int64) throws {
+    try inTransaction {
+      let w = try writer()
+      try Erasure.workItems(w).delete(id: id)
+      try w.forgetHistory("task", ids: [id])
+      erasedSomething = true
+    }
+  }
+
   /// Clears one field of a record (a retention line such as `visits.notes: erase 2 years after
   /// .date`) and blanks the record's audit values, which hold the old value; appends an entry
   /// "clear" naming the field. The store reclaims the space once the transaction commits.
