@@ -32,6 +32,7 @@ public final class Session {
       Workflows.register(in: interpreter, bridge: bridge)
       Roles.register(in: interpreter, bridge: bridge)
       Retention.register(in: interpreter, bridge: bridge)
+      ErasureWords.register(in: interpreter, bridge: bridge)
       Restriction.register(in: interpreter, bridge: bridge)
       bridge.reports = reports
       self.bridge = bridge

@@ -33,6 +33,7 @@ enum AccessPolicies {
       let g = identifier(group)
       sql.append("REVOKE ALL ON ALL TABLES IN SCHEMA \(identifier(schema)) FROM \(g)")
       sql.append("REVOKE ALL ON ALL SEQUENCES IN SCHEMA \(identifier(schema)) FROM \(g)")
+      sql.append("REVOKE ALL ON FUNCTION peer_forget_history(text, bigint[]) FROM \(g)")
     }
     // Every login sees its own line of peer_people (the policies look it up).
     sql.append("CREATE POLICY peer_own_line ON peer_people FOR SELECT USING (login = current_user)")
@@ -108,6 +109,15 @@ enum AccessPolicies {
         sql.append(
           "CREATE POLICY \(identifier("peer_\(role.name)_restrictions_lifts")) ON restrictions FOR DELETE TO \(g) USING (\(seesRestricted))"
         )
+      }
+      // Erasure (docs/data-protection.md): a role that may erase deletes the tasks and flags
+      // about records it sees, and may run the one function that blanks audit values.
+      if role.operations.contains("erase") {
+        sql.append("GRANT DELETE ON tasks TO \(g)")
+        sql.append(
+          "CREATE POLICY \(identifier("peer_\(role.name)_tasks_deletes")) ON tasks FOR DELETE TO \(g) USING (peer_sees_record(record))"
+        )
+        sql.append("GRANT EXECUTE ON FUNCTION peer_forget_history(text, bigint[]) TO \(g)")
       }
       // The audit trail: every role appends to it (its changes, and the reports and exports
       // it runs, as its own login); only a role that may read it reads it, and no one's login

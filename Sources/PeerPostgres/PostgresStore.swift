@@ -1,6 +1,12 @@
 import PeerCalendar
 import PeerStore
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The shared store: a project's records in a PostgreSQL database, used by several
 /// coordinators and sites at once. The same `RecordStore` as SQLite's: one transaction per
 /// `write`, all or nothing; writers take turns (on the lock of one row every write updates
@@ -60,6 +66,91 @@ public final class PostgresStore: RecordStore {
       if connection.isOpen { try? connection.query("ROLLBACK") }
       throw error
     }
+  }
+
+  /// After an erasure has committed: the tables that hold records, tasks and the audit trail
+  /// are rewritten by VACUUM (FULL, ANALYZE), so the rows as they were before (dead tuples,
+  /// which a plain VACUUM only marks free) are gone from the database's files, and the
+  /// planner's statistics (which sample column values) are made again; then pg_statistic is
+  /// rewritten too. Only the tables' owner may (another login's VACUUM is skipped by the
+  /// server): for anyone else this does nothing and `peer batch`, run by the owner, does it
+  /// (docs/data-protection.md). The server's WAL and backups keep old data until they age out.
+  public func reclaimErasedSpace() throws {
+    try connection.reconnectIfClosed()
+    let may = try mayVacuum()
+    guard may.tables else { return }
+    // VACUUM keeps a deleted row while any transaction that began before the deletion may
+    // still see it: wait (a while) for those to end, so that the rewrite leaves the rows out.
+    var waited = try waitForOlderTransactions()
+    let tables = (RecordKind.allCases.map(\.table) + ["tasks", "audit"]).joined(separator: ", ")
+    try connection.query("VACUUM (FULL, ANALYZE) \(tables)")
+    // ANALYZE replaced the statistics (whose samples may hold erased values, from an earlier
+    // ANALYZE): the old rows of pg_statistic go once the transactions that could see them end.
+    if may.statistics {
+      waited = try waitForOlderTransactions() && waited
+      try connection.query("VACUUM (FULL) pg_catalog.pg_statistic")
+    }
+    // Noted, so that `reclaimIfErasedSince` knows which erasures are cleared (not when a
+    // transaction older than the erasure outlasted the wait: the next batch tries again).
+    if waited { try transaction(.writing) { try $0.audit("store", 0, "reclaim", before: "", after: "") } }
+  }
+
+  private static func seconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+  }
+
+  /// How long a reclaim waits for the transactions that began before it to end.
+  public static let reclaimWait: Double = 30
+
+  /// Waits until no other session of the server holds a snapshot taken before now (a session
+  /// of another database may too hold back what VACUUM may remove, as the tests found); false
+  /// if one still does after `reclaimWait` seconds.
+  func waitForOlderTransactions() throws -> Bool {
+    let rows = try connection.query("SELECT txid_snapshot_xmax(txid_current_snapshot()) % 4294967296")
+    guard case .int(let horizon)? = rows.first?.first else { return false }
+    let deadline = Self.seconds() + Self.reclaimWait
+    while true {
+      let older = try connection.query(
+        """
+        SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid <> pg_backend_pid()
+          AND (age(backend_xmin) > age($1::text::xid) OR age(backend_xid) > age($1::text::xid)))
+        """, [.text(String(horizon))])
+      guard case .int(1)? = older.first?.first else { return true }
+      if Self.seconds() > deadline { return false }
+      usleep(50_000)
+    }
+  }
+
+  /// What `peer batch` runs as the owner: `reclaimErasedSpace` if anything was erased,
+  /// anonymised or cleared since the last reclaim (by a person's login, whose VACUUM the
+  /// server skips). Does nothing for a login that does not own the tables.
+  public func reclaimIfErasedSince() throws {
+    try connection.reconnectIfClosed()
+    guard try mayVacuum().tables else { return }
+    let rows = try connection.query(
+      """
+      SELECT EXISTS (SELECT 1 FROM audit WHERE action IN ('erase', 'anonymise', 'clear') AND seq >
+        coalesce((SELECT max(seq) FROM audit WHERE kind = 'store' AND action = 'reclaim'), 0))
+      """)
+    guard case .int(1)? = rows.first?.first else { return }
+    try reclaimErasedSpace()
+  }
+
+  /// Whether this login owns the project's tables (or is a superuser), whose VACUUM FULL runs;
+  /// and whether it owns the database, whose owner may vacuum its catalogs.
+  public func mayVacuum() throws -> (tables: Bool, statistics: Bool) {
+    let rows = try connection.query(
+      """
+      SELECT pg_has_role(current_user, c.relowner, 'USAGE'),
+        r.rolsuper OR pg_has_role(current_user, d.datdba, 'USAGE')
+      FROM pg_class c, pg_roles r, pg_database d
+      WHERE c.oid = 'audit'::regclass AND r.rolname = current_user AND d.datname = current_database()
+      """)
+    guard let row = rows.first, row.count == 2 else { return (false, false) }
+    func yes(_ cell: ScanCell) -> Bool { if case .int(1) = cell { return true } else { return false } }
+    return (yes(row[0]), yes(row[1]))
   }
 
   /// Makes an empty database `name` on the server `admin` names (whose user may create

@@ -318,6 +318,26 @@ struct ServerAccess: StoreWriter {
     try audit(kind.rawValue, id, "delete", before: StoredRecord.json(before), after: "")
   }
 
+  /// Through `peer_forget_history` (ServerSchema v3): no login may update the audit trail
+  /// itself, and only the roles that may erase may run the function.
+  func forgetHistory(_ kind: String, ids: [Int64]) throws {
+    guard !ids.isEmpty else { return }
+    try willWrite()
+    try query("SELECT peer_forget_history($1, $2::bigint[])", [.text(kind), .ints(ids)])
+  }
+
+  func auditEvent(_ kind: String, id: Int64, action: String, after: String) throws {
+    try willWrite()
+    try audit(kind, id, action, before: "", after: after)
+  }
+
+  func auditedIDs(_ kind: String, action: String) throws -> Set<Int64> {
+    Set(
+      try query("SELECT peer_audited_ids($1, $2)", [.text(kind), .text(action)]).compactMap { row in
+        if case .int(let n) = row[0] { return n } else { return nil }
+      })
+  }
+
   func audit(_ kind: String, _ id: Int64, _ action: String, before: String, after: String) throws {
     try query(
       #"INSERT INTO audit ("user", kind, record_id, action, before, after) VALUES ($1, $2, $3, $4, $5, $6)"#,
@@ -398,6 +418,13 @@ extension ServerAccess: WorkItemStore {
     after.closedOn = day
     after.closedHow = how
     try audit("task", id, "update", before: WorkItem.json(before), after: WorkItem.json(after))
+  }
+
+  func delete(id: Int64) throws {
+    guard let before = try item(id: id) else { throw StoreError("there is no task or flag \(id)") }
+    try willWrite()
+    try query("DELETE FROM tasks WHERE id = $1", [.int(id)])
+    try audit("task", id, "delete", before: WorkItem.json(before), after: "")
   }
 
   func statusCounts(_ kind: RecordKind) throws -> [String: Int] {

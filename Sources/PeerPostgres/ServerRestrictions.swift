@@ -2,7 +2,7 @@ import PeerCalendar
 import PeerStore
 
 extension ServerSchema {
-  /// v3: who withdrew her consent, since when (PeerStore's Restrictions.swift). A login sees
+  /// v4: who withdrew her consent, since when (PeerStore's Restrictions.swift). A login sees
   /// the restrictions of the records it sees.
   static func restrictions() -> String {
     """

@@ -11,7 +11,8 @@ enum ServerSchema {
   static let migrations: [(identifier: String, sql: @Sendable () -> String)] = [
     ("v1: records, audit, tasks and flags", recordsAuditAndWorkItems),
     ("v2: people", people),
-    ("v3: restrictions", restrictions),
+    ("v3: erasure blanks audit values", erasure),
+    ("v4: restrictions", restrictions),
   ]
 
   static var version: Int { migrations.count }
@@ -104,6 +105,45 @@ enum ServerSchema {
         END $$;
 
       """
+  }
+
+  /// Erasure (docs/data-protection.md): an UPDATE of an audit entry is allowed when it only
+  /// empties its before- and after-values; anything else, DELETE and TRUNCATE are refused as
+  /// before. No login is granted UPDATE on the audit trail: `peer_forget_history` does the
+  /// blanking with its owner's rights, and only the owner and the groups of roles that may
+  /// erase may run it (AccessPolicies). `peer_audited_ids` tells any login which records have
+  /// an entry of an action (which are anonymised already) without reading any values. Both run
+  /// with the search path pinned to the project's schema.
+  static func erasure() -> String {
+    """
+    CREATE OR REPLACE FUNCTION audit_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'UPDATE' THEN
+          IF NEW.before = '' AND NEW.after = '' AND NEW.seq = OLD.seq AND NEW.at = OLD.at
+            AND NEW."user" = OLD."user" AND NEW.kind = OLD.kind AND NEW.record_id = OLD.record_id
+            AND NEW.last_id IS NOT DISTINCT FROM OLD.last_id AND NEW.action = OLD.action THEN
+            RETURN NEW;
+          END IF;
+        END IF;
+        RAISE EXCEPTION 'the audit trail cannot be changed';
+      END $$;
+    CREATE FUNCTION peer_forget_history(forget_kind text, ids bigint[]) RETURNS bigint
+      LANGUAGE sql SECURITY DEFINER AS $$
+      WITH blanked AS (
+        UPDATE audit SET before = '', after = ''
+        WHERE kind = forget_kind AND record_id = ANY (ids) AND (before <> '' OR after <> '')
+        RETURNING 1)
+      SELECT count(*) FROM blanked $$;
+    REVOKE ALL ON FUNCTION peer_forget_history(text, bigint[]) FROM PUBLIC;
+    CREATE FUNCTION peer_audited_ids(audited_kind text, audited_action text) RETURNS SETOF bigint
+      LANGUAGE sql STABLE SECURITY DEFINER AS $$
+      SELECT DISTINCT record_id FROM audit WHERE kind = audited_kind AND action = audited_action $$;
+    DO $$ BEGIN
+      EXECUTE format('ALTER FUNCTION peer_forget_history(text, bigint[]) SET search_path = %I, pg_temp', current_schema());
+      EXECUTE format('ALTER FUNCTION peer_audited_ids(text, text) SET search_path = %I, pg_temp', current_schema());
+    END $$;
+
+    """
   }
 
   /// Makes or brings up to date the tables (in one transaction), or refuses a database that

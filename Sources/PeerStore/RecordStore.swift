@@ -80,7 +80,11 @@ extension AuditEntry {
     -> [AuditEntry]
   {
     var entries = entries
-    if let deletion = entries.lastIndex(where: { $0.action == "delete" }), deletion < entries.count - 1 {
+    // A record given again after a deletion begins with a new "create"; entries after a
+    // deletion that are not a creation (an erasure's own entry) are still this record's.
+    if let deletion = entries.lastIndex(where: { $0.action == "delete" }),
+      entries[(deletion + 1)...].contains(where: { $0.action == "create" })
+    {
       entries.removeFirst(deletion + 1)
     }
     for i in entries.indices where entries[i].action == "create" && entries[i].after.isEmpty {
@@ -196,6 +200,10 @@ public protocol StoreReader {
   ) throws -> Bool
   /// The audit trail of one record, oldest first.
   func history(_ kind: RecordKind, id: Int64) throws -> [AuditEntry]
+  /// The ids of `kind` (a record kind's name, or "task") that have at least one audit entry
+  /// whose action is `action` ("anonymise": the records already anonymised). Only ids: on a
+  /// server any login may ask, since no values of the entries are read.
+  func auditedIDs(_ kind: String, action: String) throws -> Set<Int64>
 }
 
 extension StoreReader {
@@ -231,6 +239,14 @@ public protocol StoreWriter: StoreReader {
   /// the kind's secondary indexes are dropped until `finish`, which builds them again (faster
   /// when many rows go into a table; nothing may look records of this kind up meanwhile).
   func bulkInsert(_ kind: RecordKind, rebuildIndexes: Bool) throws -> any BulkInsert
+  /// Erasure's one exception to an append-only audit trail: the before- and after-values of
+  /// every entry about these records of `kind` (a record kind's name, or "task") become empty.
+  /// Each entry itself (when, who, which record, what kind of change) stays; the databases
+  /// refuse any other change to it.
+  func forgetHistory(_ kind: String, ids: [Int64]) throws
+  /// Appends an audit entry that is not a change of fields (an erasure, an anonymisation):
+  /// `kind` and `id` say which record, `after` is a JSON object saying what happened.
+  func auditEvent(_ kind: String, id: Int64, action: String, after: String) throws
 }
 
 /// A field value for `BulkInsert`: texts are bytes valid until the row is inserted.
@@ -276,6 +292,11 @@ public protocol RecordStore: AnyObject {
   /// `write` for a bulk load whose caller checks every reference itself (an import of visits
   /// checks each visit's match): the database does not check them again row by row.
   func writeCheckingReferencesItself<T>(_ body: (any StoreWriter) throws -> T) throws -> T
+  /// After a transaction that erased personal data has committed: clears the copies the
+  /// database still keeps of what it deleted or changed (SQLite: the WAL is checkpointed and
+  /// truncated, the file vacuumed; a server: the touched tables rewritten by VACUUM FULL, when
+  /// the login may). Never inside a transaction.
+  func reclaimErasedSpace() throws
 }
 
 extension RecordStore {

@@ -47,6 +47,8 @@ public protocol WorkItemStore {
   func items(about records: [String]) throws -> [WorkItem]
   func insert(_ item: WorkItem) throws -> Int64
   func close(id: Int64, on day: Int32, how: String) throws
+  /// Removes an item (audited as "delete", with the item as it was): erasure, and retention.
+  func delete(id: Int64) throws
   /// How many records of a kind have each status (to report those a workflow no longer has).
   func statusCounts(_ kind: RecordKind) throws -> [String: Int]
 }

@@ -95,9 +95,11 @@ struct Batch: ParsableCommand {
     options.output = { log.event("output", ["text": .text($0)]) }
     let source: String
     let session: Session
+    var server: PostgresStore?
     do {
       source = try FileSystem.read(file)
       let store = try ProjectStore.open(project, user: projectOptions.userName)
+      server = store as? PostgresStore
       // On a server, jobs run from other machines share the project: the lock is the server's.
       if let server = store as? PostgresStore, try !server.holdBatchLock() {
         fail("another peer batch is running on this project (\(server.address)); this one did nothing")
@@ -147,6 +149,8 @@ struct Batch: ParsableCommand {
           }
         })
       logItems(kept: !dryRun)
+      // What a person's erasure left on the server, the owner's job clears (docs/data-protection.md).
+      if !dryRun { try server?.reclaimIfErasedSince() }
       // Records in a status a workflow no longer has: reported, never changed.
       for s in try session.strayStatuses() {
         log.event(

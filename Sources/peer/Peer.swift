@@ -30,7 +30,7 @@ struct Peer: ParsableCommand {
       Repl.self, Run.self, Check.self, TestCommand.self, Init.self, Demo.self, Import.self, Export.self,
       FormCommand.self,
       ReportCommand.self,
-      Batch.self, Move.self, People.self, SubjectAccessCommand.self,
+      Batch.self, Move.self, People.self, SubjectAccessCommand.self, EraseCommand.self,
     ],
     defaultSubcommand: Repl.self
   )

@@ -93,6 +93,10 @@ public enum TestServer {
     return (status, output.hasSuffix("\n") ? String(output.dropLast()) : output)
   }
 
+  /// The server's data folder (`PGDATA`): its files, for tests that look for what the server
+  /// keeps on disk.
+  public static func dataFolder() throws -> String { try running.get().folder + "/data" }
+
   /// A new, empty database on the server, named for this test run.
   public static func newDatabase() throws -> ServerAddress {
     let server = try running.get()

@@ -179,4 +179,8 @@ final class ImportReader: StoreReader {
   func history(_ kind: RecordKind, id: Int64) throws -> [AuditEntry] {
     try base.history(kind, id: id)
   }
+
+  func auditedIDs(_ kind: String, action: String) throws -> Set<Int64> {
+    try base.auditedIDs(kind, action: action)
+  }
 }

@@ -54,7 +54,11 @@ final class Lifecycle {
       ),
       ("resume", 1...1, "resume(volunteer) - a paused volunteer is active again", Lifecycle.resume),
       ("delete", 1...1, "delete(record) - remove a record (kept in its history)", Lifecycle.delete),
-      ("history", 1...1, "history(record) - every change to a record: when, who, what", Lifecycle.history),
+      (
+        "history", 1...1,
+        "history(record) - every change to a record: when, who, what (\"M-0042\" as text: also of a record since deleted or erased)",
+        Lifecycle.history
+      ),
     ]
   }
 
@@ -176,11 +180,21 @@ final class Lifecycle {
 
   private func history(_ args: Arguments) throws -> Value {
     var v = args[0]
+    // A code as text names a record that may be gone (deleted or erased): its history stays.
+    if case .string(let s) = v, let letter = s.value.first,
+      let kind = RecordKind.allCases.first(where: { $0.idPrefix == String(letter) }),
+      let id = kind.id(fromCode: s.value)
+    {
+      return historyValue(try bridge.writer().history(kind, id: id))
+    }
     if case .string(let s) = v { v = try bridge.record(code: s.value) }
     guard case .record(let r) = v, let kind = bridge.kind(of: r), let id = bridge.id(of: r) else {
       throw args.typeError(0, expected: "a stored record")
     }
-    let entries = try bridge.writer().history(kind, id: id)
+    return historyValue(try bridge.writer().history(kind, id: id))
+  }
+
+  private func historyValue(_ entries: [AuditEntry]) -> Value {
     return .list(
       entries.map { e in
         let m = MapObject()

@@ -104,20 +104,37 @@ public final class RecordBridge: RecordHost {
   /// lock only when its script first changes a record.
   public var transactions = TransactionKind.writing
 
-  /// Runs `body` in one write transaction: everything it changes is kept, or nothing.
+  /// Set by an erasure in the current transaction: once it commits, the store clears the old
+  /// copies of what went (`RecordStore.reclaimErasedSpace`).
+  var erasedSomething = false
+
+  /// Runs `body` in one write transaction: everything it changes is kept, or nothing. After a
+  /// transaction that erased something commits, the store reclaims the space it freed.
   public func inTransaction<T>(_ body: () throws -> T) throws -> T {
     if transaction != nil { return try body() }
-    return try store.transaction(transactions) { w in
+    erasedSomething = false
+    let result = try store.transaction(transactions) { w in
       transaction = w
       defer {
         transaction = nil
-        loaded = [:]
-        restricted = [:]
-        waitingReferences.removeAll()
-        ownFields = [:]
+        forgetLoaded()
       }
       return try body()
     }
+    if erasedSomething {
+      erasedSomething = false
+      try store.reclaimErasedSpace()
+    }
+    return result
+  }
+
+  /// Drops the records read in this transaction (after an erasure, which deleted or changed
+  /// many at once): they are read again when next reached.
+  func forgetLoaded() {
+    loaded = [:]
+    restricted = [:]
+    waitingReferences.removeAll()
+    ownFields = [:]
   }
 
   // MARK: - Records as values

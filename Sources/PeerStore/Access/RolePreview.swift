@@ -40,6 +40,8 @@ public final class RolePreview: RecordStore {
     try base.writeCheckingReferencesItself { try body(wrap($0)) }
   }
 
+  public func reclaimErasedSpace() throws { try base.reclaimErasedSpace() }
+
   private func wrap(_ reader: any StoreReader) -> any StoreReader {
     guard let role, let writer = reader as? any StoreWriter else { return reader }
     return PreviewAccess(base: writer, role: role, person: person)
@@ -220,7 +222,24 @@ struct PreviewAccess: StoreWriter, WorkItemStore, RestrictionStore {
     return try base.history(kind, id: id)
   }
 
+  /// Only ids: on a server any login may ask (a function that reads no values).
+  func auditedIDs(_ kind: String, action: String) throws -> Set<Int64> {
+    try base.auditedIDs(kind, action: action)
+  }
+
   // MARK: - Writing
+
+  /// As on a server, where only a role that may erase is granted the function that does it.
+  func forgetHistory(_ kind: String, ids: [Int64]) throws {
+    guard role.operations.contains("erase") else {
+      throw AccessRefused(login: person.login, table: "audit", byPolicy: false)
+    }
+    try base.forgetHistory(kind, ids: ids)
+  }
+
+  func auditEvent(_ kind: String, id: Int64, action: String, after: String) throws {
+    try base.auditEvent(kind, id: id, action: action, after: after)
+  }
 
   /// Refuses a change the role may not make, as the server's privileges would.
   func allow(_ kind: RecordKind, _ needed: AccessRole.Changes) throws {
@@ -291,6 +310,13 @@ struct PreviewAccess: StoreWriter, WorkItemStore, RestrictionStore {
   func items(about records: [String]) throws -> [WorkItem] { try items.items(about: records) }
   func insert(_ item: WorkItem) throws -> Int64 { try items.insert(item) }
   func close(id: Int64, on day: Int32, how: String) throws { try items.close(id: id, on: day, how: how) }
+  func delete(id: Int64) throws {
+    // On a server a role deletes tasks and flags only if it may erase (AccessPolicies).
+    guard role.operations.contains("erase") else {
+      throw AccessRefused(login: person.login, table: "tasks", byPolicy: false)
+    }
+    try items.delete(id: id)
+  }
   func statusCounts(_ kind: RecordKind) throws -> [String: Int] { try items.statusCounts(kind) }
 
   // MARK: - Restrictions, as the base keeps them (peer checks the record is the role's to change)

@@ -326,6 +326,32 @@ struct SQLiteAccess: StoreWriter {
     }
   }
 
+  func forgetHistory(_ kind: String, ids: [Int64]) throws {
+    var start = 0
+    while start < ids.count {
+      let chunk = ids[start..<min(ids.count, start + 500)]
+      let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+      try db.execute(
+        sql: """
+          UPDATE audit SET before = '', after = ''
+          WHERE kind = ? AND record_id IN (\(marks)) AND (before != '' OR after != '')
+          """,
+        arguments: StatementArguments([kind] + chunk.map { $0 as any DatabaseValueConvertible }))
+      start += chunk.count
+    }
+  }
+
+  func auditEvent(_ kind: String, id: Int64, action: String, after: String) throws {
+    try auditStatement().execute(arguments: [SQLiteAccess.timestamp(), user, kind, id, action, "", after])
+  }
+
+  func auditedIDs(_ kind: String, action: String) throws -> Set<Int64> {
+    Set(
+      try Int64.fetchAll(
+        db, sql: "SELECT DISTINCT record_id FROM audit WHERE kind = ? AND action = ?",
+        arguments: [kind, action]))
+  }
+
   func auditStatement() throws -> Statement {
     try db.cachedStatement(
       sql: "INSERT INTO audit (at, user, kind, record_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)"

@@ -2,7 +2,7 @@ import GRDB
 import PeerCalendar
 
 extension Schema {
-  /// v4: who withdrew her consent, since when (Restrictions.swift).
+  /// v5: who withdrew her consent, since when (Restrictions.swift).
   static func createRestrictions(_ db: Database) throws {
     try db.execute(
       sql: """

@@ -39,6 +39,9 @@ public final class SQLiteStore: RecordStore {
     config.busyMode = .timeout(SQLiteStore.busyTimeout)
     config.foreignKeysEnabled = true
     config.label = "peer"
+    // What a change or a deletion frees is overwritten with zeros, not left in the file's free
+    // space: an erased mother's name must not outlive her record (docs/data-protection.md).
+    config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
     do {
       // An existing file is looked at read-only first: another program's database, or one from
       // a newer peer, is refused and left byte for byte as it was (opening the pool would
@@ -211,6 +214,32 @@ public final class SQLiteStore: RecordStore {
       }
     } catch let e as DatabaseError {
       throw SQLiteErrors.explain(e, path: path)
+    }
+  }
+
+  /// After an erasure has committed: the WAL (which keeps the pages as they were before) is
+  /// copied back and emptied, and the file rebuilt by VACUUM, so no old copy of an erased value
+  /// is left in `peer.db` or `peer.db-wal`. Waits (the busy timeout) for other programs'
+  /// readers; one still reading is an error that says the erasure itself is saved.
+  public func reclaimErasedSpace() throws {
+    try checkStillThere()
+    do {
+      try pool.writeWithoutTransaction { db in
+        try Self.checkpoint(db, path: path)
+        try db.execute(sql: "VACUUM")
+        try Self.checkpoint(db, path: path)
+      }
+    } catch let e as DatabaseError {
+      throw SQLiteErrors.explain(e, path: path)
+    }
+  }
+
+  private static func checkpoint(_ db: Database, path: String) throws {
+    let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+    if let busy: Int = row?[0], busy != 0 {
+      throw StoreError(
+        "the erasure is saved, but another program is reading \(path), so the old copies of what was erased are not cleared yet: when no one else has the project open, run peer erase --reclaim"
+      )
     }
   }
 

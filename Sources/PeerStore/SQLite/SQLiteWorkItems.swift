@@ -51,8 +51,9 @@ extension SQLiteAccess: WorkItemStore {
   }
 
   func closedItems() throws -> [WorkItem] {
-    try Row.fetchAll(db, sql: "SELECT \(Self.itemColumns) FROM tasks WHERE closed_on IS NOT NULL ORDER BY id").map(
-      decodeItem)
+    try Row.fetchAll(db, sql: "SELECT \(Self.itemColumns) FROM tasks WHERE closed_on IS NOT NULL ORDER BY id")
+      .map(
+        decodeItem)
   }
 
   func items(about records: [String]) throws -> [WorkItem] {
@@ -66,7 +67,13 @@ extension SQLiteAccess: WorkItemStore {
 
   func insert(_ item: WorkItem) throws -> Int64 {
     try db.cachedStatement(
-      sql: "INSERT INTO tasks (kind, rule, record, title, due, created_on) VALUES (?, ?, ?, ?, ?, ?)"
+      // Never the id of a deleted item (SQLite alone gives the highest one's again), so an
+      // item's audit entries are never another's.
+      sql: """
+        INSERT INTO tasks (id, kind, rule, record, title, due, created_on) VALUES (
+          1 + max(coalesce((SELECT max(id) FROM tasks), 0),
+            coalesce((SELECT max(record_id) FROM audit WHERE kind = 'task'), 0)), ?, ?, ?, ?, ?, ?)
+        """
     ).execute(arguments: [
       item.kind.rawValue, item.rule, item.record, item.title, ISODate.text(item.due),
       ISODate.text(item.createdOn),
@@ -90,6 +97,14 @@ extension SQLiteAccess: WorkItemStore {
     after.closedHow = how
     try auditStatement().execute(arguments: [
       SQLiteAccess.timestamp(), user, "task", id, "update", WorkItem.json(before), WorkItem.json(after),
+    ])
+  }
+
+  func delete(id: Int64) throws {
+    guard let before = try item(id: id) else { throw StoreError("there is no task or flag \(id)") }
+    try db.execute(sql: "DELETE FROM tasks WHERE id = ?", arguments: [id])
+    try auditStatement().execute(arguments: [
+      SQLiteAccess.timestamp(), user, "task", id, "delete", WorkItem.json(before), "",
     ])
   }
 

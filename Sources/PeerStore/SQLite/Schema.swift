@@ -19,7 +19,8 @@ enum Schema {
     ("v1: records and audit", createRecordsAndAudit),
     ("v2: audit of bulk creations by id range", auditRanges),
     ("v3: tasks and flags", createWorkItems),
-    ("v4: restrictions", createRestrictions),
+    ("v4: erasure blanks audit values", auditValuesMayBeBlanked),
+    ("v5: restrictions", createRestrictions),
   ]
 
   /// The newest schema this peer understands.
@@ -74,6 +75,20 @@ enum Schema {
       sql: """
         ALTER TABLE audit ADD COLUMN last_id INTEGER;
         CREATE INDEX audit_ranges ON audit(kind, last_id) WHERE last_id IS NOT NULL;
+        """)
+  }
+
+  /// Erasure (docs/data-protection.md): an audit entry may lose its before- and after-values,
+  /// and nothing else. Any other change to an entry, and any deletion, is still refused.
+  static func auditValuesMayBeBlanked(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        DROP TRIGGER audit_no_update;
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+          WHEN NOT (NEW.before = '' AND NEW.after = '' AND NEW.seq IS OLD.seq AND NEW.at IS OLD.at
+            AND NEW.user IS OLD.user AND NEW.kind IS OLD.kind AND NEW.record_id IS OLD.record_id
+            AND NEW.last_id IS OLD.last_id AND NEW.action IS OLD.action)
+          BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
         """)
   }
 }
