@@ -14,14 +14,17 @@ import PeerStore
 
 /// `peer batch FILE [--as-of DATE] [--dry-run] [--log FILE]`: a job for cron. It loads the
 /// project's scripts, runs FILE, then every workflow's daily rules as on the day, all in one
-/// transaction, and writes one JSON object per line per event. Exit status 1 on any error.
+/// transaction, then applies the retention schedule (each record on its own), and writes one
+/// JSON object per line per event. Exit status 1 on any error.
 /// A lock file in the project keeps two runs from overlapping.
 struct Batch: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run a job without a terminal: the project's daily rules, logged as JSON lines.",
     discussion: """
-      Events, one JSON object a line: start, task, flag, resolved, output, error, end (with \
-      counts and duration). Everything the job changes is kept, or nothing if anything fails.
+      Events, one JSON object a line: start, task, flag, resolved, retention, notice, output, \
+      error, end (with counts and duration). The job and the daily rules run in one transaction: \
+      all kept, or nothing if anything fails. Then the project's retention schedule is applied, \
+      each record's step in its own transaction (retention events say what went and why).
       """
   )
 
@@ -33,7 +36,7 @@ struct Batch: ParsableCommand {
     help: ArgumentHelp("Run as on this day (YYYY-MM-DD), to replay or test the rules.", valueName: "DATE"))
   var asOf: String?
 
-  @Flag(name: .customLong("dry-run"), help: "Log what would be created and closed, and keep nothing.")
+  @Flag(name: .customLong("dry-run"), help: "Log what would be created, closed and erased, and keep nothing.")
   var dryRun = false
 
   @Option(
@@ -59,14 +62,18 @@ struct Batch: ParsableCommand {
       errors += 1
       log.event("error", ["message": .text(message)])
     }
+    var retention = RetentionSummary()
+    // Whether the job's and the rules' work was kept (a retention step failing later does not undo it).
+    var rulesKept = false
     func end(_ summary: RuleSummary) -> Never {
       log.event(
         "end",
         [
           "ok": .bool(errors == 0), "rules": .int(summary.rules), "tasks": .int(summary.tasks),
           "flags": .int(summary.flags), "resolved": .int(summary.resolved),
-          "unchanged": .int(summary.unchanged),
-          "errors": .int(errors), "kept": .bool(errors == 0 && !dryRun),
+          "unchanged": .int(summary.unchanged), "retention_due": .int(retention.due),
+          "retention_done": .int(retention.done),
+          "errors": .int(errors), "kept": .bool(rulesKept),
           "duration_ms": .int(Int((BatchLog.monotonicSeconds() - started) * 1000)),
         ])
       log.close()
@@ -149,6 +156,43 @@ struct Batch: ParsableCommand {
           }
         })
       logItems(kept: !dryRun)
+      rulesKept = !dryRun
+      // Then the project's retention schedule: each record's step in its own transaction.
+      do {
+        retention = try session.applyRetention(on: day, dryRun: dryRun) { event in
+          var fields: [String: FieldValue] = [
+            "record": .text(event.record), "action": .text(event.action), "why": .text(event.why),
+            "kept": .bool(event.kept),
+          ]
+          if let message = event.error {
+            errors += 1
+            fields["message"] = .text(message)
+            log.event("error", fields)
+          } else {
+            log.event("retention", fields)
+          }
+        }
+        if let refused = retention.refused {
+          log.event(
+            "notice",
+            [
+              "message": .text(
+                "the retention schedule was not applied: \(refused) (the nightly job's role needs may erase)")
+            ])
+        }
+        if !retention.declared {
+          log.event(
+            "notice",
+            [
+              "message": .text(
+                "the project's scripts declare no retention schedule, so nothing was erased (peer check says more)"
+              )
+            ])
+        }
+      } catch {
+        // The rules' work is kept already; only the retention step failed.
+        fail(Console.render(error, color: false))
+      }
       // What a person's erasure left on the server, the owner's job clears (docs/data-protection.md).
       if !dryRun { try server?.reclaimIfErasedSince() }
       // Records in a status a workflow no longer has: reported, never changed.

@@ -86,7 +86,8 @@ struct RetentionDueList {
           case (_, _, .item(let id)): step = .deleteItem(id)
           default: return
           }
-          out.append(RetentionDue(step: step, event: start, due: due, place: rule.place, summary: rule.summary))
+          out.append(
+            RetentionDue(step: step, event: start, due: due, place: rule.place, summary: rule.summary))
         }
       }
     }
@@ -112,13 +113,17 @@ struct RetentionDueList {
     case .records(let kind), .field(let kind, _):
       var field: String? = nil
       if case .field(_, let f) = target { field = f }
+      // A record erased or anonymised already is never due again (an erased volunteer whose
+      // matches keep her as a shell, an anonymised mother).
+      let settled = try Erasure.anonymisedIDs(kind, in: writer).union(
+        writer.auditedIDs(kind.rawValue, action: "erase"))
       try writer.forEach(kind, batchSize: 1000) { batch in
         for stored in batch {
           if let field {
             let held = stored.fields[field] ?? stored.extra[field]
             if held == nil || held == .null { continue }
           }
-          if RetentionDueList.isAnonymised(stored) { continue }
+          if settled.contains(stored.id) { continue }
           let value = bridge.value(stored)
           if try passes(value) { try body(.record(stored.id), value) }
         }
@@ -143,9 +148,6 @@ struct RetentionDueList {
         hint: "after takes a date of the record, as in: after .referral_date")
     }
   }
-
-  // TEMPORARY until the anonymisation lands (branch wt-erase): its marker goes here.
-  static func isAnonymised(_ record: StoredRecord) -> Bool { false }
 
   private static func name(of subject: Value) -> String {
     if case .record(let r) = subject, let code = r.values[0].textValue { return code }
