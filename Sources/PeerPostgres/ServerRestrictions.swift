@@ -23,25 +23,20 @@ extension ServerAccess: RestrictionStore {
     return out
   }
 
-  func restrict(_ kind: RecordKind, id: Int64, on day: Int32, reason: String) throws {
+  func restrict(_ kind: RecordKind, id: Int64, on day: Int32) throws -> Bool {
     try willWrite()
-    let added = try query(
+    return try !query(
       "INSERT INTO restrictions (kind, record_id, since) VALUES ($1, $2, $3::date) ON CONFLICT DO NOTHING RETURNING record_id",
-      [.text(kind.rawValue), .int(id), .text(ISODate.text(day))])
-    guard !added.isEmpty else { return }
-    try audit(
-      kind.rawValue, id, "restrict", before: "", after: Self.restrictionJSON(since: day, reason: reason))
+      [.text(kind.rawValue), .int(id), .text(ISODate.text(day))]
+    ).isEmpty
   }
 
-  func lift(_ kind: RecordKind, id: Int64, reason: String) throws {
+  func lift(_ kind: RecordKind, id: Int64) throws -> Bool {
     try willWrite()
-    let removed = try query(
+    return try !query(
       "DELETE FROM restrictions WHERE kind = $1 AND record_id = $2 RETURNING record_id",
-      [.text(kind.rawValue), .int(id)])
-    guard !removed.isEmpty else { return }
-    try audit(
-      kind.rawValue, id, "lift restriction", before: "",
-      after: Self.restrictionJSON(since: nil, reason: reason))
+      [.text(kind.rawValue), .int(id)]
+    ).isEmpty
   }
 
   func copyRestriction(_ kind: RecordKind, id: Int64, since day: Int32) throws {

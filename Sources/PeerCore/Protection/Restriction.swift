@@ -20,8 +20,13 @@ enum Restriction {
     ) { [unowned interpreter] args in
       let (kind, id, code) = try person(args, "restrict")
       let reason = try reasonArgument(args, "restrict")
+      let day = interpreter.today.days
       try bridge.inTransaction {
-        try store(bridge).restrict(kind, id: id, on: interpreter.today.days, reason: reason)
+        if try store(bridge).restrict(kind, id: id, on: day) {
+          try bridge.writer().auditEvent(
+            kind.rawValue, id: id, action: "restrict",
+            after: JSONText.encode(["since": .date(day), "reason": .text(reason)]))
+        }
       }
       bridge.restricted = [:]
       return .text(
@@ -37,9 +42,9 @@ enum Restriction {
       let (kind, id, code) = try person(args, "lift_restriction")
       let reason = try reasonArgument(args, "lift_restriction")
       let restricted = try bridge.inTransaction { () throws -> Bool in
-        let s = try store(bridge)
-        guard try s.restrictions(kind)[id] != nil else { return false }
-        try s.lift(kind, id: id, reason: reason)
+        guard try store(bridge).lift(kind, id: id) else { return false }
+        try bridge.writer().auditEvent(
+          kind.rawValue, id: id, action: "lift restriction", after: JSONText.encode(["reason": .text(reason)]))
         return true
       }
       bridge.restricted = [:]

@@ -330,12 +330,10 @@ struct PreviewAccess: StoreWriter, WorkItemStore, RestrictionStore {
     }
   }
   func restrictions(_ kind: RecordKind) throws -> [Int64: Int32] { try restrictionStore.restrictions(kind) }
-  func restrict(_ kind: RecordKind, id: Int64, on day: Int32, reason: String) throws {
-    try restrictionStore.restrict(kind, id: id, on: day, reason: reason)
+  func restrict(_ kind: RecordKind, id: Int64, on day: Int32) throws -> Bool {
+    try restrictionStore.restrict(kind, id: id, on: day)
   }
-  func lift(_ kind: RecordKind, id: Int64, reason: String) throws {
-    try restrictionStore.lift(kind, id: id, reason: reason)
-  }
+  func lift(_ kind: RecordKind, id: Int64) throws -> Bool { try restrictionStore.lift(kind, id: id) }
   func copyRestriction(_ kind: RecordKind, id: Int64, since day: Int32) throws {
     try restrictionStore.copyRestriction(kind, id: id, since: day)
   }

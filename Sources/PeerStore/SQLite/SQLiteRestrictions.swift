@@ -23,25 +23,17 @@ extension SQLiteAccess: RestrictionStore {
     return out
   }
 
-  func restrict(_ kind: RecordKind, id: Int64, on day: Int32, reason: String) throws {
+  func restrict(_ kind: RecordKind, id: Int64, on day: Int32) throws -> Bool {
     try db.execute(
       sql: "INSERT OR IGNORE INTO restrictions (kind, record_id, since) VALUES (?, ?, ?)",
       arguments: [kind.rawValue, id, ISODate.text(day)])
-    guard db.changesCount > 0 else { return }
-    try auditStatement().execute(arguments: [
-      SQLiteAccess.timestamp(), user, kind.rawValue, id, "restrict", "",
-      Self.restrictionJSON(since: day, reason: reason),
-    ])
+    return db.changesCount > 0
   }
 
-  func lift(_ kind: RecordKind, id: Int64, reason: String) throws {
+  func lift(_ kind: RecordKind, id: Int64) throws -> Bool {
     try db.execute(
       sql: "DELETE FROM restrictions WHERE kind = ? AND record_id = ?", arguments: [kind.rawValue, id])
-    guard db.changesCount > 0 else { return }
-    try auditStatement().execute(arguments: [
-      SQLiteAccess.timestamp(), user, kind.rawValue, id, "lift restriction", "",
-      Self.restrictionJSON(since: nil, reason: reason),
-    ])
+    return db.changesCount > 0
   }
 
   func copyRestriction(_ kind: RecordKind, id: Int64, since day: Int32) throws {
