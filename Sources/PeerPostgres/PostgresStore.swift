@@ -82,17 +82,42 @@ public final class PostgresStore: RecordStore {
     // VACUUM keeps a deleted row while any transaction that began before the deletion may
     // still see it: wait (a while) for those to end, so that the rewrite leaves the rows out.
     var waited = try waitForOlderTransactions()
-    let tables = (RecordKind.allCases.map(\.table) + ["tasks", "audit"]).joined(separator: ", ")
-    try connection.query("VACUUM (FULL, ANALYZE) \(tables)")
+    // VACUUM FULL locks a table against every reader while it rewrites it, and a request for
+    // that lock makes everyone who comes after it wait too: each table is asked for in turn,
+    // giving up after a moment if others are using it (the next batch tries again), so that
+    // coordinators at work are never held up for more than that moment and the rewrite.
+    var whole = true
+    for table in RecordKind.allCases.map(\.table) + ["tasks", "audit"] {
+      whole = try vacuumPolitely(table, analyze: true) && whole
+    }
     // ANALYZE replaced the statistics (whose samples may hold erased values, from an earlier
     // ANALYZE): the old rows of pg_statistic go once the transactions that could see them end.
     if may.statistics {
       waited = try waitForOlderTransactions() && waited
-      try connection.query("VACUUM (FULL) pg_catalog.pg_statistic")
+      whole = try vacuumPolitely("pg_catalog.pg_statistic", analyze: false) && whole
     }
+    waited = waited && whole
     // Noted, so that `reclaimIfErasedSince` knows which erasures are cleared (not when a
     // transaction older than the erasure outlasted the wait: the next batch tries again).
     if waited { try transaction(.writing) { try $0.audit("store", 0, "reclaim", before: "", after: "") } }
+  }
+
+  /// `VACUUM (FULL)` of one table, waiting at most a second for its lock, three times; false
+  /// if the table was always busy.
+  func vacuumPolitely(_ table: String, analyze: Bool) throws -> Bool {
+    try connection.query("SET lock_timeout = '1s'")
+    defer { _ = try? connection.query("RESET lock_timeout") }
+    for attempt in 1...3 {
+      do {
+        try connection.query("VACUUM (FULL\(analyze ? ", ANALYZE" : "")) \(table)")
+        return true
+      } catch {
+        // 55P03: the lock was not had in time (explained as "busy" once it reaches peer).
+        guard ServerErrors.state(error) == "55P03" || "\(error)".contains("is busy") else { throw error }
+        if attempt < 3 { usleep(500_000) }
+      }
+    }
+    return false
   }
 
   private static func seconds() -> Double {

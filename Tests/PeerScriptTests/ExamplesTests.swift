@@ -11,8 +11,9 @@ struct ExamplesTests {
     var found: [ScriptFile] = []
     if let walker = FileManager.default.enumerator(atPath: root) {
       // These examples need a project's records: PeerCoreTests run them on a store (forms,
-      // reports on the demo, matching scores, workflows, roles).
-      let needStore = ConformanceScripts.needingRecords + ["reports/", "matching/", "workflows/", "people/"]
+      // reports on the demo, matching scores, workflows, roles, retention).
+      let needStore =
+        ConformanceScripts.needingRecords + ["reports/", "matching/", "workflows/", "people/", "protection/"]
       for case let relative as String in walker
       where relative.hasSuffix(".peer") && !needStore.contains(where: { relative.hasPrefix($0) }) {
         found.append(ScriptFile(name: "Examples/" + relative, path: root + "/" + relative))

@@ -33,8 +33,9 @@ public struct RetentionSummary: Equatable, Sendable {
 /// on one day changes nothing the second time: what was erased is gone, what was anonymised is
 /// skipped, a cleared field holds nothing.
 enum RetentionApply {
-  /// How many steps one transaction takes.
+  /// How many steps one transaction takes at most, and for how long it goes on taking more.
   static let chunkSize = 500
+  static let moment = Swift.Duration.milliseconds(200)
 
   static func event(_ step: RetentionDue, kept: Bool) -> RetentionEvent {
     RetentionEvent(record: step.subject, action: step.actionName, why: step.why, kept: kept)
@@ -46,7 +47,13 @@ enum RetentionApply {
     var summary = RetentionSummary()
     guard bridge.retention != nil else { return summary }
     summary.declared = true
-    let due = try Retention.dueList(bridge: bridge, vm: vm, day: day)
+    // Working out what is due reads every record the schedule names: in a transaction that
+    // only reads, so that coordinators at work never wait for it.
+    let kind = bridge.transactions
+    bridge.transactions = .readingOnly
+    let listed = Result { try Retention.dueList(bridge: bridge, vm: vm, day: day) }
+    bridge.transactions = kind
+    let due = try listed.get()
     summary.due = due.count
     if !due.isEmpty && !dryRun {
       // A person who may not erase (a site coordinator running the rules for her sites) leaves
@@ -60,24 +67,31 @@ enum RetentionApply {
       for step in due { report(event(step, kept: false)) }
       return summary
     }
-    // Steps go in transactions of a few hundred (one each would cost a disk flush per visit
-    // whose notes go); a transaction that fails is done again one step at a time, so a record
-    // whose step fails is left as it was and the others are still done.
+    // Steps go several to a transaction (one each would cost a disk flush per visit whose
+    // notes go), but no transaction takes longer than a moment, since others wait for it to
+    // write. A transaction that fails is done again one step at a time, so a record whose
+    // step fails is left as it was and the others are still done.
+    let clock = ContinuousClock()
     var start = 0
     while start < due.count {
-      let chunk = due[start..<min(start + chunkSize, due.count)]
-      start = chunk.endIndex
+      var end = start
       do {
         try bridge.inTransaction {
-          for step in chunk { try apply(step, bridge: bridge) }
+          let began = clock.now
+          while end < due.count, end - start < chunkSize, end == start || clock.now - began < moment {
+            try apply(due[end], bridge: bridge)
+            end += 1
+          }
           // The space is reclaimed once, after the last transaction, not after each.
           bridge.erasedSomething = false
         }
-        for step in chunk { report(event(step, kept: true)) }
-        summary.done += chunk.count
+        for step in due[start..<end] { report(event(step, kept: true)) }
+        summary.done += end - start
+        start = end
         continue
       } catch {}
-      for step in chunk {
+      // `end` is the step that failed: those before it, and it, one at a time.
+      for step in due[start...min(end, due.count - 1)] {
         do {
           try bridge.inTransaction {
             try apply(step, bridge: bridge)
@@ -92,6 +106,7 @@ enum RetentionApply {
           summary.errors += 1
         }
       }
+      start = end + 1
     }
     if summary.done > 0 { try bridge.store.reclaimErasedSpace() }
     return summary
