@@ -25,8 +25,7 @@ let package = Package(
     // The language: lexer, parser, compiler, VM, values and standard library.
     .target(
       name: "PeerScript",
-      dependencies: ["PeerCalendar", .product(name: "OrderedCollections", package: "swift-collections")],
-      swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+      dependencies: ["PeerCalendar", .product(name: "OrderedCollections", package: "swift-collections")]
     ),
     // The store: the record kinds, and their SQLite home (GRDB).
     .target(

@@ -8,7 +8,9 @@ final class Globals {
   var mutable: [Bool] = []
   /// Whether the slot was defined by a script (as opposed to a built-in).
   var userDefined: [Bool] = []
-  private(set) var values: UnsafeMutablePointer<Value>
+  // Unchecked (read on every run of the loop, every callback of a pipeline): a pointer read
+  // and assigned whole (when the table grows), never inout.
+  @exclusivity(unchecked) private(set) var values: UnsafeMutablePointer<Value>
   private var capacity: Int
 
   init() {

@@ -41,24 +41,35 @@ struct Frame {
 /// interpreter loop. Script calls never recurse on the native stack, so deep recursion in a
 /// script is bounded by `maxDepth`, not by the thread's stack; only built-ins that call back
 /// into scripts (map, sort...) nest, up to `maxNativeNesting`.
+///
+/// The counters the interpreter loop reads and writes on every call and return are
+/// `@exclusivity(unchecked)`: each is a plain integer, only ever read or assigned whole (never
+/// passed inout, never held across a call), on the one thread that runs the VM, so two accesses
+/// cannot overlap and the runtime check would only cost time.
 public final class VM {
   let globals: Globals
   public var budgets: Budgets
   let stack: UnsafeMutablePointer<Value>
   let stackCapacity: Int
-  var initializedTop = 0
-  var frames: UnsafeMutablePointer<Frame>
+  // Safe unchecked: an Int read and assigned whole (see above).
+  @exclusivity(unchecked) var initializedTop = 0
+  let frames: UnsafeMutablePointer<Frame>
   let frameCapacity: Int
-  var frameCount = 0
+  // Safe unchecked: an Int read and assigned whole (see above).
+  @exclusivity(unchecked) var frameCount = 0
   /// First free stack slot while a native runs (where a callback's frame goes).
-  var nativeTop = 0
-  var nativeNesting = 0
+  // Safe unchecked: an Int read and assigned whole (see above).
+  @exclusivity(unchecked) var nativeTop = 0
+  // Safe unchecked: an Int read and assigned whole (see above).
+  @exclusivity(unchecked) var nativeNesting = 0
   let maxNativeNesting = 200
-  var stepsUsed = 0
+  // Safe unchecked: an Int read and assigned whole (see above).
+  @exclusivity(unchecked) var stepsUsed = 0
   /// Steps used by calls from built-ins back into scripts (each item of `map`, `where`,
   /// `sort`...) and by the runs of the loop they start, not yet added to `stepsUsed`: each such
   /// run starts its own countdown, so without this a pipeline inside a pipeline ran unbounded.
-  var callbackSteps = 0
+  // Safe unchecked: an Int read and assigned whole (see above).
+  @exclusivity(unchecked) var callbackSteps = 0
   public var output: (String) -> Void
 
   static let checkInterval = 4096

@@ -3,25 +3,33 @@
 public final class FunctionProto {
   public let name: String
   public let file: String
-  public var arity: Int = 0
+  // Unchecked (read on every call): set by the compiler before the proto runs, only read after.
+  @exclusivity(unchecked) public var arity: Int = 0
   /// How many trailing parameters have defaults (filled by the function's own prologue).
-  public var optionalCount: Int = 0
+  // Unchecked (read on every call): set by the compiler before the proto runs, only read after.
+  @exclusivity(unchecked) public var optionalCount: Int = 0
   public var parameterNames: [String] = []
   var code: ContiguousArray<Instruction> = []
   /// Source position of each instruction, for error messages and stack traces.
   public var positions: ContiguousArray<SourcePosition> = []
   public var constants: ContiguousArray<Value> = []
-  public var protos: [FunctionProto] = []
+  // Unchecked (read each time a closure is made): filled by the compiler, only read after.
+  @exclusivity(unchecked) public var protos: [FunctionProto] = []
   /// For each captured variable: where the enclosing function keeps it.
-  var captures: [CaptureSource] = []
-  public var registerCount: Int = 1
+  // Unchecked (read each time a closure is made): filled by the compiler, only read after.
+  @exclusivity(unchecked) var captures: [CaptureSource] = []
+  // Unchecked (read on every call and return): set by the compiler before the proto runs,
+  // only read after.
+  @exclusivity(unchecked) public var registerCount: Int = 1
   public var doc: String?
   /// Arithmetic instructions (by index) whose operands were read from fields: an error on a
   /// nil operand names the field (VM/NilOperand.swift).
   var fieldOperands: [Int: [FieldOperand]] = [:]
   /// Stable copies of `code` and `constants` for the VM's loop, made once by `seal()`.
-  private(set) var codePointer: UnsafeMutablePointer<Instruction>?
-  private(set) var constantsPointer: UnsafeMutablePointer<Value>?
+  // Unchecked (read on every call and return): assigned once by `seal()`, only read after.
+  @exclusivity(unchecked) private(set) var codePointer: UnsafeMutablePointer<Instruction>?
+  // Unchecked (read on every call and return): assigned once by `seal()`, only read after.
+  @exclusivity(unchecked) private(set) var constantsPointer: UnsafeMutablePointer<Value>?
 
   init(name: String, file: String) {
     self.name = name

@@ -99,7 +99,8 @@ public struct Duration: Hashable, Sendable {
 /// because field names and map keys are hashed on every lookup.
 public final class StringObject {
   public let value: String
-  private var cachedHash: Int?
+  // Unchecked (hashed on every field read): an Int? read and assigned whole, never inout.
+  @exclusivity(unchecked) private var cachedHash: Int?
 
   public init(_ value: String) { self.value = value }
 
@@ -114,7 +115,10 @@ public final class StringObject {
 }
 
 public final class ListObject {
-  public var items: ContiguousArray<Value>
+  // Unchecked (the VM's `xs[i]`, `xs[i] = v`, `push`): no code mutates `items` in place while
+  // running a script or a callback (sorting, filtering build a new array, then assign it), so no
+  // access can start during another.
+  @exclusivity(unchecked) public var items: ContiguousArray<Value>
   public init(_ items: ContiguousArray<Value> = []) { self.items = items }
 
   /// Releasing a list nested thousands deep would recurse once per level on the native stack:
@@ -251,7 +255,9 @@ public final class RecordType {
 /// an error with a "did you mean" hint, never a silent nil.
 public final class RecordObject {
   public let type: RecordType
-  public var values: ContiguousArray<Value>
+  // Unchecked (every field read and write): as `ListObject.items`, never mutated in place while
+  // a script or a callback runs.
+  @exclusivity(unchecked) public var values: ContiguousArray<Value>
 
   public init(type: RecordType, values: ContiguousArray<Value>) {
     self.type = type
@@ -340,6 +346,8 @@ public final class GroupsObject {
 /// The storage of a local variable that a closure captures. Each closure made in a loop gets
 /// the cell of its own iteration.
 public final class Cell {
-  public var value: Value
+  // Unchecked (every read and write of a captured variable): only read or assigned whole,
+  // never passed inout or mutated in place while a script runs.
+  @exclusivity(unchecked) public var value: Value
   init(_ value: Value) { self.value = value }
 }
