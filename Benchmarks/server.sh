@@ -105,15 +105,33 @@ visits=$(($(wc -l < "$OUT/visits.csv") - 1))
 psql "$URL" -qc "ALTER DATABASE visits_base WITH is_template true"
 cat > "$OUT/fresh.sh" <<SH
 psql "$URL" -qc "DROP DATABASE IF EXISTS visits_run" -c "CREATE DATABASE visits_run TEMPLATE visits_base"
+psql "$URL" -qc "DROP DATABASE IF EXISTS sql_run" -c "CREATE DATABASE sql_run TEMPLATE visits_base"
 psql "$URL" -qc "DROP DATABASE IF EXISTS plain_run" -c "CREATE DATABASE plain_run"
 psql "$BASE/plain_run" -qc "CREATE TABLE visits_plain (id text, match text, date date, kind text, minutes int, support text, services text, concern text, notes text)"
 SH
+# The hand-written SQL for the same import into the same table, with its key and indexes: the
+# CSV into a scratch table, then one INSERT ... SELECT turning codes into ids and lists into JSON.
+cat > "$OUT/import.sql" <<SQL
+CREATE TEMP TABLE visits_in (id text, match text, date date, kind text, minutes bigint,
+  support text, services text, concern text, notes text);
+\\copy visits_in FROM '$OUT/visits.csv' CSV HEADER
+INSERT INTO visits (id, match_id, date, kind, minutes, support, services, concern, notes)
+  SELECT substr(id, 3)::bigint, substr(match, 3)::bigint, date, kind, minutes,
+    to_jsonb(string_to_array(NULLIF(support, ''), '; ')),
+    to_jsonb(string_to_array(NULLIF(services, ''), '; ')), concern = 'yes', NULLIF(notes, '')
+  FROM visits_in;
+SELECT setval('visits_ids', (SELECT max(id) FROM visits));
+SQL
 mkdir -p "$OUT/run"
 echo "$BASE/visits_run" > "$OUT/run/peer.server"
 hyperfine -N --runs "$RUNS" --export-json "$OUT/import.json" --prepare "bash $OUT/fresh.sh" \
   -n peer "$PEER import visits $OUT/visits.csv --project $OUT/run" \
-  -n psql "psql $BASE/plain_run -qc '\\copy visits_plain FROM $OUT/visits.csv CSV HEADER'" > /dev/null
-row "import $visits visits (peer import / \\copy)" "$OUT/import.json"
+  -n psql "psql $BASE/sql_run -v ON_ERROR_STOP=1 -qf $OUT/import.sql -o /dev/null" \
+  -n plain "psql $BASE/plain_run -qc '\\copy visits_plain FROM $OUT/visits.csv CSV HEADER'" > /dev/null
+row "import $visits visits (peer import / \\copy and INSERT into visits)" "$OUT/import.json"
+p=$(median "$OUT/import.json" peer)
+s=$(median "$OUT/import.json" plain)
+echo "| import $visits visits (peer import / \\copy into a plain table, no key or index) | $(awk -v x="$p" 'BEGIN { printf "%.0f", x * 1000 }') | $(awk -v x="$s" 'BEGIN { printf "%.0f", x * 1000 }') | $(ratio "$p" "$s") |"
 fi
 
 # Row-level security's cost: the same three queries as the demo's coordinator (one site's
