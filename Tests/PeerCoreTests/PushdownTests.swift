@@ -309,6 +309,45 @@ struct PushdownTests {
     #expect(kinds == Self.outcome(p, "visits | group .kind | count", pushdown: false))
   }
 
+  /// A `map` whose entries the store can read, before an aggregate (or a group and an
+  /// aggregate), is worked out with them by the store; anything else about the map (an entry
+  /// nothing reads, one the store cannot read, a map after a list) leaves it to the VM.
+  @Test(arguments: StoreUnderTest.allCases) func aMapBeforeAnAggregateGivesTheSameAnswersBothWays(
+    _ backing: StoreUnderTest
+  ) throws {
+    let p = try TestProject.demo(on: backing, seed: 5)
+    let pushed = [
+      "matches | where .started_on in financial_year(2026) | map {days: days_between(.mother.referral_date, .started_on)} | count as matches, median .days, avg .days",
+      "visits | map {hours: .minutes / 60, site: .volunteer.site} | group .site | count, sum .hours",
+      "visits | map {month: month(.date), m: .minutes} | group .month | count, sum(.m * 2), max .m",
+      "mothers | map {referrer: .referrer, status: .status} | group [.referrer, .status] | count",
+      "endings | map {weeks: weeks_between(.match.started_on, .date)} | median .weeks",
+      "matches | map {n: len(.visits)} | group .n | count",
+    ]
+    let inTheVM = [
+      // `.minutes // 0` is never read: the VM stops on it.
+      "visits | map {hours: .minutes / 60, never: .minutes // 0} | sum .hours",
+      "mothers | map {outcome: (if .status == \"declined\" { \"no\" } else { \"yes\" })} | group .outcome | count",
+      "visits | map {m: .minutes} | group .kind | count",
+      "[{a: 1}, {a: 2}] | map {b: .a} | sum .b",
+      "fn days_between(a, b) { 0 }\nmatches | map {d: days_between(.started_on, .started_on)} | sum .d",
+      "matches | map {n: (.visits | where .kind == \"home\" | count)} | sum .n",
+    ]
+    for source in pushed {
+      let before = p.session.bridge!.pushedAggregates
+      let fast = Self.outcome(p, source, pushdown: true)
+      #expect(p.session.bridge!.pushedAggregates > before, "not pushed: \(source)")
+      #expect(fast == Self.outcome(p, source, pushdown: false), "\(source)")
+      #expect(!fast.hasPrefix("error"), "\(source): \(fast)")
+    }
+    for source in inTheVM {
+      let before = p.session.bridge!.pushedAggregates
+      let fast = Self.outcome(p, source, pushdown: true)
+      #expect(p.session.bridge!.pushedAggregates == before, "pushed: \(source)")
+      #expect(fast == Self.outcome(p, source, pushdown: false), "\(source)")
+    }
+  }
+
   /// A script's own `month` (or `len`) is not the built-in: the VM runs it.
   @Test(arguments: StoreUnderTest.allCases) func aRedefinedPeriodFunctionStaysInTheVM(
     _ backing: StoreUnderTest

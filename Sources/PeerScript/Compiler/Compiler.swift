@@ -1022,6 +1022,18 @@ final class Compiler {
             state.freeRegister = base + 5
             argc = 4
           }
+          // A `map` of entries that all have query shapes, followed by an aggregate (or a group
+          // and an aggregate), also hands over the shapes, so that a host can do the three
+          // stages itself (Library/HostMap.swift).
+          if builtin == "|map",
+            let (entries, constants) = mapShapes(key.0, before: stages[(stageIndex + 1)...])
+          {
+            emit(.loadK, Int32(allocateRegister()), shapeConstant(entries), at: stage.position)
+            let values = constantList(constants, at: stage.position)
+            emit(.move, Int32(base + 4), Int32(values), at: stage.position)
+            state.freeRegister = base + 5
+            argc = 4
+          }
           if builtin == "|group" {
             let label = key.label ?? (stage.byPeriod ? periodLabel(key.0) : keyLabel(key.0))
             emit(.loadK, Int32(allocateRegister()), constant(.text(label)), at: stage.position)
@@ -1106,6 +1118,28 @@ final class Compiler {
 
   /// A query shape as a constant of the code, for the stage to hand to a host.
   func shapeConstant<Shape>(_ shape: Shape) -> Int32 { constant(.host(QueryShapeConstant(shape))) }
+
+  /// The query shapes of a `map {name: value, ...}` stage's entries and their constants, when
+  /// an aggregate (or a group and then an aggregate) comes next and every entry, named by a
+  /// plain key given once, has one; nil otherwise.
+  func mapShapes(_ decl: FunctionDecl, before rest: ArraySlice<Stage>) -> ([MapEntryShape], [Expr])? {
+    let next = rest.first?.name ?? ""
+    let afterNext = rest.dropFirst().first?.name ?? ""
+    guard Parser.aggregates.contains(next) || (next == "group" && Parser.aggregates.contains(afterNext)),
+      decl.isImplicit, decl.body.count == 1, case .expression(let e) = decl.body[0].kind,
+      case .map(let pairs) = e.kind, !pairs.isEmpty
+    else { return nil }
+    var entries: [MapEntryShape] = []
+    var constants: [Expr] = []
+    for (key, value) in pairs {
+      guard case .literal(let literal) = key.kind, case .string(let text) = literal,
+        case let name = text.value, !entries.contains(where: { $0.name == name }),
+        let shape = QueryShape.value(value, &constants)
+      else { return nil }
+      entries.append(MapEntryShape(name: name, value: shape))
+    }
+    return (entries, constants)
+  }
 
   /// A query shape's constants (QueryShape.swift) evaluated into a new list, once per call of
   /// the stage; returns the list's register.

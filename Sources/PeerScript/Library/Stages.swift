@@ -41,7 +41,7 @@ enum Stages {
   static var table: [(name: String, arity: ClosedRange<Int>, run: (Arguments) throws -> Value)] {
     [
       ("|where", 2...4, whereStage),
-      ("|map", 2...2, mapStage),
+      ("|map", 2...4, mapStage),
       ("|each", 2...2, eachStage),
       ("|take", 2...2, takeStage),
       ("|skip", 2...2, skipStage),
@@ -77,6 +77,14 @@ enum Stages {
   /// `xs | map VALUE`: one value per item.
   static func mapStage(_ args: Arguments) throws -> Value {
     let f = args[1]
+    // Followed by an aggregate, with a query shape for every entry: a host may work both out
+    // itself (HostMap.swift). The compiler passes the shapes and their constants.
+    if args.count == 4, case .host(let h) = args[0], !(h is PendingGroups),
+      let entries = QueryShapeConstant<[MapEntryShape]>.shape(of: args[2])
+    {
+      return .host(
+        PendingMap(source: h, function: f, entries: entries, constants: try args.list(3).items, vm: args.vm))
+    }
     var out = ContiguousArray<Value>()
     let input = try items(args[0], "map")
     out.reserveCapacity(input.count)
