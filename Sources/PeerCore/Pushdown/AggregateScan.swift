@@ -92,7 +92,7 @@ enum AggregateScan {
       states += blank
     }
     do {
-      try plan.loadLookups(store)
+      try plan.loadLookups(store, scanning: condition)
       try plan.countRelated(store)
     } catch is ScanPlan.Refusal {
       return nil

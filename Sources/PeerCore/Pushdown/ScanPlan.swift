@@ -36,6 +36,8 @@ struct ScanPlan {
     var kind: RecordKind
     var path: [String]
     var type: FieldType
+    /// The scanned kind's reference field that names these records.
+    var via: String
   }
 
   final class Lookup {
@@ -114,7 +116,7 @@ struct ScanPlan {
       guard case .reference(let target)? = kind.field(path[0])?.type else { return nil }
       if let i = lookupIndex[path] { return .lookup(reference, i) }
       lookupIndex[path] = lookupSpecs.count
-      lookupSpecs.append(LookupSpec(kind: target, path: Array(path.dropFirst()), type: type))
+      lookupSpecs.append(LookupSpec(kind: target, path: Array(path.dropFirst()), type: type, via: path[0]))
       return .lookup(reference, lookupSpecs.count - 1)
     }
   }
@@ -154,13 +156,16 @@ struct ScanPlan {
     }
   }
 
-  /// Reads each lookup's table: one scan per referenced kind and field.
-  mutating func loadLookups(_ store: any StoreReader) throws {
+  /// Reads each lookup's table: one scan per referenced kind and field. When the scan has a
+  /// condition, only the records its rows name are read: the matches begun in a quarter look
+  /// up their own mothers, not every mother of the project.
+  mutating func loadLookups(_ store: any StoreReader, scanning condition: RecordCondition?) throws {
     lookups = []
     for spec in lookupSpecs {
       let table = Lookup()
       var known: [Value: Int64] = [:]
-      try store.scan(spec.kind, where: nil, columns: [["id"], spec.path], inIDOrder: false) { row in
+      let named = condition.map { RecordCondition.related(kind: kind, via: spec.via, $0, .greater, 0) }
+      try store.scan(spec.kind, where: named, columns: [["id"], spec.path], inIDOrder: false) { row in
         let id = Int(row.int(0))
         guard id >= 0 else { throw Refusal() }
         let v = try Self.columnValue(1, spec.type, row)

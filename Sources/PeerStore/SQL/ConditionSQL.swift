@@ -104,6 +104,10 @@ package struct ConditionSQL {
       let (column, type) = try self.column(field, kind, alias)
       let p = bind(value, type)
       switch op {
+      // PostgreSQL cannot use an index for IS NOT DISTINCT FROM: equal to a value, the plain
+      // `=` can, with `IS NOT NULL` to be false rather than NULL on an empty field.
+      case .equal where dialect == .postgres && value != .null:
+        return "(\(column) = \(p) AND \(column) IS NOT NULL)"
       case .equal: return "\(column) \(dialect.same(false)) \(p)"
       case .notEqual: return "\(column) \(dialect.same(true)) \(p)"
       // `x > ? AND x IS NOT NULL` rather than COALESCE(...): true or false all the same, and
