@@ -3,12 +3,15 @@
 # SQL for the same figures on the same database, in one run:
 #   - the three report queries of Benchmarks/queries.sh,
 #   - the quarterly report in HTML (Benchmarks/report-quarterly.pg.sql for psql),
-#   - importing the demo's visits into a project that has everything else, against psql's
-#     \copy of the same CSV into a plain table,
+#   - importing the demo's visits into a project that has everything else, against the same
+#     import written as SQL (\copy into a scratch table, then INSERT ... SELECT into visits,
+#     with its key and indexes) and against \copy of the CSV into a plain table with neither,
 #   - the REPL's first prompt over TCP on 127.0.0.1 and over the server's Unix socket,
 #   - the three queries run by the demo's site coordinator (row-level security on) against the
 #     same queries run by the owner (docs/people.md).
-# It starts a throwaway server (Scripts/postgres-cluster) and stops it at the end.
+# It starts a throwaway server (Scripts/postgres-cluster) and stops it at the end. The queries,
+# the report and the roles are timed in turn (peer, psql, peer, psql...), so that a change in a
+# shared machine's load falls on both sides of a ratio.
 #
 #   Benchmarks/server.sh [--no-build]
 #
@@ -50,6 +53,22 @@ psql "$DB" -qc "VACUUM ANALYZE"
 cp Examples/reports/*.peer Benchmarks/quarterly_site.peer "$OUT/demo/scripts/"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+# Two commands run in turn, RUNS times each after one warm-up of each, so that a change in the
+# machine's load falls on both; prints the median wall time of each, in seconds.
+interleaved() { # command a, command b
+  python3 - "$1" "$2" "$RUNS" <<'PY'
+import statistics, subprocess, sys, time
+a, b, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+times = {a: [], b: []}
+for i in range(runs + 1):
+    for c in (a, b):
+        start = time.perf_counter()
+        subprocess.run(["bash", "-c", c], check=True, stdout=subprocess.DEVNULL)
+        if i > 0:
+            times[c].append(time.perf_counter() - start)
+print(statistics.median(times[a]), statistics.median(times[b]))
+PY
+}
 median() { python3 -c "import json,sys; r={x['command']: x['median'] for x in json.load(open(sys.argv[1]))['results']}; print(r[sys.argv[2]])" "$@"; }
 
 echo "| on PostgreSQL, scale $SCALE | peer (ms) | psql (ms) | ratio |"
@@ -78,18 +97,16 @@ echo "SELECT count(*) FROM matches m WHERE m.status = 'active' AND NOT EXISTS
 for q in a b c; do
   part queries || continue
   echo "$q: peer says $(cd "$OUT/demo" && "$PEER" --today "$TODAY" run "$OUT/$q.peer"), psql counts $(psql "$DB" -Atf "$OUT/$q.sql" | wc -l) rows ($(psql "$DB" -Atf "$OUT/$q.sql" | head -1))" >&2
-  hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/$q.json" \
-    -n peer "bash -c 'cd $OUT/demo && $PEER --today $TODAY run $OUT/$q.peer'" \
-    -n psql "psql $DB -Atqf $OUT/$q.sql -o /dev/null" > /dev/null
-  row "query ($q)" "$OUT/$q.json"
+  read -r p s < <(interleaved "cd $OUT/demo && $PEER --today $TODAY run $OUT/$q.peer" \
+    "psql $DB -Atqf $OUT/$q.sql -o /dev/null")
+  echo "| query ($q) | $(awk -v x="$p" 'BEGIN { printf "%.0f", x * 1000 }') | $(awk -v x="$s" 'BEGIN { printf "%.0f", x * 1000 }') | $(ratio "$p" "$s") |"
 done
 
 if part report; then
-hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/report.json" \
-  -n peer "bash -c 'cd $OUT/demo && $PEER report quarterly --today $TODAY --q \"quarter(2026-07-01)\" --format html --out $OUT/q.html'" \
-  -n psql "psql $DB -Atqf $ROOT/Benchmarks/report-quarterly.pg.sql -o /dev/null" > /dev/null
+read -r p s < <(interleaved "cd $OUT/demo && $PEER report quarterly --today $TODAY --q 'quarter(2026-07-01)' --format html --out $OUT/q.html" \
+  "psql $DB -Atqf $ROOT/Benchmarks/report-quarterly.pg.sql -o /dev/null")
 grep -q "<svg" "$OUT/q.html" || { echo "the report has no chart" >&2; exit 1; }
-row "quarterly report (HTML)" "$OUT/report.json"
+echo "| quarterly report (HTML) | $(awk -v x="$p" 'BEGIN { printf "%.0f", x * 1000 }') | $(awk -v x="$s" 'BEGIN { printf "%.0f", x * 1000 }') | $(ratio "$p" "$s") |"
 hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/site.json" \
   -n peer "bash -c 'cd $OUT/demo && $PEER report quarterly_site --today $TODAY --q \"quarter(2026-07-01)\" --site \"\\\"Hackney\\\"\" --format html --out $OUT/site.html'" > /dev/null
 grep -q "<svg" "$OUT/site.html" || { echo "the site's report has no chart" >&2; exit 1; }
@@ -149,11 +166,8 @@ echo "postgresql://postgres@:$PORT/bench?host=$SERVER" > "$OUT/owner/peer.server
 echo "postgresql://bench_coordinator@:$PORT/bench?host=$SERVER" > "$OUT/coordinator/peer.server"
 for q in a b c; do
   echo "$q: the coordinator sees $(cd "$OUT/coordinator" && "$PEER" --today "$TODAY" run "$OUT/$q.peer"), the owner $(cd "$OUT/owner" && "$PEER" --today "$TODAY" run "$OUT/$q.peer")" >&2
-  hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/role-$q.json" \
-    -n coordinator "bash -c 'cd $OUT/coordinator && $PEER --today $TODAY run $OUT/$q.peer'" \
-    -n owner "bash -c 'cd $OUT/owner && $PEER --today $TODAY run $OUT/$q.peer'" > /dev/null
-  c=$(median "$OUT/role-$q.json" coordinator)
-  o=$(median "$OUT/role-$q.json" owner)
+  read -r c o < <(interleaved "cd $OUT/coordinator && $PEER --today $TODAY run $OUT/$q.peer" \
+    "cd $OUT/owner && $PEER --today $TODAY run $OUT/$q.peer")
   echo "| query ($q) as the coordinator / as the owner | $(awk -v x="$c" 'BEGIN { printf "%.0f", x * 1000 }') | $(awk -v x="$o" 'BEGIN { printf "%.0f", x * 1000 }') | $(ratio "$c" "$o") (target: at most 1.3) |"
 done
 fi
