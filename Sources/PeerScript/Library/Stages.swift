@@ -24,6 +24,12 @@ enum Stages {
     }
   }
 
+  /// The items of a stage's input; a range's numbers are worked out as they are reached.
+  static func stageItems(_ v: Value, _ stage: String) throws -> StageItems {
+    if case .range(let r) = v, let numbers = try Library.wholeNumbers(of: r) { return StageItems(numbers) }
+    return StageItems(try items(v, stage))
+  }
+
   /// Each group as a map: the key under its name, and the items.
   static func groupRows(_ g: GroupsObject) -> ContiguousArray<Value> {
     var rows = ContiguousArray<Value>()
@@ -70,7 +76,7 @@ enum Stages {
       if let done = try h.filtered(by: condition, constants: constants) { return done }
     }
     var out = ContiguousArray<Value>()
-    for x in try items(args[0], "where") where try args.call(f, x).isTruthy { out.append(x) }
+    for x in try stageItems(args[0], "where") where try args.call(f, x).isTruthy { out.append(x) }
     return .list(ListObject(out))
   }
 
@@ -78,7 +84,7 @@ enum Stages {
   static func mapStage(_ args: Arguments) throws -> Value {
     let f = args[1]
     var out = ContiguousArray<Value>()
-    let input = try items(args[0], "map")
+    let input = try stageItems(args[0], "map")
     out.reserveCapacity(input.count)
     for x in input { out.append(try args.call(f, x)) }
     return .list(ListObject(out))
@@ -87,7 +93,7 @@ enum Stages {
   /// `xs | each ACTION`: the action for each item; the items go on unchanged.
   static func eachStage(_ args: Arguments) throws -> Value {
     let f = args[1]
-    for x in try items(args[0], "each") { _ = try args.call(f, x) }
+    for x in try stageItems(args[0], "each") { _ = try args.call(f, x) }
     return args[0]
   }
 
@@ -122,7 +128,7 @@ enum Stages {
     let f = args[1]
     var seen = Set<Value>()
     var out = ContiguousArray<Value>()
-    for x in try items(args[0], "distinct") {
+    for x in try stageItems(args[0], "distinct") {
       let key = f.isNull ? x : try args.call(f, x)
       if seen.insert(key).inserted { out.append(f.isNull ? x : key) }
     }
@@ -273,7 +279,7 @@ enum Stages {
       }
       return .list(ListObject(rows))
     }
-    let xs = try items(input, kinds[0].rawValue)
+    let xs = try stageItems(input, kinds[0].rawValue)
     if kinds.count == 1 { return try aggregate(kinds[0], fns[0], xs, args, path: paths[0]) }
     let m = MapObject()
     for j in kinds.indices {
@@ -306,7 +312,7 @@ enum Stages {
         members.append([x])
       }
     }
-    for x in try items(input, "group") {
+    for x in try stageItems(input, "group") {
       let key: Value
       if let keyPath, let v = read(x, keyPath) { key = v } else { key = try args.call(f, x) }
       guard each else {
@@ -331,8 +337,8 @@ enum Stages {
     return .groups(groups)
   }
 
-  static func aggregate(
-    _ kind: AggregateKind, _ f: Value, _ xs: ContiguousArray<Value>, _ args: Arguments, path: [Value]? = nil
+  static func aggregate<Items: Collection<Value>>(
+    _ kind: AggregateKind, _ f: Value, _ xs: Items, _ args: Arguments, path: [Value]? = nil
   ) throws -> Value {
     var a = Aggregation(kind, countsEveryItem: f.isNull)
     if f.isNull {
