@@ -108,33 +108,38 @@ extension Library {
       let text = try args.string(0)
       let new = try args.string(2)
       // The copy of the text and the result are charged to the memory budget first.
+      let n = text.occurrences(of: old)
       var grow = 0
       if new.utf8.count > old.utf8.count {
-        let n = text.occurrences(of: old)
         let (g, o) = n.multipliedReportingOverflow(by: new.utf8.count - old.utf8.count)
         grow = o ? Int.max / 4 : g
       }
       try args.vm.charge(2 * text.utf8.count + grow)
-      // Byte by byte into one buffer (as `splitting` matches): no list of pieces in between.
-      return TextBytes.withBytes(text) { t in
-        TextBytes.withBytes(old) { o in
-          TextBytes.withBytes(new) { nw in
-            guard var at = TextBytes.firstIndex(of: o, in: t) else { return args[0] }
-            var out: [UInt8] = []
-            out.reserveCapacity(t.count + grow)
-            var done = 0
-            while true {
-              out.append(contentsOf: UnsafeBufferPointer(rebasing: t[done..<at]))
-              out.append(contentsOf: nw)
-              done = at + o.count
-              guard let next = TextBytes.firstIndex(of: o, in: t, from: done) else { break }
-              at = next
+      if n == 0 { return args[0] }
+      // Byte by byte into one string of the exact size: no list of pieces in between.
+      let size = text.utf8.count + n * (new.utf8.count - old.utf8.count)
+      return .text(
+        TextBytes.withBytes(text) { t in
+          TextBytes.withBytes(old) { o in
+            TextBytes.withBytes(new) { nw in
+              String(unsafeUninitializedCapacity: size) { out in
+                var done = 0
+                var i = 0
+                func copy(_ b: UnsafeBufferPointer<UInt8>) {
+                  for j in 0..<b.count { out[i + j] = b[j] }
+                  i += b.count
+                }
+                while let at = TextBytes.firstIndex(of: o, in: t, from: done) {
+                  copy(UnsafeBufferPointer(rebasing: t[done..<at]))
+                  copy(nw)
+                  done = at + o.count
+                }
+                copy(UnsafeBufferPointer(rebasing: t[done...]))
+                return i
+              }
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: t[done...]))
-            return .text(String(decoding: out, as: UTF8.self))
           }
-        }
-      }
+        })
     }
     define("find", 2, "find(text, part) - the position of the first part in text, or nil") { args in
       let (text, part) = (try args.string(0), try args.string(1))
@@ -161,14 +166,19 @@ extension Library {
       let s = args[0].description
       let w = try args.int(1)
       let fill = args.count > 2 ? try args.string(2) : " "
-      return .text(try Library.padded(s, args[0], to: w, with: fill, left: true, vm: args.vm))
+      let padded = try Library.padded(s, args[0], to: w, with: fill, left: true, vm: args.vm)
+      // Wide enough already: the text itself.
+      if case .string = args[0], padded.utf8.count == s.utf8.count { return args[0] }
+      return .text(padded)
     }
     define("pad_right", 2...3, "pad_right(x, width, fill) - x as text, padded on the right to width") {
       args in
       let s = args[0].description
       let w = try args.int(1)
       let fill = args.count > 2 ? try args.string(2) : " "
-      return .text(try Library.padded(s, args[0], to: w, with: fill, left: false, vm: args.vm))
+      let padded = try Library.padded(s, args[0], to: w, with: fill, left: false, vm: args.vm)
+      if case .string = args[0], padded.utf8.count == s.utf8.count { return args[0] }
+      return .text(padded)
     }
   }
 
