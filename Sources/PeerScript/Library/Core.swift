@@ -26,7 +26,7 @@ extension Library {
       switch args[0] {
       case .list(let l): return .int(l.items.count)
       case .map(let m): return .int(m.entries.count)
-      case .string(let s): return .int(s.value.count)
+      case .string(let s): return .int(s.characterCount)
       case .groups(let g): return .int(g.keys.count)
       case .host(let h):
         if let n = try h.count() { return .int(n) }
@@ -66,6 +66,13 @@ extension Library {
         return .int(Int(d))
       case .bool(let b): return .int(b ? 1 : 0)
       case .string(let s):
+        if s.shape == .oneByte {
+          // Read from the bytes, as Int(String) reads them once the spaces are off.
+          if let n = TextBytes.withBytes(s.value, { b in TextBytes.parseInt(b, TextBytes.trimmed(b)) }) {
+            return .int(n)
+          }
+          throw RuntimeError("cannot read \(quote(s.value)) as a whole number")
+        }
         let t = s.value.trimmingSpaces()
         if let n = Int(t) { return .int(n) }
         throw RuntimeError("cannot read \(quote(s.value)) as a whole number")

@@ -44,22 +44,11 @@ public final class Library {
     switch v {
     case .list(let l): return l.items
     case .range(let r):
-      if let n = r.steppedCount, case .int(let lo) = r.lower {
-        guard n < 100_000_000 else {
-          throw RuntimeError("\(r.label ?? "the range") is too long to make into a list")
-        }
-        try vm?.charge(VM.bytes(ofValues: n))
-        return ContiguousArray((0..<n).map { Value.int(lo + $0 * r.step) })
+      if let numbers = try wholeNumbers(of: r) {
+        try vm?.charge(VM.bytes(ofValues: numbers.count))
+        return ContiguousArray(numbers)
       }
       switch (r.lower, r.upper) {
-      case (.int(let lo), .int(let hi)):
-        guard hi >= lo else { return [] }
-        let (span, o) = hi.subtractingReportingOverflow(lo)
-        guard !o, span < 100_000_000 else {
-          throw RuntimeError("the range \(lo)..\(hi) is too long to make into a list")
-        }
-        try vm?.charge(VM.bytes(ofValues: span + 1))
-        return ContiguousArray((lo...hi).map { Value.int($0) })
       case (.date(let lo), .date(let hi)):
         guard hi >= lo else { return [] }
         try vm?.charge(VM.bytes(ofValues: Int(hi) - Int(lo) + 1))
@@ -72,6 +61,24 @@ public final class Library {
       throw RuntimeError("expected a list, got \(v.typeName)")
     default: throw RuntimeError("expected a list, got \(v.kindAndValue)")
     }
+  }
+
+  /// The numbers of a range of whole numbers (nil for a range of dates), worked out as they
+  /// are reached; an error when there are too many to make into a list.
+  static func wholeNumbers(of r: RangeObject) throws -> WholeNumbers? {
+    if let n = r.steppedCount, case .int(let lo) = r.lower {
+      guard n < 100_000_000 else {
+        throw RuntimeError("\(r.label ?? "the range") is too long to make into a list")
+      }
+      return WholeNumbers(first: lo, step: r.step, count: n)
+    }
+    guard case .int(let lo) = r.lower, case .int(let hi) = r.upper else { return nil }
+    guard hi >= lo else { return WholeNumbers(first: lo, step: 1, count: 0) }
+    let (span, o) = hi.subtractingReportingOverflow(lo)
+    guard !o, span < 100_000_000 else {
+      throw RuntimeError("the range \(lo)..\(hi) is too long to make into a list")
+    }
+    return WholeNumbers(first: lo, step: 1, count: span + 1)
   }
 
   /// About what a list of `pieces` short texts holding `text` bytes in all takes: a value and a
@@ -100,4 +107,37 @@ public final class Library {
     }
     return total
   }
+}
+
+/// The whole numbers of a range, `first`, `first + step`... (`count` of them), as values, each
+/// worked out when it is read: stages go through a range without a list of its numbers.
+struct WholeNumbers: RandomAccessCollection {
+  let first: Int
+  let step: Int
+  let count: Int
+
+  var startIndex: Int { 0 }
+  var endIndex: Int { count }
+  // Wrapping: every number is between the range's ends, so the wrapped result is the number.
+  subscript(i: Int) -> Value { .int(first &+ i &* step) }
+}
+
+/// A stage's input: a list's items, or the numbers of a range (never made into a list).
+struct StageItems: RandomAccessCollection {
+  let values: ContiguousArray<Value>
+  let numbers: WholeNumbers?
+
+  init(_ values: ContiguousArray<Value>) {
+    self.values = values
+    numbers = nil
+  }
+
+  init(_ numbers: WholeNumbers) {
+    values = []
+    self.numbers = numbers
+  }
+
+  var startIndex: Int { 0 }
+  var endIndex: Int { numbers?.count ?? values.count }
+  subscript(i: Int) -> Value { numbers?[i] ?? values[i] }
 }

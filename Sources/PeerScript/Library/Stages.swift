@@ -24,6 +24,12 @@ enum Stages {
     }
   }
 
+  /// The items of a stage's input; a range's numbers are worked out as they are reached.
+  static func stageItems(_ v: Value, _ stage: String) throws -> StageItems {
+    if case .range(let r) = v, let numbers = try Library.wholeNumbers(of: r) { return StageItems(numbers) }
+    return StageItems(try items(v, stage))
+  }
+
   /// Each group as a map: the key under its name, and the items.
   static func groupRows(_ g: GroupsObject) -> ContiguousArray<Value> {
     var rows = ContiguousArray<Value>()
@@ -70,7 +76,7 @@ enum Stages {
       if let done = try h.filtered(by: condition, constants: constants) { return done }
     }
     var out = ContiguousArray<Value>()
-    for x in try items(args[0], "where") where try args.call(f, x).isTruthy { out.append(x) }
+    for x in try stageItems(args[0], "where") where try args.call(f, x).isTruthy { out.append(x) }
     return .list(ListObject(out))
   }
 
@@ -86,7 +92,7 @@ enum Stages {
         PendingMap(source: h, function: f, entries: entries, constants: try args.list(3).items, vm: args.vm))
     }
     var out = ContiguousArray<Value>()
-    let input = try items(args[0], "map")
+    let input = try stageItems(args[0], "map")
     out.reserveCapacity(input.count)
     for x in input { out.append(try args.call(f, x)) }
     return .list(ListObject(out))
@@ -95,7 +101,7 @@ enum Stages {
   /// `xs | each ACTION`: the action for each item; the items go on unchanged.
   static func eachStage(_ args: Arguments) throws -> Value {
     let f = args[1]
-    for x in try items(args[0], "each") { _ = try args.call(f, x) }
+    for x in try stageItems(args[0], "each") { _ = try args.call(f, x) }
     return args[0]
   }
 
@@ -130,7 +136,7 @@ enum Stages {
     let f = args[1]
     var seen = Set<Value>()
     var out = ContiguousArray<Value>()
-    for x in try items(args[0], "distinct") {
+    for x in try stageItems(args[0], "distinct") {
       let key = f.isNull ? x : try args.call(f, x)
       if seen.insert(key).inserted { out.append(f.isNull ? x : key) }
     }
@@ -154,8 +160,37 @@ enum Stages {
           source: h, keyFunction: args[1], keyName: try args.string(2), byPeriod: byPeriod, each: each,
           over: over, keyShape: key, keyConstants: try args.list(6).items))
     }
+    // A list's items: a key that is a field path is read straight from each map; with an
+    // aggregate next, a plain grouping is left to it, to work out in one pass.
+    let keyPath = args.count == 7 ? fieldPath(QueryShapeConstant<ItemValue>.shape(of: args[5])) : nil
+    if let keyPath, !byPeriod, !each, case .list(let l) = args[0],
+      let grouping = ListGrouping.make(l.items, keyName: try args.string(2), keyPath: keyPath)
+    {
+      return .host(grouping)
+    }
     return try group(
-      args[0], args[1], keyName: try args.string(2), byPeriod: byPeriod, each: each, over: over, args)
+      args[0], args[1], keyName: try args.string(2), byPeriod: byPeriod, each: each, over: over, args,
+      keyPath: keyPath)
+  }
+
+  /// The keys of a per-item value that is a field path (`.kind`, `.mother.site`), for `read`.
+  static func fieldPath(_ shape: ItemValue?) -> [Value]? {
+    guard case .path(let names) = shape, !names.isEmpty else { return nil }
+    return names.map { Value.text($0) }
+  }
+
+  /// The value of the field path `path` on `x`, read without calling the function it came
+  /// from, when that gives exactly the function's answer: `x` and every value on the way is a
+  /// map, whose missing fields are nil and whose reading never fails. Otherwise nil, and the
+  /// function is called (records may have computed fields; anything else may be an error,
+  /// reported where the function is).
+  @inline(__always) static func read(_ x: Value, _ path: [Value]) -> Value? {
+    var v = x
+    for key in path {
+      guard case .map(let m) = v else { return nil }
+      v = m.entries[key] ?? .null
+    }
+    return v
   }
 
   /// `xs | sort KEY [desc], ...`: a stable sort on the keys, each worked out once per item.
@@ -212,9 +247,22 @@ enum Stages {
     var input = args[0]
     // `collection | count`: the host may count without loading (a database's count(*)).
     if kinds == [.count], fns[0].isNull, case .host(let h) = input, !(h is PendingGroups),
-      let n = try h.count()
+      !(h is ListGrouping), let n = try h.count()
     {
       return .int(n)
+    }
+    // Expressions that are field paths are read from maps without calling them.
+    var paths: [[Value]?] = Array(repeating: nil, count: kinds.count)
+    if args.count == 6, let shapes = QueryShapeConstant<[ItemValue?]>.shape(of: args[4]),
+      shapes.count == kinds.count
+    {
+      paths = shapes.map(fieldPath)
+    }
+    if case .host(let h) = input, let grouping = h as? ListGrouping {
+      if let done = try grouping.aggregate(kinds: kinds, fns: fns, labels: labels, paths: paths) {
+        return done
+      }
+      input = .groups(grouping.groups())
     }
     if case .host(let h) = input {
       if let done = try hostAggregate(h, kinds: kinds, fns: fns, labels: labels, args) { return done }
@@ -222,6 +270,7 @@ enum Stages {
     }
     if case .groups(let g) = input {
       var rows = ContiguousArray<Value>()
+      rows.reserveCapacity(g.keys.count)
       // `share`: each group's part of all the items, in per cent to one decimal place.
       let total = g.members.reduce(0) { $0 + $1.count }
       for (key, members) in zip(g.keys, g.members) {
@@ -232,16 +281,18 @@ enum Stages {
             m.entries[labels[j]] = share(members.count, of: total)
             continue
           }
-          m.entries[labels[j]] = try aggregate(kinds[j], fns[j], members, args)
+          m.entries[labels[j]] = try aggregate(kinds[j], fns[j], members, args, path: paths[j])
         }
         rows.append(.map(m))
       }
       return .list(ListObject(rows))
     }
-    let xs = try items(input, kinds[0].rawValue)
-    if kinds.count == 1 { return try aggregate(kinds[0], fns[0], xs, args) }
+    let xs = try stageItems(input, kinds[0].rawValue)
+    if kinds.count == 1 { return try aggregate(kinds[0], fns[0], xs, args, path: paths[0]) }
     let m = MapObject()
-    for j in kinds.indices { m.entries[labels[j]] = try aggregate(kinds[j], fns[j], xs, args) }
+    for j in kinds.indices {
+      m.entries[labels[j]] = try aggregate(kinds[j], fns[j], xs, args, path: paths[j])
+    }
     return .map(m)
   }
 
@@ -255,7 +306,7 @@ enum Stages {
   /// empty periods filled in.
   static func group(
     _ input: Value, _ f: Value, keyName: String, byPeriod: Bool, each: Bool = false, over: Value?,
-    _ args: Arguments
+    _ args: Arguments, keyPath: [Value]? = nil
   ) throws -> Value {
     var index: [Value: Int] = [:]
     var keys = ContiguousArray<Value>()
@@ -269,8 +320,9 @@ enum Stages {
         members.append([x])
       }
     }
-    for x in try items(input, "group") {
-      let key = try args.call(f, x)
+    for x in try stageItems(input, "group") {
+      let key: Value
+      if let keyPath, let v = read(x, keyPath) { key = v } else { key = try args.call(f, x) }
       guard each else {
         add(x, to: key)
         continue
@@ -293,17 +345,28 @@ enum Stages {
     return .groups(groups)
   }
 
-  static func aggregate(_ kind: AggregateKind, _ f: Value, _ xs: ContiguousArray<Value>, _ args: Arguments)
-    throws
-    -> Value
-  {
-    // Every value first, then the aggregate: an error in the expression comes before one in
-    // the aggregate, whichever item it is on.
-    var values = ContiguousArray<Value>()
-    values.reserveCapacity(xs.count)
-    for x in xs { values.append(f.isNull ? x : try args.call(f, x)) }
+  static func aggregate<Items: Collection<Value>>(
+    _ kind: AggregateKind, _ f: Value, _ xs: Items, _ args: Arguments, path: [Value]? = nil
+  ) throws -> Value {
     var a = Aggregation(kind, countsEveryItem: f.isNull)
-    for v in values { try a.add(v) }
+    if f.isNull {
+      // The items themselves: `count` counts them all.
+      if kind == .count { return .int(xs.count) }
+      for x in xs { try a.add(x) }
+      return try a.result()
+    }
+    // Every value first, then the aggregate: an error in the expression comes before one in
+    // the aggregate, whichever item it is on. So the aggregate's first error waits until every
+    // value is worked out (no list of the values is made).
+    var failure: Error?
+    for x in xs {
+      let v: Value
+      if let path, let read = read(x, path) { v = read } else { v = try args.call(f, x) }
+      if failure == nil {
+        do { try a.add(v) } catch { failure = error }
+      }
+    }
+    if let failure { throw failure }
     return try a.result()
   }
 }

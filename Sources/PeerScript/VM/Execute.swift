@@ -21,6 +21,7 @@ extension VM {
     let tags = Peek.trivialTags
     let cellTag = Peek.cellTag
     let closureTag = Peek.closureTag
+    let nativeTag = Peek.nativeTag
 
     do {
       while true {
@@ -348,6 +349,16 @@ extension VM {
               budget = VM.checkInterval
               try checkBudgets()
             }
+            continue
+          }
+          // A built-in: called without retaining it (its slot keeps it alive, as above).
+          if let u = Peek.native(base + fslot, tag: nativeTag) {
+            let result = try u._withUnsafeGuaranteedRef { n -> Value in
+              guard n.arity.contains(nargs) else { throw nativeArityError(n, nargs) }
+              nativeTop = base - stack + proto.registerCount
+              return try n.body(Arguments(function: n.name, base: base + fslot + 1, count: nargs, vm: self))
+            }
+            stack[returnTo] = result
             continue
           }
           switch base[fslot] {

@@ -294,7 +294,9 @@ enum Operations {
       if case .int = r.lower { return v }
       if case .date = r.lower { return v }
       throw RuntimeError("cannot loop over \(v.shortDescription)")
-    case .string(let s): return .list(ListObject(ContiguousArray(s.value.map { Value.text(String($0)) })))
+    case .string(let s):
+      if s.isOneScalarPerCharacter { return .list(ListObject(Library.characters(s.value, s.shape))) }
+      return .list(ListObject(ContiguousArray(s.value.map { Value.text(String($0)) })))
     case .groups(let g): return .list(ListObject(Stages.groupRows(g)))
     case .host(let h):
       if let items = try h.items() { return .list(ListObject(items)) }
@@ -463,6 +465,14 @@ enum Operations {
       return l.items[try listIndex(i, count: l.items.count, what: "list")]
     case .map(let m): return m.entries[i] ?? .null
     case .string(let s):
+      if s.isOneScalarPerCharacter {
+        // One byte or one scalar, one character.
+        let at = try listIndex(i, count: s.characterCount, what: "text")
+        return TextBytes.withBytes(s.value) { b in
+          let range = s.shape == .oneByte ? at..<(at + 1) : TextBytes.scalarRange(b, from: at, count: 1)!
+          return Library.piece(b, range, s.shape)
+        }
+      }
       let chars = Array(s.value)
       return .text(String(chars[try listIndex(i, count: chars.count, what: "text")]))
     case .record: return try field(of: object, i)

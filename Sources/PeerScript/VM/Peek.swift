@@ -35,6 +35,14 @@ enum Peek {
   static let closureTag = referenceTag(
     of: Value.closure(Closure(proto: FunctionProto(name: "", file: ""), cells: [])))
 
+  static let nativeTag = referenceTag(
+    of: Value.native(NativeFunction("", arity: 0...0, doc: "", body: { _ in .null })))
+
+  @inline(__always)
+  static func native(_ p: UnsafeMutablePointer<Value>, tag: UInt8?) -> Unmanaged<NativeFunction>? {
+    object(p, tag: tag)
+  }
+
   @inline(__always)
   static func closure(_ p: UnsafeMutablePointer<Value>, tag: UInt8?) -> Unmanaged<Closure>? {
     object(p, tag: tag)

@@ -151,6 +151,12 @@ public struct Arguments {
     return s.value
   }
 
+  /// The text object itself, with what it knows of its text (its `shape`).
+  func text(_ i: Int) throws -> StringObject {
+    guard case .string(let s) = self[i] else { throw typeError(i, expected: "text") }
+    return s
+  }
+
   public func list(_ i: Int) throws -> ListObject {
     guard case .list(let l) = self[i] else { throw typeError(i, expected: "a list") }
     return l

@@ -101,8 +101,47 @@ public final class StringObject {
   public let value: String
   // Unchecked (hashed on every field read): an Int? read and assigned whole, never inout.
   @exclusivity(unchecked) private var cachedHash: Int?
+  // Unchecked, as `cachedHash`: what `TextBytes.Shape` the text has, worked out the first time
+  // a built-in asks (0 until then). It fits in the padding after `cachedHash`: no bigger object.
+  @exclusivity(unchecked) private var shapeState: UInt8
 
-  public init(_ value: String) { self.value = value }
+  public init(_ value: String) {
+    self.value = value
+    shapeState = 0
+  }
+
+  /// Text whose shape is already known (a piece of ASCII text is ASCII).
+  init(_ value: String, shape: TextBytes.Shape) {
+    self.value = value
+    shapeState = shape.rawValue
+  }
+
+  /// How the text's characters are made of bytes, for the built-ins' fast paths.
+  var shape: TextBytes.Shape {
+    if let known = TextBytes.Shape(rawValue: shapeState) { return known }
+    let found = TextBytes.shape(of: value)
+    shapeState = found.rawValue
+    return found
+  }
+
+  /// Whether each byte is one character (ASCII without a carriage return: "\r\n" is one
+  /// character).
+  var isOneBytePerCharacter: Bool { shape == .oneByte }
+
+  /// Whether each Unicode scalar is one character (and no two different ones are equal as
+  /// characters): every scalar below U+0300 (ASCII, Latin-1, Latin Extended-A and -B: "Zoë",
+  /// "Łukasz"), no carriage return.
+  var isOneScalarPerCharacter: Bool { shape != .other }
+
+  /// The number of characters (`len`): bytes or scalars when each is one, else the grapheme
+  /// clusters.
+  var characterCount: Int {
+    switch shape {
+    case .oneByte: return value.utf8.count
+    case .oneScalar: return TextBytes.withBytes(value) { TextBytes.scalarCount($0) }
+    case .other: return value.count
+    }
+  }
 
   var hashValue: Int {
     if let h = cachedHash { return h }
