@@ -66,3 +66,26 @@ struct LexerPathsTests {
     #expect(Lexer.isPlainASCII(Array("a\rb\n".utf8)))
   }
 }
+
+/// The tables the lexer and parser read instead of comparing texts say what the texts say.
+@Suite("Word tables")
+struct WordTableTests {
+  @Test func tablesAgreeWithTheSpellings() {
+    for s in Symbol.allCases {
+      #expect(Symbol(stringLiteral: s.rawValue) == s)
+      #expect(InfixOperator(s) == InfixOperator(rawValue: s.rawValue))
+    }
+    for k in Keyword.allCases { #expect(Keyword(stringLiteral: k.rawValue) == k) }
+    for o in InfixOperator.allCases {
+      #expect(o.arithmetic == ArithmeticOperator(rawValue: o.rawValue))
+      #expect(o.comparison == ComparisonOperator(rawValue: o.rawValue))
+    }
+  }
+
+  @Test func lineCountIsTheLinesSplit() {
+    for text in ["", "a", "a\n", "a\nb", "\n\n", "a\r\nb\n", "é\n\u{301}x\r\n\r\n"] {
+      let source = Source(name: "t", text: text)
+      #expect(source.lineCount == source.lines.count, "\(text.debugDescription)")
+    }
+  }
+}

@@ -32,10 +32,13 @@ enum Symbol: String, CaseIterable, Sendable, ExpressibleByStringLiteral, CustomS
     if utf8.count == 1, let first = utf8.first, first < 0x80, let s = Symbol.oneByte[Int(first)] {
       self = s
     } else {
-      self = Symbol(rawValue: text)!
+      self = Symbol.byText[text]!
     }
   }
   var description: String { rawValue }
+
+  /// The symbols by their text.
+  static let byText: [String: Symbol] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
 
   /// The one-byte symbols, by their byte.
   static let oneByte: [Symbol?] = {
