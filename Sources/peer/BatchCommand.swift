@@ -19,6 +19,7 @@ import PeerStore
 /// A lock file in the project keeps two runs from overlapping.
 struct Batch: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "batch",
     abstract: "Run a job without a terminal: the project's daily rules, logged as JSON lines.",
     discussion: """
       Events, one JSON object a line: start, task, flag, resolved, retention, notice, output, \

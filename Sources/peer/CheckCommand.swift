@@ -15,6 +15,7 @@ import PeerScript
 /// match score's load-time checks are reported with the words loading uses.
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "check",
     abstract: "Parse and resolve scripts without running them.",
     discussion: """
       Prints every problem found, as file:line:col. Exits with 1 if there is any. In a project, \

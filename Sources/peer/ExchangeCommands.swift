@@ -13,6 +13,7 @@ import PeerStore
 /// `peer import KIND FILE`: records from a CSV file, all or nothing.
 struct Import: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "import",
     abstract: "Import records from a CSV file (all or nothing; every bad cell reported as file:row:column).",
     discussion: """
       KIND is volunteers, mothers, matches, visits, endings or services. Columns are matched to \
@@ -172,6 +173,7 @@ struct Import: ParsableCommand {
 /// `peer export KIND`: records as CSV or JSON.
 struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "export",
     abstract: "Export records as CSV or JSON (to standard output, or --out FILE).")
 
   enum Format: String, ExpressibleByArgument { case csv, json }

@@ -8,6 +8,7 @@ import PeerStore
 /// `peer init [DIR]`: a new, empty project (database and starter scripts).
 struct Init: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "init",
     abstract: "Make a new project: its database and starter scripts.")
 
   @Argument(help: "The project folder (made if missing).")
@@ -33,7 +34,8 @@ struct Init: ParsableCommand {
       return
     }
     let home = database == nil ? Project.databaseName : "\(Project.serverFileName) (records on the server)"
-    Console.writeLine("made a new project in \(project.folder): \(home), scripts/project.peer and scripts/retention.peer")
+    Console.writeLine(
+      "made a new project in \(project.folder): \(home), scripts/project.peer and scripts/retention.peer")
   }
 
   /// `make`, for a project that must be new (the demo).
@@ -85,6 +87,7 @@ struct Init: ParsableCommand {
 /// `peer demo [DIR]`: a project full of realistic synthetic data.
 struct Demo: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "demo",
     abstract: "Make a demo project full of realistic synthetic data.",
     discussion:
       "Nine sites over two years: about 410 volunteers, 3,300 mothers and 33,000 visits; --scale multiplies it."

@@ -10,6 +10,7 @@ import PeerStore
 /// `peer move --to URL|FILE.db`: the project's records copied whole to another store.
 struct Move: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "move",
     abstract: "Copy the whole project to a PostgreSQL server, or to a SQLite file.",
     discussion: """
       --to postgresql://USER@HOST:PORT/DBNAME copies a project kept in the folder's peer.db to an \

@@ -72,6 +72,7 @@ struct People: ParsableCommand {
 
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add a person with a role (and their login on the server).")
 
     @OptionGroup var projectOptions: ProjectOptions
@@ -103,7 +104,8 @@ struct People: ParsableCommand {
   }
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the project's people and their roles.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List the project's people and their roles.")
 
     @OptionGroup var projectOptions: ProjectOptions
     @OptionGroup var budget: BudgetOptions
@@ -128,6 +130,7 @@ struct People: ParsableCommand {
 
   struct Change: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "change",
       abstract: "Change a person's name, role, sites or volunteer record.")
 
     @OptionGroup var projectOptions: ProjectOptions
@@ -161,7 +164,8 @@ struct People: ParsableCommand {
   }
 
   struct Remove: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Remove a person and their login.")
+    static let configuration = CommandConfiguration(
+      commandName: "remove", abstract: "Remove a person and their login.")
 
     @OptionGroup var projectOptions: ProjectOptions
     @OptionGroup var budget: BudgetOptions
@@ -178,6 +182,7 @@ struct People: ParsableCommand {
 
   struct Apply: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "apply",
       abstract: "Make the server enforce the roles as the project's scripts now declare them.")
 
     @OptionGroup var projectOptions: ProjectOptions

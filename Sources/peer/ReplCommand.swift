@@ -7,6 +7,7 @@ import PeerScript
 /// input as one script, without prompts or escape codes (a `:help` line answers as at the prompt).
 struct Repl: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "repl",
     abstract: "Start the interactive REPL (the default).",
     discussion: """
       History is kept in ~/.peer_history (owner-only), or in the file named by $PEER_HISTORY; \

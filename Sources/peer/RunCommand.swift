@@ -6,6 +6,7 @@ import PeerStore
 /// `peer run FILE [ARGS...]`: runs one script; the words after the file are its `args`.
 struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "run",
     abstract: "Run a script.",
     discussion: """
       Words after FILE are passed to the script as the list `args`, untouched. peer's own \

@@ -30,6 +30,8 @@ final class Compiler {
     var captureNames: [String] = []
     var captureMutable: [Bool] = []
     var loops: [Loop] = []
+    /// The simple constants of `proto` by value, each at its first index (`constant(_:)`).
+    var constantIndex: [ConstantKey: Int32] = [:]
     /// The script's top level: its outermost declarations are globals.
     let isTopLevel: Bool
 
@@ -111,7 +113,7 @@ final class Compiler {
         statement(stmt)
       }
     }
-    if !lastValue { emit(.retNil, at: SourcePosition(line: source.lines.count, column: 1)) }
+    if !lastValue { emit(.retNil, at: SourcePosition(line: source.lineCount, column: 1)) }
     // Functions were compiled first: report in the order of the source all the same.
     diagnostics = diagnostics.enumerated().sorted {
       ($0.element.position.line, $0.element.position.column, $0.offset)
@@ -147,22 +149,41 @@ final class Compiler {
   func constant(_ v: Value) -> Int32 {
     var v = v
     if case .string(let s) = v { v = .string(globals.intern(s.value)) }
-    let k = state.proto.constants
-    // Reuse simple constants; functions and records are always new.
-    for i in k.indices {
-      switch (k[i], v) {
-      case (.int(let a), .int(let b)) where a == b: return Int32(i)
-      case (.float(let a), .float(let b)) where a == b: return Int32(i)
-      case (.string(let a), .string(let b)) where a.value == b.value: return Int32(i)
-      case (.date(let a), .date(let b)) where a == b: return Int32(i)
-      case (.duration(let a), .duration(let b)) where a == b: return Int32(i)
-      case (.null, .null): return Int32(i)
-      case (.bool(let a), .bool(let b)) where a == b: return Int32(i)
-      default: continue
+    // Reuse simple constants (the first equal one); functions and records are always new. A
+    // table, not a search of the constants: a script's top level holds hundreds.
+    let key = ConstantKey(v)
+    if let key, let i = state.constantIndex[key] { return i }
+    state.proto.constants.append(v)
+    let i = Int32(state.proto.constants.count - 1)
+    if let key { state.constantIndex[key] = i }
+    return i
+  }
+
+  /// A simple constant as a key that is equal exactly when the values are (`==` on numbers,
+  /// so 0.0 and -0.0 are one key and NaN has none; texts as Swift compares them).
+  enum ConstantKey: Hashable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case float(Double)
+    case date(Int32)
+    case duration(Duration)
+    case string(String)
+
+    init?(_ v: Value) {
+      switch v {
+      case .null: self = .null
+      case .bool(let b): self = .bool(b)
+      case .int(let n): self = .int(n)
+      case .float(let d):
+        guard !d.isNaN else { return nil }
+        self = .float(d)
+      case .date(let d): self = .date(d)
+      case .duration(let d): self = .duration(d)
+      case .string(let s): self = .string(s.value)
+      default: return nil
       }
     }
-    state.proto.constants.append(v)
-    return Int32(state.proto.constants.count - 1)
   }
 
   func allocateRegister() -> Int {

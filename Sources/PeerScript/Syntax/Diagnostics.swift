@@ -13,15 +13,26 @@ public struct SourcePosition: Hashable, Sendable, CustomStringConvertible {
 public final class Source: Sendable {
   public let name: String
   public let text: String
-  public let lines: [Substring]
+  /// The lines, split when asked (for a message), not for every script compiled.
+  public var lines: [Substring] { text.split(separator: "\n", omittingEmptySubsequences: false) }
+  /// `lines.count`: one more than the `\n` characters, which are the `\n` bytes not after a
+  /// `\r` (`\r\n` is one character, and a line feed never joins another).
+  public let lineCount: Int
 
   public init(name: String, text: String) {
     self.name = name
     self.text = text
-    self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    var count = 1
+    var previous: UInt8 = 0
+    for b in text.utf8 {
+      if b == 0x0A, previous != 0x0D { count += 1 }
+      previous = b
+    }
+    self.lineCount = count
   }
 
   public func line(_ n: Int) -> String? {
+    let lines = self.lines
     guard n >= 1, n <= lines.count else { return nil }
     var l = String(lines[n - 1])
     if l.hasSuffix("\r") { l.removeLast() }

@@ -11,11 +11,51 @@ enum InfixOperator: String, CaseIterable, Sendable {
   /// `== != < <= > >=`.
   var isComparison: Bool { comparison != nil }
 
-  /// The operator as arithmetic, or nil when it is not.
-  var arithmetic: ArithmeticOperator? { ArithmeticOperator(rawValue: rawValue) }
+  /// The operator as arithmetic, or nil when it is not (the one with the same `rawValue`).
+  var arithmetic: ArithmeticOperator? {
+    switch self {
+    case .add: .add
+    case .subtract: .subtract
+    case .multiply: .multiply
+    case .divide: .divide
+    case .wholeDivide: .wholeDivide
+    case .remainder: .remainder
+    default: nil
+    }
+  }
 
-  /// The operator as a comparison, or nil when it is not.
-  var comparison: ComparisonOperator? { ComparisonOperator(rawValue: rawValue) }
+  /// The operator as a comparison, or nil when it is not (the one with the same `rawValue`).
+  var comparison: ComparisonOperator? {
+    switch self {
+    case .equal: .equal
+    case .notEqual: .notEqual
+    case .less: .less
+    case .lessOrEqual: .lessOrEqual
+    case .greater: .greater
+    case .greaterOrEqual: .greaterOrEqual
+    default: nil
+    }
+  }
+
+  /// The operator a symbol spells, if any: `InfixOperator(rawValue: symbol.rawValue)` without
+  /// comparing texts (the parser asks at every token of an expression).
+  init?(_ symbol: Symbol) {
+    switch symbol {
+    case .plus: self = .add
+    case .minus: self = .subtract
+    case .star: self = .multiply
+    case .slash: self = .divide
+    case .wholeDivide: self = .wholeDivide
+    case .percent: self = .remainder
+    case .equal: self = .equal
+    case .notEqual: self = .notEqual
+    case .less: self = .less
+    case .lessOrEqual: self = .lessOrEqual
+    case .greater: self = .greater
+    case .greaterOrEqual: self = .greaterOrEqual
+    default: return nil
+    }
+  }
 }
 
 /// The comparisons among the infix operators, `== != < <= > >=`, as a query shape names them

@@ -662,7 +662,7 @@ struct Parser {
     while true {
       let t = token
       var op: InfixOperator?
-      if case .symbol(let s) = t.kind, let o = InfixOperator(rawValue: s.rawValue), o.isComparison { op = o }
+      if case .symbol(let s) = t.kind, let o = InfixOperator(s), o.isComparison { op = o }
       if isKeyword("in") { op = .inside }
       if isKeyword("not"), case .keyword("in") = tokens[p + 1].kind { op = .notInside }
       guard let op else { return left }
@@ -711,7 +711,7 @@ struct Parser {
       let t = advance()
       skipNewlines()
       let right = try multiplicative()
-      if case .symbol(let s) = t.kind, let op = InfixOperator(rawValue: s.rawValue) {
+      if case .symbol(let s) = t.kind, let op = InfixOperator(s) {
         left = Expr(.binary(op, left, right), t.position)
       }
     }
@@ -747,7 +747,7 @@ struct Parser {
       let t = advance()
       skipNewlines()
       let right = try unary()
-      if case .symbol(let s) = t.kind, let op = InfixOperator(rawValue: s.rawValue) {
+      if case .symbol(let s) = t.kind, let op = InfixOperator(s) {
         left = Expr(.binary(op, left, right), t.position, length: s.rawValue.count)
       }
     }

@@ -5,8 +5,12 @@ enum Keyword: String, CaseIterable, Sendable, ExpressibleByStringLiteral, Custom
   case `let`, `var`, fn, `return`, `if`, `else`, `for`, `in`, `while`, `break`, `continue`
   case and, or, not, `true`, `false`, `nil`, record, test
 
-  init(stringLiteral text: String) { self = Keyword(rawValue: text)! }
+  init(stringLiteral text: String) { self = Keyword.byText[text]! }
   var description: String { rawValue }
+
+  /// The keywords by their text: one hash lookup where `init(rawValue:)` compares the text with
+  /// every keyword in turn (the lexer asks for each word, the parser for each literal).
+  static let byText: [String: Keyword] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
 }
 
 /// Punctuation, longest first where one spelling begins another (`..<` before `..` before `.`),
@@ -20,6 +24,26 @@ enum Symbol: String, CaseIterable, Sendable, ExpressibleByStringLiteral, CustomS
   case openBrace = "{", closeBrace = "}", comma = ",", dot = ".", colon = ":", bar = "|", semicolon = ";"
   case ampersand = "&", question = "?"
 
-  init(stringLiteral text: String) { self = Symbol(rawValue: text)! }
+  /// The parser's literals (`isSymbol("(")`) come here on every test of a token: a one-byte
+  /// symbol is read from a table, where `init(rawValue:)` compares the text with every symbol in
+  /// turn.
+  init(stringLiteral text: String) {
+    let utf8 = text.utf8
+    if utf8.count == 1, let first = utf8.first, first < 0x80, let s = Symbol.oneByte[Int(first)] {
+      self = s
+    } else {
+      self = Symbol.byText[text]!
+    }
+  }
   var description: String { rawValue }
+
+  /// The symbols by their text.
+  static let byText: [String: Symbol] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
+
+  /// The one-byte symbols, by their byte.
+  static let oneByte: [Symbol?] = {
+    var table = [Symbol?](repeating: nil, count: 128)
+    for s in allCases where s.rawValue.utf8.count == 1 { table[Int(s.rawValue.utf8.first!)] = s }
+    return table
+  }()
 }
