@@ -98,6 +98,22 @@ struct InterpreterTests {
     }
   }
 
+  /// A script saved on Windows (lines ending "\r\n") runs as the same script saved anywhere
+  /// else, and its messages name the same lines and columns and quote the line without "\r".
+  @Test func windowsLineEndingsReadAsNewlines() throws {
+    let (interpreter, out) = make()
+    try interpreter.run(
+      "let x = 1\r\n# a comment\r\nif x == 1 {\r\n  print(\"one\")\r\n}\r\nprint(x + 1)\r\n", file: "w.peer")
+    #expect(out.lines == ["one", "2"])
+    do {
+      try interpreter.run("let y = 1\r\nprint(nme)\r\n", file: "w.peer")
+      Issue.record("should not compile")
+    } catch let e as CompileError {
+      #expect(e.diagnostics.map(\.position) == [SourcePosition(line: 2, column: 7)])
+      #expect(e.diagnostics.map(\.sourceLine) == ["print(nme)"])
+    }
+  }
+
   @Test func checkDefinesNothing() {
     let (interpreter, _) = make()
     #expect(interpreter.check("let fresh = 1\nprint(fresh)", file: "c").isEmpty)

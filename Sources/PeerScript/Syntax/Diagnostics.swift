@@ -21,10 +21,14 @@ public final class Source: Sendable {
 
   public init(name: String, text: String) {
     self.name = name
-    self.text = text
+    // A script saved on Windows ends its lines with "\r\n", one character the lexer would
+    // refuse: it reads as "\n", every line and column staying where they were.
+    self.text =
+      text.utf8.contains(0x0D)
+      ? text.split(separator: "\r\n", omittingEmptySubsequences: false).joined(separator: "\n") : text
     var count = 1
     var previous: UInt8 = 0
-    for b in text.utf8 {
+    for b in self.text.utf8 {
       if b == 0x0A, previous != 0x0D { count += 1 }
       previous = b
     }
