@@ -53,8 +53,16 @@ enum AccessPolicies {
           try access.condition.map {
             try ConditionSQL($0, kind, dialect: .postgres, inlineValues: true).sql
           } ?? "TRUE"
+        // A copy of another record's field (a visit's mother's site) is read only by a role
+        // that reads the field itself.
+        let copies = CopiedColumn.all.filter { $0.kind == kind }
+        let readCopies = copies.filter { role.kinds[$0.sourceKind]?.reads($0.path.last!) == true }.map(
+          \.column)
         if let fields = access.fields {
-          let columns = ["id"] + kind.fields.filter { fields.contains($0.name) }.map(\.column)
+          let columns = ["id"] + kind.fields.filter { fields.contains($0.name) }.map(\.column) + readCopies
+          sql.append("GRANT SELECT (\(columns.joined(separator: ", "))) ON \(table) TO \(g)")
+        } else if readCopies.count < copies.count {
+          let columns = ["id"] + kind.fields.map(\.column) + ["extra"] + readCopies
           sql.append("GRANT SELECT (\(columns.joined(separator: ", "))) ON \(table) TO \(g)")
         } else {
           sql.append("GRANT SELECT ON \(table) TO \(g)")

@@ -14,6 +14,7 @@ enum ServerSchema {
     ("v3: erasure blanks audit values", erasure),
     ("v4: restrictions", restrictions),
     ("v5: site indexes hold the ids", siteIndexesHoldIDs),
+    ("v6: matches, visits and endings carry their mother's site", copiedColumns),
   ]
 
   static var version: Int { migrations.count }
@@ -119,6 +120,54 @@ enum ServerSchema {
     CREATE INDEX volunteers_site ON volunteers(site) INCLUDE (id);
 
     """
+  }
+
+  /// v6: the copies of CopiedColumn (a match's, visit's and ending's mother's site), filled in
+  /// and indexed, then kept right by triggers: each insert or update of a record sets its copy
+  /// from the record it refers to (whatever the login wrote in it, so no one can forge a copy
+  /// to pass a policy), and a change of the copied value is passed on to the records that
+  /// refer to it (a mother's new site to her matches, and from them to their visits). The
+  /// trigger functions run with their owner's rights: a coordinator who moves a mother to
+  /// another site may not read or change that site's records, but her visits must follow her.
+  static func copiedColumns() -> String {
+    var sql = ""
+    var functions: [String] = []
+    for copy in CopiedColumn.all {
+      let table = copy.kind.table
+      guard let reference = copy.kind.field(copy.reference), case .reference(let target) = reference.type,
+        let copied = copy.sourceKind.field(copy.path.last!)
+      else { preconditionFailure("CopiedColumn \(copy.column) of \(table) names no reference") }
+      let keep = "peer_keep_\(table)_\(copy.column)"
+      let pass = "peer_pass_\(target.table)_\(copy.source)_to_\(table)"
+      functions += [keep, pass]
+      let indexed = copy.kind.field("date") == nil ? copy.column : "\(copy.column), date"
+      sql += """
+        ALTER TABLE \(table) ADD COLUMN \(copy.column) \(sqlType(copied.type));
+        UPDATE \(table) t SET \(copy.column) = s.\(copy.source) FROM \(target.table) s WHERE s.id = t.\(reference.column);
+        CREATE INDEX \(table)_\(copy.column) ON \(table)(\(indexed));
+        CREATE FUNCTION \(keep)() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+          BEGIN
+            NEW.\(copy.column) := (SELECT \(copy.source) FROM \(target.table) WHERE id = NEW.\(reference.column));
+            RETURN NEW;
+          END $$;
+        CREATE TRIGGER \(keep) BEFORE INSERT OR UPDATE ON \(table) FOR EACH ROW EXECUTE FUNCTION \(keep)();
+        CREATE FUNCTION \(pass)() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+          BEGIN
+            UPDATE \(table) SET \(copy.column) = NEW.\(copy.source) WHERE \(reference.column) = NEW.id;
+            RETURN NULL;
+          END $$;
+        CREATE TRIGGER \(pass) AFTER UPDATE ON \(target.table) FOR EACH ROW
+          WHEN (OLD.\(copy.source) IS DISTINCT FROM NEW.\(copy.source)) EXECUTE FUNCTION \(pass)();
+
+        """
+    }
+    sql += "DO $$ BEGIN\n"
+    for f in functions {
+      sql += "  EXECUTE format('ALTER FUNCTION \(f)() SET search_path = %I, pg_temp', current_schema());\n"
+      sql += "  EXECUTE 'REVOKE ALL ON FUNCTION \(f)() FROM PUBLIC';\n"
+    }
+    sql += "END $$;\n"
+    return sql
   }
 
   /// Erasure (docs/data-protection.md): an UPDATE of an audit entry is allowed when it only

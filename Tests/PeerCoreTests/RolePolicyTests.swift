@@ -36,19 +36,22 @@ struct RolePolicyTests {
     ),
   ]
 
-  static func condition(_ g: inout Generator, depth: Int) -> (role: String, vm: String) {
+  /// A condition of `atoms` joined with and, or and not, up to two deep.
+  static func condition(
+    _ g: inout Generator, depth: Int, atoms: [(role: String, vm: String)] = RolePolicyTests.atoms
+  ) -> (role: String, vm: String) {
     let pick = Int(g.next() % 10)
     if depth >= 2 || pick < 4 {
       let atom = atoms[Int(g.next() % UInt64(atoms.count))]
       return atom
     }
-    let a = condition(&g, depth: depth + 1)
+    let a = condition(&g, depth: depth + 1, atoms: atoms)
     switch pick {
     case 4, 5, 6:
-      let b = condition(&g, depth: depth + 1)
+      let b = condition(&g, depth: depth + 1, atoms: atoms)
       return ("(\(a.role) and \(b.role))", "(\(a.vm) and \(b.vm))")
     case 7, 8:
-      let b = condition(&g, depth: depth + 1)
+      let b = condition(&g, depth: depth + 1, atoms: atoms)
       return ("(\(a.role) or \(b.role))", "(\(a.vm) or \(b.vm))")
     default:
       return ("not (\(a.role))", "not (\(a.vm))")

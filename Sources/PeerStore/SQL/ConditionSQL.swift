@@ -75,6 +75,10 @@ package struct ConditionSQL {
   /// The path of references from `t0` each joined alias stands for.
   private var joinedPaths: [String: [String]] = [:]
 
+  /// While a condition through references is written on copies (`copiedExpression`): the
+  /// alias of the record that carries them, and the copy of each field.
+  private var copies: (alias: String, columns: [String: String])?
+
   /// Values written into the SQL rather than passed as arguments: a row-level security
   /// policy is one stored expression, with no arguments to pass.
   private let inlineValues: Bool
@@ -144,6 +148,9 @@ package struct ConditionSQL {
           "((SELECT count(*) \(from) WHERE \(reference) = \(alias).id AND \(filter)) \(dialect.comparison(op)) \(p))"
       }
     case .through(let field, let target, let condition):
+      if dialect == .postgres, let copied = try copiedExpression(field, condition, kind, alias) {
+        return copied
+      }
       let (column, _) = try self.column(field, kind, alias)
       if let prefix = joinedPaths[alias], let row = joined?.alias(of: prefix + [field]) {
         joinedPaths[row] = prefix + [field]
@@ -185,7 +192,55 @@ package struct ConditionSQL {
     }
   }
 
+  /// A condition through references that only reads fields the server keeps a copy of on
+  /// the record (`.mother.site in me.sites` on a visit): the same condition on the copies,
+  /// with no subquery. Nil when any field it reads has no copy. Every reference on the way is
+  /// required, so the record referred to is there: the copy is empty only when the field is.
+  private mutating func copiedExpression(
+    _ field: String, _ condition: RecordCondition, _ kind: RecordKind, _ alias: String
+  ) throws -> String? {
+    var path = [field]
+    var current = kind
+    var leaf = condition
+    while true {
+      guard let spec = current.field(path.last!), spec.required, case .reference(let target) = spec.type
+      else {
+        return nil
+      }
+      current = target
+      guard case .through(let next, _, let inner) = leaf else { break }
+      path.append(next)
+      leaf = inner
+    }
+    guard let fields = Self.fieldsRead(leaf), !fields.isEmpty else { return nil }
+    var columns: [String: String] = [:]
+    for name in fields {
+      guard let copy = CopiedColumn.standingFor(path + [name], on: kind) else { return nil }
+      columns[name] = copy.column
+    }
+    let outer = copies
+    copies = (alias, columns)
+    defer { copies = outer }
+    return try expression(leaf, current, alias)
+  }
+
+  /// The fields a condition compares, if it asks nothing of other records.
+  private static func fieldsRead(_ c: RecordCondition) -> Set<String>? {
+    switch c {
+    case .compare(let field, _, _), .between(let field, _, _), .oneOf(let field, _), .person(let field, _):
+      return [field]
+    case .and(let a, let b), .or(let a, let b):
+      guard let x = fieldsRead(a), let y = fieldsRead(b) else { return nil }
+      return x.union(y)
+    case .not(let a): return fieldsRead(a)
+    case .related, .through: return nil
+    }
+  }
+
   func column(_ field: String, _ kind: RecordKind, _ alias: String) throws -> (String, FieldType) {
+    if let copies, copies.alias == alias, let copy = copies.columns[field], let spec = kind.field(field) {
+      return ("\(alias).\(copy)", spec.type)
+    }
     if field == "id" { return ("\(alias).id", .reference(kind)) }
     guard let spec = kind.field(field) else { throw StoreError("\(kind.rawValue) has no field \"\(field)\"") }
     return ("\(alias).\(spec.column)", spec.type)

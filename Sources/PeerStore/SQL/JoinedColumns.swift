@@ -24,6 +24,13 @@ package struct JoinedColumns {
     guard let last = path.last else { throw StoreError("an empty column path") }
     if path == ["id"] { return ("t0.id", .int) }
     if path == ["extra"] { return (hidden[kind]?.contains("extra") == true ? "'{}'" : "t0.extra", .text) }
+    // On the server, a match's, visit's or ending's mother's site is a column of its own.
+    if dialect == .postgres, let copy = CopiedColumn.standingFor(path, on: kind),
+      let spec = copy.sourceKind.field(last)
+    {
+      if hidden[kind]?.contains(copy.column) == true { return (dialect.null(spec.type), spec.type) }
+      return ("t0.\(copy.column)", spec.type)
+    }
     var prefix: [String] = []
     var (alias, current) = aliases[[]]!
     for name in path.dropLast() {
