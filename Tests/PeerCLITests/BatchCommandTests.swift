@@ -13,7 +13,7 @@ struct BatchCommandTests {
     let nightly = try String(
       contentsOf: PeerProcess.packageRoot.appendingPathComponent("Examples/workflows/nightly.peer"),
       encoding: .utf8)
-    try nightly.write(toFile: project + "/scripts/nightly.peer", atomically: true, encoding: .utf8)
+    try nightly.write(toFile: project + "/scripts/nightly.peer", atomically: false, encoding: .utf8)
     return project
   }
 
@@ -101,10 +101,10 @@ struct BatchCommandTests {
     let original = try String(contentsOfFile: nightly, encoding: .utf8)
     try original.replacingOccurrences(
       of: "  of volunteer\n", with: "  of volunteer\n  every day \"oops\" { task(V-9999, \"x\") }\n"
-    ).write(toFile: nightly, atomically: true, encoding: .utf8)
+    ).write(toFile: nightly, atomically: false, encoding: .utf8)
     let run = try PeerProcess.run(
       ["batch", "scripts/nightly.peer", "--as-of", "2026-11-26"], directory: URL(fileURLWithPath: project))
-    try original.write(toFile: nightly, atomically: true, encoding: .utf8)
+    try original.write(toFile: nightly, atomically: false, encoding: .utf8)
     #expect(run.status == 1)
     let log = try events(run.stdout)
     let error = try #require(log.first { $0["event"] as? String == "error" })

@@ -40,7 +40,7 @@ struct PeopleTests {
     try FileManager.default.createDirectory(atPath: mine, withIntermediateDirectories: true)
     try FileManager.default.copyItem(atPath: project + "/scripts", toPath: mine + "/scripts")
     try (try TestServer.socketURL(login: "\(address.database)_\(role)", of: address) + "\n")
-      .write(toFile: mine + "/peer.server", atomically: true, encoding: .utf8)
+      .write(toFile: mine + "/peer.server", atomically: false, encoding: .utf8)
     return mine
   }
 

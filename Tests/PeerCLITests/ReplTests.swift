@@ -33,7 +33,7 @@ struct ReplTests {
     let p = folder.path("p")
     #expect(try PeerProcess.run(["init", p]).status == 0)
     try "var n = 0\nwhile true { n += 1 }\n".write(
-      toFile: p + "/scripts/loop.peer", atomically: true, encoding: .utf8)
+      toFile: p + "/scripts/loop.peer", atomically: false, encoding: .utf8)
     let session = try TmuxSession(
       environment: ["PEER_HISTORY": history, "PEER_DEFAULT_MAX_STEPS": "100000"], directory: p,
       holdingTheScreen: true)
@@ -290,11 +290,11 @@ struct ReplTests {
     let folder = try TemporaryFolder()
     let p = folder.path("p")
     #expect(try PeerProcess.run(["init", p]).status == 0)
-    try "refer({name: \"Ann\"})\n".write(toFile: folder.path("refer.peer"), atomically: true, encoding: .utf8)
+    try "refer({name: \"Ann\"})\n".write(toFile: folder.path("refer.peer"), atomically: false, encoding: .utf8)
     let made = try PeerProcess.run(["run", "--project", p, folder.path("refer.peer")])
     #expect(made.status == 0, "\(made.stderr)")
     try "workflow support {\n  waiting -> matched -> active\n}\n".write(
-      toFile: p + "/scripts/flow.peer", atomically: true, encoding: .utf8)
+      toFile: p + "/scripts/flow.peer", atomically: false, encoding: .utf8)
     let session = try TmuxSession(
       environment: ["PEER_HISTORY": folder.path("history")], arguments: ["--project", p])
     let start = session.waitFor { TmuxSession.lines($0).contains { $0.hasPrefix("peer>") } }
@@ -320,12 +320,12 @@ struct ReplTests {
         for m in mothers | where .phone == nil and .name == "Ann" { flag(m, "No phone number") }
       }
     }
-    """.write(toFile: p + "/scripts/flow.peer", atomically: true, encoding: .utf8)
+    """.write(toFile: p + "/scripts/flow.peer", atomically: false, encoding: .utf8)
     try """
     refer({name: "Ann", referral_date: 2026-11-01})
     refer({name: "Bo", referral_date: 2026-11-25, phone: "07700 900123"})
     run_rules()
-    """.write(toFile: folder.path("setup.peer"), atomically: true, encoding: .utf8)
+    """.write(toFile: folder.path("setup.peer"), atomically: false, encoding: .utf8)
     let made = try PeerProcess.run([
       "run", "--project", p, "--today", "2026-11-26", folder.path("setup.peer"),
     ])

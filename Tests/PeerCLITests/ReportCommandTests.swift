@@ -12,7 +12,7 @@ struct ReportCommandTests {
     let p = folder.path("p")
     #expect(try PeerProcess.run(["init", p]).status == 0)
     try "var n = 0\nwhile true { n += 1 }\n".write(
-      toFile: p + "/scripts/loop.peer", atomically: true, encoding: .utf8)
+      toFile: p + "/scripts/loop.peer", atomically: false, encoding: .utf8)
     let script = try folder.write("a.peer", "print(1)\n")
     let env = ["PEER_DEFAULT_MAX_STEPS": "100000"]
     for arguments in [
@@ -40,7 +40,7 @@ struct ReportCommandTests {
       title "Visits in {site}, {q}"
       table "By kind" with total = visits_seen | where .on in q and .site == site | group .kind | count as visits
     }
-    """.write(toFile: p + "/scripts/seen.peer", atomically: true, encoding: .utf8)
+    """.write(toFile: p + "/scripts/seen.peer", atomically: false, encoding: .utf8)
     return (folder, p)
   }
 

@@ -20,7 +20,7 @@ struct ReportReplTests {
       title "Visits, {q}"
       table "By kind" with total = visits_seen | where .on in q | group .kind | count as visits
     }
-    """.write(toFile: p + "/scripts/seen.peer", atomically: true, encoding: .utf8)
+    """.write(toFile: p + "/scripts/seen.peer", atomically: false, encoding: .utf8)
     let session = try TmuxSession(
       environment: ["PEER_HISTORY": folder.path("history")],
       arguments: ["--project", p, "--today", "2026-08-20"], directory: folder.url.path)
