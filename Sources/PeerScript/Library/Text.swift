@@ -183,7 +183,8 @@ extension Library {
   }
 
   /// `s` (the text of `value`) padded on the left or right to `width` characters with copies
-  /// of `fill`; the padding is charged to the memory budget first.
+  /// of `fill` (the last copy cut short if need be); the padding is charged to the memory
+  /// budget first.
   static func padded(_ s: String, _ value: Value, to width: Int, with fill: String, left: Bool, vm: VM) throws
     -> String
   {
@@ -191,6 +192,17 @@ extension Library {
     let length: Int
     if case .string(let t) = value { length = t.characterCount } else { length = s.count }
     let count = width > length ? width - length : 0
+    let fillLength = fill.count
+    if fillLength > 1 {
+      // A fill of several characters is repeated and cut, so the result is exactly `width`
+      // wide, as PostgreSQL's lpad does: pad_left("x", 4, "ab") is "abax".
+      let copies = (count + fillLength - 1) / fillLength
+      let (size, o) = copies.multipliedReportingOverflow(by: fill.utf8.count)
+      try vm.charge(o ? Int.max / 2 : size)
+      if count == 0 { return s }
+      let cut = String(String(repeating: fill, count: copies).prefix(count))
+      return left ? cut + s : s + cut
+    }
     let (size, o) = count.multipliedReportingOverflow(by: fill.utf8.count)
     try vm.charge(o ? Int.max / 2 : size)
     if count == 0 { return s }
