@@ -164,6 +164,9 @@ struct FormCommandTests {
     let data = try #require(FileManager.default.contents(atPath: folder.path("bad.json")))
     let rejects = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
     #expect(rejects.count == 1)
+    // The rejected rows are personal data: only their owner reads the file.
+    let attributes = try FileManager.default.attributesOfItem(atPath: folder.path("bad.json"))
+    #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     #expect(rejects.first?["name"] as? String == "Di")
     #expect(rejects.first?["nme"] as? Int == 1)
     #expect(

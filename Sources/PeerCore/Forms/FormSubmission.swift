@@ -165,9 +165,9 @@ public enum FormSubmission {
       if let csv { try csv.close() }
       guard json, count > 0, let path else { return }
       let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
-      guard FileManager.default.createFile(atPath: path, contents: data + Data("\n".utf8)) else {
-        throw ImportError(problems: ["cannot write \(path)"])
-      }
+      // The rows hold personal data: written like every file peer writes (OutputFile), whole,
+      // owner-only and never through a link.
+      try OutputFile.write(String(decoding: data, as: UTF8.self) + "\n", to: path)
     }
   }
 
