@@ -143,43 +143,8 @@ struct CopiedSiteTests {
   ]
 
   @Test func conditionsThroughTheCopiesPickWhatTheVMPicks() throws {
-    let store = try StoreUnderTest.postgres.makeStore() as! PostgresStore
-    let session = Session(store: store, options: InterpreterOptions())
-    try session.run(Self.data, file: "data.peer")
-    var g = SplitMix64(seed: 20261207)
-    var conditions: [(role: String, vm: String)] = []
-    var roles = ""
-    for i in 0..<16 {
-      let c = RolePolicyTests.condition(&g, depth: 0, atoms: Self.atoms)
-      conditions.append(c)
-      roles += "role r\(i) { sees mothers, matches, volunteers\n sees visits where \(c.role) }\n"
-    }
-    try session.run(roles, file: "roles.peer")
-    try store.applyRoles(Array(session.roles.values))
-    let database = store.address.database
-    for i in conditions.indices {
-      try store.add(
-        Person(login: "\(database)_v\(i)", name: "V\(i)", role: "r\(i)", sites: ["Bristol", "Luton"]))
-    }
-    let total = try session.run("len(visits)", file: "n.peer")
-    var between = 0
-    for (i, c) in conditions.enumerated() {
-      let address = try ServerAddress(
-        url: try TestServer.socketURL(login: "\(database)_v\(i)", of: store.address))
-      let person = try PostgresStore(address: address, user: "v\(i)")
-      let seen = try person.read { try $0.all(.visit) }.map(\.id)
-      // Pushed down (the copies, as the owner) and in the VM, the same visits.
-      for pushdown in [true, false] {
-        session.bridge!.pushdown = pushdown
-        let picked = try session.run("visits | where \(c.vm) | map .id", file: "vm.peer")
-        let expected: [Int64] =
-          if case .list(let l)? = picked {
-            l.items.compactMap { $0.textValue.flatMap { RecordKind.visit.id(fromCode: $0) } }
-          } else { [] }
-        #expect(seen == expected, "r\(i) (pushdown \(pushdown)): \(c.role)")
-      }
-      if !seen.isEmpty, case .int(let n)? = total, seen.count < n { between += 1 }
-    }
-    #expect(between >= conditions.count / 2, "\(between) of \(conditions.count)")
+    try RolePolicyTests.comparePolicies(
+      on: .visit, data: Self.data, seeingWhole: "mothers, matches, volunteers", atoms: Self.atoms, count: 16,
+      pushdown: [true, false])
   }
 }
