@@ -123,7 +123,8 @@ enum ServerSchema {
   }
 
   /// v6: the copies of CopiedColumn (a match's, visit's and ending's mother's site), filled in
-  /// and indexed, then kept right by triggers: each insert or update of a record sets its copy
+  /// and indexed, then kept right by triggers: each insert of a record, and each update that
+  /// names its reference or its copy (any other change leaves both as they were), sets its copy
   /// from the record it refers to (whatever the login wrote in it, so no one can forge a copy
   /// to pass a policy), and a change of the copied value is passed on to the records that
   /// refer to it (a mother's new site to her matches, and from them to their visits). The
@@ -150,7 +151,8 @@ enum ServerSchema {
             NEW.\(copy.column) := (SELECT \(copy.source) FROM \(target.table) WHERE id = NEW.\(reference.column));
             RETURN NEW;
           END $$;
-        CREATE TRIGGER \(keep) BEFORE INSERT OR UPDATE ON \(table) FOR EACH ROW EXECUTE FUNCTION \(keep)();
+        CREATE TRIGGER \(keep) BEFORE INSERT OR UPDATE OF \(reference.column), \(copy.column) ON \(table)
+          FOR EACH ROW EXECUTE FUNCTION \(keep)();
         CREATE FUNCTION \(pass)() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
           BEGIN
             UPDATE \(table) SET \(copy.column) = NEW.\(copy.source) WHERE \(reference.column) = NEW.id;

@@ -12,21 +12,20 @@ package struct CopiedColumn: Sendable {
   /// The record that carries the copy, and the copy's column.
   package let kind: RecordKind
   package let column: String
-  /// The reference it is copied through, and the column of the record referred to that it
-  /// copies (itself a copy for a visit: its match's).
-  package let reference: String
+  /// The column of the record referred to that it copies (itself a copy for a visit: its
+  /// match's).
   package let source: String
   /// The path of fields it stands for, from `kind`: `["match", "mother", "site"]`.
   package let path: [String]
 
   package static let all: [CopiedColumn] = [
     CopiedColumn(
-      kind: .match, column: "mother_site", reference: "mother", source: "site", path: ["mother", "site"]),
+      kind: .match, column: "mother_site", source: "site", path: ["mother", "site"]),
     CopiedColumn(
-      kind: .visit, column: "mother_site", reference: "match", source: "mother_site",
+      kind: .visit, column: "mother_site", source: "mother_site",
       path: ["match", "mother", "site"]),
     CopiedColumn(
-      kind: .ending, column: "mother_site", reference: "match", source: "mother_site",
+      kind: .ending, column: "mother_site", source: "mother_site",
       path: ["match", "mother", "site"]),
   ]
 
@@ -34,6 +33,9 @@ package struct CopiedColumn: Sendable {
   package static func standingFor(_ path: [String], on kind: RecordKind) -> CopiedColumn? {
     all.first { $0.kind == kind && $0.path == path }
   }
+
+  /// The reference it is copied through: the path's first field.
+  package var reference: String { path[0] }
 
   /// The kind whose field the copy holds (a mother's, for the site).
   package var sourceKind: RecordKind {
