@@ -74,6 +74,13 @@ package struct ConditionSQL {
   private let joined: JoinedColumns?
   /// The path of references from `t0` each joined alias stands for.
   private var joinedPaths: [String: [String]] = [:]
+  /// The joined records (by their path of references from `t0`) that are there, visible to the
+  /// login, on every row the whole condition keeps: a condition through them that is not
+  /// under an `or`, a `not` or a subquery. A grouping can then group by the joined record's
+  /// id, which tells the server how few groups to expect.
+  package private(set) var joinedRowsPresent: Set<[String]> = []
+  /// How deep the expression being written is under an `or`, a `not` or a subquery.
+  private var optional = 0
 
   /// While a condition through references is written on copies (`copiedExpression`): the
   /// alias of the record that carries them, and the copy of each field.
@@ -132,7 +139,9 @@ package struct ConditionSQL {
       subqueries += 1
       let inner = "r\(subqueries)"
       let (reference, _) = try self.column(via, other, inner)
+      optional += 1
       let filter = try condition.map { try expression($0, other, inner) } ?? "TRUE"
+      optional -= 1
       let from = "FROM \(other.table) \(inner)"
       // "none" and "some" are asked most (no visit lately): a set the database builds once
       // beats counting per record.
@@ -154,6 +163,7 @@ package struct ConditionSQL {
       let (column, _) = try self.column(field, kind, alias)
       if let prefix = joinedPaths[alias], let row = joined?.alias(of: prefix + [field]) {
         joinedPaths[row] = prefix + [field]
+        if optional == 0 { joinedRowsPresent.insert(prefix + [field]) }
         // The joined row (a LEFT JOIN on the id): `id IS NOT NULL` says the record is there.
         // One join for the condition and the columns, where a subquery was a second one.
         return
@@ -161,7 +171,9 @@ package struct ConditionSQL {
       }
       subqueries += 1
       let inner = "r\(subqueries)"
+      optional += 1
       let filter = try expression(condition, target, inner)
+      optional -= 1
       // Not correlated: the database works out the set of targets once, and can then look
       // the records up by the reference's index.
       return
@@ -187,8 +199,13 @@ package struct ConditionSQL {
     case .and(let a, let b):
       return "(\(try expression(a, kind, alias)) AND \(try expression(b, kind, alias)))"
     case .or(let a, let b):
+      optional += 1
+      defer { optional -= 1 }
       return "(\(try expression(a, kind, alias)) OR \(try expression(b, kind, alias)))"
-    case .not(let a): return "(NOT \(try expression(a, kind, alias)))"
+    case .not(let a):
+      optional += 1
+      defer { optional -= 1 }
+      return "(NOT \(try expression(a, kind, alias)))"
     }
   }
 

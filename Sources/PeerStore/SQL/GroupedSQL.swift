@@ -14,6 +14,8 @@ package struct GroupedSQL {
     guard dialect == .postgres else { throw StoreError("grouping in the database needs typed columns") }
     var joined = JoinedColumns(kind, dialect: dialect, hidden: hidden)
     var keys: [String] = []
+    // The keys that are a reference (`.match.id`), by their place among the keys.
+    var references: [Int: [String]] = [:]
     for key in grouping.keys {
       switch key {
       case .column(let path):
@@ -21,6 +23,7 @@ package struct GroupedSQL {
         guard type != .list, type != .double else {
           throw StoreError("cannot group by \(path.joined(separator: "."))")
         }
+        if path.count == 1, case .reference? = kind.field(path[0])?.type { references[keys.count] = path }
         keys.append(column)
       case .period(let period, let path):
         let (column, type) = try joined.column(path)
@@ -28,7 +31,7 @@ package struct GroupedSQL {
         keys.append(Self.periodStart(period, column))
       }
     }
-    var selected = keys + ["min(t0.id)"]
+    var selected: [String] = []
     for aggregate in grouping.aggregates {
       switch aggregate {
       case .count:
@@ -46,10 +49,25 @@ package struct GroupedSQL {
         selected.append("count(DISTINCT \(try joined.column(path).sql))")
       }
     }
+    let condition = try condition.map {
+      try ConditionSQL($0, kind, alias: "t0", dialect: dialect, joined: joined)
+    }
+    // Grouped by a reference whose record the condition joins and requires: the joined
+    // record's id is the same value, and under that name the server knows it is a key of
+    // the joined table, so it expects as many groups as there are such records (not a
+    // guess from the column), and chooses a parallel hash aggregate where it would not.
+    // Under row-level security a LEFT JOIN can come back empty, hence only when required.
+    for (i, path) in references {
+      if let present = condition?.joinedRowsPresent, present.contains(path),
+        let alias = joined.alias(of: path)
+      {
+        keys[i] = "\(alias).id"
+      }
+    }
+    selected = keys + ["min(t0.id)"] + selected
     sql = "SELECT \(selected.joined(separator: ", ")) \(joined.from)"
     arguments = []
-    if let condition {
-      let c = try ConditionSQL(condition, kind, alias: "t0", dialect: dialect, joined: joined)
+    if let c = condition {
       sql += " WHERE \(c.sql)"
       arguments = c.arguments
     }
