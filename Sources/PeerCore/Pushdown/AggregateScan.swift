@@ -46,6 +46,7 @@ enum AggregateScan {
     store: any StoreReader
   ) throws -> AggregateAnswer? {
     var plan = ScanPlan(kind: kind)
+    plan.joinsReferences = condition != nil
     var keyParts: [KeyPart] = []
     var keyIsList = false
     // `group each .tags`: the list column whose elements are the keys.

@@ -14,6 +14,9 @@ struct ScanPlan {
     case column(Int, FieldType)
     /// A field of the record a reference column names, read from a table loaded first.
     case lookup(Int, Int)
+    /// A field of a record reached through references, joined to the scan: its column, and
+    /// the column of that record's id (empty when the record is not there or not visible).
+    case joined(Int, presence: Int, FieldType)
     /// A record's code (`X-0042`) from a column holding its id.
     case recordID(Int, RecordKind)
     case period(PeriodFunction, RowValue)
@@ -24,6 +27,21 @@ struct ScanPlan {
     /// How many related records name the record whose id is in the column (`.visits | count`
     /// of a match, `.match.visits | count` of an ending), from a table counted first.
     case relatedCount(Int, Int)
+    /// The value of the first branch whose condition holds, else the last value
+    /// (`ItemValue.choose`: an `if` of the script, perhaps a function of its own inlined).
+    case choose([(RowCondition, RowValue)], RowValue)
+  }
+
+  /// A condition of an `if` tested on a row as the VM tests it (Library.comparison, isIn):
+  /// `and` and `or` look at their right side only when the VM would.
+  indirect enum RowCondition {
+    case compare(ComparisonOperator, RowValue, Value)
+    case isIn(RowValue, Value)
+    case has(RowValue, Value)
+    case truthy(RowValue)
+    case and(RowCondition, RowCondition)
+    case or(RowCondition, RowCondition)
+    case not(RowCondition)
   }
 
   /// Stops the scan: the VM will answer instead.
@@ -47,6 +65,10 @@ struct ScanPlan {
   }
 
   let kind: RecordKind
+  /// Whether fields through references are joined to the scan rather than looked up: for a
+  /// scan with a condition, which reads few rows (the matches begun in a quarter). Without
+  /// one, a million visits read their mother's site from a table loaded once.
+  var joinsReferences = false
   private(set) var columns: [[String]] = []
   private var columnIndex: [[String]: Int] = [:]
   private(set) var lookupSpecs: [LookupSpec] = []
@@ -111,6 +133,9 @@ struct ScanPlan {
       return .recordID(plainColumn(path), kind)
     case .field(let path, let type)?:
       if path.count == 1 { return .column(plainColumn(path), type) }
+      if joinsReferences {
+        return .joined(plainColumn(path), presence: plainColumn(path.dropLast() + ["id"]), type)
+      }
       // Through a reference: the reference's column here, the rest from a lookup table.
       let reference = plainColumn([path[0]])
       guard case .reference(let target)? = kind.field(path[0])?.type else { return nil }
@@ -245,8 +270,46 @@ struct ScanPlan {
     case .arithmetic(let op, let l, let r):
       guard let a = rowValue(l, constants), let b = rowValue(r, constants) else { return nil }
       return .arithmetic(op, a, b)
-    case .list:
+    case .list, .applied:
       return nil
+    case .choose(let branches, let otherwise):
+      var planned: [(RowCondition, RowValue)] = []
+      for branch in branches {
+        guard let c = rowCondition(branch.condition, constants), let v = rowValue(branch.value, constants)
+        else {
+          return nil
+        }
+        planned.append((c, v))
+      }
+      guard let last = rowValue(otherwise, constants) else { return nil }
+      return .choose(planned, last)
+    }
+  }
+
+  mutating func rowCondition(_ shape: ItemCondition, _ constants: ContiguousArray<Value>) -> RowCondition? {
+    func operand(_ k: Int) -> Value? { PushedFilter.constant(k, constants) }
+    switch shape {
+    case .compare(let op, let value, let k):
+      guard let v = rowValue(value, constants), let c = operand(k) else { return nil }
+      return .compare(op, v, c)
+    case .isIn(let path, let k):
+      guard let v = rowValue(.path(path), constants), let c = operand(k) else { return nil }
+      return .isIn(v, c)
+    case .has(let path, let k):
+      guard let v = rowValue(.path(path), constants), let c = operand(k) else { return nil }
+      return .has(v, c)
+    case .truthy(let path):
+      return rowValue(.path(path), constants).map { .truthy($0) }
+    case .offset:
+      return nil
+    case .and(let a, let b):
+      guard let x = rowCondition(a, constants), let y = rowCondition(b, constants) else { return nil }
+      return .and(x, y)
+    case .or(let a, let b):
+      guard let x = rowCondition(a, constants), let y = rowCondition(b, constants) else { return nil }
+      return .or(x, y)
+    case .not(let a):
+      return rowCondition(a, constants).map { .not($0) }
     }
   }
 
@@ -258,6 +321,9 @@ struct ScanPlan {
     case .lookup(let column, let table):
       return lookups[table].values[Int(try lookupCode(column, table, row))]
     case .column(let i, let type):
+      return try Self.columnValue(i, type, row)
+    case .joined(let i, let presence, let type):
+      guard !row.isNull(presence) else { throw Refusal() }
       return try Self.columnValue(i, type, row)
     case .recordID(let i, let kind):
       guard !row.isNull(i), row.isInteger(i) else { throw Refusal() }
@@ -276,6 +342,24 @@ struct ScanPlan {
       let id = Int(row.int(column))
       let counts = relatedCounts[table]
       return .int(id >= 0 && id < counts.count ? Int(counts[id]) : 0)
+    case .choose(let branches, let otherwise):
+      for (condition, value) in branches where try holds(condition, row) {
+        return try self.value(value, row)
+      }
+      return try value(otherwise, row)
+    }
+  }
+
+  /// Whether the condition holds on the row, as the VM's `if` would find.
+  func holds(_ c: RowCondition, _ row: ScanRow) throws -> Bool {
+    switch c {
+    case .compare(let op, let v, let k): return try Library.comparison(op, try value(v, row), k)
+    case .isIn(let v, let k): return try Library.isIn(try value(v, row), k)
+    case .has(let v, let k): return try Library.isIn(k, try value(v, row))
+    case .truthy(let v): return try value(v, row).isTruthy
+    case .and(let a, let b): return try holds(a, row) && holds(b, row)
+    case .or(let a, let b): return try holds(a, row) || holds(b, row)
+    case .not(let a): return try !holds(a, row)
     }
   }
 

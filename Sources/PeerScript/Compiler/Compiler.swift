@@ -576,6 +576,7 @@ final class Compiler {
     proto.optionalCount = decl.defaults.filter { $0 != nil }.count
     proto.parameterNames = decl.parameters
     proto.doc = decl.doc
+    proto.itemShape = QueryShape.functionShape(decl)
     let outer = state!
     let fs = FunctionState(proto: proto, decl: decl, parent: outer, isTopLevel: false)
     state = fs

@@ -132,8 +132,15 @@ enum QueryShape {
         }
         return .call(n, arguments, function: add(callee))
       }
-      guard let period = PeriodFunction(rawValue: n), args.count == 1, let s = value(args[0], &constants)
-      else { return nil }
+      guard let period = PeriodFunction(rawValue: n) else {
+        // `outcome(it)`, `band(.mother)`: perhaps a function of the script's own, whose body
+        // the host is given in its place when it runs (FunctionShape.swift).
+        guard args.count == 1 else { return nil }
+        if case .name("it") = args[0].kind { return .applied(function: add(callee), to: []) }
+        guard let p = path(args[0]) else { return nil }
+        return .applied(function: add(callee), to: p)
+      }
+      guard args.count == 1, let s = value(args[0], &constants) else { return nil }
       return .period(period, s, function: add(callee))
     case .binary(let infix, let a, let b):
       guard let op = infix.arithmetic else { return nil }
@@ -143,6 +150,15 @@ enum QueryShape {
       }
       guard let l = side(a), let r = side(b) else { return nil }
       return .arithmetic(op, l, r)
+    case .ifElse(let test, let then, let otherwise):
+      guard let c = condition(test, &constants), let a = branch(then, &constants),
+        let b = branch(otherwise, &constants)
+      else { return nil }
+      // `else if` chains into one list of branches.
+      if case .choose(let more, let last) = b {
+        return .choose([ItemBranch(condition: c, value: a)] + more, otherwise: last)
+      }
+      return .choose([ItemBranch(condition: c, value: a)], otherwise: b)
     case .pipeline(let input, let stages):
       guard let p = path(input), let last = stages.last, last.name == "count", last.keys.isEmpty,
         last.more.isEmpty, last.arguments.isEmpty
@@ -157,6 +173,24 @@ enum QueryShape {
         filter = filter.map { .and($0, s) } ?? s
       }
       return .count(path: p, where: filter, lenFunction: nil)
+    default:
+      return nil
+    }
+  }
+
+  /// The value of one branch of an `if` used as a value: a single expression, a constant or
+  /// another `if` with its `else` (the branches of a function's last `if` are statements).
+  static func branch(_ body: [Stmt], _ constants: inout [Expr]) -> ItemValue? {
+    guard body.count == 1 else { return nil }
+    switch body[0].kind {
+    case .expression(let e):
+      if isConstant(e) {
+        constants.append(e)
+        return .constant(constants.count - 1)
+      }
+      return value(e, &constants)
+    case .ifElse(let test, let then, let otherwise?):
+      return value(Expr(.ifElse(test, then, otherwise), body[0].position), &constants)
     default:
       return nil
     }

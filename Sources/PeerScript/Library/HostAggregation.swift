@@ -58,9 +58,10 @@ extension Stages {
     }
     let constants = try args.list(5).items
     let pending = host as? PendingGroups
-    let request = AggregateRequest(
+    var request = AggregateRequest(
       key: pending?.keyShape, keyEach: pending?.each ?? false, keyConstants: pending?.keyConstants ?? [],
       aggregates: aggregates, constants: constants)
+    request.inlineFunctions()
     guard let answer = try (pending?.source ?? host).aggregate(request) else { return nil }
     func emptyValue(_ j: Int) throws -> Value {
       var a = Aggregation(kinds[j], countsEveryItem: fns[j].isNull)

@@ -24,7 +24,9 @@ final class PendingMap: HostObject {
   ) {
     self.source = source
     self.function = function
-    self.entries = entries
+    // `{outcome: outcome(it)}`: the script's function's body in the entry (ShapeRewriting.swift).
+    var constants = constants
+    self.entries = entries.map { MapEntryShape(name: $0.name, value: $0.value.inliningFunctions(&constants)) }
     self.constants = constants
     self.vm = vm
   }
@@ -110,41 +112,11 @@ final class PendingMap: HostObject {
       case .count:
         // A related count reads a list of the item, which a mapped item does not have.
         return nil
+      case .choose, .applied:
+        // Conditions on the mapped items' entries are not carried over.
+        return nil
       }
     }
     return walk(shape)
-  }
-}
-
-extension ItemValue {
-  /// The same value with each constant index moved up by `offset` (its constants placed after
-  /// others in a shared list); nil for a condition's constants, which it does not move.
-  func reindexed(by offset: Int) -> ItemValue? {
-    switch self {
-    case .path: return self
-    case .constant(let i): return .constant(i + offset)
-    case .period(let f, let v, let function):
-      return v.reindexed(by: offset).map { .period(f, $0, function: function + offset) }
-    case .call(let name, let args, let function):
-      var out: [ItemValue] = []
-      for a in args {
-        guard let r = a.reindexed(by: offset) else { return nil }
-        out.append(r)
-      }
-      return .call(name, out, function: function + offset)
-    case .arithmetic(let op, let a, let b):
-      guard let x = a.reindexed(by: offset), let y = b.reindexed(by: offset) else { return nil }
-      return .arithmetic(op, x, y)
-    case .list(let parts):
-      var out: [ItemValue] = []
-      for p in parts {
-        guard let r = p.reindexed(by: offset) else { return nil }
-        out.append(r)
-      }
-      return .list(out)
-    case .count(let path, let condition, let lenFunction):
-      guard condition == nil else { return nil }
-      return .count(path: path, where: nil, lenFunction: lenFunction.map { $0 + offset })
-    }
   }
 }

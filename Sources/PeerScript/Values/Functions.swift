@@ -22,6 +22,9 @@ public final class FunctionProto {
   // only read after.
   @exclusivity(unchecked) public var registerCount: Int = 1
   public var doc: String?
+  /// The body as a query shape of the one parameter, when it is that simple (FunctionShape.swift):
+  /// a host can then work the function out itself, as part of a pipeline's shapes.
+  public var itemShape: FunctionShape?
   /// Arithmetic instructions (by index) whose operands were read from fields: an error on a
   /// nil operand names the field (VM/NilOperand.swift).
   var fieldOperands: [Int: [FieldOperand]] = [:]
