@@ -18,6 +18,21 @@ public struct GroupedScan: Sendable, Equatable {
     case column([String])
     /// The first day of the period a date column falls in; null for an empty date.
     case period(Period, [String])
+    /// The value of the first branch whose condition the record meets, else `otherwise`: an
+    /// `if` of the script (perhaps a function of its own) that sorts records into a few
+    /// named groups. Every value is of one type (or null).
+    case choice([Branch], otherwise: FieldValue)
+  }
+
+  /// One branch of `Key.choice`.
+  public struct Branch: Sendable, Equatable {
+    public var condition: RecordCondition
+    public var value: FieldValue
+
+    public init(condition: RecordCondition, value: FieldValue) {
+      self.condition = condition
+      self.value = value
+    }
   }
 
   /// One figure per group. Each comes back as one cell, but `sum` comes back as two: the

@@ -373,6 +373,8 @@ struct PushdownTests {
       outcome + "\nmothers | map {outcome: outcome(it), s: .site} | group [.outcome, .s] | count",
       "fn band(v) { if v.minutes < 30 { \"short\" } else if v.minutes < 60 { \"medium\" } else { \"long\" } }\nvisits | group band(it) | count, sum(.minutes)",
       "fn site_of(m) { m.site }\nmatches | group site_of(.mother) | count",
+      "fn north(m) { if m.mother.site in [\"Bradford\", \"Sheffield\"] { true } else { false } }\nmatches | group north(it) | count",
+      "fn since(v) { if v.date >= 2026-04-01 { 2026-04-01 } else { nil } }\nvisits | group since(it) | count",
       "fn late(v) { if v.date > 2026-06-30 { 1 } else { 0 } }\nvisits | sum late(it)",
       // No `else`: nil when the condition fails, as the VM gives.
       "fn declined(m) { if m.status == \"declined\" { \"no\" } }\nmothers | group declined(it) | count",
@@ -404,6 +406,10 @@ struct PushdownTests {
       #expect(p.session.bridge!.pushedAggregates == before, "pushed: \(source)")
       #expect(fast == Self.outcome(p, source, pushdown: false), "\(source)")
     }
+    // On a server, a grouping by such an `if` with constant values is one GROUP BY of a CASE.
+    let grouped = p.session.bridge!.groupedInDatabase
+    #expect(Self.outcome(p, pushed[0], pushdown: true) == Self.outcome(p, pushed[0], pushdown: false))
+    #expect(p.session.bridge!.groupedInDatabase == grouped + (backing == .postgres ? 1 : 0))
     let stopped = Self.outcome(p, stops, pushdown: true)
     #expect(stopped.hasPrefix("error"), "\(stopped)")
     #expect(stopped == Self.outcome(p, stops, pushdown: false))

@@ -23,6 +23,31 @@ struct GroupedSQLTests {
     #expect(try Self.key(.and(.compare(field: "kind", .equal, .text("home")), through)) == "t1.id")
   }
 
+  /// An `if` sorting records into named groups is a CASE, its values written into the SQL
+  /// with their quotes doubled.
+  @Test func aChoiceIsACase() throws {
+    let key = GroupedScan.Key.choice(
+      [
+        GroupedScan.Branch(
+          condition: .compare(field: "status", .equal, .text("declined")), value: .text("it's no"))
+      ],
+      otherwise: .null)
+    let sql = try GroupedSQL(
+      .mother, where: nil, GroupedScan(keys: [key], aggregates: [.count]), dialect: .postgres
+    ).sql
+    #expect(
+      sql.hasPrefix(
+        "SELECT CASE WHEN (t0.status = ('declined')::text AND t0.status IS NOT NULL) THEN ('it''s no')::text ELSE NULL END,"
+      ), "\(sql)")
+    let mixed = GroupedScan.Key.choice(
+      [GroupedScan.Branch(condition: .compare(field: "status", .equal, .text("declined")), value: .int(1))],
+      otherwise: .text("x"))
+    #expect(throws: StoreError.self) {
+      try GroupedSQL(
+        .mother, where: nil, GroupedScan(keys: [mixed], aggregates: [.count]), dialect: .postgres)
+    }
+  }
+
   @Test func aJoinedRecordThatMayBeMissingDoesNot() throws {
     let through = RecordCondition.through(field: "match", kind: .match, Self.quarter)
     #expect(try Self.key(nil) == "t0.match_id")

@@ -81,7 +81,12 @@ enum StoreGrouping {
         groups.append(try read(row, readers, figures))
       }
       guard grouped else { return nil }
-      groups = try merged(groups, figures)
+      // Only texts can be one to the language and two to the database.
+      let textKeys = readers.contains {
+        if case .value(.text) = $0 { return true }
+        return false
+      }
+      if textKeys { groups = try merged(groups, figures) }
     } catch is Refusal {
       return nil
     } catch is ScanPlan.Refusal {
@@ -117,11 +122,58 @@ enum StoreGrouping {
       else { return nil }
       return (.period(storePeriod(function), path), .period(function))
     }
+    if case .choose(let branches, let otherwise) = shape {
+      return choice(branches, otherwise, kind, constants)
+    }
     switch storePath(shape, kind) {
     case .field(let path, let type)?: return (.column(path), .value(type))
     case .id(let path, let target)?: return (.column(path), .code(target))
     case nil: return nil
     }
+  }
+
+  /// An `if` whose conditions a `where` could hand the store (`PushedFilter`, which takes
+  /// only what gives the VM's answer, errors included) and whose values are constants of one
+  /// type: a `CASE` in the database.
+  private static func choice(
+    _ branches: [ItemBranch], _ otherwise: ItemValue, _ kind: RecordKind, _ constants: ContiguousArray<Value>
+  ) -> (GroupedScan.Key, KeyReader)? {
+    func stored(_ shape: ItemValue) -> FieldValue? {
+      guard case .constant(let k) = shape, let v = PushedFilter.constant(k, constants) else { return nil }
+      switch v {
+      case .null: return .null
+      case .bool(let b): return .bool(b)
+      case .int(let n): return .int(n)
+      case .date(let d): return .date(d)
+      case .string(let s): return .text(s.value)
+      default: return nil
+      }
+    }
+    var storeBranches: [GroupedScan.Branch] = []
+    var type: FieldType?
+    func note(_ v: FieldValue) -> Bool {
+      let t: FieldType?
+      switch v {
+      case .null: t = nil
+      case .bool: t = .bool
+      case .int: t = .int
+      case .date: t = .date
+      case .text: t = .text
+      default: return false
+      }
+      guard let t else { return true }
+      if let type, type != t { return false }
+      type = t
+      return true
+    }
+    for branch in branches {
+      guard let condition = PushedFilter.condition(branch.condition, constants: constants, kind: kind),
+        let value = stored(branch.value), note(value)
+      else { return nil }
+      storeBranches.append(GroupedScan.Branch(condition: condition, value: value))
+    }
+    guard let last = stored(otherwise), note(last) else { return nil }
+    return (.choice(storeBranches, otherwise: last), .value(type ?? .text))
   }
 
   /// The store's name for a period function (the language and the store share no types).

@@ -29,6 +29,8 @@ package struct GroupedSQL {
         let (column, type) = try joined.column(path)
         guard type == .date else { throw StoreError("\(path.joined(separator: ".")) is not a date") }
         keys.append(Self.periodStart(period, column))
+      case .choice(let branches, let otherwise):
+        keys.append(try Self.choice(branches, otherwise, kind, dialect))
       }
     }
     var selected: [String] = []
@@ -74,6 +76,35 @@ package struct GroupedSQL {
     if !keys.isEmpty {
       sql += " GROUP BY \((1...keys.count).map(String.init).joined(separator: ", "))"
     }
+  }
+
+  /// `CASE WHEN ... THEN ... ELSE ... END`, its values written into it (as a policy's are):
+  /// the key comes before the condition's arguments, which are numbered from 1.
+  static func choice(
+    _ branches: [GroupedScan.Branch], _ otherwise: FieldValue, _ kind: RecordKind, _ dialect: SQLDialect
+  ) throws -> String {
+    func type(_ v: FieldValue) -> FieldType? {
+      switch v {
+      case .null: return nil
+      case .bool: return .bool
+      case .int: return .int
+      case .double: return .double
+      case .text: return .text
+      case .date: return .date
+      case .list: return .list
+      }
+    }
+    let values = branches.map(\.value) + [otherwise]
+    let types = Set(values.compactMap(type))
+    guard types.count <= 1 else { throw StoreError("a grouping's values are of different types") }
+    let type = types.first ?? .text
+    var sql = "CASE"
+    for branch in branches {
+      let condition = try ConditionSQL(
+        branch.condition, kind, alias: "t0", dialect: dialect, inlineValues: true)
+      sql += " WHEN \(condition.sql) THEN \(SQLLiteral.text(of: branch.value, type, dialect))"
+    }
+    return sql + " ELSE \(SQLLiteral.text(of: otherwise, type, dialect)) END"
   }
 
   /// The first day of the period a date falls in, as a date.
