@@ -84,15 +84,20 @@ extension Stages {
       )
       .keys
     }
+    // Periods were filled in between, so each key's answer is found by its value; otherwise
+    // the keys are the answer's own, in its order (12,000 matches need no table of them).
     var index: [Value: Int] = [:]
-    for (i, key) in answer.keys.enumerated() { index[key] = i }
+    if pending.byPeriod {
+      for (i, key) in answer.keys.enumerated() { index[key] = i }
+    }
     let total = answer.counts.reduce(0, +)
     var rows = ContiguousArray<Value>()
     rows.reserveCapacity(keys.count)
-    for key in keys {
+    let keyName = Value.text(pending.keyName)
+    for (place, key) in keys.enumerated() {
       let m = MapObject()
-      m.entries[.text(pending.keyName)] = key
-      let i = index[key]
+      m.entries[keyName] = key
+      let i = pending.byPeriod ? index[key] : place
       for j in kinds.indices {
         if kinds[j] == .share {
           m.entries[labels[j]] = share(i.map { answer.counts[$0] } ?? 0, of: total)
