@@ -75,6 +75,48 @@ struct QueryShapeTests {
       value("days_between(.date, today)")
         == .call("days_between", [.path(["date"]), .constant(0)], function: 1))
     #expect(value(".minutes / 60") == .arithmetic(.divide, .path(["minutes"]), .constant(0)))
-    #expect(value("upper(.name)") == nil)
+    // A call of one argument may be a function of the script's own: the host is given its
+    // body in its place when it has one (below), and refuses the call otherwise.
+    #expect(value("upper(.name)") == .applied(function: 0, to: ["name"]))
+    #expect(value("outcome(it)") == .applied(function: 0, to: []))
+    #expect(value("pad_left(.name, 3)") == nil)
+    #expect(
+      value("(if .a == 1 { \"one\" } else if .planned { 2 } else { nil })")
+        == .choose(
+          [
+            ItemBranch(condition: .compare(.equal, .path(["a"]), constant: 0), value: .constant(1)),
+            ItemBranch(condition: .truthy(path: ["planned"]), value: .constant(2)),
+          ], otherwise: .constant(3)))
+  }
+
+  /// The shape of the first function declared in `text`.
+  func body(_ text: String) -> FunctionShape? {
+    let (main, diagnostics) = Parser.parse(Source(name: "t", text: text))
+    guard diagnostics.isEmpty, case .function(let decl)? = main.body.first?.kind else { return nil }
+    return QueryShape.functionShape(decl)
+  }
+
+  @Test func aFunctionsBodyOverItsParameter() {
+    let outcome = body("fn outcome(m) { if m.status == \"declined\" { \"no\" } else { m.site } }")
+    #expect(
+      outcome?.value
+        == .choose(
+          [ItemBranch(condition: .compare(.equal, .path(["status"]), constant: 0), value: .constant(1))],
+          otherwise: .path(["site"])))
+    #expect(outcome?.constants.map(\.description) == ["declined", "no"])
+    // An `if` without `else` at the end gives nil; negative numbers and lists are literals.
+    let bands = body("fn band(v) { if v.minutes in [-1, 2] { -3 } }")
+    #expect(
+      bands?.value
+        == .choose(
+          [ItemBranch(condition: .isIn(path: ["minutes"], constant: 0), value: .constant(1))],
+          otherwise: .constant(2)))
+    #expect(bands?.constants.map(\.description) == ["[-1, 2]", "-3", "nil"])
+    // Any other name, a call, two statements or two parameters: no shape.
+    #expect(body("fn f(v) { v.minutes < cut }") == nil)
+    #expect(body("fn f(v) { month(v.date) }") == nil)
+    #expect(body("fn f(v) {\n  let x = v.minutes\n  x\n}") == nil)
+    #expect(body("fn f(v, w) { v.minutes }") == nil)
+    #expect(body("fn f(it) { it.minutes }") == nil)
   }
 }
