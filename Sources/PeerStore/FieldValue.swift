@@ -10,4 +10,17 @@ public enum FieldValue: Hashable, Sendable {
   case date(Int32)
   /// A list of short texts (languages, tags, services); stored as a JSON array.
   case list([String])
+
+  /// The type of field that holds such a value; nil for null, which any field may hold.
+  public var type: FieldType? {
+    switch self {
+    case .null: return nil
+    case .bool: return .bool
+    case .int: return .int
+    case .double: return .double
+    case .text: return .text
+    case .date: return .date
+    case .list: return .list
+    }
+  }
 }

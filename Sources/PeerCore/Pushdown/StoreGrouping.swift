@@ -138,30 +138,22 @@ enum StoreGrouping {
   private static func choice(
     _ branches: [ItemBranch], _ otherwise: ItemValue, _ kind: RecordKind, _ constants: ContiguousArray<Value>
   ) -> (GroupedScan.Key, KeyReader)? {
+    /// A constant as the store keeps it: texts, whole numbers, yes/no, dates and nil (a
+    /// fraction or a list would not come back as the VM has it).
     func stored(_ shape: ItemValue) -> FieldValue? {
-      guard case .constant(let k) = shape, let v = PushedFilter.constant(k, constants) else { return nil }
-      switch v {
-      case .null: return .null
-      case .bool(let b): return .bool(b)
-      case .int(let n): return .int(n)
-      case .date(let d): return .date(d)
-      case .string(let s): return .text(s.value)
-      default: return nil
+      guard case .constant(let k) = shape, let v = PushedFilter.constant(k, constants),
+        let field = try? FieldConversion.extra(v, name: "a group's key")
+      else { return nil }
+      switch field {
+      case .double, .list: return nil
+      default: return field
       }
     }
     var storeBranches: [GroupedScan.Branch] = []
     var type: FieldType?
+    /// Whether the value is of the type the others have (null goes with any).
     func note(_ v: FieldValue) -> Bool {
-      let t: FieldType?
-      switch v {
-      case .null: t = nil
-      case .bool: t = .bool
-      case .int: t = .int
-      case .date: t = .date
-      case .text: t = .text
-      default: return false
-      }
-      guard let t else { return true }
+      guard let t = v.type else { return true }
       if let type, type != t { return false }
       type = t
       return true

@@ -83,19 +83,8 @@ package struct GroupedSQL {
   static func choice(
     _ branches: [GroupedScan.Branch], _ otherwise: FieldValue, _ kind: RecordKind, _ dialect: SQLDialect
   ) throws -> String {
-    func type(_ v: FieldValue) -> FieldType? {
-      switch v {
-      case .null: return nil
-      case .bool: return .bool
-      case .int: return .int
-      case .double: return .double
-      case .text: return .text
-      case .date: return .date
-      case .list: return .list
-      }
-    }
     let values = branches.map(\.value) + [otherwise]
-    let types = Set(values.compactMap(type))
+    let types = Set(values.compactMap(\.type))
     guard types.count <= 1 else { throw StoreError("a grouping's values are of different types") }
     let type = types.first ?? .text
     var sql = "CASE"
