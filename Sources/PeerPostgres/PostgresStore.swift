@@ -237,6 +237,8 @@ final class ServerTransaction {
   let kind: TransactionKind
   private var writing = false
   private var cursors = 0
+  /// Every write asked for so far (`willWrite`): `StoreWriter.changeCount`.
+  private(set) var changes = 0
 
   init(_ kind: TransactionKind) { self.kind = kind }
 
@@ -262,6 +264,7 @@ final class ServerTransaction {
   }
 
   func willWrite(_ c: ServerConnection) throws {
+    changes += 1
     guard !writing, kind == .writingOnFirstChange else { return }
     // Another writer holding the turn, or one that wrote since this snapshot: a conflict.
     do {

@@ -53,6 +53,8 @@ struct ServerAccess: StoreWriter {
   /// Before the first change of a transaction that began by reading (`writeOnFirstChange`).
   func willWrite() throws { try transaction.willWrite(connection) }
 
+  var changeCount: Int { transaction.changes }
+
   // MARK: - StoreReader
 
   func get(_ kind: RecordKind, id: Int64) throws -> StoredRecord? {

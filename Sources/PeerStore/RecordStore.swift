@@ -226,6 +226,9 @@ extension StoreReader {
 
 /// What a write transaction can do. Every change appends to the audit trail.
 public protocol StoreWriter: StoreReader {
+  /// Goes up with every change this transaction makes (records, tasks, restrictions...): what
+  /// a caller read and kept is as the store has it while this stays the same.
+  var changeCount: Int { get }
   /// Inserts a record (its id is ignored) and returns its new id.
   func insert(_ record: StoredRecord) throws -> Int64
   /// Inserts many records of one kind (imports, the demo project); a record with an id > 0

@@ -64,6 +64,45 @@ struct ReferenceBatchTests {
     #expect(Self.outcome(p, source, batched: true) == #"[["Ann"], ["Bea"], ["Camden"]]"#)
   }
 
+  /// A record's lists of related records (a mother's matches, endings and visits, a match's
+  /// visits) are read with those of the other records read so far (RelatedLists), with the
+  /// answers of reading each on its own.
+  @Test(arguments: StoreUnderTest.allCases) func relatedListsReadInBatchesGiveTheSameAnswers(
+    _ backing: StoreUnderTest
+  ) throws {
+    let p = try TestProject.demo(on: backing, seed: 4)
+    let sources = [
+      "mothers | where .status == \"closed\" | map [.id, len(.matches), len(.endings), len(.visits)]",
+      "volunteers | map [.id, .open_matches, len(.mothers)]",
+      "matches | where .status == \"active\" | map [.id, len(.visits), .ending] | take 300",
+    ]
+    for source in sources {
+      let before = p.session.bridge!.relatedBatches
+      let batched = Self.outcome(p, source, batched: true)
+      #expect(p.session.bridge!.relatedBatches > before, "no batch: \(source)")
+      #expect(batched == Self.outcome(p, source, batched: false), "\(source)")
+      #expect(!batched.hasPrefix("error"), "\(source): \(batched)")
+    }
+  }
+
+  /// A list read with others is read again once the command has changed anything: a visit
+  /// logged shows in its match's visits at once.
+  @Test(arguments: StoreUnderTest.allCases) func aListReadBeforeAChangeIsReadAgain(_ backing: StoreUnderTest)
+    throws
+  {
+    let p = try TestProject.demo(on: backing, seed: 4)
+    let source = """
+      let ms = matches | where .status == "active" | map it
+      let before = ms | map len(.visits)
+      log_visit(ms[1], {kind: "home", minutes: 30})
+      let after = ms | map len(.visits)
+      [after[1] - before[1], after[0] - before[0], len(ms) > 100]
+      """
+    let before = p.session.bridge!.relatedBatches
+    #expect(Self.outcome(p, source, batched: true) == "[1, 0, true]")
+    #expect(p.session.bridge!.relatedBatches > before)
+  }
+
   /// The store reads the records with the ids asked for, leaving out an id no record has.
   @Test(arguments: StoreUnderTest.allCases) func manyRecordsByIdInOneRead(_ backing: StoreUnderTest) throws {
     let p = try TestProject.demo(on: backing, seed: 6)

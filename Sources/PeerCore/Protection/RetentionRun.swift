@@ -118,15 +118,18 @@ struct RetentionDueList {
       let settled = try Erasure.anonymisedIDs(kind, in: writer).union(
         writer.auditedIDs(kind.rawValue, action: "erase"))
       try writer.forEach(kind, batchSize: 1000) { batch in
+        // The page's records are all made values first, so that the lists a rule reads of
+        // each (a mother's `.endings`) are read for the whole page at once (RelatedLists).
+        var page: [(id: Int64, value: Value)] = []
         for stored in batch {
           if let field {
             let held = stored.fields[field] ?? stored.extra[field]
             if held == nil || held == .null { continue }
           }
           if settled.contains(stored.id) { continue }
-          let value = bridge.value(stored)
-          if try passes(value) { try body(.record(stored.id), value) }
+          page.append((stored.id, bridge.value(stored)))
         }
+        for (id, value) in page where try passes(value) { try body(.record(id), value) }
         return true
       }
     case .workItems(let kind):

@@ -13,6 +13,8 @@ public final class RecordBridge: RecordHost {
   /// What the loaded records refer to and is not loaded yet: followed, it is loaded with the
   /// others waiting in one query (WaitingReferences.swift).
   private var waitingReferences = WaitingReferences()
+  /// Lists of related records read for many records at once (RelatedLists.swift).
+  private var relatedLists = RelatedLists()
   /// Each kind's reference fields: the slot in a record's values, and the kind it names.
   private var referenceSlots: [RecordKind: [(slot: Int, target: RecordKind)]] = [:]
   private(set) var types: [RecordKind: RecordType] = [:]
@@ -63,6 +65,8 @@ public final class RecordBridge: RecordHost {
   public internal(set) var groupedInDatabase = 0
   /// How many times a followed reference loaded others waiting with it in one read.
   public internal(set) var referenceBatches = 0
+  /// How many times a list of related records was read for several records in one read.
+  public var relatedBatches: Int { relatedLists.batches }
 
   /// The slot holding a record's own fields (a map): not a field itself, its entries are shown
   /// as fields after the core ones.
@@ -134,6 +138,7 @@ public final class RecordBridge: RecordHost {
     loaded = [:]
     restricted = [:]
     waitingReferences.removeAll()
+    relatedLists.removeAll()
     ownFields = [:]
   }
 
@@ -143,18 +148,21 @@ public final class RecordBridge: RecordHost {
     noteSensitive(stored)
     if let r = loaded[stored.kind]?[stored.id] {
       refresh(r, from: stored)
-      noteReferences(of: r, kind: stored.kind)
+      noteReferences(of: r, kind: stored.kind, id: stored.id)
       return .record(r)
     }
     let r = detachedValue(stored)
     loaded[stored.kind, default: [:]][stored.id] = r
-    noteReferences(of: r, kind: stored.kind)
+    noteReferences(of: r, kind: stored.kind, id: stored.id)
     return .record(r)
   }
 
-  /// Notes the records `r` refers to that are not loaded yet (`waitingReferences`).
-  private func noteReferences(of r: RecordObject, kind: RecordKind) {
-    guard pushdown, let slots = referenceSlots[kind] else { return }
+  /// Notes the records `r` refers to that are not loaded yet (`waitingReferences`), and `r`
+  /// itself, whose lists of related records may be read with others' (`relatedLists`).
+  private func noteReferences(of r: RecordObject, kind: RecordKind, id: Int64) {
+    guard pushdown else { return }
+    relatedLists.noteLoaded(kind, id)
+    guard let slots = referenceSlots[kind] else { return }
     for (slot, target) in slots {
       if case .int(let ref) = r.values[slot], loaded[target]?[Int64(ref)] == nil {
         waitingReferences.note(target, Int64(ref))
@@ -191,7 +199,7 @@ public final class RecordBridge: RecordHost {
       for (i, spec) in specs.enumerated() {
         r.values[i + 1] = FieldConversion.value(row.field(i + 1, spec.type))
       }
-      noteReferences(of: r, kind: kind)
+      noteReferences(of: r, kind: kind, id: id)
       return .record(r)
     }
     let type = types[kind]!
@@ -205,7 +213,7 @@ public final class RecordBridge: RecordHost {
     values.append(.map(extra))
     let r = RecordObject(type: type, values: values)
     loaded[kind, default: [:]][id] = r
-    noteReferences(of: r, kind: kind)
+    noteReferences(of: r, kind: kind, id: id)
     return .record(r)
   }
 
@@ -260,7 +268,11 @@ public final class RecordBridge: RecordHost {
   }
 
   func records(_ kind: RecordKind, where field: String, equals id: Int64) throws -> Value {
-    .list(try writer().find(kind, where: field, equals: .int(Int(id))).map(value))
+    guard pushdown, case .reference(let owner)? = kind.field(field)?.type else {
+      return .list(try writer().find(kind, where: field, equals: .int(Int(id))).map(value))
+    }
+    let relation = RelatedLists.Relation(kind: kind, field: field)
+    return .list(try relatedLists.list(relation, owner: owner, id: id, store: writer()).map(value))
   }
 
   func id(of r: RecordObject) -> Int64? {

@@ -59,6 +59,8 @@ struct PreviewAccess: StoreWriter, WorkItemStore, RestrictionStore {
   let role: AccessRole
   let person: Person
 
+  var changeCount: Int { base.changeCount }
+
   /// The role's rules for `kind`, or the server's refusal when it does not see it.
   func access(_ kind: RecordKind) throws -> AccessRole.KindAccess {
     guard let access = role.kinds[kind] else {

@@ -11,6 +11,9 @@ import PeerCalendar
 /// Reading and writing records inside one GRDB transaction.
 struct SQLiteAccess: StoreWriter {
   let db: Database
+
+  /// SQLite's own count of the rows this connection has changed.
+  var changeCount: Int { db.totalChangesCount }
   let user: String
 
   // MARK: - Rows and values
