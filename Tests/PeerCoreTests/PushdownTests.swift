@@ -75,6 +75,24 @@ struct PushdownTests {
     do { return try p.run(source).map { "\($0)" } ?? "nil" } catch { return "error: \(error)" }
   }
 
+  /// The store worked out the aggregates of each of `pushed` and none of `inTheVM`, and every
+  /// answer is the VM's (those pushed are not errors).
+  static func expectAggregates(_ p: TestProject, pushed: [String], inTheVM: [String]) {
+    for source in pushed {
+      let before = p.session.bridge!.pushedAggregates
+      let fast = outcome(p, source, pushdown: true)
+      #expect(p.session.bridge!.pushedAggregates > before, "not pushed: \(source)")
+      #expect(fast == outcome(p, source, pushdown: false), "\(source)")
+      #expect(!fast.hasPrefix("error"), "\(source): \(fast)")
+    }
+    for source in inTheVM {
+      let before = p.session.bridge!.pushedAggregates
+      let fast = outcome(p, source, pushdown: true)
+      #expect(p.session.bridge!.pushedAggregates == before, "pushed: \(source)")
+      #expect(fast == outcome(p, source, pushdown: false), "\(source)")
+    }
+  }
+
   /// The store took the `where` stages of `source`, and the answer is the VM's (not an error).
   static func expectPushedAndTheSame(_ p: TestProject, _ source: String) {
     let before = p.session.bridge!.pushedFilters
@@ -333,19 +351,7 @@ struct PushdownTests {
       "[{a: 1}, {a: 2}] | map {b: .a} | sum .b",
       "fn days_between(a, b) { 0 }\nmatches | map {d: days_between(.started_on, .started_on)} | sum .d",
     ]
-    for source in pushed {
-      let before = p.session.bridge!.pushedAggregates
-      let fast = Self.outcome(p, source, pushdown: true)
-      #expect(p.session.bridge!.pushedAggregates > before, "not pushed: \(source)")
-      #expect(fast == Self.outcome(p, source, pushdown: false), "\(source)")
-      #expect(!fast.hasPrefix("error"), "\(source): \(fast)")
-    }
-    for source in inTheVM {
-      let before = p.session.bridge!.pushedAggregates
-      let fast = Self.outcome(p, source, pushdown: true)
-      #expect(p.session.bridge!.pushedAggregates == before, "pushed: \(source)")
-      #expect(fast == Self.outcome(p, source, pushdown: false), "\(source)")
-    }
+    Self.expectAggregates(p, pushed: pushed, inTheVM: inTheVM)
   }
 
   /// A function of the script's own whose body is an `if` over its one parameter's fields and
@@ -393,19 +399,7 @@ struct PushdownTests {
     // An ordering of an empty date of birth stops the VM; the store gives the same error.
     let stops =
       "fn early(m) { if m.birth_date < 1990-01-01 { \"early\" } else { \"late\" } }\nmothers | group early(it) | count"
-    for source in pushed {
-      let before = p.session.bridge!.pushedAggregates
-      let fast = Self.outcome(p, source, pushdown: true)
-      #expect(p.session.bridge!.pushedAggregates > before, "not pushed: \(source)")
-      #expect(fast == Self.outcome(p, source, pushdown: false), "\(source)")
-      #expect(!fast.hasPrefix("error"), "\(source): \(fast)")
-    }
-    for source in inTheVM {
-      let before = p.session.bridge!.pushedAggregates
-      let fast = Self.outcome(p, source, pushdown: true)
-      #expect(p.session.bridge!.pushedAggregates == before, "pushed: \(source)")
-      #expect(fast == Self.outcome(p, source, pushdown: false), "\(source)")
-    }
+    Self.expectAggregates(p, pushed: pushed, inTheVM: inTheVM)
     // On a server, a grouping by such an `if` with constant values is one GROUP BY of a CASE.
     let grouped = p.session.bridge!.groupedInDatabase
     #expect(Self.outcome(p, pushed[0], pushdown: true) == Self.outcome(p, pushed[0], pushdown: false))
