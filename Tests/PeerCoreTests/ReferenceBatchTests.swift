@@ -15,6 +15,19 @@ struct ReferenceBatchTests {
     do { return try p.run(source).map { "\($0)" } ?? "nil" } catch { return "error: \(error)" }
   }
 
+  /// Runs `source` with batches and without, expects the same answer (not an error), and
+  /// returns how many batches the bridge's `counted` says were read.
+  static func batchesGivingTheSameAnswer(
+    _ p: TestProject, _ source: String, counted: KeyPath<RecordBridge, Int>
+  ) -> Int {
+    let before = p.session.bridge![keyPath: counted]
+    let batched = outcome(p, source, batched: true)
+    let batches = p.session.bridge![keyPath: counted] - before
+    #expect(batched == outcome(p, source, batched: false), "\(source)")
+    #expect(!batched.hasPrefix("error"), "\(source): \(batched)")
+    return batches
+  }
+
   @Test(arguments: StoreUnderTest.allCases) func referencesReadInBatchesGiveTheSameAnswers(
     _ backing: StoreUnderTest
   ) throws {
@@ -29,14 +42,10 @@ struct ReferenceBatchTests {
       "endings | map {id: .id, mother: .mother.id, planned: .planned} | take 40",
     ]
     for source in sources {
-      let before = p.session.bridge!.referenceBatches
-      let batched = Self.outcome(p, source, batched: true)
-      let batches = p.session.bridge!.referenceBatches - before
+      let batches = Self.batchesGivingTheSameAnswer(p, source, counted: \.referenceBatches)
       #expect(batches > 0, "no batch: \(source)")
       // A round trip per 2,000 records at most, not one per record.
       #expect(batches <= 3 * (matches / 2000 + 2), "\(batches) batches: \(source)")
-      #expect(batched == Self.outcome(p, source, batched: false), "\(source)")
-      #expect(!batched.hasPrefix("error"), "\(source): \(batched)")
     }
   }
 
@@ -77,11 +86,8 @@ struct ReferenceBatchTests {
       "matches | where .status == \"active\" | map [.id, len(.visits), .ending] | take 300",
     ]
     for source in sources {
-      let before = p.session.bridge!.relatedBatches
-      let batched = Self.outcome(p, source, batched: true)
-      #expect(p.session.bridge!.relatedBatches > before, "no batch: \(source)")
-      #expect(batched == Self.outcome(p, source, batched: false), "\(source)")
-      #expect(!batched.hasPrefix("error"), "\(source): \(batched)")
+      #expect(
+        Self.batchesGivingTheSameAnswer(p, source, counted: \.relatedBatches) > 0, "no batch: \(source)")
     }
   }
 
